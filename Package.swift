@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "StudioLoop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "studioloop", targets: ["studioloop"]),
+        .library(name: "Marketplace", targets: ["Marketplace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries. ICU sits behind a shim whose header exposes only stdint types,
+        // because Foundation's own ICU headers clash with the system's (see DESIGN.md).
+        .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // Pure logic.
+        .target(name: "Geo", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: strictness),
+        .target(name: "TextSearch", dependencies: ["CICUShim"], swiftSettings: strictness),
+
+        // The catalog: datasets and the search index over them.
+        .target(name: "Datasets", dependencies: ["Geo", "TextSearch"], swiftSettings: strictness),
+        .target(
+            name: "Marketplace",
+            dependencies: ["Geo", "TextSearch", "Datasets", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strictness
+        ),
+
+        // The command-line tool: commands live in a library so tests can parse them.
+        .target(
+            name: "StudioLoopCLI",
+            dependencies: ["Marketplace", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictness
+        ),
+        .executableTarget(name: "studioloop", dependencies: ["StudioLoopCLI"], swiftSettings: strictness),
+
+        .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "TextSearchTests", dependencies: ["TextSearch"], swiftSettings: strictness),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
+        .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI"], swiftSettings: strictness),
+    ]
+)

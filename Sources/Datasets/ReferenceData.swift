@@ -1,0 +1,59 @@
+public import Foundation
+import Geo
+
+/// The committed reference data under `Data/`: cities, GeoNames places and vocabularies.
+public struct ReferenceData: Sendable {
+    public var cities: [City]
+    public var places: [Place]
+    public var vocabulary: Vocabulary
+
+    /// Loads `cities.json`, `places.tsv` and `vocabulary.json` from `directory`.
+    public init(directory: URL) throws(DatasetError) {
+        cities = try JSONLines.decode([City].self, from: directory.appending(path: "cities.json"))
+        vocabulary = try JSONLines.decode(Vocabulary.self, from: directory.appending(path: "vocabulary.json"))
+        places = try PlaceTable.read(directory.appending(path: "places.tsv"))
+    }
+
+    /// The city `name` names (slug, name or alias).
+    public func city(named name: String) -> City? {
+        cities.first { $0.isNamed(name) }
+    }
+
+    /// The places of `city`: those of its country within its radius.
+    public func places(in city: City) -> [Place] {
+        places.filter {
+            $0.country == city.country && GreatCircle.distanceKm(city.centerCoordinate, $0.coordinate) <= city.radiusKm
+        }
+    }
+
+    /// The `Data/` folder: `STUDIOLOOP_DATA` if set, else `Data` in the working directory, else
+    /// the one beside the sources this binary was built from.
+    public static func defaultDirectory() -> URL {
+        if let path = ProcessInfo.processInfo.environment["STUDIOLOOP_DATA"], !path.isEmpty {
+            return URL(filePath: path, directoryHint: .isDirectory)
+        }
+        let local = URL(filePath: "Data", directoryHint: .isDirectory)
+        if FileManager.default.fileExists(atPath: local.appending(path: "cities.json").path) { return local }
+        return URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "Data", directoryHint: .isDirectory)
+    }
+}
+
+/// Reads the GeoNames extract: a header line, then tab-separated rows.
+enum PlaceTable {
+    static func read(_ url: URL) throws(DatasetError) -> [Place] {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw .unreadable(url.path, "\(error)") }
+        var places: [Place] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated().dropFirst() {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard f.count >= 9, let id = Int(f[0]), let lat = Double(f[2]), let lng = Double(f[3]), let population = Int(f[6])
+            else { throw .malformed(url.path, line: number + 1, "expected 9 tab-separated GeoNames fields") }
+            places.append(Place(
+                id: id, name: String(f[1]), lat: lat, lng: lng, country: String(f[4]), population: population,
+                timezone: String(f[7]), alternateNames: f[8].split(separator: "|").map(String.init)
+            ))
+        }
+        return places
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HeapModule
+
+extension RTree {
+    /// Rounding slack for pruning: a node is skipped only when its lower bound is beyond the
+    /// radius by more than floating-point error, so pruning never drops an item the exact
+    /// per-item test would keep.
+    private static func pruningLimit(haversine h: Double) -> Double { h * (1 + 1e-9) + 1e-15 }
+
+    /// Every item within `radiusKm` of `center` (great-circle), with its distance, in no
+    /// particular order.
+    /// - Complexity: O(log n + k) for k items found in a compact area.
+    public func within(radiusKm: Double, of center: Coordinate) -> [RTreeHit] {
+        var hits: [RTreeHit] = []
+        forEach(within: radiusKm, of: center) { hits.append($0) }
+        return hits
+    }
+
+    /// Calls `body` for every item within `radiusKm` of `center`. The item test uses
+    /// `GreatCircle.distanceKm`, so a brute-force scan with it agrees exactly.
+    public func forEach(within radiusKm: Double, of center: Coordinate, _ body: (RTreeHit) -> Void) {
+        guard !points.isEmpty, radiusKm >= 0 else { return }
+        let limit = Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: radiusKm))
+        let cosLat = cos(center.latitude * .pi / 180)
+        var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
+        while let (level, index) = stack.popLast() {
+            for child in childRange(level: level, index: index) {
+                if level == 1 {
+                    let d = GreatCircle.distanceKm(center, points[child])
+                    if d <= radiusKm { body(RTreeHit(id: Int(ids[child]), distanceKm: d)) }
+                } else if levels[level - 2][child].minHaversine(from: center, cosLatitude: cosLat) <= limit {
+                    stack.append((level - 1, child))
+                }
+            }
+        }
+    }
+
+    /// Every item inside `box` (which may cross the antimeridian), with its distance from
+    /// `reference`.
+    public func within(box: GeoBox, distancesFrom reference: Coordinate) -> [RTreeHit] {
+        guard !points.isEmpty else { return [] }
+        var hits: [RTreeHit] = []
+        var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
+        while let (level, index) = stack.popLast() {
+            for child in childRange(level: level, index: index) {
+                if level == 1 {
+                    if box.contains(points[child]) {
+                        hits.append(RTreeHit(id: Int(ids[child]), distanceKm: GreatCircle.distanceKm(reference, points[child])))
+                    }
+                } else if levels[level - 2][child].intersects(box) {
+                    stack.append((level - 1, child))
+                }
+            }
+        }
+        return hits
+    }
+
+    /// The `k` items nearest to `center`, nearest first (ties by item index), optionally no
+    /// farther than `maxKm`.
+    /// - Complexity: O((k + log n) log n) for items spread evenly.
+    public func nearest(_ k: Int, to center: Coordinate, maxKm: Double = .infinity) -> [RTreeHit] {
+        guard k > 0, !points.isEmpty else { return [] }
+        let cosLat = cos(center.latitude * .pi / 180)
+        let limit = maxKm.isFinite ? Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: maxKm)) : .infinity
+        var queue = Heap<NearestCandidate>()
+        queue.insert(NearestCandidate(key: 0, tieBreak: 0, level: levels.count, index: 0))
+        var hits: [RTreeHit] = []
+        while hits.count < k, let next = queue.popMin() {
+            if next.level == 0 {
+                hits.append(RTreeHit(id: Int(ids[next.index]), distanceKm: next.key))
+                continue
+            }
+            for child in childRange(level: next.level, index: next.index) {
+                if next.level == 1 {
+                    let d = GreatCircle.distanceKm(center, points[child])
+                    if d <= maxKm { queue.insert(NearestCandidate(key: d, tieBreak: Int(ids[child]), level: 0, index: child)) }
+                } else {
+                    let h = levels[next.level - 2][child].minHaversine(from: center, cosLatitude: cosLat)
+                    // Nodes carry a lower bound shaved by the rounding slack, so an item at exactly
+                    // that distance is never popped before a node that may hold a nearer one.
+                    if h <= limit {
+                        let bound = max(0, GreatCircle.kilometres(fromHaversine: h) * (1 - 1e-9) - 1e-9)
+                        queue.insert(NearestCandidate(key: bound, tieBreak: -1, level: next.level - 1, index: child))
+                    }
+                }
+            }
+        }
+        return hits
+    }
+
+    /// An upper bound on the items within `radiusKm` of `center`, found by looking only a few
+    /// levels down: what a query planner needs to compare the cost of the geographic side.
+    /// - Complexity: O(nodeSize × depthBelowRoot) node tests.
+    public func estimatedCount(within radiusKm: Double, of center: Coordinate, levelsToDescend: Int = 2) -> Int {
+        guard !points.isEmpty else { return 0 }
+        let limit = Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: radiusKm))
+        let cosLat = cos(center.latitude * .pi / 180)
+        let stopLevel = max(1, levels.count - levelsToDescend)
+        var total = 0
+        var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
+        while let (level, index) = stack.popLast() {
+            if level <= stopLevel {
+                total += itemRange(level: level, index: index).count
+                continue
+            }
+            for child in childRange(level: level, index: index)
+            where levels[level - 2][child].minHaversine(from: center, cosLatitude: cosLat) <= limit {
+                stack.append((level - 1, child))
+            }
+        }
+        return total
+    }
+}
+
+/// A node or item waiting in the k-nearest queue: nodes by their distance lower bound, items
+/// by their distance; at equal keys nodes come first (they may hold a nearer item), then items
+/// by index, so results are deterministic.
+struct NearestCandidate: Comparable {
+    var key: Double
+    var tieBreak: Int
+    var level: Int
+    var index: Int
+
+    static func < (a: Self, b: Self) -> Bool {
+        a.key != b.key ? a.key < b.key : a.tieBreak < b.tieBreak
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.key == b.key && a.tieBreak == b.tieBreak && a.level == b.level && a.index == b.index
+    }
+}

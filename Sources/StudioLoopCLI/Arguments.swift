@@ -1,0 +1,68 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Geo
+
+/// "-26.2041,28.0473": latitude first, as maps and phones show it.
+struct Position: ExpressibleByArgument, Sendable {
+    var coordinate: Coordinate
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2,
+            let lat = Double(parts[0].trimmingCharacters(in: .whitespaces)),
+            let lng = Double(parts[1].trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        coordinate = Coordinate(latitude: lat, longitude: lng)
+    }
+}
+
+/// A distance: "5km", "500m", or a bare number of kilometres.
+struct Distance: ExpressibleByArgument, Sendable {
+    var kilometres: Double
+
+    init?(argument: String) {
+        let text = argument.lowercased().trimmingCharacters(in: .whitespaces)
+        let (number, scale): (Substring, Double) =
+            if text.hasSuffix("km") { (text.dropLast(2), 1) }
+            else if text.hasSuffix("m") { (text.dropLast(1), 0.001) }
+            else { (Substring(text), 1) }
+        guard let value = Double(number.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+        kilometres = value * scale
+    }
+
+    init(kilometres: Double) {
+        self.kilometres = kilometres
+    }
+}
+
+/// An ISO 8601 instant ("2026-11-25T18:00:00+02:00", "…Z") or a date ("2026-11-25").
+struct Instant: ExpressibleByArgument, Sendable {
+    var seconds: Int64
+
+    init?(argument: String) {
+        guard let seconds = ISO8601.parse(argument) else { return nil }
+        self.seconds = seconds
+    }
+
+    init(seconds: Int64) {
+        self.seconds = seconds
+    }
+
+    static var now: Instant { Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))) }
+}
+
+/// Options every command that reads a dataset shares.
+struct DatasetOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The dataset folder.", valueName: "dir"))
+    var dataset: String = "Data/demo"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Take this ISO 8601 instant as now, for reproducible runs (default: the clock).", valueName: "time")
+    )
+    var now: Instant?
+
+    var datasetURL: URL { URL(filePath: dataset, directoryHint: .isDirectory) }
+    var nowSeconds: Int64 { (now ?? .now).seconds }
+}

@@ -1,0 +1,3 @@
+import StudioLoopCLI
+
+StudioLoop.main()
