@@ -7,6 +7,11 @@ public struct FNV1a: Sendable {
 
     public init() {}
 
+    /// Continues a hash whose state so far is `state`.
+    public init(state: UInt64) {
+        value = state
+    }
+
     public mutating func combine(byte: UInt8) {
         value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
     }

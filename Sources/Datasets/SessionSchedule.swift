@@ -9,6 +9,15 @@ public struct SessionOccurrence: Hashable, Sendable {
     public var availableSpots: Int
     public var isCancelled: Bool
 
+    public init(classIndex: Int, start: Int64, end: Int64, capacity: Int, availableSpots: Int, isCancelled: Bool) {
+        self.classIndex = classIndex
+        self.start = start
+        self.end = end
+        self.capacity = capacity
+        self.availableSpots = availableSpots
+        self.isCancelled = isCancelled
+    }
+
     public var status: String { isCancelled ? "cancelled" : "scheduled" }
 }
 
@@ -76,11 +85,7 @@ public enum SessionSchedule {
 
     /// The session's identifier: a UUID hashed from its class and start, stable across runs.
     public static func sessionID(classId: String, start: Int64) -> String {
-        var hash = FNV1a()
-        hash.combine(classId)
-        hash.combine(start)
-        var rng = SeededRandom(seed: hash.value)
-        return UUIDText.random(using: &rng)
+        SessionIdentity(classId: classId, start: start).uuidString
     }
 
     /// How full a session starts: most are open, some partly booked, some full, a few cancelled.
@@ -114,22 +119,85 @@ public struct ZoneClocks {
     }
 }
 
+/// A session's UUID as two integers, hashed from its class and start. Comparing `(high, low)`
+/// orders sessions exactly as their UUID strings order, without making the strings, which is
+/// what ranking tie-breaks need.
+public struct SessionIdentity: Hashable, Sendable, Comparable {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(classId: String, start: Int64) {
+        self.init(classHash: Self.classHash(classId), start: start)
+    }
+
+    /// - Parameter classHash: `classHash(classId)`, computed once per class.
+    public init(classHash: UInt64, start: Int64) {
+        var hash = FNV1a(state: classHash)
+        hash.combine(start)
+        var rng = SeededRandom(seed: hash.value)
+        (high, low) = UUIDText.bits(using: &rng)
+    }
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    public static func classHash(_ classId: String) -> UInt64 {
+        FNV1a.hash(classId)
+    }
+
+    public var uuidString: String { UUIDText.format(high: high, low: low) }
+
+    public static func < (a: Self, b: Self) -> Bool { (a.high, a.low) < (b.high, b.low) }
+}
+
 /// Lowercase RFC 4122 UUID text.
 public enum UUIDText {
     /// A version-4 UUID drawn from `rng`: deterministic for a seeded generator.
     public static func random(using rng: inout SeededRandom) -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
+        let (high, low) = bits(using: &rng)
+        return format(high: high, low: low)
+    }
+
+    /// The 128 bits of a version-4 UUID drawn from `rng`, most significant first.
+    static func bits(using rng: inout SeededRandom) -> (UInt64, UInt64) {
         let a = rng.next(), b = rng.next()
-        for i in 0..<8 {
-            bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * i))
-            bytes[i + 8] = UInt8(truncatingIfNeeded: b >> (8 * i))
+        // Bytes 0-7 are a's little-endian bytes and 8-15 b's; as big-endian integers:
+        var high = a.byteSwapped, low = b.byteSwapped
+        high = (high & ~0x0000_0000_0000_F000) | 0x0000_0000_0000_4000  // version 4 (byte 6)
+        low = (low & ~0xC000_0000_0000_0000) | 0x8000_0000_0000_0000  // RFC 4122 variant (byte 8)
+        return (high, low)
+    }
+
+    public static func format(high: UInt64, low: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(36)
+        for nibble in 0..<32 {
+            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 { text.append(UInt8(ascii: "-")) }
+            let word = nibble < 16 ? high : low
+            let shift = UInt64(60 - 4 * (nibble % 16))
+            text.append(digits[Int((word >> shift) & 0xF)])
         }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Parses a UUID string (any case) into its 128 bits.
+    public static func parse(_ text: String) -> (high: UInt64, low: UInt64)? {
+        let hex = text.utf8.filter { $0 != UInt8(ascii: "-") }
+        guard hex.count == 32, text.utf8.count == 36 else { return nil }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for (i, c) in hex.enumerated() {
+            let v: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if i < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
         }
-        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+        return (high, low)
     }
 }

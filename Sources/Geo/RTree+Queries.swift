@@ -129,3 +129,23 @@ struct NearestCandidate: Comparable {
         a.key == b.key && a.tieBreak == b.tieBreak && a.level == b.level && a.index == b.index
     }
 }
+
+extension RTree {
+    /// An upper bound on the items inside `box`, looking only a few levels down.
+    public func estimatedCount(in box: GeoBox, levelsToDescend: Int = 2) -> Int {
+        guard !points.isEmpty else { return 0 }
+        let stopLevel = max(1, levels.count - levelsToDescend)
+        var total = 0
+        var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
+        while let (level, index) = stack.popLast() {
+            if level <= stopLevel {
+                total += itemRange(level: level, index: index).count
+                continue
+            }
+            for child in childRange(level: level, index: index) where levels[level - 2][child].intersects(box) {
+                stack.append((level - 1, child))
+            }
+        }
+        return total
+    }
+}

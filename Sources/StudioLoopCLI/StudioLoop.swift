@@ -1,13 +1,38 @@
 public import ArgumentParser
+import Foundation
 
 /// `studioloop`: search the marketplace, generate and export datasets, build index snapshots.
 public struct StudioLoop: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "studioloop",
         abstract: "Geospatial search for fitness classes in African cities.",
-        subcommands: [Search.self, DataCommand.self, IndexCommand.self],
-        defaultSubcommand: Search.self
+        subcommands: [Search.self, DataCommand.self, IndexCommand.self]
     )
 
     public init() {}
+
+    /// Runs a command line. A mistake gets one line on standard error naming what is wrong and
+    /// a non-zero exit, never a stack trace; `--help` prints the full help.
+    public static func runMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data("error: \(oneLine(error))\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// The parser words its own errors (bad flags, failed `validate()`); ours describe themselves.
+    static func oneLine(_ error: any Error) -> String {
+        let fromParser = error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+        if !fromParser, let described = error as? any CustomStringConvertible { return described.description }
+        return message(for: error)
+    }
 }

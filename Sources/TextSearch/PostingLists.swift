@@ -21,7 +21,7 @@ public struct PostingLists: Sendable, Equatable {
     }
 
     /// Groups (row, id, fields) triples into rows, merging the fields of repeated pairs.
-    init(rowCount: Int, entries: [(row: UInt32, id: UInt32, fields: UInt8)]) {
+    public init(rowCount: Int, entries: [(row: UInt32, id: UInt32, fields: UInt8)]) {
         let sorted = entries.sorted { ($0.row, $0.id) < ($1.row, $1.id) }
         var offsets = [UInt32](repeating: 0, count: rowCount + 1)
         var ids: [UInt32] = [], fields: [UInt8] = []

@@ -1,3 +1,3 @@
 import StudioLoopCLI
 
-StudioLoop.main()
+StudioLoop.runMain()

@@ -1,0 +1,82 @@
+public import Datasets
+import Geo
+
+/// A gym as the index keeps it: what results show, what filters test, and where its classes are.
+struct GymEntry: Sendable, Equatable {
+    var id: String
+    var name: String
+    var slug: String
+    var suburb: String
+    var city: String
+    var country: String
+    var coordinate: Coordinate
+    var timezone: String
+    var marketplaceEnabled: Bool
+    var isActive: Bool
+    /// Index into the segment's places, or -1.
+    var place: Int32
+    var classes: Range<Int32>
+}
+
+/// A class as the index keeps it; its sessions are `sessions` in the segment's session arrays,
+/// ordered by start.
+struct ClassEntry: Sendable, Equatable {
+    var id: String
+    var name: String
+    var type: ClassType
+    var difficulty: Difficulty
+    var credits: Int32
+    var capacity: Int32
+    var durationSeconds: Int32
+    var instructor: String
+    var gym: Int32
+    var sessions: Range<Int32>
+    /// `SessionIdentity.classHash(id)`: its sessions' UUIDs follow from it and their starts.
+    var idHash: UInt64
+}
+
+struct PlaceEntry: Sendable, Equatable {
+    var id: Int
+    var name: String
+}
+
+/// Everything the index needs about one gym, as the datasets (or later the store) describe it.
+public struct GymRecords: Sendable {
+    public var tenant: Tenant
+    public var place: Place?
+    public var classes: [FitnessClass]
+    public var instructors: [User]
+    /// The gym's sessions; `classIndex` counts within `classes`.
+    public var sessions: [SessionOccurrence]
+
+    public init(tenant: Tenant, place: Place?, classes: [FitnessClass], instructors: [User], sessions: [SessionOccurrence]) {
+        self.tenant = tenant
+        self.place = place
+        self.classes = classes
+        self.instructors = instructors
+        self.sessions = sessions
+    }
+}
+
+/// The text collections of a segment and the fields each indexes, with what a match in each
+/// field is worth to ranking.
+enum TextCollection: Int, CaseIterable {
+    case classes, gyms, places
+
+    /// Field weights by bit: classes name, type, instructor, description; gyms name, suburb,
+    /// city, country; places name, alternate names.
+    var fieldWeights: [Double] {
+        switch self {
+        case .classes: [1.0, 1.0, 0.6, 0.4]
+        case .gyms: [0.8, 0.7, 0.6, 0.5]
+        case .places: [0.7, 0.6]
+        }
+    }
+
+    /// The weight of the best field among `bits`.
+    func weight(ofFields bits: UInt8) -> Double {
+        var best = 0.0
+        for (bit, weight) in fieldWeights.enumerated() where bits & (1 << UInt8(bit)) != 0 { best = max(best, weight) }
+        return best
+    }
+}

@@ -1,0 +1,82 @@
+import Datasets
+import Geo
+import TextSearch
+
+/// An immutable piece of the catalog: gyms, their classes and sessions, an R-tree over the
+/// gyms and a text index over all three, plus the live spots of its sessions. The index is a
+/// base segment and a few small ones holding gyms changed since (see `MarketplaceIndex`).
+final class CatalogSegment: Sendable {
+    let gyms: [GymEntry]
+    let classes: [ClassEntry]
+    let places: [PlaceEntry]
+    /// place → gyms, as rows of gym indices.
+    let placeGyms: PostingLists
+    let sessionStarts: [Int64]
+    let spots: SpotBoard
+    let tree: RTree
+    let text: TextIndex
+    let gymIndex: [String: Int32]
+    /// Small segments keep what they were built from, to be merged later; the base does not.
+    let records: [GymRecords]?
+
+    init(
+        gyms: [GymEntry], classes: [ClassEntry], places: [PlaceEntry], placeGyms: PostingLists,
+        sessionStarts: [Int64], spots: [Int32], tree: RTree, text: TextIndex, records: [GymRecords]?
+    ) {
+        self.gyms = gyms
+        self.classes = classes
+        self.places = places
+        self.placeGyms = placeGyms
+        self.sessionStarts = sessionStarts
+        self.spots = SpotBoard(spots)
+        self.tree = tree
+        self.text = text
+        self.records = records
+        var gymIndex: [String: Int32] = [:]
+        for (i, gym) in gyms.enumerated() { gymIndex[gym.id] = Int32(i) }
+        self.gymIndex = gymIndex
+    }
+
+    var sessionCount: Int { sessionStarts.count }
+
+    /// The session of class `classIndex` that starts at `start`, if any.
+    func session(classIndex: Int, start: Int64) -> Int? {
+        let range = classes[classIndex].sessions
+        let i = lowerBound(start, in: range)
+        return i < Int(range.upperBound) && sessionStarts[i] == start ? i : nil
+    }
+
+    /// The first session in `range` starting at or after `start`.
+    func lowerBound(_ start: Int64, in range: Range<Int32>) -> Int {
+        var lo = Int(range.lowerBound), hi = Int(range.upperBound)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sessionStarts[mid] < start { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Walks every structure and traps on an inconsistency. For tests.
+    func checkInvariants() {
+        tree.checkInvariants()
+        precondition(tree.count == gyms.count)
+        precondition(spots.count == sessionStarts.count)
+        var nextClass: Int32 = 0
+        for (g, gym) in gyms.enumerated() {
+            precondition(gym.classes.lowerBound == nextClass, "gym \(g)'s classes are not contiguous")
+            nextClass = gym.classes.upperBound
+            for c in gym.classes { precondition(classes[Int(c)].gym == Int32(g)) }
+        }
+        precondition(Int(nextClass) == classes.count)
+        var nextSession: Int32 = 0
+        for entry in classes {
+            precondition(entry.sessions.lowerBound == nextSession)
+            nextSession = entry.sessions.upperBound
+            for s in entry.sessions.dropFirst() { precondition(sessionStarts[Int(s) - 1] < sessionStarts[Int(s)], "sessions out of order") }
+        }
+        precondition(Int(nextSession) == sessionStarts.count)
+        precondition(text.documentTerms[TextCollection.classes.rawValue].rowCount == classes.count)
+        precondition(text.documentTerms[TextCollection.gyms.rawValue].rowCount == gyms.count)
+        precondition(text.documentTerms[TextCollection.places.rawValue].rowCount == places.count)
+    }
+}

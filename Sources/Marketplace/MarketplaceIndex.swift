@@ -1,0 +1,184 @@
+public import Datasets
+import Foundation
+import Synchronization
+
+/// The in-memory search index of the marketplace: every bookable session with its gym and
+/// class, searchable by place, words and availability, and kept live as bookings change spots
+/// and gyms change their timetables.
+///
+/// Readers never wait for writers: a search takes the current list of segments under a lock
+/// held for a few pointer copies, then runs on immutable segments. Spot changes are single
+/// atomic stores; a changed gym is built into a new small segment and published in one step,
+/// so no search sees half of a change.
+public final class MarketplaceIndex: Sendable {
+    /// Sessions materialized from now to now + horizon when built from a dataset.
+    public let horizonDays: Int
+    /// The instant the base segment's sessions were materialized from.
+    public let materializedAt: Int64
+
+    private let state: Mutex<State>
+    /// Serializes writers, so a merge never loses a spot change made while it copies spots.
+    private let writer = Mutex(())
+
+    struct State: Sendable {
+        var segments: [CatalogSegment]
+        /// Per segment, gyms replaced or removed since it was built.
+        var dead: [Set<Int32>]
+        /// Where each live gym is: segment and gym index.
+        var location: [String: GymLocation]
+    }
+
+    struct GymLocation: Sendable, Equatable {
+        var segment: Int
+        var gym: Int32
+    }
+
+    /// Small segments are merged into one when there are more than this many.
+    static let maxSmallSegments = 8
+
+    /// Builds the index from a dataset, materializing sessions in [now, now + horizon).
+    public convenience init(dataset: Dataset, now: Int64, horizonDays: Int = SessionSchedule.defaultHorizonDays) {
+        let records = dataset.gymRecords(from: now, to: now + Int64(horizonDays) * 86_400)
+        self.init(base: CatalogSegment(building: records, keepRecords: false), materializedAt: now, horizonDays: horizonDays)
+    }
+
+    init(base: CatalogSegment, materializedAt: Int64, horizonDays: Int) {
+        self.horizonDays = horizonDays
+        self.materializedAt = materializedAt
+        var location: [String: GymLocation] = [:]
+        for (i, gym) in base.gyms.enumerated() { location[gym.id] = GymLocation(segment: 0, gym: Int32(i)) }
+        state = Mutex(State(segments: [base], dead: [[]], location: location))
+    }
+
+    var currentState: State { state.withLock { $0 } }
+
+    /// How much the index holds: live gyms, their classes and sessions.
+    public var counts: (gyms: Int, classes: Int, sessions: Int) {
+        let state = currentState
+        var gyms = 0, classes = 0, sessions = 0
+        for location in state.location.values {
+            let segment = state.segments[location.segment]
+            let gym = segment.gyms[Int(location.gym)]
+            gyms += 1
+            classes += gym.classes.count
+            for c in gym.classes { sessions += segment.classes[Int(c)].sessions.count }
+        }
+        return (gyms, classes, sessions)
+    }
+
+    // MARK: Search
+
+    /// Answers one page of a query.
+    public func search(_ query: SearchQuery) throws(SearchError) -> SearchPage {
+        let clock = ContinuousClock.now
+        let resolved = try query.resolved()
+        let state = currentState
+        let searches = state.segments.enumerated().map { number, segment in
+            SegmentSearch(segment: segment, number: number, dead: state.dead[number], query: resolved)
+        }
+        let geographic = searches.reduce(0) { $0 + $1.geographicEstimate }
+        let textual: Int? = resolved.words.isEmpty ? nil : searches.reduce(0) { $0 + ($1.textEstimate?.classes ?? 0) }
+        let driver: PlanChoice =
+            switch query.plan {
+            case .automatic: (textual.map { $0 < geographic } ?? false) ? .text : .geographic
+            case let forced: forced
+            }
+        var top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
+        for search in searches { search.run(driver: driver, into: &top) }
+
+        let ranked = top.sorted()
+        let page = Array(ranked.prefix(query.limit))
+        var builder = ResultBuilder(segments: state.segments, query: resolved)
+        let results = page.map { builder.result(for: $0) }
+        let next = ranked.count > query.limit
+            ? SearchCursor(fingerprint: resolved.fingerprint, now: resolved.now, after: page.last!.key).encoded : nil
+        let elapsed = ContinuousClock.now - clock
+        return SearchPage(
+            results: results, nextCursor: next,
+            tookMs: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+            plan: query.explain
+                ? QueryPlan(driver: driver.rawValue, geographicEstimate: geographic, textEstimate: textual) : nil
+        )
+    }
+
+    // MARK: Live updates
+
+    /// Sets the spots left of the session of `classId` at `gymId` starting at `start`. Returns
+    /// false if the index has no such session.
+    @discardableResult
+    public func setSpots(gymId: String, classId: String, start: Int64, spotsLeft: Int) -> Bool {
+        writer.withLock { _ in
+            let state = currentState
+            guard let location = state.location[gymId] else { return false }
+            let segment = state.segments[location.segment]
+            guard let c = segment.gyms[Int(location.gym)].classes.first(where: { segment.classes[Int($0)].id == classId }),
+                let s = segment.session(classIndex: Int(c), start: start)
+            else { return false }
+            segment.spots.store(Int32(clamping: max(0, spotsLeft)), at: s)
+            return true
+        }
+    }
+
+    /// Adds a gym, or replaces everything about it (details, classes, sessions), at once.
+    public func upsert(_ records: GymRecords) {
+        writer.withLock { _ in
+            let segment = CatalogSegment(building: [records], keepRecords: true)
+            state.withLock { state in
+                if let old = state.location[records.tenant.id] { state.dead[old.segment].insert(old.gym) }
+                state.segments.append(segment)
+                state.dead.append([])
+                state.location[records.tenant.id] = GymLocation(segment: state.segments.count - 1, gym: 0)
+            }
+            if currentState.segments.count - 1 > Self.maxSmallSegments { mergeSmallSegments() }
+        }
+    }
+
+    /// Removes a gym and all its sessions. Returns false if the index did not have it.
+    @discardableResult
+    public func removeGym(id: String) -> Bool {
+        writer.withLock { _ in
+            state.withLock { state in
+                guard let old = state.location.removeValue(forKey: id) else { return false }
+                state.dead[old.segment].insert(old.gym)
+                return true
+            }
+        }
+    }
+
+    /// Folds the small segments into one, carrying their live spots. Called with `writer` held.
+    private func mergeSmallSegments() {
+        let snapshot = currentState
+        var live: [GymRecords] = []
+        for number in 1..<snapshot.segments.count {
+            let segment = snapshot.segments[number]
+            for (g, records) in (segment.records ?? []).enumerated() where !snapshot.dead[number].contains(Int32(g)) {
+                live.append(segment.currentRecords(gym: g, from: records))
+            }
+        }
+        let merged = CatalogSegment(building: live, keepRecords: true)
+        state.withLock { state in
+            state.segments = [state.segments[0], merged]
+            state.dead = [state.dead[0], []]
+            for (g, gym) in merged.gyms.enumerated() { state.location[gym.id] = GymLocation(segment: 1, gym: Int32(g)) }
+        }
+    }
+}
+
+extension CatalogSegment {
+    /// The records gym `g` was built from, with its sessions' spots as they are now.
+    func currentRecords(gym g: Int, from records: GymRecords) -> GymRecords {
+        var updated = records
+        let gym = gyms[g]
+        updated.sessions = []
+        for (local, c) in gym.classes.enumerated() {
+            let entry = classes[Int(c)]
+            for s in entry.sessions {
+                updated.sessions.append(SessionOccurrence(
+                    classIndex: local, start: sessionStarts[Int(s)], end: sessionStarts[Int(s)] + Int64(entry.durationSeconds),
+                    capacity: Int(entry.capacity), availableSpots: Int(spots[Int(s)]), isCancelled: false
+                ))
+            }
+        }
+        return updated
+    }
+}

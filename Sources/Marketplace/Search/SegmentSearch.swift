@@ -1,0 +1,227 @@
+import Datasets
+import Geo
+import TextSearch
+
+/// One query run over one segment: find the gyms, classes and sessions that match, and offer
+/// them to the shared top-k.
+struct SegmentSearch {
+    let segment: CatalogSegment
+    let number: Int
+    let dead: Set<Int32>
+    let query: ResolvedQuery
+    /// Per query word: the segment's terms it matches, and how.
+    let wordMatches: [[Int: MatchKind]]
+    /// The one gym a tenant filter allows, or nil for any.
+    let onlyGym: Int32?
+    /// False when the segment cannot contribute (a word matches nothing here, or the tenant
+    /// is elsewhere).
+    let canMatch: Bool
+
+    init(segment: CatalogSegment, number: Int, dead: Set<Int32>, query: ResolvedQuery) {
+        self.segment = segment
+        self.number = number
+        self.dead = dead
+        self.query = query
+        let last = query.words.count - 1
+        wordMatches = query.words.enumerated().map { i, word in
+            segment.text.vocabulary.matches(of: word, isLastWord: i == last)
+        }
+        var canMatch = wordMatches.allSatisfy { !$0.isEmpty }
+        var onlyGym: Int32?
+        if let tenant = query.query.tenant {
+            onlyGym = segment.gymIndex[tenant] ?? segment.gyms.firstIndex { $0.slug == tenant }.map(Int32.init)
+            canMatch = canMatch && onlyGym != nil
+        }
+        self.onlyGym = onlyGym
+        self.canMatch = canMatch
+    }
+
+    // MARK: Planning
+
+    var averageClassesPerGym: Double {
+        segment.gyms.isEmpty ? 0 : Double(segment.classes.count) / Double(segment.gyms.count)
+    }
+
+    /// Classes the geographic side would visit, at most.
+    var geographicEstimate: Int {
+        let gyms: Int
+        if let radius = query.radiusKm {
+            gyms = segment.tree.estimatedCount(within: radius, of: query.center)
+        } else {
+            gyms = segment.tree.estimatedCount(in: query.box!)
+        }
+        return Int((Double(gyms) * averageClassesPerGym).rounded(.up))
+    }
+
+    /// Classes the rarest word's postings lead to, with that word's position; nil without text.
+    var textEstimate: (classes: Int, word: Int)? {
+        guard !wordMatches.isEmpty else { return nil }
+        let postings = segment.text.postings
+        let gymsPerPlace = segment.places.isEmpty ? 0 : Double(segment.placeGyms.ids.count) / Double(segment.places.count)
+        return wordMatches.enumerated().map { word, matches in
+            var total = 0.0
+            for term in matches.keys {
+                total += Double(postings[TextCollection.classes.rawValue].range(of: term).count)
+                total += Double(postings[TextCollection.gyms.rawValue].range(of: term).count) * averageClassesPerGym
+                total += Double(postings[TextCollection.places.rawValue].range(of: term).count) * gymsPerPlace * averageClassesPerGym
+            }
+            return (Int(total.rounded(.up)), word)
+        }.min { $0.0 < $1.0 }
+    }
+
+    // MARK: Running
+
+    func run(driver: PlanChoice, into top: inout TopCandidates) {
+        guard canMatch else { return }
+        if driver == .text, let rarest = textEstimate?.word {
+            runFromText(word: rarest, into: &top)
+        } else {
+            runFromGeography(into: &top)
+        }
+    }
+
+    /// Gyms from the R-tree, then their classes.
+    private func runFromGeography(into top: inout TopCandidates) {
+        if let onlyGym {
+            // One gym: no tree walk needed.
+            let gym = segment.gyms[Int(onlyGym)]
+            let distance = GreatCircle.distanceKm(query.center, gym.coordinate)
+            if isInArea(gym.coordinate, distanceKm: distance) { visitGym(onlyGym, distanceKm: distance, into: &top) }
+            return
+        }
+        if let radius = query.radiusKm {
+            segment.tree.forEach(within: radius, of: query.center) { hit in
+                if let box = query.box, !box.contains(segment.gyms[hit.id].coordinate) { return }
+                visitGym(Int32(hit.id), distanceKm: hit.distanceKm, into: &top)
+            }
+        } else {
+            for hit in segment.tree.within(box: query.box!, distancesFrom: query.center) {
+                visitGym(Int32(hit.id), distanceKm: hit.distanceKm, into: &top)
+            }
+        }
+    }
+
+    /// Classes from the postings of the rarest word, then the area test on their gyms.
+    private func runFromText(word: Int, into top: inout TopCandidates) {
+        let postings = segment.text.postings
+        var classes: [Int32] = []
+        func addGym(_ g: UInt32) {
+            classes += Array(segment.gyms[Int(g)].classes)
+        }
+        for term in wordMatches[word].keys {
+            let classPostings = postings[TextCollection.classes.rawValue]
+            for i in classPostings.range(of: term) { classes.append(Int32(classPostings.ids[i])) }
+            let gymPostings = postings[TextCollection.gyms.rawValue]
+            for i in gymPostings.range(of: term) { addGym(gymPostings.ids[i]) }
+            let placePostings = postings[TextCollection.places.rawValue]
+            for i in placePostings.range(of: term) {
+                for j in segment.placeGyms.range(of: Int(placePostings.ids[i])) { addGym(segment.placeGyms.ids[j]) }
+            }
+        }
+        classes.sort()
+        var currentGym: Int32 = -1
+        var gymOK = false
+        var distance = 0.0
+        var gymScores: [Double] = []
+        var previous: Int32 = -1
+        for c in classes where c != previous {
+            previous = c
+            let g = segment.classes[Int(c)].gym
+            if g != currentGym {
+                currentGym = g
+                let gym = segment.gyms[Int(g)]
+                distance = GreatCircle.distanceKm(query.center, gym.coordinate)
+                gymOK = passesGymFilters(g) && isInArea(gym.coordinate, distanceKm: distance)
+                if gymOK { gymScores = gymWordScores(g) }
+            }
+            if gymOK { visitClass(c, distanceKm: distance, gymScores: gymScores, into: &top) }
+        }
+    }
+
+    private func isInArea(_ point: Coordinate, distanceKm: Double) -> Bool {
+        if let radius = query.radiusKm, distanceKm > radius { return false }
+        if let box = query.box, !box.contains(point) { return false }
+        return true
+    }
+
+    private func passesGymFilters(_ g: Int32) -> Bool {
+        let gym = segment.gyms[Int(g)]
+        if !gym.isActive || dead.contains(g) { return false }
+        if query.query.marketplaceOnly && !gym.marketplaceEnabled { return false }
+        if let onlyGym, onlyGym != g { return false }
+        return true
+    }
+
+    private func visitGym(_ g: Int32, distanceKm: Double, into top: inout TopCandidates) {
+        guard passesGymFilters(g) else { return }
+        // Sorting by distance: a gym farther than the worst kept result cannot place.
+        if query.query.sort == .distance && !top.admits(primary: distanceKm, start: .min) { return }
+        let gymScores = gymWordScores(g)
+        for c in segment.gyms[Int(g)].classes {
+            visitClass(c, distanceKm: distanceKm, gymScores: gymScores, into: &top)
+        }
+    }
+
+    /// Per query word, the best match among the gym's own words and its place's names.
+    private func gymWordScores(_ g: Int32) -> [Double] {
+        guard !wordMatches.isEmpty else { return [] }
+        var scores = [Double](repeating: 0, count: wordMatches.count)
+        accumulate(.gyms, document: Int(g), into: &scores)
+        let place = segment.gyms[Int(g)].place
+        if place >= 0 { accumulate(.places, document: Int(place), into: &scores) }
+        return scores
+    }
+
+    private func accumulate(_ collection: TextCollection, document: Int, into scores: inout [Double]) {
+        let terms = segment.text.documentTerms[collection.rawValue]
+        for i in terms.range(of: document) {
+            let term = Int(terms.ids[i])
+            for (w, matches) in wordMatches.enumerated() {
+                guard let kind = matches[term] else { continue }
+                scores[w] = max(scores[w], kind.quality * collection.weight(ofFields: terms.fields[i]))
+            }
+        }
+    }
+
+    private func visitClass(_ c: Int32, distanceKm: Double, gymScores: [Double], into top: inout TopCandidates) {
+        let entry = segment.classes[Int(c)]
+        let q = query.query
+        if !q.types.isEmpty && !q.types.contains(entry.type) { return }
+        if !q.difficulties.isEmpty && !q.difficulties.contains(entry.difficulty) { return }
+        if let maxCredits = q.maxCredits, entry.credits > maxCredits { return }
+        var textScore: Double?
+        if !wordMatches.isEmpty {
+            var scores = gymScores
+            accumulate(.classes, document: Int(c), into: &scores)
+            if scores.contains(0) { return }  // every word must match somewhere
+            textScore = scores.reduce(0, +) / Double(scores.count)
+        }
+        let minSpots = Int32(clamping: q.minSpots)
+        var s = segment.lowerBound(query.from, in: entry.sessions)
+        while s < Int(entry.sessions.upperBound) {
+            let start = segment.sessionStarts[s]
+            if start >= query.to { break }
+            defer { s += 1 }
+            if segment.spots[s] < minSpots { continue }
+            let primary = primaryKey(start: start, distanceKm: distanceKm, credits: entry.credits, textScore: textScore)
+            // Within a class keys only grow with the start: past the worst kept, stop.
+            if !top.admits(primary: primary, start: start) { break }
+            if top.isBeforeCursor(primary: primary, start: start) { continue }
+            top.offer(Candidate(
+                key: CursorKey(primary: primary, start: start, identity: SessionIdentity(classHash: entry.idHash, start: start)),
+                segment: number, classIndex: c, session: Int32(s), distanceKm: distanceKm, textScore: textScore
+            ))
+        }
+    }
+
+    /// The first part of the sort key; smaller comes first.
+    func primaryKey(start: Int64, distanceKm: Double, credits: Int32, textScore: Double?) -> Double {
+        switch query.query.sort {
+        case .relevance:
+            -Ranking.explain(textScore: textScore, distanceKm: distanceKm, start: start, now: query.now).total
+        case .distance: distanceKm
+        case .startTime: Double(start)
+        case .credits: Double(credits)
+        }
+    }
+}

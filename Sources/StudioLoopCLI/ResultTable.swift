@@ -1,0 +1,48 @@
+import Foundation
+import Marketplace
+
+/// The human view of a page: one line per session, columns padded to fit.
+struct ResultTable {
+    let page: SearchPage
+    let explain: Bool
+
+    func render() -> String {
+        guard !page.results.isEmpty else {
+            return "No sessions match. Try a wider --radius, a later --to, or fewer words. (\(format(page.tookMs)) ms)"
+        }
+        var rows = [["CLASS", "GYM", "SUBURB", "DISTANCE", "STARTS (LOCAL)", "SPOTS", "CREDITS"] + (explain ? ["SCORE (TEXT/DIST/TIME)"] : [])]
+        for r in page.results {
+            var row = [
+                r.class.name, r.gym.name, r.gym.suburb, String(format: "%.1f km", r.distanceKm), localStart(r.startTime),
+                r.waitlistOnly ? "full (waitlist)" : String(r.spotsLeft), String(r.class.credits),
+            ]
+            if explain, let e = r.explain {
+                row.append(String(format: "%.3f (%@/%.2f/%.2f)", e.total, e.text.map { String(format: "%.2f", $0) } ?? "-", e.distance, e.time))
+            }
+            rows.append(row)
+        }
+        let widths = rows[0].indices.map { column in rows.map { min(32, $0[column].count) }.max() ?? 0 }
+        var lines = rows.map { row in
+            zip(row, widths).map { cell, width in
+                let clipped = cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell
+                return clipped + String(repeating: " ", count: width - clipped.count)
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        var footer = "\(page.results.count) sessions in \(format(page.tookMs)) ms"
+        if let plan = page.plan { footer += " · plan: \(plan.driver) (geo ≈ \(plan.geographicEstimate) classes, text ≈ \(plan.textEstimate.map(String.init) ?? "-"))" }
+        if let next = page.nextCursor { footer += "\nmore: --cursor \(next)" }
+        lines.append("")
+        lines.append(footer)
+        return lines.joined(separator: "\n")
+    }
+
+    /// "2026-11-26T18:30:00+02:00" → "Thu 26 Nov 18:30 (+02:00)".
+    private func localStart(_ iso: String) -> String {
+        let chars = Array(iso)
+        guard chars.count >= 25 else { return iso }
+        let date = String(chars[0..<10]), time = String(chars[11..<16]), offset = String(chars[19...])
+        return "\(date) \(time) \(offset)"
+    }
+
+    private func format(_ ms: Double) -> String { String(format: "%.3f", ms) }
+}
