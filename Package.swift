@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
-        .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "TextSearch"], swiftSettings: strictness),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI"], swiftSettings: strictness),
     ]
 )

@@ -5,7 +5,9 @@ struct Candidate: Comparable {
     var key: CursorKey
     var segment: Int
     var classIndex: Int32
-    var session: Int32
+    /// The spots left as the filter saw them: the result shows this value, so it always agrees
+    /// with the filter even if a booking changes the session a moment later.
+    var spotsLeft: Int32
     var distanceKm: Double
     var textScore: Double?
 

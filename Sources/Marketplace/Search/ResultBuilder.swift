@@ -18,7 +18,7 @@ struct ResultBuilder {
         let start = candidate.key.start
         let end = start + Int64(entry.durationSeconds)
         let (startOffset, endOffset) = clocks.withClock(gym.timezone) { ($0.offset(at: start), $0.offset(at: end)) }
-        let spots = Int(segment.spots[Int(candidate.session)])
+        let spots = Int(candidate.spotsLeft)
         let explanation = Ranking.explain(
             textScore: candidate.textScore, distanceKm: candidate.distanceKm, start: start, now: query.now
         )

@@ -202,14 +202,16 @@ struct SegmentSearch {
             let start = segment.sessionStarts[s]
             if start >= query.to { break }
             defer { s += 1 }
-            if segment.spots[s] < minSpots { continue }
+            let spots = segment.spots[s]
+            if spots < minSpots { continue }
             let primary = primaryKey(start: start, distanceKm: distanceKm, credits: entry.credits, textScore: textScore)
             // Within a class keys only grow with the start: past the worst kept, stop.
             if !top.admits(primary: primary, start: start) { break }
             if top.isBeforeCursor(primary: primary, start: start) { continue }
             top.offer(Candidate(
                 key: CursorKey(primary: primary, start: start, identity: SessionIdentity(classHash: entry.idHash, start: start)),
-                segment: number, classIndex: c, session: Int32(s), distanceKm: distanceKm, textScore: textScore
+                segment: number, classIndex: c, spotsLeft: spots, distanceKm: distanceKm,
+                textScore: textScore
             ))
         }
     }
