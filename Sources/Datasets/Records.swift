@@ -80,6 +80,26 @@ public struct FitnessClass: Codable, Hashable, Sendable {
     public var equipmentNeeded: [String]
     public var isActive: Bool
     public var weeklySlots: [WeeklySlot]
+
+    public init(
+        id: String, tenantId: String, name: String, description: String, classType: ClassType, instructorId: String,
+        durationMinutes: Int, maxCapacity: Int, difficultyLevel: Difficulty, creditsRequired: Int,
+        equipmentNeeded: [String], isActive: Bool, weeklySlots: [WeeklySlot]
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.name = name
+        self.description = description
+        self.classType = classType
+        self.instructorId = instructorId
+        self.durationMinutes = durationMinutes
+        self.maxCapacity = maxCapacity
+        self.difficultyLevel = difficultyLevel
+        self.creditsRequired = creditsRequired
+        self.equipmentNeeded = equipmentNeeded
+        self.isActive = isActive
+        self.weeklySlots = weeklySlots
+    }
 }
 
 public enum ClassType: String, Codable, CaseIterable, Sendable, Comparable {
