@@ -22,6 +22,9 @@ public struct Dataset: Sendable {
 
     /// Reads a dataset folder written by `write(to:)`.
     public static func read(from directory: URL) throws(DatasetError) -> Dataset {
+        guard FileManager.default.fileExists(atPath: directory.appending(path: "dataset.json").path) else {
+            throw .invalid("no dataset at \(directory.path) (make one with `studioloop data generate --city NAME --out DIR`)")
+        }
         let manifest = try JSONLines.decode(DatasetManifest.self, from: directory.appending(path: "dataset.json"))
         guard manifest.format == DatasetGenerator.format else {
             throw .invalid("\(directory.path) is dataset format \(manifest.format); this build reads format \(DatasetGenerator.format)")

@@ -53,17 +53,28 @@ public enum SessionSchedule {
         of fitnessClass: FitnessClass, classIndex: Int, zone: String, clocks: inout ZoneClocks,
         from: Int64, to: Int64, seed: UInt64
     ) -> [SessionOccurrence] {
-        guard fitnessClass.isActive, from < to else { return [] }
-        let slots = fitnessClass.weeklySlots.compactMap { slot in slot.minuteOfDay.map { (slot.weekday, $0) } }
-        guard !slots.isEmpty else { return [] }
+        guard fitnessClass.isActive else { return [] }
+        return occurrences(
+            classId: fitnessClass.id, timetable: Timetable(fitnessClass.weeklySlots), classIndex: classIndex,
+            durationMinutes: fitnessClass.durationMinutes, capacity: fitnessClass.maxCapacity, zone: zone,
+            clocks: &clocks, from: from, to: to, seed: seed
+        )
+    }
+
+    /// The sessions a weekly timetable gives in [`from`, `to`), by start time.
+    public static func occurrences(
+        classId: String, timetable: Timetable, classIndex: Int, durationMinutes: Int, capacity: Int,
+        zone: String, clocks: inout ZoneClocks, from: Int64, to: Int64, seed: UInt64
+    ) -> [SessionOccurrence] {
+        guard !timetable.slots.isEmpty, from < to else { return [] }
         var starts: [Int64] = []
         clocks.withClock(zone) { clock in
             // A day either side: a local day's sessions may fall on the neighbouring UTC day.
             let first = clock.localDay(at: from) - 1, last = clock.localDay(at: to) + 1
             for day in first...last {
                 let weekday = CivilTime.weekday(days: day)
-                for (slotDay, minute) in slots where slotDay == weekday {
-                    let start = clock.instant(day: day, minuteOfDay: minute)
+                for slot in timetable.slots where slot.weekday == weekday {
+                    let start = clock.instant(day: day, minuteOfDay: slot.minuteOfDay)
                     if start >= from && start < to { starts.append(start) }
                 }
             }
@@ -74,10 +85,10 @@ public enum SessionSchedule {
         var previous: Int64?
         for start in starts where start != previous {
             previous = start
-            let state = initialState(classId: fitnessClass.id, start: start, capacity: fitnessClass.maxCapacity, seed: seed)
+            let state = initialState(classId: classId, start: start, capacity: capacity, seed: seed)
             sessions.append(SessionOccurrence(
-                classIndex: classIndex, start: start, end: start + Int64(fitnessClass.durationMinutes) * 60,
-                capacity: fitnessClass.maxCapacity, availableSpots: state.availableSpots, isCancelled: state.isCancelled
+                classIndex: classIndex, start: start, end: start + Int64(durationMinutes) * 60,
+                capacity: capacity, availableSpots: state.availableSpots, isCancelled: state.isCancelled
             ))
         }
         return sessions
@@ -102,6 +113,33 @@ public enum SessionSchedule {
             else if fill < 0.50, capacity > 1 { rng.int(in: 1..<capacity) }
             else { 0 }
         return (capacity - booked, cancelled)
+    }
+}
+
+/// A class's weekly timetable in a compact form: (ISO weekday, minute of the local day) pairs.
+public struct Timetable: Hashable, Sendable {
+    public struct Slot: Hashable, Sendable {
+        public var weekday: Int
+        public var minuteOfDay: Int
+
+        public init(weekday: Int, minuteOfDay: Int) {
+            self.weekday = weekday
+            self.minuteOfDay = minuteOfDay
+        }
+    }
+
+    public var slots: [Slot]
+
+    public init(slots: [Slot]) {
+        self.slots = slots
+    }
+
+    /// The valid slots of a class (a malformed "HH:MM" or weekday is skipped, not guessed).
+    public init(_ weeklySlots: [WeeklySlot]) {
+        slots = weeklySlots.compactMap { slot in
+            guard (1...7).contains(slot.weekday), let minute = slot.minuteOfDay else { return nil }
+            return Slot(weekday: slot.weekday, minuteOfDay: minute)
+        }
     }
 }
 

@@ -15,6 +15,8 @@ public final class MarketplaceIndex: Sendable {
     public let horizonDays: Int
     /// The instant the base segment's sessions were materialized from.
     public let materializedAt: Int64
+    /// The dataset's seed, which decides how booked a materialized session starts.
+    public let seed: UInt64
 
     private let state: Mutex<State>
     /// Serializes writers, so a merge never loses a spot change made while it copies spots.
@@ -39,12 +41,16 @@ public final class MarketplaceIndex: Sendable {
     /// Builds the index from a dataset, materializing sessions in [now, now + horizon).
     public convenience init(dataset: Dataset, now: Int64, horizonDays: Int = SessionSchedule.defaultHorizonDays) {
         let records = dataset.gymRecords(from: now, to: now + Int64(horizonDays) * 86_400)
-        self.init(base: CatalogSegment(building: records, keepRecords: false), materializedAt: now, horizonDays: horizonDays)
+        self.init(
+            base: CatalogSegment(building: records, keepRecords: false), materializedAt: now, horizonDays: horizonDays,
+            seed: dataset.manifest.seed
+        )
     }
 
-    init(base: CatalogSegment, materializedAt: Int64, horizonDays: Int) {
+    init(base: CatalogSegment, materializedAt: Int64, horizonDays: Int, seed: UInt64) {
         self.horizonDays = horizonDays
         self.materializedAt = materializedAt
+        self.seed = seed
         var location: [String: GymLocation] = [:]
         for (i, gym) in base.gyms.enumerated() { location[gym.id] = GymLocation(segment: 0, gym: Int32(i)) }
         state = Mutex(State(segments: [base], dead: [[]], location: location))

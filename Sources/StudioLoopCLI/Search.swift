@@ -27,7 +27,10 @@ struct Search: ParsableCommand {
     @Option(help: ArgumentHelp("Search around this city's centre (or a suburb's) instead of --near.", valueName: "name"))
     var city: String?
 
-    @Option(help: ArgumentHelp("How far to look: 5km, 800m, or kilometres (default 10km, at most 100km).", valueName: "distance"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("How far to look: 5km, 800m, or kilometres (default 10km, at most 100km).", valueName: "distance")
+    )
     var radius: Distance?
 
     @Option(help: ArgumentHelp("Sessions starting at or after this ISO 8601 time (default: now).", valueName: "time"))

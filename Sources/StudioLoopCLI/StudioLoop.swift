@@ -1,5 +1,7 @@
 public import ArgumentParser
+import Datasets
 import Foundation
+import Marketplace
 
 /// `studioloop`: search the marketplace, generate and export datasets, build index snapshots.
 public struct StudioLoop: ParsableCommand {
@@ -31,8 +33,11 @@ public struct StudioLoop: ParsableCommand {
 
     /// The parser words its own errors (bad flags, failed `validate()`); ours describe themselves.
     static func oneLine(_ error: any Error) -> String {
-        let fromParser = error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
-        if !fromParser, let described = error as? any CustomStringConvertible { return described.description }
-        return message(for: error)
+        switch error {
+        case let error as DatasetError: error.description
+        case let error as SearchError: error.description
+        case let error as SnapshotError: error.description
+        default: message(for: error)
+        }
     }
 }

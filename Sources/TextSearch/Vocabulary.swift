@@ -13,6 +13,21 @@ public struct Vocabulary: Sendable {
         let sorted = unsorted.map { Array($0.unicodeScalars) }.sorted { $0.lexicographicallyPrecedes($1) { $0.value < $1.value } }
         scalars = sorted
         terms = sorted.map { String(String.UnicodeScalarView($0)) }
+        sharedPrefix = Self.sharedPrefixes(sorted)
+    }
+
+    /// Trusts terms already in order (from a snapshot), checking that they are; nil if not.
+    public init?(sortedTerms: [String]) {
+        let scalars = sortedTerms.map { Array($0.unicodeScalars) }
+        for k in scalars.indices.dropFirst() where !scalars[k - 1].lexicographicallyPrecedes(scalars[k], by: { $0.value < $1.value }) {
+            return nil
+        }
+        self.scalars = scalars
+        terms = sortedTerms
+        sharedPrefix = Self.sharedPrefixes(scalars)
+    }
+
+    static func sharedPrefixes(_ sorted: [[Unicode.Scalar]]) -> [Int32] {
         var shared = [Int32](repeating: 0, count: sorted.count)
         for k in sorted.indices.dropFirst() {
             let a = sorted[k - 1], b = sorted[k]
@@ -20,7 +35,7 @@ public struct Vocabulary: Sendable {
             while n < a.count, n < b.count, a[n] == b[n] { n += 1 }
             shared[k] = Int32(n)
         }
-        sharedPrefix = shared
+        return shared
     }
 
     public var count: Int { terms.count }

@@ -31,6 +31,9 @@ struct ClassEntry: Sendable, Equatable {
     var instructor: String
     var gym: Int32
     var sessions: Range<Int32>
+    /// The weekly timetable, empty for an inactive class: sessions are materialized from it
+    /// again when a snapshot is loaded at a later time.
+    var timetable: Timetable
     /// `SessionIdentity.classHash(id)`: its sessions' UUIDs follow from it and their starts.
     var idHash: UInt64
 }

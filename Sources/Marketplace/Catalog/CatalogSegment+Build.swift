@@ -56,7 +56,9 @@ extension CatalogSegment {
                     difficulty: fitnessClass.difficultyLevel, credits: Int32(clamping: fitnessClass.creditsRequired),
                     capacity: Int32(clamping: fitnessClass.maxCapacity),
                     durationSeconds: Int32(clamping: fitnessClass.durationMinutes * 60), instructor: instructor, gym: g,
-                    sessions: firstSession..<Int32(starts.count), idHash: SessionIdentity.classHash(fitnessClass.id)
+                    sessions: firstSession..<Int32(starts.count),
+                    timetable: fitnessClass.isActive ? Timetable(fitnessClass.weeklySlots) : Timetable(slots: []),
+                    idHash: SessionIdentity.classHash(fitnessClass.id)
                 ))
                 let classText = [fitnessClass.name, fitnessClass.classType.displayName, instructor, fitnessClass.description]
                 for (field, value) in classText.enumerated() {

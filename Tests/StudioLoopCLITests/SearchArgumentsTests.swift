@@ -1,0 +1,67 @@
+import ArgumentParser
+@testable import StudioLoopCLI
+import Testing
+
+/// How `studioloop search` reads what explorers type, and how it refuses what it cannot use.
+@Suite struct SearchArgumentsTests {
+    @Test(arguments: [
+        ["--near", "-26.2041,28.0473"],
+        ["--near=-26.2041,28.0473"],
+        ["yoga", "--near", "-26.2041,28.0473", "--radius", "5km"],
+        ["--near", "-26.2041, 28.0473"],
+    ])
+    func southernLatitudesParseAsTyped(_ arguments: [String]) throws {
+        let search = try Search.parse(arguments)
+        #expect(search.near?.coordinate.latitude == -26.2041)
+        #expect(search.near?.coordinate.longitude == 28.0473)
+    }
+
+    @Test func wordsAndOptions() throws {
+        let search = try Search.parse([
+            "spin", "class", "--near", "-33.92,18.42", "--radius", "800m", "--type", "cycling,hiit", "--difficulty", "beginner",
+            "--sort", "start_time", "--limit", "5", "--min-spots", "0", "--json", "--from", "2026-11-26T17:00:00+02:00",
+        ])
+        #expect(search.words == ["spin", "class"])
+        #expect(search.radius?.kilometres == 0.8)
+        #expect(try search.classTypes() == [.cycling, .hiit])
+        #expect(search.from?.seconds == 1_795_705_200)
+    }
+
+    /// Each mistake is refused with a message naming its flag.
+    @Test(arguments: [
+        (["--near", "91,28"], "--near"),
+        (["--near", "-26.2,181"], "--near"),
+        (["--near", "somewhere"], "--near"),
+        (["--near", "-26.2,28", "--radius", "-3km"], "--radius"),
+        (["--near", "-26.2,28", "--radius", "500km"], "--radius"),
+        (["--near", "-26.2,28", "--radius", "far"], "--radius"),
+        (["--near", "-26.2,28", "--type", "yogga"], "--type"),
+        (["--near", "-26.2,28", "--difficulty", "expert"], "--difficulty"),
+        (["--near", "-26.2,28", "--limit", "0"], "--limit"),
+        (["--near", "-26.2,28", "--limit", "101"], "--limit"),
+        (["--near", "-26.2,28", "--from", "tonight"], "--from"),
+        (["--near", "-26.2,28", "--from", "2026-11-26T17:00:00+02:00", "--to", "2026-11-26T16:00:00+02:00"], "--to"),
+        (["--near", "-26.2,28", "--sort", "price"], "--sort"),
+        (["--near", "-26.2,28", "--min-spots", "-1"], "--min-spots"),
+        (["yoga"], "--near"),
+        (["--near", "-26.2,28", "--city", "lagos"], "--city"),
+    ])
+    func badInputNamesItsFlag(_ arguments: [String], _ flag: String) {
+        do {
+            _ = try Search.parse(arguments)
+            Issue.record("\(arguments) was accepted")
+        } catch {
+            let message = StudioLoop.oneLine(error)
+            #expect(message.contains(flag), "\(arguments): \(message)")
+            #expect(!message.contains("\n"), "one line: \(message)")
+        }
+    }
+
+    @Test func distances() {
+        #expect(Distance(argument: "5km")?.kilometres == 5)
+        #expect(Distance(argument: "5")?.kilometres == 5)
+        #expect(Distance(argument: "250m")?.kilometres == 0.25)
+        #expect(Distance(argument: "2.5 KM")?.kilometres == 2.5)
+        #expect(Distance(argument: "km") == nil)
+    }
+}
