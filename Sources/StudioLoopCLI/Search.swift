@@ -75,6 +75,9 @@ struct Search: ParsableCommand {
     @Option(help: ArgumentHelp("Load this index snapshot instead of building the index.", valueName: "file"))
     var index: String?
 
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the query this many times and report the index time's median and 99th percentile (warm).", valueName: "n"))
+    var repetitions: Int = 1
+
     @OptionGroup var options: DatasetOptions
 
     func validate() throws {
@@ -96,6 +99,7 @@ struct Search: ParsableCommand {
             throw ValidationError("--limit must be between 1 and \(SearchQuery.maxLimit) (got \(limit))")
         }
         if minSpots < 0 { throw ValidationError("--min-spots must be 0 or more (got \(minSpots))") }
+        guard (1...1_000_000).contains(repetitions) else { throw ValidationError("--repeat must be between 1 and 1000000 (got \(repetitions))") }
         if let maxCredits, maxCredits < 0 { throw ValidationError("--max-credits must be 0 or more (got \(maxCredits))") }
     }
 
@@ -141,6 +145,17 @@ struct Search: ParsableCommand {
         query.cursor = cursor
         query.explain = explain
         let page = try marketplace.index.search(query)
+        if repetitions > 1 {
+            var times = [page.tookMs]
+            for _ in 1..<repetitions { times.append(try marketplace.index.search(query).tookMs) }
+            times.sort()
+            func percentile(_ p: Double) -> Double { times[min(times.count - 1, max(0, Int((Double(times.count) * p).rounded(.up)) - 1))] }
+            let line = String(
+                format: "%d runs, index time: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms",
+                times.count, percentile(0.5), percentile(0.9), percentile(0.99), times.last!
+            )
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
         if json {
             let data = try JSONLines.encoder().encode(page)
             print(String(decoding: data, as: UTF8.self))

@@ -77,3 +77,21 @@ import Testing
         #expect(DatasetGenerator.allocate(7, over: [100, 0, 50]) == [5, 0, 2])
     }
 }
+
+/// Data/demo is what the generator makes from its manifest: a change to the generator or the
+/// reference data must come with a regenerated demo (the command is in Data/README.md).
+@Suite struct DemoDatasetTests {
+    @Test func demoIsUpToDate() throws {
+        let data = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "Data", directoryHint: .isDirectory)
+        let demo = data.appending(path: "demo", directoryHint: .isDirectory)
+        let committed = try Dataset.read(from: demo)
+        let generator = DatasetGenerator(reference: try ReferenceData(directory: data))
+        let cities = try committed.manifest.cities.map { try #require(generator.reference.city(named: $0)) }
+        let fresh = try generator.generate(cities: cities, gyms: committed.manifest.gyms, seed: committed.manifest.seed)
+        let out = FileManager.default.temporaryDirectory.appending(path: "sl-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try fresh.write(to: out)
+        #expect(try Dataset.fingerprint(of: out) == Dataset.fingerprint(of: demo), "regenerate Data/demo (see Data/README.md)")
+    }
+}

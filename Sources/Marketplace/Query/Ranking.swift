@@ -28,6 +28,15 @@ public enum Ranking {
     }
 }
 
+extension Ranking {
+    /// The highest score any session at `distanceKm` can reach (a perfect text match, starting
+    /// now): the search visits gyms nearest first and stops when this cannot beat what it has.
+    /// Computed by the same arithmetic as `explain`, so it is never below a real score.
+    public static func bestScore(distanceKm: Double, hasText: Bool) -> Double {
+        explain(textScore: hasText ? 1 : nil, distanceKm: distanceKm, start: 0, now: 0).total
+    }
+}
+
 /// The parts of a relevance score, as `explain` shows them.
 public struct ScoreExplanation: Codable, Hashable, Sendable {
     /// How well the words matched: per word the best match quality times its field's weight,

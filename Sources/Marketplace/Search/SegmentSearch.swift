@@ -11,6 +11,9 @@ struct SegmentSearch {
     let query: ResolvedQuery
     /// Per query word: the segment's terms it matches, and how.
     let wordMatches: [[Int: MatchKind]]
+    /// The same, as term ids in ascending order with their match quality, for intersecting
+    /// with a document's sorted terms.
+    let wordTerms: [(terms: [UInt32], qualities: [Double])]
     /// The one gym a tenant filter allows, or nil for any.
     let onlyGym: Int32?
     /// False when the segment cannot contribute (a word matches nothing here, or the tenant
@@ -25,6 +28,10 @@ struct SegmentSearch {
         let last = query.words.count - 1
         wordMatches = query.words.enumerated().map { i, word in
             segment.text.vocabulary.matches(of: word, isLastWord: i == last)
+        }
+        wordTerms = wordMatches.map { matches in
+            let sorted = matches.sorted { $0.key < $1.key }
+            return (sorted.map { UInt32($0.key) }, sorted.map { $0.value.quality })
         }
         var canMatch = wordMatches.allSatisfy { !$0.isEmpty }
         var onlyGym: Int32?
@@ -86,19 +93,39 @@ struct SegmentSearch {
             // One gym: no tree walk needed.
             let gym = segment.gyms[Int(onlyGym)]
             let distance = GreatCircle.distanceKm(query.center, gym.coordinate)
-            if isInArea(gym.coordinate, distanceKm: distance) { visitGym(onlyGym, distanceKm: distance, into: &top) }
+            var scratch = Scratch()
+            if isInArea(gym.coordinate, distanceKm: distance) { visitGym(onlyGym, distanceKm: distance, scratch: &scratch, into: &top) }
             return
         }
+        var hits: [RTreeHit]
         if let radius = query.radiusKm {
-            segment.tree.forEach(within: radius, of: query.center) { hit in
-                if let box = query.box, !box.contains(segment.gyms[hit.id].coordinate) { return }
-                visitGym(Int32(hit.id), distanceKm: hit.distanceKm, into: &top)
-            }
+            hits = segment.tree.within(radiusKm: radius, of: query.center)
+            if let box = query.box { hits.removeAll { !box.contains(segment.gyms[$0.id].coordinate) } }
         } else {
-            for hit in segment.tree.within(box: query.box!, distancesFrom: query.center) {
-                visitGym(Int32(hit.id), distanceKm: hit.distanceKm, into: &top)
-            }
+            hits = segment.tree.within(box: query.box!, distancesFrom: query.center)
         }
+        // Nearest first: for the distance and relevance orders, once the best a gym could offer
+        // cannot beat the worst result kept, no farther gym can either.
+        hits.sort { $0.distanceKm != $1.distanceKm ? $0.distanceKm < $1.distanceKm : $0.id < $1.id }
+        var scratch = Scratch()
+        for hit in hits {
+            if let bound = bestPrimaryKey(distanceKm: hit.distanceKm), !top.admits(primary: bound, start: .min) { break }
+            visitGym(Int32(hit.id), distanceKm: hit.distanceKm, scratch: &scratch, into: &top)
+        }
+    }
+
+    /// The smallest primary key a session at this distance can have, when the order has one.
+    private func bestPrimaryKey(distanceKm: Double) -> Double? {
+        switch query.query.sort {
+        case .distance: distanceKm
+        case .relevance: -Ranking.bestScore(distanceKm: distanceKm, hasText: !wordMatches.isEmpty)
+        case .startTime, .credits: nil
+        }
+    }
+
+    /// What one run remembers between gyms: the text scores of places, which many gyms share.
+    struct Scratch {
+        var placeScores: [Int32: [Double]] = [:]
     }
 
     /// Classes from the postings of the rarest word, then the area test on their gyms.
@@ -124,6 +151,7 @@ struct SegmentSearch {
         var distance = 0.0
         var gymScores: [Double] = []
         var previous: Int32 = -1
+        var scratch = Scratch()
         for c in classes where c != previous {
             previous = c
             let g = segment.classes[Int(c)].gym
@@ -132,7 +160,7 @@ struct SegmentSearch {
                 let gym = segment.gyms[Int(g)]
                 distance = GreatCircle.distanceKm(query.center, gym.coordinate)
                 gymOK = passesGymFilters(g) && isInArea(gym.coordinate, distanceKm: distance)
-                if gymOK { gymScores = gymWordScores(g) }
+                if gymOK { gymScores = gymWordScores(g, scratch: &scratch) }
             }
             if gymOK { visitClass(c, distanceKm: distance, gymScores: gymScores, into: &top) }
         }
@@ -152,35 +180,63 @@ struct SegmentSearch {
         return true
     }
 
-    private func visitGym(_ g: Int32, distanceKm: Double, into top: inout TopCandidates) {
+    private func visitGym(_ g: Int32, distanceKm: Double, scratch: inout Scratch, into top: inout TopCandidates) {
         guard passesGymFilters(g) else { return }
-        // Sorting by distance: a gym farther than the worst kept result cannot place.
-        if query.query.sort == .distance && !top.admits(primary: distanceKm, start: .min) { return }
-        let gymScores = gymWordScores(g)
+        let gymScores = gymWordScores(g, scratch: &scratch)
         for c in segment.gyms[Int(g)].classes {
             visitClass(c, distanceKm: distanceKm, gymScores: gymScores, into: &top)
         }
     }
 
     /// Per query word, the best match among the gym's own words and its place's names.
-    private func gymWordScores(_ g: Int32) -> [Double] {
+    private func gymWordScores(_ g: Int32, scratch: inout Scratch) -> [Double] {
         guard !wordMatches.isEmpty else { return [] }
         var scores = [Double](repeating: 0, count: wordMatches.count)
-        accumulate(.gyms, document: Int(g), into: &scores)
         let place = segment.gyms[Int(g)].place
-        if place >= 0 { accumulate(.places, document: Int(place), into: &scores) }
+        if place >= 0 {
+            if let known = scratch.placeScores[place] {
+                scores = known
+            } else {
+                accumulate(.places, document: Int(place), into: &scores)
+                scratch.placeScores[place] = scores
+            }
+        }
+        accumulate(.gyms, document: Int(g), into: &scores)
         return scores
     }
 
+    /// Raises each word's score to its best match in one document: the document's sorted
+    /// terms intersected with the word's sorted matches, searching the longer list for each
+    /// entry of the shorter.
     private func accumulate(_ collection: TextCollection, document: Int, into scores: inout [Double]) {
         let terms = segment.text.documentTerms[collection.rawValue]
-        for i in terms.range(of: document) {
-            let term = Int(terms.ids[i])
-            for (w, matches) in wordMatches.enumerated() {
-                guard let kind = matches[term] else { continue }
-                scores[w] = max(scores[w], kind.quality * collection.weight(ofFields: terms.fields[i]))
+        let range = terms.range(of: document)
+        guard !range.isEmpty else { return }
+        for (w, matched) in wordTerms.enumerated() {
+            if matched.terms.count <= range.count {
+                for (k, term) in matched.terms.enumerated() {
+                    if let i = Self.find(term, in: terms.ids, range) {
+                        scores[w] = max(scores[w], matched.qualities[k] * collection.weight(ofFields: terms.fields[i]))
+                    }
+                }
+            } else {
+                for i in range {
+                    if let k = Self.find(terms.ids[i], in: matched.terms, matched.terms.indices) {
+                        scores[w] = max(scores[w], matched.qualities[k] * collection.weight(ofFields: terms.fields[i]))
+                    }
+                }
             }
         }
+    }
+
+    /// Binary search for `value` in the ascending `ids[range]`.
+    private static func find(_ value: UInt32, in ids: [UInt32], _ range: Range<Int>) -> Int? {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ids[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < range.upperBound && ids[lo] == value ? lo : nil
     }
 
     private func visitClass(_ c: Int32, distanceKm: Double, gymScores: [Double], into top: inout TopCandidates) {
