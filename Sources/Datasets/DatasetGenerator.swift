@@ -34,7 +34,7 @@ public struct DatasetGenerator: Sendable {
         for (city, count) in zip(cities, shares) where count > 0 {
             let places = reference.places(in: city)
             guard !places.isEmpty else { throw .invalid("no GeoNames place lies within \(city.name)'s radius") }
-            var cityGenerator = CityGenerator(city: city, places: places, vocabulary: reference.vocabulary)
+            let cityGenerator = CityGenerator(city: city, places: places, vocabulary: reference.vocabulary)
             for _ in 0..<count { cityGenerator.addGym(to: &state, using: &rng) }
         }
         let usedPlaces = Set(state.tenants.map(\.placeId))

@@ -88,14 +88,15 @@ extension RTree {
         return hits
     }
 
-    /// An upper bound on the items within `radiusKm` of `center`, found by looking only a few
-    /// levels down: what a query planner needs to compare the cost of the geographic side.
-    /// - Complexity: O(nodeSize × depthBelowRoot) node tests.
-    public func estimatedCount(within radiusKm: Double, of center: Coordinate, levelsToDescend: Int = 2) -> Int {
+    /// An upper bound on the items within `radiusKm` of `center`: the sizes of the leaf nodes
+    /// the circle reaches (or of higher nodes, looking only `levelsToDescend` levels down), what
+    /// a query planner needs to weigh the geographic side without visiting any item.
+    /// - Complexity: O(nodes reached) node tests, no item tests.
+    public func estimatedCount(within radiusKm: Double, of center: Coordinate, levelsToDescend: Int = .max) -> Int {
         guard !points.isEmpty else { return 0 }
         let limit = Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: radiusKm))
         let cosLat = cos(center.latitude * .pi / 180)
-        let stopLevel = max(1, levels.count - levelsToDescend)
+        let stopLevel = max(1, levels.count - min(levelsToDescend, levels.count))
         var total = 0
         var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
         while let (level, index) = stack.popLast() {
@@ -131,10 +132,10 @@ struct NearestCandidate: Comparable {
 }
 
 extension RTree {
-    /// An upper bound on the items inside `box`, looking only a few levels down.
-    public func estimatedCount(in box: GeoBox, levelsToDescend: Int = 2) -> Int {
+    /// An upper bound on the items inside `box`, like `estimatedCount(within:of:)`.
+    public func estimatedCount(in box: GeoBox, levelsToDescend: Int = .max) -> Int {
         guard !points.isEmpty else { return 0 }
-        let stopLevel = max(1, levels.count - levelsToDescend)
+        let stopLevel = max(1, levels.count - min(levelsToDescend, levels.count))
         var total = 0
         var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
         while let (level, index) = stack.popLast() {

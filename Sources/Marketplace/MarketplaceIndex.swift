@@ -84,13 +84,30 @@ public final class MarketplaceIndex: Sendable {
         }
         let geographic = searches.reduce(0) { $0 + $1.geographicEstimate }
         let textual: Int? = resolved.words.isEmpty ? nil : searches.reduce(0) { $0 + ($1.textEstimate?.classes ?? 0) }
-        let driver: PlanChoice =
+        var driver: PlanChoice =
             switch query.plan {
-            case .automatic: (textual.map { $0 < geographic } ?? false) ? .text : .geographic
+            case .automatic:
+                QueryPlanner.choose(
+                    geographicClasses: geographic, textClasses: textual,
+                    totalClasses: state.segments.reduce(0) { $0 + $1.classes.count }, limit: query.limit, sort: query.sort
+                )
             case let forced: forced
             }
         var top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
-        for search in searches { search.run(driver: driver, into: &top) }
+        // A chosen geographic plan may spend about what the text side would cost, and no more.
+        // A class costs the geographic side more than the text side (its words and sessions are
+        // read, where the text side often stops at its gym's area test), hence half.
+        var budget = query.plan == .automatic ? (textual.map { $0 / 2 } ?? Int.max) : Int.max
+        var switched = false
+        for search in searches where !search.run(driver: driver, into: &top, budget: &budget) {
+            switched = true
+            break
+        }
+        if switched {
+            driver = .text
+            top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
+            for search in searches { _ = search.run(driver: .text, into: &top, budget: &budget) }
+        }
 
         let ranked = top.sorted()
         let page = Array(ranked.prefix(query.limit))
@@ -103,7 +120,10 @@ public final class MarketplaceIndex: Sendable {
             results: results, nextCursor: next,
             tookMs: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
             plan: query.explain
-                ? QueryPlan(driver: driver.rawValue, geographicEstimate: geographic, textEstimate: textual) : nil
+                ? QueryPlan(
+                    driver: switched ? "geographic, then text" : driver.rawValue, geographicEstimate: geographic,
+                    textEstimate: textual
+                ) : nil
         )
     }
 

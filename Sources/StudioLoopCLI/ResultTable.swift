@@ -8,7 +8,7 @@ struct ResultTable {
 
     func render() -> String {
         guard !page.results.isEmpty else {
-            return "No sessions match. Try a wider --radius, a later --to, or fewer words. (\(format(page.tookMs)) ms)"
+            return "No sessions match. Try a wider --radius, a later --to, or fewer words. (\(format(page.tookMs)) ms)" + planLine
         }
         var rows = [["CLASS", "GYM", "SUBURB", "DISTANCE", "STARTS (LOCAL)", "SPOTS", "CREDITS"] + (explain ? ["SCORE (TEXT/DIST/TIME)"] : [])]
         for r in page.results {
@@ -29,7 +29,7 @@ struct ResultTable {
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         var footer = "\(page.results.count) sessions in \(format(page.tookMs)) ms"
-        if let plan = page.plan { footer += " · plan: \(plan.driver) (geo ≈ \(plan.geographicEstimate) classes, text ≈ \(plan.textEstimate.map(String.init) ?? "-"))" }
+        footer += planLine
         if let next = page.nextCursor { footer += "\nmore: --cursor \(next)" }
         lines.append("")
         lines.append(footer)
@@ -42,6 +42,11 @@ struct ResultTable {
         guard chars.count >= 25 else { return iso }
         let date = String(chars[0..<10]), time = String(chars[11..<16]), offset = String(chars[19...])
         return "\(date) \(time) \(offset)"
+    }
+
+    private var planLine: String {
+        guard let plan = page.plan else { return "" }
+        return " · plan: \(plan.driver) (geo ≈ \(plan.geographicEstimate) classes, text ≈ \(plan.textEstimate.map(String.init) ?? "-"))"
     }
 
     private func format(_ ms: Double) -> String { String(format: "%.3f", ms) }

@@ -75,6 +75,9 @@ struct Search: ParsableCommand {
     @Option(help: ArgumentHelp("Load this index snapshot instead of building the index.", valueName: "file"))
     var index: String?
 
+    @Option(help: ArgumentHelp("Which side drives the search: \(PlanChoice.allCases.map(\.rawValue).joined(separator: ", ")) (for engineers; all give the same answer).", valueName: "plan"))
+    var plan: String = PlanChoice.automatic.rawValue
+
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the query this many times and report the index time's median and 99th percentile (warm).", valueName: "n"))
     var repetitions: Int = 1
 
@@ -94,6 +97,9 @@ struct Search: ParsableCommand {
         _ = try difficulties()
         guard SortOrder(rawValue: sort) != nil else {
             throw ValidationError("--sort must be one of \(SortOrder.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(sort)')")
+        }
+        guard PlanChoice(rawValue: plan) != nil else {
+            throw ValidationError("--plan must be one of \(PlanChoice.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(plan)')")
         }
         guard (1...SearchQuery.maxLimit).contains(limit) else {
             throw ValidationError("--limit must be between 1 and \(SearchQuery.maxLimit) (got \(limit))")
@@ -144,6 +150,7 @@ struct Search: ParsableCommand {
         query.limit = limit
         query.cursor = cursor
         query.explain = explain
+        query.plan = PlanChoice(rawValue: plan)!
         let page = try marketplace.index.search(query)
         if repetitions > 1 {
             var times = [page.tookMs]

@@ -38,6 +38,45 @@ struct ClassEntry: Sendable, Equatable {
     var idHash: UInt64
 }
 
+/// What the search loop reads of a gym, without a single reference-counted field: copying one
+/// out of its array costs no retain or release, unlike `GymEntry` with its strings.
+struct GymFacts: Sendable {
+    var coordinate: Coordinate
+    var searchable: Bool
+    var marketplaceEnabled: Bool
+    var place: Int32
+    var classes: Range<Int32>
+
+    init(_ gym: GymEntry) {
+        coordinate = gym.coordinate
+        searchable = gym.isActive
+        marketplaceEnabled = gym.marketplaceEnabled
+        place = gym.place
+        classes = gym.classes
+    }
+}
+
+/// What the search loop reads of a class, all plain values (see `GymFacts`).
+struct ClassFacts: Sendable {
+    var gym: Int32
+    var type: ClassType
+    var difficulty: Difficulty
+    var credits: Int32
+    var durationSeconds: Int32
+    var sessions: Range<Int32>
+    var idHash: UInt64
+
+    init(_ entry: ClassEntry) {
+        gym = entry.gym
+        type = entry.type
+        difficulty = entry.difficulty
+        credits = entry.credits
+        durationSeconds = entry.durationSeconds
+        sessions = entry.sessions
+        idHash = entry.idHash
+    }
+}
+
 struct PlaceEntry: Sendable, Equatable {
     var id: Int
     var name: String

@@ -8,6 +8,9 @@ import TextSearch
 final class CatalogSegment: Sendable {
     let gyms: [GymEntry]
     let classes: [ClassEntry]
+    /// The same gyms and classes as plain values, for the search loop.
+    let gymFacts: [GymFacts]
+    let classFacts: [ClassFacts]
     let places: [PlaceEntry]
     /// place → gyms, as rows of gym indices.
     let placeGyms: PostingLists
@@ -25,6 +28,8 @@ final class CatalogSegment: Sendable {
     ) {
         self.gyms = gyms
         self.classes = classes
+        gymFacts = gyms.map(GymFacts.init)
+        classFacts = classes.map(ClassFacts.init)
         self.places = places
         self.placeGyms = placeGyms
         self.sessionStarts = sessionStarts
@@ -41,7 +46,7 @@ final class CatalogSegment: Sendable {
 
     /// The session of class `classIndex` that starts at `start`, if any.
     func session(classIndex: Int, start: Int64) -> Int? {
-        let range = classes[classIndex].sessions
+        let range = classFacts[classIndex].sessions
         let i = lowerBound(start, in: range)
         return i < Int(range.upperBound) && sessionStarts[i] == start ? i : nil
     }

@@ -78,29 +78,32 @@ struct SegmentSearch {
 
     // MARK: Running
 
-    func run(driver: PlanChoice, into top: inout TopCandidates) {
-        guard canMatch else { return }
+    /// Runs the search from `driver`'s side. The geographic side gives up, returning false,
+    /// once it has visited more classes than `budget` allows (the planner's estimate of the
+    /// text side's whole cost), so a misjudged plan costs at most twice the better one.
+    func run(driver: PlanChoice, into top: inout TopCandidates, budget: inout Int) -> Bool {
+        guard canMatch else { return true }
         if driver == .text, let rarest = textEstimate?.word {
             runFromText(word: rarest, into: &top)
-        } else {
-            runFromGeography(into: &top)
+            return true
         }
+        return runFromGeography(into: &top, budget: &budget)
     }
 
     /// Gyms from the R-tree, then their classes.
-    private func runFromGeography(into top: inout TopCandidates) {
+    private func runFromGeography(into top: inout TopCandidates, budget: inout Int) -> Bool {
         if let onlyGym {
             // One gym: no tree walk needed.
-            let gym = segment.gyms[Int(onlyGym)]
+            let gym = segment.gymFacts[Int(onlyGym)]
             let distance = GreatCircle.distanceKm(query.center, gym.coordinate)
             var scratch = Scratch()
             if isInArea(gym.coordinate, distanceKm: distance) { visitGym(onlyGym, distanceKm: distance, scratch: &scratch, into: &top) }
-            return
+            return true
         }
         var hits: [RTreeHit]
         if let radius = query.radiusKm {
             hits = segment.tree.within(radiusKm: radius, of: query.center)
-            if let box = query.box { hits.removeAll { !box.contains(segment.gyms[$0.id].coordinate) } }
+            if let box = query.box { hits.removeAll { !box.contains(segment.gymFacts[$0.id].coordinate) } }
         } else {
             hits = segment.tree.within(box: query.box!, distancesFrom: query.center)
         }
@@ -110,8 +113,11 @@ struct SegmentSearch {
         var scratch = Scratch()
         for hit in hits {
             if let bound = bestPrimaryKey(distanceKm: hit.distanceKm), !top.admits(primary: bound, start: .min) { break }
+            budget -= segment.gymFacts[hit.id].classes.count
+            if budget < 0 { return false }
             visitGym(Int32(hit.id), distanceKm: hit.distanceKm, scratch: &scratch, into: &top)
         }
+        return true
     }
 
     /// The smallest primary key a session at this distance can have, when the order has one.
@@ -126,18 +132,37 @@ struct SegmentSearch {
     /// What one run remembers between gyms: the text scores of places, which many gyms share.
     struct Scratch {
         var placeScores: [Int32: [Double]] = [:]
+        /// Reused for each class's word scores, so scoring a class allocates nothing.
+        var classScores: [Double] = []
     }
 
-    /// Classes from the postings of the rarest word, then the area test on their gyms.
+    /// Classes from the postings of the rarest word. Words found in a gym's or a place's names
+    /// bring whole gyms, which are tested against the area and the gym filters before any of
+    /// their classes is looked at; words found in a class are tested through its gym.
     private func runFromText(word: Int, into top: inout TopCandidates) {
         let postings = segment.text.postings
+        // Per gym: NaN not yet tested, -1 refused, else its distance.
+        var gymVerdicts = [Double](repeating: .nan, count: segment.gymFacts.count)
+        func verdict(_ g: Int32) -> Double? {
+            var known = gymVerdicts[Int(g)]
+            if known.isNaN {
+                let distance = GreatCircle.distanceKm(query.center, segment.gymFacts[Int(g)].coordinate)
+                let passes = passesGymFilters(g) && isInArea(segment.gymFacts[Int(g)].coordinate, distanceKm: distance)
+                known = passes ? distance : -1
+                gymVerdicts[Int(g)] = known
+            }
+            return known >= 0 ? known : nil
+        }
         var classes: [Int32] = []
         func addGym(_ g: UInt32) {
-            classes += Array(segment.gyms[Int(g)].classes)
+            if verdict(Int32(g)) != nil { classes += Array(segment.gymFacts[Int(g)].classes) }
         }
         for term in wordMatches[word].keys {
             let classPostings = postings[TextCollection.classes.rawValue]
-            for i in classPostings.range(of: term) { classes.append(Int32(classPostings.ids[i])) }
+            for i in classPostings.range(of: term) {
+                let c = Int32(classPostings.ids[i])
+                if verdict(segment.classFacts[Int(c)].gym) != nil { classes.append(c) }
+            }
             let gymPostings = postings[TextCollection.gyms.rawValue]
             for i in gymPostings.range(of: term) { addGym(gymPostings.ids[i]) }
             let placePostings = postings[TextCollection.places.rawValue]
@@ -147,22 +172,19 @@ struct SegmentSearch {
         }
         classes.sort()
         var currentGym: Int32 = -1
-        var gymOK = false
         var distance = 0.0
         var gymScores: [Double] = []
         var previous: Int32 = -1
         var scratch = Scratch()
         for c in classes where c != previous {
             previous = c
-            let g = segment.classes[Int(c)].gym
+            let g = segment.classFacts[Int(c)].gym
             if g != currentGym {
                 currentGym = g
-                let gym = segment.gyms[Int(g)]
-                distance = GreatCircle.distanceKm(query.center, gym.coordinate)
-                gymOK = passesGymFilters(g) && isInArea(gym.coordinate, distanceKm: distance)
-                if gymOK { gymScores = gymWordScores(g, scratch: &scratch) }
+                distance = verdict(g)!
+                gymScores = gymWordScores(g, scratch: &scratch)
             }
-            if gymOK { visitClass(c, distanceKm: distance, gymScores: gymScores, into: &top) }
+            visitClass(c, distanceKm: distance, gymScores: gymScores, scratch: &scratch, into: &top)
         }
     }
 
@@ -173,8 +195,8 @@ struct SegmentSearch {
     }
 
     private func passesGymFilters(_ g: Int32) -> Bool {
-        let gym = segment.gyms[Int(g)]
-        if !gym.isActive || dead.contains(g) { return false }
+        let gym = segment.gymFacts[Int(g)]
+        if !gym.searchable || (!dead.isEmpty && dead.contains(g)) { return false }
         if query.query.marketplaceOnly && !gym.marketplaceEnabled { return false }
         if let onlyGym, onlyGym != g { return false }
         return true
@@ -183,8 +205,8 @@ struct SegmentSearch {
     private func visitGym(_ g: Int32, distanceKm: Double, scratch: inout Scratch, into top: inout TopCandidates) {
         guard passesGymFilters(g) else { return }
         let gymScores = gymWordScores(g, scratch: &scratch)
-        for c in segment.gyms[Int(g)].classes {
-            visitClass(c, distanceKm: distanceKm, gymScores: gymScores, into: &top)
+        for c in segment.gymFacts[Int(g)].classes {
+            visitClass(c, distanceKm: distanceKm, gymScores: gymScores, scratch: &scratch, into: &top)
         }
     }
 
@@ -192,7 +214,7 @@ struct SegmentSearch {
     private func gymWordScores(_ g: Int32, scratch: inout Scratch) -> [Double] {
         guard !wordMatches.isEmpty else { return [] }
         var scores = [Double](repeating: 0, count: wordMatches.count)
-        let place = segment.gyms[Int(g)].place
+        let place = segment.gymFacts[Int(g)].place
         if place >= 0 {
             if let known = scratch.placeScores[place] {
                 scores = known
@@ -239,18 +261,21 @@ struct SegmentSearch {
         return lo < range.upperBound && ids[lo] == value ? lo : nil
     }
 
-    private func visitClass(_ c: Int32, distanceKm: Double, gymScores: [Double], into top: inout TopCandidates) {
-        let entry = segment.classes[Int(c)]
+    private func visitClass(
+        _ c: Int32, distanceKm: Double, gymScores: [Double], scratch: inout Scratch, into top: inout TopCandidates
+    ) {
+        let entry = segment.classFacts[Int(c)]
         let q = query.query
         if !q.types.isEmpty && !q.types.contains(entry.type) { return }
         if !q.difficulties.isEmpty && !q.difficulties.contains(entry.difficulty) { return }
         if let maxCredits = q.maxCredits, entry.credits > maxCredits { return }
         var textScore: Double?
         if !wordMatches.isEmpty {
-            var scores = gymScores
-            accumulate(.classes, document: Int(c), into: &scores)
-            if scores.contains(0) { return }  // every word must match somewhere
-            textScore = scores.reduce(0, +) / Double(scores.count)
+            scratch.classScores.removeAll(keepingCapacity: true)
+            scratch.classScores.append(contentsOf: gymScores)
+            accumulate(.classes, document: Int(c), into: &scratch.classScores)
+            if scratch.classScores.contains(0) { return }  // every word must match somewhere
+            textScore = scratch.classScores.reduce(0, +) / Double(scratch.classScores.count)
         }
         let minSpots = Int32(clamping: q.minSpots)
         var s = segment.lowerBound(query.from, in: entry.sessions)
