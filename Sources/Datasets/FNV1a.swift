@@ -17,7 +17,11 @@ public struct FNV1a: Sendable {
     }
 
     public mutating func combine(bytes data: Data) {
-        for byte in data { combine(byte: byte) }
+        data.withUnsafeBytes { raw in
+            var value = self.value
+            for byte in raw { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            self.value = value
+        }
     }
 
     public mutating func combine(_ string: String) {

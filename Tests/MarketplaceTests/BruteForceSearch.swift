@@ -9,6 +9,7 @@ import TextSearch
 /// the two disagree.
 struct BruteForceSearch {
     struct Row {
+        var session: SessionOccurrence
         var sessionId: String
         var key: (primary: Double, start: Int64, identity: SessionIdentity)
         var distanceKm: Double
@@ -111,7 +112,7 @@ struct BruteForceSearch {
                 }
             let identity = SessionIdentity(classId: c.id, start: session.start)
             rows.append(Row(
-                sessionId: identity.uuidString, key: (primary, session.start, identity), distanceKm: distance, score: score
+                session: session, sessionId: identity.uuidString, key: (primary, session.start, identity), distanceKm: distance, score: score
             ))
         }
         return rows.sorted { a, b in

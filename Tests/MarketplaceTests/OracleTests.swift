@@ -46,3 +46,55 @@ import Testing
         #expect(nonEmpty > 55, "only \(nonEmpty) of 150 queries had results")
     }
 }
+
+/// Keyset cursors while bookings change spots between pages: page 2 holds exactly what the
+/// query matches after page 1's last key, with the spots as they are now; nothing of page 1
+/// comes back and nothing between is skipped.
+@Suite struct CursorStabilityTests {
+    @Test(arguments: SortOrder.allCases)
+    func spotsChangingBetweenPages(sort: SortOrder) throws {
+        let dataset = TestData.allCities
+        let index = MarketplaceIndex(dataset: dataset, now: TestData.now)
+        let oracle = OracleTests.oracle
+        var query = SearchQuery(now: TestData.now)
+        let lagos = TestData.reference.city(named: "lagos")!
+        query.origin = lagos.centerCoordinate
+        query.radiusKm = 15
+        query.sort = sort
+        query.limit = 25
+        let first = try index.search(query)
+        let cursor = try #require(first.nextCursor)
+
+        // Fill half of page 1 and a stretch of what follows; open some full sessions.
+        var spots: [SessionKey: Int] = [:]
+        var rng = SeededRandom(seed: 3)
+        let all = oracle.search(query)
+        for (position, row) in all.prefix(200).enumerated() {
+            let session = row.session
+            let fitnessClass = dataset.classes[session.classIndex]
+            let value = position < 25 ? (rng.chance(0.5) ? 0 : 3) : (rng.chance(0.3) ? 0 : session.availableSpots)
+            spots[SessionKey(classIndex: session.classIndex, start: session.start)] = value
+            index.setSpots(gymId: fitnessClass.tenantId, classId: fitnessClass.id, start: session.start, spotsLeft: value)
+        }
+        query.cursor = cursor
+        let second = try index.search(query)
+        let firstIds = Set(first.results.map(\.sessionId))
+        #expect(second.results.allSatisfy { !firstIds.contains($0.sessionId) })
+
+        // The oracle with the new spots, after page 1's last result.
+        let now = oracle.search(query) { spots[SessionKey(classIndex: $0.classIndex, start: $0.start)] ?? $0.availableSpots }
+        let lastOfFirst = try #require(all.firstIndex { $0.sessionId == first.results.last!.sessionId })
+        let after = now.filter { row in
+            let last = all[lastOfFirst].key
+            if row.key.primary != last.primary { return row.key.primary > last.primary }
+            if row.key.start != last.start { return row.key.start > last.start }
+            return last.identity < row.key.identity
+        }
+        #expect(second.results.map(\.sessionId) == after.prefix(25).map(\.sessionId))
+    }
+}
+
+struct SessionKey: Hashable {
+    var classIndex: Int
+    var start: Int64
+}

@@ -29,11 +29,12 @@ public enum Ranking {
 }
 
 extension Ranking {
-    /// The highest score any session at `distanceKm` can reach (a perfect text match, starting
-    /// now): the search visits gyms nearest first and stops when this cannot beat what it has.
-    /// Computed by the same arithmetic as `explain`, so it is never below a real score.
-    public static func bestScore(distanceKm: Double, hasText: Bool) -> Double {
-        explain(textScore: hasText ? 1 : nil, distanceKm: distanceKm, start: 0, now: 0).total
+    /// The highest score any session at `distanceKm` can reach, given the best text score the
+    /// query's words can earn (nil without words), if it started now: the search visits gyms
+    /// nearest first and stops when this cannot beat what it has. Computed by the same
+    /// arithmetic as `explain`, so it is never below a real score.
+    public static func bestScore(distanceKm: Double, bestTextScore: Double?) -> Double {
+        explain(textScore: bestTextScore, distanceKm: distanceKm, start: 0, now: 0).total
     }
 }
 

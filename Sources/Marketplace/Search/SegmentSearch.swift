@@ -16,6 +16,9 @@ struct SegmentSearch {
     let wordTerms: [(terms: [UInt32], qualities: [Double])]
     /// The one gym a tenant filter allows, or nil for any.
     let onlyGym: Int32?
+    /// The highest text score any document here can earn: per word its best match quality in
+    /// the best-weighted field (weight 1), averaged. Nil without words.
+    let bestTextScore: Double?
     /// False when the segment cannot contribute (a word matches nothing here, or the tenant
     /// is elsewhere).
     let canMatch: Bool
@@ -33,6 +36,8 @@ struct SegmentSearch {
             let sorted = matches.sorted { $0.key < $1.key }
             return (sorted.map { UInt32($0.key) }, sorted.map { $0.value.quality })
         }
+        bestTextScore = wordMatches.isEmpty
+            ? nil : wordMatches.map { $0.values.map(\.quality).max() ?? 0 }.reduce(0, +) / Double(wordMatches.count)
         var canMatch = wordMatches.allSatisfy { !$0.isEmpty }
         var onlyGym: Int32?
         if let tenant = query.query.tenant {
@@ -124,7 +129,7 @@ struct SegmentSearch {
     private func bestPrimaryKey(distanceKm: Double) -> Double? {
         switch query.query.sort {
         case .distance: distanceKm
-        case .relevance: -Ranking.bestScore(distanceKm: distanceKm, hasText: !wordMatches.isEmpty)
+        case .relevance: -Ranking.bestScore(distanceKm: distanceKm, bestTextScore: bestTextScore)
         case .startTime, .credits: nil
         }
     }
