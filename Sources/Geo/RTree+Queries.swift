@@ -93,9 +93,19 @@ extension RTree {
     /// a query planner needs to weigh the geographic side without visiting any item.
     /// - Complexity: O(nodes reached) node tests, no item tests.
     public func estimatedCount(within radiusKm: Double, of center: Coordinate, levelsToDescend: Int = .max) -> Int {
-        guard !points.isEmpty else { return 0 }
         let limit = Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: radiusKm))
         let cosLat = cos(center.latitude * .pi / 180)
+        return estimatedCount(levelsToDescend: levelsToDescend) { $0.minHaversine(from: center, cosLatitude: cosLat) <= limit }
+    }
+
+    /// An upper bound on the items inside `box`, like `estimatedCount(within:of:)`.
+    public func estimatedCount(in box: GeoBox, levelsToDescend: Int = .max) -> Int {
+        estimatedCount(levelsToDescend: levelsToDescend) { $0.intersects(box) }
+    }
+
+    /// Sums the items under the nodes `reaches` accepts, `levelsToDescend` levels below the root.
+    private func estimatedCount(levelsToDescend: Int, reaches: (NodeBox) -> Bool) -> Int {
+        guard !points.isEmpty else { return 0 }
         let stopLevel = max(1, levels.count - min(levelsToDescend, levels.count))
         var total = 0
         var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
@@ -104,8 +114,7 @@ extension RTree {
                 total += itemRange(level: level, index: index).count
                 continue
             }
-            for child in childRange(level: level, index: index)
-            where levels[level - 2][child].minHaversine(from: center, cosLatitude: cosLat) <= limit {
+            for child in childRange(level: level, index: index) where reaches(levels[level - 2][child]) {
                 stack.append((level - 1, child))
             }
         }
@@ -131,22 +140,3 @@ struct NearestCandidate: Comparable {
     }
 }
 
-extension RTree {
-    /// An upper bound on the items inside `box`, like `estimatedCount(within:of:)`.
-    public func estimatedCount(in box: GeoBox, levelsToDescend: Int = .max) -> Int {
-        guard !points.isEmpty else { return 0 }
-        let stopLevel = max(1, levels.count - min(levelsToDescend, levels.count))
-        var total = 0
-        var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
-        while let (level, index) = stack.popLast() {
-            if level <= stopLevel {
-                total += itemRange(level: level, index: index).count
-                continue
-            }
-            for child in childRange(level: level, index: index) where levels[level - 2][child].intersects(box) {
-                stack.append((level - 1, child))
-            }
-        }
-        return total
-    }
-}

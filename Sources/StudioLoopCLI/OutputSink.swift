@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Standard output or a file, written in large buffered chunks.
@@ -26,5 +27,3 @@ final class OutputSink {
         buffer.removeAll(keepingCapacity: true)
     }
 }
-
-import ArgumentParser
