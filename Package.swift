@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "TextSearch"], swiftSettings: strictness),
-        .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI"], swiftSettings: strictness),
+        .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo"], swiftSettings: strictness),
     ]
 )

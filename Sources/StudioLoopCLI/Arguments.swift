@@ -17,6 +17,18 @@ struct Position: ExpressibleByArgument, Sendable {
     }
 }
 
+/// "south,west,north,east" in degrees.
+struct BoundingBox: ExpressibleByArgument, Sendable {
+    var box: GeoBox
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+            .compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 4 else { return nil }
+        box = GeoBox(south: parts[0], west: parts[1], north: parts[2], east: parts[3])
+    }
+}
+
 /// A distance: "5km", "500m", or a bare number of kilometres.
 struct Distance: ExpressibleByArgument, Sendable {
     var kilometres: Double
@@ -54,8 +66,8 @@ struct Instant: ExpressibleByArgument, Sendable {
 
 /// Options every command that reads a dataset shares.
 struct DatasetOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The dataset folder.", valueName: "dir"))
-    var dataset: String = "Data/demo"
+    @Option(name: .long, help: ArgumentHelp("The dataset folder (default: Data/demo).", valueName: "dir"))
+    var dataset: String?
 
     @Option(
         name: .long,
@@ -63,6 +75,10 @@ struct DatasetOptions: ParsableArguments {
     )
     var now: Instant?
 
-    var datasetURL: URL { URL(filePath: dataset, directoryHint: .isDirectory) }
+    /// The dataset given, or the demo: `Data/demo` here, else the one beside the sources.
+    var datasetURL: URL {
+        if let dataset { return URL(filePath: dataset, directoryHint: .isDirectory) }
+        return ReferenceData.defaultDirectory().appending(path: "demo", directoryHint: .isDirectory)
+    }
     var nowSeconds: Int64 { (now ?? .now).seconds }
 }

@@ -33,6 +33,15 @@ struct Search: ParsableCommand {
     )
     var radius: Distance?
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Search a box instead of a radius: south,west,north,east (west > east crosses the antimeridian); distances from --near or --city if given, else from its centre.",
+            valueName: "s,w,n,e"
+        )
+    )
+    var bbox: BoundingBox?
+
     @Option(help: ArgumentHelp("Sessions starting at or after this ISO 8601 time (default: now).", valueName: "time"))
     var from: Instant?
 
@@ -84,7 +93,12 @@ struct Search: ParsableCommand {
     @OptionGroup var options: DatasetOptions
 
     func validate() throws {
-        if near == nil && city == nil { throw ValidationError("--near or --city is required: where should the search look?") }
+        if near == nil && city == nil && bbox == nil {
+            throw ValidationError("--near, --city or --bbox is required: where should the search look?")
+        }
+        if let bbox, !bbox.box.isValid {
+            throw ValidationError("--bbox must be south,west,north,east with south <= north, latitudes within [-90, 90] and longitudes within [-180, 180]")
+        }
         if near != nil && city != nil { throw ValidationError("--near and --city both say where to look: give one") }
         if let near, !near.coordinate.isValid {
             throw ValidationError("--near: latitude must be within [-90, 90] and longitude within [-180, 180] (got \(near.coordinate))")
@@ -135,7 +149,8 @@ struct Search: ParsableCommand {
         let now = options.nowSeconds
         let marketplace = try IndexLoader(dataset: options.datasetURL, snapshot: index.map { URL(filePath: $0) }, now: now).load()
         var query = SearchQuery(now: now)
-        query.origin = try origin(in: marketplace.places)
+        query.origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
+        query.box = bbox?.box
         query.radiusKm = radius?.kilometres
         query.text = words.isEmpty ? nil : words.joined(separator: " ")
         query.from = from?.seconds

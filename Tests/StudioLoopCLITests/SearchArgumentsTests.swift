@@ -1,4 +1,5 @@
 import ArgumentParser
+import Geo
 @testable import StudioLoopCLI
 import Testing
 
@@ -44,6 +45,8 @@ import Testing
         (["--near", "-26.2,28", "--sort", "price"], "--sort"),
         (["--near", "-26.2,28", "--min-spots", "-1"], "--min-spots"),
         (["yoga"], "--near"),
+        (["--bbox", "-26.3,27.9,-26.1"], "--bbox"),
+        (["--bbox", "-26.1,27.9,-26.3,28.1"], "--bbox"),
         (["--near", "-26.2,28", "--city", "lagos"], "--city"),
     ])
     func badInputNamesItsFlag(_ arguments: [String], _ flag: String) {
@@ -55,6 +58,13 @@ import Testing
             #expect(message.contains(flag), "\(arguments): \(message)")
             #expect(!message.contains("\n"), "one line: \(message)")
         }
+    }
+
+    @Test func boundingBoxes() throws {
+        let search = try Search.parse(["--bbox", "-26.3,27.9,-26.1,28.1", "yoga"])
+        #expect(search.bbox?.box == GeoBox(south: -26.3, west: 27.9, north: -26.1, east: 28.1))
+        // West above east: the box crosses the antimeridian.
+        #expect(try Search.parse(["--bbox=-20,179,-10,-179"]).bbox?.box.crossesAntimeridian == true)
     }
 
     @Test func distances() {
