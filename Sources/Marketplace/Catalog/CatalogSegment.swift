@@ -18,7 +18,9 @@ final class CatalogSegment: Sendable {
     let spots: SpotBoard
     let tree: RTree
     let text: TextIndex
+    /// Gym index by id and by slug.
     let gymIndex: [String: Int32]
+    let gymBySlug: [String: Int32]
     /// Small segments keep what they were built from, to be merged later; the base does not.
     let records: [GymRecords]?
 
@@ -37,9 +39,13 @@ final class CatalogSegment: Sendable {
         self.tree = tree
         self.text = text
         self.records = records
-        var gymIndex: [String: Int32] = [:]
-        for (i, gym) in gyms.enumerated() { gymIndex[gym.id] = Int32(i) }
+        var gymIndex: [String: Int32] = [:], gymBySlug: [String: Int32] = [:]
+        for (i, gym) in gyms.enumerated() {
+            gymIndex[gym.id] = Int32(i)
+            gymBySlug[gym.slug] = Int32(i)
+        }
         self.gymIndex = gymIndex
+        self.gymBySlug = gymBySlug
     }
 
     var sessionCount: Int { sessionStarts.count }

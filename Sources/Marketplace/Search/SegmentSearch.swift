@@ -41,7 +41,7 @@ struct SegmentSearch {
         var canMatch = wordMatches.allSatisfy { !$0.isEmpty }
         var onlyGym: Int32?
         if let tenant = query.query.tenant {
-            onlyGym = segment.gymIndex[tenant] ?? segment.gyms.firstIndex { $0.slug == tenant }.map(Int32.init)
+            onlyGym = segment.gymIndex[tenant] ?? segment.gymBySlug[tenant]
             canMatch = canMatch && onlyGym != nil
         }
         self.onlyGym = onlyGym
