@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C libraries. ICU sits behind a shim whose header exposes only stdint types,
@@ -27,6 +28,9 @@ let package = Package(
         // Pure logic.
         .target(name: "Geo", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: strictness),
         .target(name: "TextSearch", dependencies: ["CICUShim"], swiftSettings: strictness),
+
+        // The booking and credit rules: pure logic, no I/O.
+        .target(name: "Booking", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
 
         // The catalog: datasets and the search index over them.
         .target(name: "Datasets", dependencies: ["Geo", "TextSearch"], swiftSettings: strictness),
@@ -46,6 +50,7 @@ let package = Package(
 
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "TextSearch"], swiftSettings: strictness),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo"], swiftSettings: strictness),

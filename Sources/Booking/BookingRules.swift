@@ -1,0 +1,190 @@
+/// A scheduled session as the rules see it.
+public struct SessionFacts: Sendable, Hashable {
+    public var id: String
+    public var tenantId: String
+    /// UTC seconds.
+    public var start: Int64
+    public var end: Int64
+    public var capacity: Int
+    public var confirmed: Int
+    public var waitlisted: Int
+    public var isCancelled: Bool
+    public var bookingWindowHours: Int
+    public var cancellationWindowHours: Int
+
+    public init(
+        id: String, tenantId: String, start: Int64, end: Int64, capacity: Int, confirmed: Int = 0, waitlisted: Int = 0,
+        isCancelled: Bool = false, bookingWindowHours: Int = 168, cancellationWindowHours: Int = 24
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.start = start
+        self.end = end
+        self.capacity = capacity
+        self.confirmed = confirmed
+        self.waitlisted = waitlisted
+        self.isCancelled = isCancelled
+        self.bookingWindowHours = bookingWindowHours
+        self.cancellationWindowHours = cancellationWindowHours
+    }
+
+    public var spotsLeft: Int { max(0, capacity - confirmed) }
+}
+
+/// One of the member's own bookings, to find conflicts.
+public struct MemberBooking: Sendable, Hashable {
+    public var sessionId: String
+    public var start: Int64
+    public var end: Int64
+    public var status: BookingStatus
+
+    public init(sessionId: String, start: Int64, end: Int64, status: BookingStatus) {
+        self.sessionId = sessionId
+        self.start = start
+        self.end = end
+        self.status = status
+    }
+}
+
+/// The booking rules as pure functions: each takes what the store read inside its
+/// transaction and returns what to write, so the same rules hold on SQLite and PostgreSQL and
+/// can be tested without either.
+public enum BookingRules {
+    /// Waitlist promotion stops this long before the start, as studios commonly set it.
+    public static let defaultPromotionCutoffSeconds: Int64 = 2 * 3600
+    /// Staff can check members in from this long before the start until the end.
+    public static let checkInOpensSeconds: Int64 = 30 * 60
+
+    public enum BookDecision: Equatable, Sendable {
+        /// Take a spot and charge this many credits.
+        case confirm(credits: Int)
+        /// Join the waitlist at this position; nothing is charged until promotion.
+        case waitlist(position: Int)
+    }
+
+    /// Decides a booking request. The caller holds the session row (or updates it
+    /// conditionally) so `confirmed` cannot change under it.
+    public static func book(
+        _ session: SessionFacts, price credits: Int, creditsAvailable: Int, memberBookings: [MemberBooking], now: Int64
+    ) -> Result<BookDecision, BookingRefusal> {
+        if session.isCancelled { return .failure(.sessionCancelled) }
+        if now < session.start - Int64(session.bookingWindowHours) * 3600 { return .failure(.bookingNotYetOpen) }
+        if now >= session.start { return .failure(.bookingWindowClosed) }
+        for other in memberBookings where other.status.isActive {
+            // The same session twice, or two sessions that overlap in time.
+            if other.sessionId == session.id || (other.start < session.end && session.start < other.end) {
+                return .failure(.bookingConflict)
+            }
+        }
+        if session.confirmed < session.capacity {
+            return creditsAvailable >= credits ? .success(.confirm(credits: credits)) : .failure(.insufficientCredits)
+        }
+        return .success(.waitlist(position: session.waitlisted + 1))
+    }
+
+    public enum CancelDecision: Equatable, Sendable {
+        /// A confirmed spot cancelled in time: refund everything; the spot goes to the waitlist.
+        case refund
+        /// A confirmed spot cancelled inside the cancellation window: nothing back; the spot
+        /// still goes to the waitlist.
+        case lateCancel
+        /// Leaving the waitlist: nothing was charged.
+        case leaveWaitlist
+    }
+
+    public static func cancel(status: BookingStatus, session: SessionFacts, now: Int64) -> Result<CancelDecision, BookingRefusal> {
+        switch status {
+        case .waitlisted:
+            return .success(.leaveWaitlist)
+        case .confirmed:
+            if now >= session.start { return .failure(.cancellationClosed) }
+            let deadline = session.start - Int64(session.cancellationWindowHours) * 3600
+            return .success(now < deadline ? .refund : .lateCancel)
+        case .cancelled, .checkedIn, .completed, .noShow:
+            return .failure(.notCancellable)
+        }
+    }
+
+    /// A member waiting for a spot, in queue order, with the credits they could pay now.
+    public struct WaitlistEntry: Sendable, Hashable {
+        public var bookingId: String
+        public var creditsAvailable: Int
+
+        public init(bookingId: String, creditsAvailable: Int) {
+            self.bookingId = bookingId
+            self.creditsAvailable = creditsAvailable
+        }
+    }
+
+    public struct Promotion: Equatable, Sendable {
+        /// Who gets the spot (charged at promotion), if anyone.
+        public var promoted: String?
+        /// Passed over for lack of credits; they stay on the list and are told.
+        public var skipped: [String]
+        /// The cut-off has passed: the waitlist is closed and all of these are told.
+        public var closed: [String]
+
+        public init(promoted: String?, skipped: [String], closed: [String]) {
+            self.promoted = promoted
+            self.skipped = skipped
+            self.closed = closed
+        }
+    }
+
+    /// Who takes a freed spot: the first in line who can pay, unless the cut-off has passed.
+    public static func promote(
+        waitlist: [WaitlistEntry], price credits: Int, session: SessionFacts, now: Int64,
+        cutoffSeconds: Int64 = defaultPromotionCutoffSeconds
+    ) -> Promotion {
+        if now >= session.start - cutoffSeconds || session.isCancelled {
+            return Promotion(promoted: nil, skipped: [], closed: waitlist.map(\.bookingId))
+        }
+        var skipped: [String] = []
+        for entry in waitlist {
+            if entry.creditsAvailable >= credits { return Promotion(promoted: entry.bookingId, skipped: skipped, closed: []) }
+            skipped.append(entry.bookingId)
+        }
+        return Promotion(promoted: nil, skipped: skipped, closed: [])
+    }
+
+    /// Staff who may check members in at a gym.
+    public enum StaffRole: String, Sendable, CaseIterable {
+        case owner, admin, instructor, member
+        public var canCheckIn: Bool { self != .member }
+    }
+
+    /// Decides a check-in: staff of the session's gym, a valid token for this booking, an
+    /// active booking, inside [start - 30 min, end].
+    public static func checkIn(
+        bookingId: String, status: BookingStatus, session: SessionFacts, staffRole: StaffRole?, staffTenant: String,
+        token: CheckInToken.Verdict, now: Int64
+    ) -> Result<Void, BookingRefusal> {
+        guard let staffRole, staffRole.canCheckIn, staffTenant == session.tenantId else { return .failure(.forbidden) }
+        switch token {
+        case .forged: return .failure(.invalidToken)
+        case .expired: return .failure(.tokenExpired)
+        case .valid(let claims):
+            if claims.tenantId != staffTenant { return .failure(.tokenForAnotherGym) }
+            if claims.bookingId != bookingId { return .failure(.invalidToken) }
+        }
+        switch status {
+        case .cancelled: return .failure(.bookingCancelled)
+        case .checkedIn, .completed: return .failure(.alreadyCheckedIn)
+        case .waitlisted, .noShow: return .failure(.notConfirmed)
+        case .confirmed: break
+        }
+        if now < session.start - checkInOpensSeconds { return .failure(.checkInNotOpen) }
+        if now > session.end { return .failure(.checkInClosed) }
+        return .success(())
+    }
+
+    /// What a booking becomes once its session has ended, or nil if it stays as it is.
+    public static func settle(status: BookingStatus, session: SessionFacts, now: Int64) -> BookingStatus? {
+        guard now >= session.end else { return nil }
+        switch status {
+        case .confirmed: return .noShow
+        case .checkedIn: return .completed
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// Where a booking stands.
+public enum BookingStatus: String, Sendable, Codable, CaseIterable {
+    case confirmed, waitlisted, cancelled
+    case checkedIn = "checked_in"
+    case completed
+    case noShow = "no_show"
+
+    /// Holding a spot or a place in the queue.
+    public var isActive: Bool { self == .confirmed || self == .waitlisted || self == .checkedIn }
+}
+
+/// A refusal a member or staff can cause, with the API's error code.
+public enum BookingRefusal: String, Error, Sendable, CaseIterable {
+    case sessionCancelled = "SESSION_CANCELLED"
+    case bookingNotYetOpen = "BOOKING_NOT_YET_OPEN"
+    case bookingWindowClosed = "BOOKING_WINDOW_CLOSED"
+    case bookingConflict = "BOOKING_CONFLICT"
+    case insufficientCredits = "INSUFFICIENT_CREDITS"
+    case notCancellable = "BOOKING_NOT_ACTIVE"
+    case cancellationClosed = "CANCELLATION_CLOSED"
+    case forbidden = "FORBIDDEN"
+    case invalidToken = "INVALID_CHECKIN_TOKEN"
+    case tokenExpired = "CHECKIN_TOKEN_EXPIRED"
+    case tokenForAnotherGym = "CHECKIN_WRONG_GYM"
+    case bookingCancelled = "BOOKING_CANCELLED"
+    case notConfirmed = "BOOKING_NOT_CONFIRMED"
+    case alreadyCheckedIn = "ALREADY_CHECKED_IN"
+    case checkInNotOpen = "CHECKIN_NOT_OPEN"
+    case checkInClosed = "CHECKIN_CLOSED"
+
+    /// The HTTP status the API answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .insufficientCredits: 402
+        case .forbidden, .tokenForAnotherGym: 403
+        case .bookingConflict, .alreadyCheckedIn, .notCancellable, .bookingCancelled, .notConfirmed: 409
+        case .invalidToken, .tokenExpired: 401
+        case .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed: 422
+        }
+    }
+}

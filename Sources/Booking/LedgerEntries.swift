@@ -1,0 +1,59 @@
+/// The transactions each money or credit movement writes. Signs follow debit-positive
+/// bookkeeping: what an account holds is positive (a member's credits, money received); what it
+/// owes or earned is negative (credit liability, revenue, a gym's payable).
+public enum LedgerEntries {
+    /// Credits bought or granted: issued from the gym's (or the universal) pool to the member.
+    public static func grantCredits(
+        id: String, member: String, tenant: String?, credits: Int, payment: Money?, at time: Int64
+    ) -> LedgerTransaction {
+        var postings = [
+            Posting(.memberCredits(member, tenant: tenant), Int64(credits), .credits),
+            Posting(.creditsIssued(tenant: tenant), -Int64(credits), .credits),
+        ]
+        if let payment, payment.cents > 0 {
+            postings += [
+                Posting(.providerClearing, payment.cents, .cents(currency: payment.currency)),
+                Posting(.creditLiability, -payment.cents, .cents(currency: payment.currency)),
+            ]
+        }
+        return balanced(id: id, kind: "credits", postings: postings, at: time)
+    }
+
+    /// A direct booking at a gym, paid with that gym's credits.
+    public static func directBooking(id: String, member: String, tenant: String, credits: Int, at time: Int64) -> LedgerTransaction {
+        balanced(id: id, kind: "booking", postings: [
+            Posting(.memberCredits(member, tenant: tenant), -Int64(credits), .credits),
+            Posting(.creditsRedeemed(tenant: tenant), Int64(credits), .credits),
+        ], at: time)
+    }
+
+    /// A marketplace booking paid with universal credits: the credits are redeemed, and the
+    /// money they stood for leaves the credit liability as platform commission and gym payout.
+    public static func marketplaceBooking(
+        id: String, member: String, tenant: String, credits: Int, split: MarketplaceSplit, at time: Int64
+    ) -> LedgerTransaction {
+        let unit = LedgerUnit.cents(currency: split.price.currency)
+        var postings = [
+            Posting(.memberCredits(member, tenant: nil), -Int64(credits), .credits),
+            Posting(.creditsRedeemed(tenant: tenant), Int64(credits), .credits),
+        ]
+        if split.price.cents > 0 { postings.append(Posting(.creditLiability, split.price.cents, unit)) }
+        if split.commission.cents > 0 { postings.append(Posting(.platformRevenue, -split.commission.cents, unit)) }
+        if split.payout.cents > 0 { postings.append(Posting(.gymPayable(tenant), -split.payout.cents, unit)) }
+        return balanced(id: id, kind: "marketplace_booking", postings: postings, at: time)
+    }
+
+    /// Unspent credits that expired, removed from the member.
+    public static func expireCredits(id: String, member: String, tenant: String?, credits: Int, at time: Int64) -> LedgerTransaction {
+        balanced(id: id, kind: "expiry", postings: [
+            Posting(.memberCredits(member, tenant: tenant), -Int64(credits), .credits),
+            Posting(.creditsExpired(tenant: tenant), Int64(credits), .credits),
+        ], at: time)
+    }
+
+    private static func balanced(id: String, kind: String, postings: [Posting], at time: Int64) -> LedgerTransaction {
+        precondition(postings.allSatisfy { $0.amount != 0 }, "callers validate amounts: a movement moves something")
+        // Every builder above pairs each amount with its opposite, so this cannot throw.
+        return try! LedgerTransaction(id: id, kind: kind, postings: postings, createdAt: time)
+    }
+}
