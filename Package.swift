@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "CICUShim", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Pure logic.
         .target(name: "Geo", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: strictness),
@@ -31,6 +32,9 @@ let package = Package(
 
         // The booking and credit rules: pure logic, no I/O.
         .target(name: "Booking", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
+
+        // The store: the booking rules applied in database transactions, SQLite or PostgreSQL.
+        .target(name: "Storage", dependencies: ["Booking", "Datasets", "CSQLite"], swiftSettings: strictness),
 
         // The catalog: datasets and the search index over them.
         .target(name: "Datasets", dependencies: ["Geo", "TextSearch"], swiftSettings: strictness),
@@ -51,6 +55,7 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "TextSearch"], swiftSettings: strictness),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo"], swiftSettings: strictness),

@@ -20,6 +20,15 @@ public struct Address: Codable, Hashable, Sendable {
     public var province: String
     public var postalCode: String
     public var country: String
+
+    public init(street: String, suburb: String, city: String, province: String, postalCode: String, country: String) {
+        self.street = street
+        self.suburb = suburb
+        self.city = city
+        self.province = province
+        self.postalCode = postalCode
+        self.country = country
+    }
 }
 
 /// A gym or studio (the seed's `tenants`).
@@ -37,6 +46,24 @@ public struct Tenant: Codable, Hashable, Sendable {
     public var status: String
     /// The GeoNames place the gym belongs to; its alternate names are searchable.
     public var placeId: Int
+
+    public init(
+        id: String, name: String, slug: String, email: String, phone: String, address: Address, location: Location,
+        timezone: String, subscriptionTier: String, marketplaceEnabled: Bool, status: String, placeId: Int
+    ) {
+        self.id = id
+        self.name = name
+        self.slug = slug
+        self.email = email
+        self.phone = phone
+        self.address = address
+        self.location = location
+        self.timezone = timezone
+        self.subscriptionTier = subscriptionTier
+        self.marketplaceEnabled = marketplaceEnabled
+        self.status = status
+        self.placeId = placeId
+    }
 
     public var isActive: Bool { status == "active" }
 }
@@ -134,6 +161,16 @@ public struct User: Codable, Hashable, Sendable {
     public var phone: String
     public var role: String
 
+    public init(id: String, tenantId: String, email: String, firstName: String, lastName: String, phone: String, role: String) {
+        self.id = id
+        self.tenantId = tenantId
+        self.email = email
+        self.firstName = firstName
+        self.lastName = lastName
+        self.phone = phone
+        self.role = role
+    }
+
     public var fullName: String { "\(firstName) \(lastName)" }
 }
 
@@ -158,4 +195,12 @@ public struct DatasetManifest: Codable, Hashable, Sendable {
     public var gyms: Int
     public var seed: UInt64
     public var generator: String
+
+    public init(format: Int, cities: [String], gyms: Int, seed: UInt64, generator: String) {
+        self.format = format
+        self.cities = cities
+        self.gyms = gyms
+        self.seed = seed
+        self.generator = generator
+    }
 }

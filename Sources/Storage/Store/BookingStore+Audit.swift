@@ -1,0 +1,30 @@
+import Booking
+
+extension BookingStore {
+    /// Checks the books: every transaction sums to zero in each unit, no member's credits are
+    /// negative, and each member credit account's postings add up to the credits left in that
+    /// member's lots for that gym (or universal).
+    public func auditLedger() async throws -> LedgerAudit {
+        try await database.transaction { db in
+            let transactions = Int(try db.query("SELECT COUNT(*) AS n FROM ledger_transactions")[0]["n"].integer!)
+            let unbalanced = try db.query(
+                "SELECT transaction_id FROM ledger_postings GROUP BY transaction_id, unit HAVING SUM(amount) <> 0"
+            ).compactMap { $0["transaction_id"].text }
+            var fromPostings: [String: Int64] = [:]
+            for row in try db.query(
+                "SELECT account, SUM(amount) AS total FROM ledger_postings WHERE account LIKE 'member:%' AND unit = 'credits' GROUP BY account"
+            ) { fromPostings[row["account"].text!] = row["total"].integer! }
+            var fromLots: [String: Int64] = [:]
+            for row in try db.query("SELECT user_id, tenant_id, SUM(remaining) AS total FROM member_credits GROUP BY user_id, tenant_id") {
+                let account = LedgerAccount.memberCredits(row["user_id"].text!, tenant: row["tenant_id"].text).name
+                fromLots[account] = row["total"].integer!
+            }
+            let accounts = Set(fromPostings.keys).union(fromLots.keys)
+            return LedgerAudit(
+                transactions: transactions, unbalancedTransactions: unbalanced.sorted(),
+                mismatchedAccounts: accounts.filter { (fromPostings[$0] ?? 0) != (fromLots[$0] ?? 0) }.sorted(),
+                negativeAccounts: fromPostings.filter { $0.value < 0 }.map(\.key).sorted()
+            )
+        }
+    }
+}

@@ -1,0 +1,189 @@
+public import Booking
+import Datasets
+import Foundation
+
+/// The booking and credit core over a database: every operation is one transaction that reads
+/// what the rules need with the session locked, asks `BookingRules`, and writes the booking,
+/// the credit draws, the balanced ledger transaction and the outbox rows together, or nothing.
+public final class BookingStore: Sendable {
+    public let database: any Database
+    /// What one credit is worth when a marketplace booking is paid for.
+    public let creditValue: Money
+    public let rates: CommissionRates
+    public let promotionCutoffSeconds: Int64
+
+    public init(
+        database: any Database, creditValue: Money = Money(cents: 5_000, currency: "ZAR"), rates: CommissionRates = .standard,
+        promotionCutoffSeconds: Int64 = BookingRules.defaultPromotionCutoffSeconds
+    ) {
+        self.database = database
+        self.creditValue = creditValue
+        self.rates = rates
+        self.promotionCutoffSeconds = promotionCutoffSeconds
+    }
+
+    /// Brings the schema up to date; returns the migrations applied.
+    @discardableResult
+    public func migrate(now: Int64) async throws -> [Int] {
+        try await Migrations.apply(to: database, at: now)
+    }
+
+    // MARK: Members and credits
+
+    public func createMember(email: String, firstName: String, lastName: String, now: Int64) async throws -> String {
+        let id = UUID().uuidString.lowercased()
+        try await database.transaction { db in
+            try db.query(
+                "INSERT INTO users (id, email, first_name, last_name, created_at) VALUES ($1, $2, $3, $4, $5)",
+                .text(id), .text(email.lowercased()), .text(firstName), .text(lastName), .integer(now)
+            )
+        }
+        return id
+    }
+
+    /// Adds a lot of credits for one gym (or universal when `tenant` is nil), bought for
+    /// `payment` or granted free, and posts it to the ledger.
+    @discardableResult
+    public func grantCredits(
+        member: String, tenant: String?, credits: Int, expiresAt: Int64? = nil, payment: Money? = nil, now: Int64
+    ) async throws -> String {
+        guard credits > 0 else { throw StoreError.invalid("credits must be at least 1") }
+        let lot = UUID().uuidString.lowercased()
+        try await database.transaction { db in
+            try db.query(
+                "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                .text(lot), .text(member), SQLValue(tenant), .integer(Int64(credits)), SQLValue(expiresAt), .integer(now)
+            )
+            try Self.post(LedgerEntries.grantCredits(
+                id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits, payment: payment, at: now
+            ), on: db)
+        }
+        return lot
+    }
+
+    /// The credits a member can spend now at `tenant` (or universally when nil).
+    public func credits(member: String, tenant: String?, now: Int64) async throws -> Int {
+        try await database.transaction { db in
+            let lots = try Self.lots(of: member, on: db)
+            return CreditRules.available(lots, for: tenant.map { .direct(tenantId: $0) } ?? .marketplace, now: now)
+        }
+    }
+
+    // MARK: Booking
+
+    /// Books `sessionId` for `member`: a direct booking paid with that gym's credits, or a
+    /// marketplace booking paid with universal credits and split into commission and payout.
+    public func book(member: String, sessionId: String, marketplace: Bool, now: Int64) async throws -> BookingOutcome {
+        let creditValue = creditValue, rates = rates
+        return try await database.transaction { db in
+            let session = try Self.lockedSession(sessionId, on: db)
+            if marketplace && !session.marketplaceEnabled {
+                throw StoreError.invalid("this gym does not take marketplace bookings")
+            }
+            let purpose: CreditRules.Purpose = marketplace ? .marketplace : .direct(tenantId: session.facts.tenantId)
+            let lots = try Self.lots(of: member, on: db)
+            let decision = BookingRules.book(
+                session.facts, price: session.credits, creditsAvailable: CreditRules.available(lots, for: purpose, now: now),
+                memberBookings: try Self.activeBookings(of: member, overlapping: session.facts, on: db), now: now
+            )
+            let bookingId = UUID().uuidString.lowercased()
+            switch decision {
+            case .failure(let refusal):
+                throw StoreError.refused(refusal)
+            case .success(.waitlist(let position)):
+                let seq = try db.query(
+                    "UPDATE class_schedules SET waitlist_seq = waitlist_seq + 1 WHERE id = $1 RETURNING waitlist_seq", .text(sessionId)
+                )[0]["waitlist_seq"].integer!
+                try db.query(
+                    """
+                    INSERT INTO bookings (id, tenant_id, session_id, user_id, status, waitlist_seq, is_marketplace, created_at, updated_at)
+                    VALUES ($1, $2, $3, $4, 'waitlisted', $5, $6, $7, $7)
+                    """,
+                    .text(bookingId), .text(session.facts.tenantId), .text(sessionId), .text(member), .integer(seq),
+                    SQLValue(marketplace), .integer(now)
+                )
+                try Self.notify(member, "booking_waitlisted", bookingId, now: now, on: db)
+                return BookingOutcome(
+                    bookingId: bookingId, status: .waitlisted, waitlistPosition: position, creditsCharged: 0, marketplaceFee: nil,
+                    spotsLeft: session.facts.spotsLeft
+                )
+            case .success(.confirm(let credits)):
+                try db.query(
+                    """
+                    INSERT INTO bookings (id, tenant_id, session_id, user_id, status, is_marketplace, created_at, updated_at)
+                    VALUES ($1, $2, $3, $4, 'confirmed', $5, $6, $6)
+                    """,
+                    .text(bookingId), .text(session.facts.tenantId), .text(sessionId), .text(member), SQLValue(marketplace), .integer(now)
+                )
+                let fee = try Self.charge(
+                    bookingId: bookingId, member: member, session: session, credits: credits, lots: lots, purpose: purpose,
+                    creditValue: creditValue, rates: rates, now: now, on: db
+                )
+                try Self.notify(member, "booking_confirmed", bookingId, now: now, on: db)
+                return BookingOutcome(
+                    bookingId: bookingId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
+                    spotsLeft: session.facts.spotsLeft - 1
+                )
+            }
+        }
+    }
+
+    /// Cancels a member's booking: refunds in time, keeps the credits when late, and gives a
+    /// freed spot to the first waitlisted member who can pay (or closes the waitlist after
+    /// the cut-off).
+    public func cancel(bookingId: String, member: String, reason: String?, now: Int64) async throws -> CancelOutcome {
+        let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
+        return try await database.transaction { db in
+            let rows = try db.query("SELECT session_id, user_id, status, ledger_transaction_id FROM bookings WHERE id = $1", .text(bookingId))
+            // Another member's booking is as good as missing: never say whose it is.
+            guard let row = rows.first, row["user_id"].text == member, let sessionId = row["session_id"].text,
+                let status = row["status"].text.flatMap(BookingStatus.init)
+            else { throw StoreError.notFound("booking") }
+            var session = try Self.lockedSession(sessionId, on: db)
+            let decision: BookingRules.CancelDecision
+            switch BookingRules.cancel(status: status, session: session.facts, now: now) {
+            case .failure(let refusal): throw StoreError.refused(refusal)
+            case .success(let d): decision = d
+            }
+            try db.query(
+                "UPDATE bookings SET status = 'cancelled', cancel_reason = $2, updated_at = $3 WHERE id = $1",
+                .text(bookingId), SQLValue(reason), .integer(now)
+            )
+            var refunded = 0
+            if decision == .refund { refunded = try Self.refund(bookingId: bookingId, ledgerTransaction: row["ledger_transaction_id"].text, now: now, on: db) }
+            try Self.notify(member, "booking_cancelled", bookingId, now: now, on: db)
+            guard decision != .leaveWaitlist else {
+                return CancelOutcome(decision: decision, creditsRefunded: 0, promoted: nil, skipped: [], closed: [], spotsLeft: session.facts.spotsLeft)
+            }
+            try db.query("UPDATE class_schedules SET available_spots = available_spots + 1 WHERE id = $1", .text(sessionId))
+            session.facts.confirmed -= 1
+            let promotion = try Self.promote(session: &session, cutoff: cutoff, creditValue: creditValue, rates: rates, now: now, on: db)
+            return CancelOutcome(
+                decision: decision, creditsRefunded: refunded, promoted: promotion.promoted, skipped: promotion.skipped,
+                closed: promotion.closed, spotsLeft: session.facts.spotsLeft
+            )
+        }
+    }
+
+    public func booking(id: String) async throws -> BookingRecord {
+        try await database.transaction { db in
+            guard let row = try db.query(
+                "SELECT id, tenant_id, session_id, user_id, status, credits_charged, is_marketplace FROM bookings WHERE id = $1", .text(id)
+            ).first, let status = row["status"].text.flatMap(BookingStatus.init) else { throw StoreError.notFound("booking") }
+            return BookingRecord(
+                id: id, tenantId: row["tenant_id"].text!, sessionId: row["session_id"].text!, userId: row["user_id"].text!,
+                status: status, creditsCharged: Int(row["credits_charged"].integer ?? 0), isMarketplace: row["is_marketplace"].integer == 1
+            )
+        }
+    }
+
+    /// The spots left of a session, as the store has them.
+    public func spotsLeft(sessionId: String) async throws -> Int {
+        try await database.transaction { db in
+            guard let row = try db.query("SELECT available_spots FROM class_schedules WHERE id = $1", .text(sessionId)).first else {
+                throw StoreError.notFound("session")
+            }
+            return Int(row["available_spots"].integer!)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
+/// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
+enum Migrations {
+    static let all: [(version: Int, statements: [String])] = [
+        (1, [
+            """
+            CREATE TABLE tenants (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, slug TEXT NOT NULL UNIQUE, email TEXT NOT NULL,
+                phone TEXT NOT NULL, street TEXT NOT NULL, suburb TEXT NOT NULL, city TEXT NOT NULL, province TEXT NOT NULL,
+                postal_code TEXT NOT NULL, country TEXT NOT NULL, lat DOUBLE PRECISION NOT NULL, lng DOUBLE PRECISION NOT NULL,
+                timezone TEXT NOT NULL, subscription_tier TEXT NOT NULL, marketplace_enabled INTEGER NOT NULL,
+                status TEXT NOT NULL, place_id BIGINT, created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
+                phone TEXT NOT NULL DEFAULT '', password_hash TEXT, created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE user_tenant_roles (
+                user_id TEXT NOT NULL REFERENCES users(id), tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'instructor', 'member')), PRIMARY KEY (user_id, tenant_id))
+            """,
+            """
+            CREATE TABLE classes (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL,
+                description TEXT NOT NULL, class_type TEXT NOT NULL, instructor_id TEXT REFERENCES users(id),
+                duration_minutes INTEGER NOT NULL, max_capacity INTEGER NOT NULL CHECK (max_capacity > 0),
+                difficulty_level TEXT NOT NULL, credits_required INTEGER NOT NULL CHECK (credits_required >= 0),
+                equipment_needed TEXT NOT NULL, is_active INTEGER NOT NULL, weekly_slots TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE class_schedules (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), class_id TEXT NOT NULL REFERENCES classes(id),
+                start_time BIGINT NOT NULL, end_time BIGINT NOT NULL, capacity INTEGER NOT NULL,
+                available_spots INTEGER NOT NULL CHECK (available_spots >= 0 AND available_spots <= capacity),
+                booking_window_hours INTEGER NOT NULL, cancellation_window_hours INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled')), waitlist_seq BIGINT NOT NULL DEFAULT 0,
+                UNIQUE (class_id, start_time))
+            """,
+            "CREATE INDEX class_schedules_by_start ON class_schedules (start_time)",
+            """
+            CREATE TABLE bookings (
+                id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                session_id TEXT NOT NULL REFERENCES class_schedules(id), user_id TEXT NOT NULL REFERENCES users(id),
+                status TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlisted', 'cancelled', 'checked_in', 'completed', 'no_show')),
+                waitlist_seq BIGINT, credits_charged INTEGER NOT NULL DEFAULT 0, is_marketplace INTEGER NOT NULL,
+                marketplace_fee_cents BIGINT, currency TEXT, ledger_transaction_id TEXT,
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, cancel_reason TEXT)
+            """,
+            // One active booking per member per session, enforced by the database too.
+            """
+            CREATE UNIQUE INDEX bookings_one_active ON bookings (session_id, user_id)
+                WHERE status IN ('confirmed', 'waitlisted', 'checked_in')
+            """,
+            "CREATE INDEX bookings_by_user ON bookings (user_id, status)",
+            """
+            CREATE TABLE member_credits (
+                id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), tenant_id TEXT REFERENCES tenants(id),
+                remaining INTEGER NOT NULL CHECK (remaining >= 0), expires_at BIGINT, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX member_credits_by_user ON member_credits (user_id)",
+            // Which lots paid for a booking, so a refund returns credits where they came from.
+            """
+            CREATE TABLE booking_credit_draws (
+                booking_id TEXT NOT NULL REFERENCES bookings(id), lot_id TEXT NOT NULL REFERENCES member_credits(id),
+                credits INTEGER NOT NULL CHECK (credits > 0), PRIMARY KEY (booking_id, lot_id))
+            """,
+            """
+            CREATE TABLE ledger_transactions (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, reverses TEXT UNIQUE REFERENCES ledger_transactions(id),
+                created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE ledger_postings (
+                transaction_id TEXT NOT NULL REFERENCES ledger_transactions(id), seq INTEGER NOT NULL,
+                account TEXT NOT NULL, unit TEXT NOT NULL, amount BIGINT NOT NULL CHECK (amount <> 0),
+                PRIMARY KEY (transaction_id, seq))
+            """,
+            "CREATE INDEX ledger_postings_by_account ON ledger_postings (account, unit)",
+            """
+            CREATE TABLE outbox (
+                id TEXT PRIMARY KEY, user_id TEXT REFERENCES users(id), kind TEXT NOT NULL, payload TEXT NOT NULL,
+                deliver_after BIGINT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
+            """,
+        ]),
+    ]
+
+    /// Applies every migration the database has not seen, each in its own transaction.
+    /// Returns the versions applied.
+    static func apply(to database: any Database, at time: Int64) async throws -> [Int] {
+        try await database.transaction { db in
+            try db.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        }
+        var applied: [Int] = []
+        for migration in all {
+            let ran = try await database.transaction { db -> Bool in
+                guard try db.query("SELECT 1 FROM schema_migrations WHERE version = $1", .integer(Int64(migration.version))).isEmpty
+                else { return false }
+                for statement in migration.statements { try db.query(statement) }
+                try db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                             .integer(Int64(migration.version)), .integer(time))
+                return true
+            }
+            if ran { applied.append(migration.version) }
+        }
+        return applied
+    }
+}

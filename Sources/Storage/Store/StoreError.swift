@@ -1,0 +1,21 @@
+public import Booking
+
+/// What can go wrong in the store. `refused` carries a booking rule's refusal (the client's
+/// doing, a 4xx); `notFound` is a 404; the rest are server faults.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case refused(BookingRefusal)
+    case notFound(String)
+    case invalid(String)
+    case database(String)
+    case busy(String)
+
+    public var description: String {
+        switch self {
+        case .refused(let refusal): refusal.rawValue
+        case .notFound(let what): "\(what) not found"
+        case .invalid(let why): why
+        case .database(let message): "database error: \(message)"
+        case .busy(let message): "database busy: \(message)"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+public import Booking
+
+/// What a booking request did.
+public struct BookingOutcome: Equatable, Sendable {
+    public var bookingId: String
+    public var status: BookingStatus
+    /// 1-based place in the queue when waitlisted.
+    public var waitlistPosition: Int?
+    public var creditsCharged: Int
+    /// For a marketplace booking: the platform's commission, in cents.
+    public var marketplaceFee: Money?
+    /// The session's spots left after the change, for the search index.
+    public var spotsLeft: Int
+}
+
+/// What a cancellation did.
+public struct CancelOutcome: Equatable, Sendable {
+    public var decision: BookingRules.CancelDecision
+    public var creditsRefunded: Int
+    /// The waitlisted booking that took the freed spot, if any.
+    public var promoted: String?
+    /// Waitlisted bookings passed over for lack of credits.
+    public var skipped: [String]
+    /// Waitlisted bookings cancelled because the promotion cut-off had passed.
+    public var closed: [String]
+    public var spotsLeft: Int
+}
+
+/// A booking as stored.
+public struct BookingRecord: Equatable, Sendable {
+    public var id: String
+    public var tenantId: String
+    public var sessionId: String
+    public var userId: String
+    public var status: BookingStatus
+    public var creditsCharged: Int
+    public var isMarketplace: Bool
+}
+
+/// What a dataset import wrote.
+public struct ImportSummary: Equatable, Sendable {
+    public var tenants: Int
+    public var classes: Int
+    public var sessions: Int
+    public var users: Int
+}
+
+/// What a ledger audit found: every transaction balanced, and every member balance equal to
+/// the sum of its postings and to the credits left in the member's lots.
+public struct LedgerAudit: Equatable, Sendable {
+    public var transactions: Int
+    public var unbalancedTransactions: [String]
+    /// Accounts whose posting sum differs from the credits left in their lots.
+    public var mismatchedAccounts: [String]
+    public var negativeAccounts: [String]
+
+    public var isClean: Bool { unbalancedTransactions.isEmpty && mismatchedAccounts.isEmpty && negativeAccounts.isEmpty }
+}
