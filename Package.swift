@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Booking", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
 
         // The store: the booking rules applied in database transactions, SQLite or PostgreSQL.
-        .target(name: "Storage", dependencies: ["Booking", "Datasets", "CSQLite"], swiftSettings: strictness),
+        .target(name: "Storage", dependencies: ["Booking", "Datasets", "CSQLite", "CLibPQ"], swiftSettings: strictness),
 
         // The catalog: datasets and the search index over them.
         .target(name: "Datasets", dependencies: ["Geo", "TextSearch"], swiftSettings: strictness),

@@ -3,10 +3,31 @@ import Datasets
 import Foundation
 import Storage
 
-/// The stores the shared suite runs against. PostgreSQL joins when its libpq store lands.
+/// The stores the shared suite runs against: both, always. PostgreSQL is the throwaway cluster
+/// `scripts/test` starts (STUDIOLOOP_TEST_POSTGRES_URL); without it the PostgreSQL cases fail,
+/// they do not skip.
 enum StoreKind: String, CaseIterable, CustomStringConvertible {
-    case sqlite
+    case sqlite, postgres
     var description: String { rawValue }
+
+    static var postgresURL: String {
+        get throws {
+            guard let url = ProcessInfo.processInfo.environment["STUDIOLOOP_TEST_POSTGRES_URL"], !url.isEmpty else {
+                throw StoreError.invalid("STUDIOLOOP_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
+            }
+            return url
+        }
+    }
+
+    /// A new, empty database on the test cluster, one per fixture, so tests run in parallel.
+    static func freshPostgresDatabase() throws -> String {
+        let admin = try postgresURL
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try PostgresConnection(url: admin).query("CREATE DATABASE \(name)")
+        var url = admin
+        url.replaceSubrange(url.range(of: "/postgres", options: .backwards)!, with: "/\(name)")
+        return url
+    }
 }
 
 /// A fresh, migrated store with one gym, one class of 10 spots at 2 credits, and its sessions
@@ -23,6 +44,8 @@ struct StoreFixture {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appending(path: "sl-store-\(UUID().uuidString).sqlite").path
             database = try SQLiteDatabase(path: path)
+        case .postgres:
+            database = try PostgresDatabase(url: try StoreKind.freshPostgresDatabase(), connections: 4)
         }
         let store = BookingStore(database: database)
         let now = ISO8601.parse("2026-11-25T08:00:00Z")!

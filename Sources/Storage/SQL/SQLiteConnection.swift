@@ -3,7 +3,8 @@ import Foundation
 
 /// One SQLite connection: WAL journal, foreign keys on, a busy timeout so writers from other
 /// processes wait instead of failing.
-public final class SQLiteConnection: SQLConnection {
+public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
+    // @unchecked: a connection is only used by the one worker thread that owns it.
     private var handle: OpaquePointer?
     public let dialect = SQLDialect.sqlite
 

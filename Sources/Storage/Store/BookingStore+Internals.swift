@@ -11,11 +11,16 @@ extension BookingStore {
         var tier: SubscriptionTier
     }
 
-    /// Reads the session and locks its row until the transaction ends (PostgreSQL: FOR UPDATE;
-    /// SQLite: the transaction already holds the write lock), so no two bookings decide on the
-    /// same count of spots.
+    /// Locks the session's row until the transaction ends, then reads it, so no two bookings
+    /// decide on the same count of spots. PostgreSQL takes the row lock first and reads in a
+    /// second statement, which under READ COMMITTED sees everything committed before the lock
+    /// was granted; SQLite's transaction already holds the database's write lock.
     static func lockedSession(_ id: String, on db: any SQLConnection) throws -> LockedSession {
-        let lock = db.dialect == .postgres ? " FOR UPDATE OF s" : ""
+        if db.dialect == .postgres {
+            guard !(try db.query("SELECT id FROM class_schedules WHERE id = $1 FOR UPDATE", .text(id))).isEmpty else {
+                throw StoreError.notFound("session")
+            }
+        }
         guard let row = try db.query(
             """
             SELECT s.id, s.tenant_id, s.class_id, s.start_time, s.end_time, s.capacity, s.available_spots, s.status,
@@ -23,7 +28,7 @@ extension BookingStore {
                    (SELECT COUNT(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted') AS waitlisted
             FROM class_schedules s JOIN classes c ON c.id = s.class_id JOIN tenants t ON t.id = s.tenant_id
             WHERE s.id = $1
-            """ + lock, .text(id)
+            """, .text(id)
         ).first else { throw StoreError.notFound("session") }
         let capacity = Int(row["capacity"].integer!)
         return LockedSession(
