@@ -47,7 +47,7 @@ let package = Package(
         // The command-line tool: commands live in a library so tests can parse them.
         .target(
             name: "StudioLoopCLI",
-            dependencies: ["Marketplace", "Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Marketplace", "Datasets", "Storage", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictness
         ),
         .executableTarget(name: "studioloop", dependencies: ["StudioLoopCLI"], swiftSettings: strictness),

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Storage
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Generate and export the African city datasets.",
-        subcommands: [Generate.self, Export.self]
+        subcommands: [Generate.self, Export.self, Import.self]
     )
 }
 
@@ -70,6 +71,37 @@ extension DataCommand {
             let sink = try OutputSink(path: out)
             let written = try SessionExport.write(dataset, from: now, to: now + Int64(days) * 86_400, to: sink)
             if out != nil { print("wrote \(written) sessions to \(out!)") }
+        }
+    }
+}
+
+extension DataCommand {
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fill a store (SQLite or PostgreSQL) with a dataset: gyms, instructors, classes and their sessions.",
+            discussion: "Migrates the store first. Importing the same dataset again changes nothing."
+        )
+
+        @OptionGroup var options: DatasetOptions
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "How many days of sessions to materialize from now.")
+        var days: Int = SessionSchedule.defaultHorizonDays
+
+        func validate() throws {
+            guard (1...366).contains(days) else { throw ValidationError("--days must be between 1 and 366 (got \(days))") }
+        }
+
+        func run() async throws {
+            let dataset = try Dataset.read(from: options.datasetURL)
+            let bookings = BookingStore(database: try store.open())
+            let now = options.nowSeconds
+            try await bookings.migrate(now: now)
+            let summary = try await bookings.importDataset(dataset, from: now, to: now + Int64(days) * 86_400, now: now)
+            print(
+                "\(store.displayName): imported \(summary.tenants) gyms, \(summary.users) instructors, "
+                    + "\(summary.classes) classes, \(summary.sessions) sessions"
+            )
         }
     }
 }

@@ -2,23 +2,28 @@ public import ArgumentParser
 import Datasets
 import Foundation
 import Marketplace
+import Storage
 
 /// `studioloop`: search the marketplace, generate and export datasets, build index snapshots.
 public struct StudioLoop: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "studioloop",
         abstract: "Geospatial search for fitness classes in African cities.",
-        subcommands: [Search.self, DataCommand.self, IndexCommand.self]
+        subcommands: [Search.self, DataCommand.self, IndexCommand.self, Migrate.self]
     )
 
     public init() {}
 
     /// Runs a command line. A mistake gets one line on standard error naming what is wrong and
     /// a non-zero exit, never a stack trace; `--help` prints the full help.
-    public static func runMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+    public static func runMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             Foundation.exit(0)
         } catch {
             let code = exitCode(for: error)
@@ -37,6 +42,7 @@ public struct StudioLoop: ParsableCommand {
         case let error as DatasetError: error.description
         case let error as SearchError: error.description
         case let error as SnapshotError: error.description
+        case let error as StoreError: error.description
         default: message(for: error)
         }
     }

@@ -1,3 +1,3 @@
 import StudioLoopCLI
 
-StudioLoop.runMain()
+await StudioLoop.runMain()

@@ -12,7 +12,8 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
     public init(url: String) throws(StoreError) {
         guard let handle = PQconnectdb(url) else { throw .database("cannot allocate a libpq connection") }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let message = String(cString: PQerrorMessage(handle))
+                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
             PQfinish(handle)
             throw .database("cannot connect to PostgreSQL: \(message)")
         }

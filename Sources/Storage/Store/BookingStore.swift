@@ -11,15 +11,18 @@ public final class BookingStore: Sendable {
     public let creditValue: Money
     public let rates: CommissionRates
     public let promotionCutoffSeconds: Int64
+    /// Signs and checks QR check-in tokens; nil until configured with a secret.
+    public let checkInTokens: CheckInToken?
 
     public init(
         database: any Database, creditValue: Money = Money(cents: 5_000, currency: "ZAR"), rates: CommissionRates = .standard,
-        promotionCutoffSeconds: Int64 = BookingRules.defaultPromotionCutoffSeconds
+        promotionCutoffSeconds: Int64 = BookingRules.defaultPromotionCutoffSeconds, checkInSecret: [UInt8]? = nil
     ) {
         self.database = database
         self.creditValue = creditValue
         self.rates = rates
         self.promotionCutoffSeconds = promotionCutoffSeconds
+        checkInTokens = checkInSecret.map(CheckInToken.init(secret:))
     }
 
     /// Brings the schema up to date; returns the migrations applied.

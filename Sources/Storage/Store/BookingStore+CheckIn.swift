@@ -1,0 +1,77 @@
+import Booking
+import Foundation
+
+extension BookingStore {
+    /// The QR token for a member's own confirmed booking, valid until the session ends.
+    public func checkInToken(bookingId: String, member: String) async throws -> String {
+        guard let tokens = checkInTokens else { throw StoreError.invalid("check-in is not configured (no secret)") }
+        return try await database.transaction { db in
+            guard let row = try db.query(
+                """
+                SELECT b.user_id, b.status, b.session_id, b.tenant_id, s.end_time FROM bookings b
+                JOIN class_schedules s ON s.id = b.session_id WHERE b.id = $1
+                """, .text(bookingId)
+            ).first, row["user_id"].text == member else { throw StoreError.notFound("booking") }
+            guard row["status"].text == BookingStatus.confirmed.rawValue else { throw StoreError.refused(.notConfirmed) }
+            return tokens.issue(CheckInToken.Claims(
+                bookingId: bookingId, sessionId: row["session_id"].text!, tenantId: row["tenant_id"].text!, expiresAt: row["end_time"].integer!
+            ))
+        }
+    }
+
+    /// Gym staff check a member in by the booking's QR token.
+    public func checkIn(bookingId: String, token: String, staff: String, now: Int64) async throws {
+        guard let tokens = checkInTokens else { throw StoreError.invalid("check-in is not configured (no secret)") }
+        try await database.transaction { db in
+            guard let row = try db.query("SELECT session_id, user_id, status FROM bookings WHERE id = $1", .text(bookingId)).first,
+                let status = row["status"].text.flatMap(BookingStatus.init)
+            else { throw StoreError.notFound("booking") }
+            let session = try Self.lockedSession(row["session_id"].text!, on: db)
+            // The staff member's role at the session's gym, if any.
+            let role = try db.query(
+                "SELECT role FROM user_tenant_roles WHERE user_id = $1 AND tenant_id = $2", .text(staff), .text(session.facts.tenantId)
+            ).first.flatMap { $0["role"].text }.flatMap(BookingRules.StaffRole.init)
+            let verdict = BookingRules.checkIn(
+                bookingId: bookingId, status: status, session: session.facts, staffRole: role, staffTenant: session.facts.tenantId,
+                token: tokens.verify(token, now: now), now: now
+            )
+            if case .failure(let refusal) = verdict { throw StoreError.refused(refusal) }
+            try db.query("UPDATE bookings SET status = 'checked_in', updated_at = $2 WHERE id = $1", .text(bookingId), .integer(now))
+            try Self.notify(row["user_id"].text!, "checked_in", bookingId, now: now, on: db)
+        }
+    }
+
+    /// After sessions end: confirmed bookings without a check-in become no-shows, checked-in
+    /// ones completed. Returns how many changed.
+    @discardableResult
+    public func settleEndedSessions(now: Int64) async throws -> (noShows: Int, completed: Int) {
+        try await database.transaction { db in
+            let ended = "session_id IN (SELECT id FROM class_schedules WHERE end_time <= $1)"
+            try db.query("UPDATE bookings SET status = 'no_show', updated_at = $1 WHERE status = 'confirmed' AND \(ended)", .integer(now))
+            let noShows = db.changes
+            try db.query("UPDATE bookings SET status = 'completed', updated_at = $1 WHERE status = 'checked_in' AND \(ended)", .integer(now))
+            return (noShows, db.changes)
+        }
+    }
+
+    /// Removes unspent credits whose lots have expired, posting each removal. Returns the credits removed.
+    @discardableResult
+    public func expireCredits(now: Int64) async throws -> Int {
+        try await database.transaction { db in
+            var removed = 0
+            let lots = try db.query(
+                "SELECT id, user_id, tenant_id, remaining FROM member_credits WHERE expires_at IS NOT NULL AND expires_at <= $1 AND remaining > 0",
+                .integer(now)
+            )
+            for lot in lots {
+                let credits = Int(lot["remaining"].integer!)
+                try db.query("UPDATE member_credits SET remaining = 0 WHERE id = $1", lot["id"])
+                try Self.post(LedgerEntries.expireCredits(
+                    id: UUID().uuidString.lowercased(), member: lot["user_id"].text!, tenant: lot["tenant_id"].text, credits: credits, at: now
+                ), on: db)
+                removed += credits
+            }
+            return removed
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the store's schema up to date.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let bookings = BookingStore(database: try store.open())
+        let applied = try await bookings.migrate(now: Instant.now.seconds)
+        print(applied.isEmpty ? "\(store.displayName): schema up to date" : "\(store.displayName): applied migrations \(applied.map(String.init).joined(separator: ", "))")
+    }
+}
