@@ -33,6 +33,9 @@ let package = Package(
         // The booking and credit rules: pure logic, no I/O.
         .target(name: "Booking", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
 
+        // Payment providers: webhook signatures, checked the way each provider signs.
+        .target(name: "Payments", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
+
         // The store: the booking rules applied in database transactions, SQLite or PostgreSQL.
         .target(name: "Storage", dependencies: ["Booking", "Datasets", "CSQLite", "CLibPQ"], swiftSettings: strictness),
 
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "TextSearch"], swiftSettings: strictness),
