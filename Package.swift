@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Payments", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
 
         // The store: the booking rules applied in database transactions, SQLite or PostgreSQL.
-        .target(name: "Storage", dependencies: ["Booking", "Datasets", "CSQLite", "CLibPQ"], swiftSettings: strictness),
+        .target(name: "Storage", dependencies: ["Booking", "Payments", "Datasets", "CSQLite", "CLibPQ"], swiftSettings: strictness),
 
         // The catalog: datasets and the search index over them.
         .target(name: "Datasets", dependencies: ["Geo", "TextSearch"], swiftSettings: strictness),
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "TextSearch"], swiftSettings: strictness),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo"], swiftSettings: strictness),

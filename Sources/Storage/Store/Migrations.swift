@@ -84,6 +84,27 @@ enum Migrations {
                 deliver_after BIGINT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
             """,
         ]),
+        (2, [
+            """
+            CREATE TABLE payments (
+                id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), tenant_id TEXT REFERENCES tenants(id),
+                provider TEXT NOT NULL, amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), currency TEXT NOT NULL,
+                credits INTEGER NOT NULL CHECK (credits > 0),
+                status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            // A retried request with the same key gets the first answer; keys live at least 24 hours.
+            """
+            CREATE TABLE idempotency_keys (
+                user_id TEXT NOT NULL REFERENCES users(id), key TEXT NOT NULL, request_hash TEXT NOT NULL,
+                payment_id TEXT NOT NULL REFERENCES payments(id), created_at BIGINT NOT NULL, PRIMARY KEY (user_id, key))
+            """,
+            // Each provider event is acted on once; a replay finds its id here.
+            """
+            CREATE TABLE webhook_events (
+                provider TEXT NOT NULL, event_id TEXT NOT NULL, received_at BIGINT NOT NULL, PRIMARY KEY (provider, event_id))
+            """,
+        ]),
     ]
 
     /// Applies every migration the database has not seen, each in its own transaction.

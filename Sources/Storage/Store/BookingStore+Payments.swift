@@ -1,0 +1,117 @@
+public import Booking
+import Foundation
+public import Payments
+
+/// A credit purchase waiting for its provider's confirmation.
+public struct PendingPayment: Equatable, Sendable {
+    public var paymentId: String
+    public var status: String
+    public var amount: Money
+    public var credits: Int
+}
+
+/// What a verified webhook did.
+public enum WebhookOutcome: Equatable, Sendable {
+    /// The payment succeeded and its credits were added.
+    case credited(paymentId: String, credits: Int)
+    case failed(paymentId: String)
+    /// The event was seen before, or the payment was already settled: nothing changed.
+    case ignored
+}
+
+extension BookingStore {
+    /// Starts buying `credits` for `price` (universal credits when `tenant` is nil). However
+    /// often it is retried with the same `idempotencyKey`, it creates one pending payment and
+    /// answers the same; the same key with different parameters is refused. Credits arrive only
+    /// when the provider confirms (`handleWebhook`).
+    public func startCreditPurchase(
+        member: String, tenant: String?, credits: Int, price: Money, provider: String, idempotencyKey: String, now: Int64
+    ) async throws -> PendingPayment {
+        guard credits > 0, price.cents > 0 else { throw StoreError.invalid("a purchase needs credits and a price") }
+        guard !idempotencyKey.isEmpty, idempotencyKey.count <= 255 else { throw StoreError.invalid("Idempotency-Key must be 1 to 255 characters") }
+        let requestHash = "\(tenant ?? "universal")|\(credits)|\(price.cents)|\(price.currency)|\(provider)"
+        return try await database.transaction { db in
+            if let known = try db.query(
+                "SELECT request_hash, payment_id FROM idempotency_keys WHERE user_id = $1 AND key = $2", .text(member), .text(idempotencyKey)
+            ).first {
+                guard known["request_hash"].text == requestHash else {
+                    throw StoreError.invalid("Idempotency-Key was already used with different parameters")
+                }
+                return try Self.pendingPayment(known["payment_id"].text!, on: db)
+            }
+            let id = UUID().uuidString.lowercased()
+            try db.query(
+                """
+                INSERT INTO payments (id, user_id, tenant_id, provider, amount_cents, currency, credits, status, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8)
+                """, .text(id), .text(member), SQLValue(tenant), .text(provider), .integer(price.cents), .text(price.currency),
+                .integer(Int64(credits)), .integer(now)
+            )
+            try db.query(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, payment_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+                .text(member), .text(idempotencyKey), .text(requestHash), .text(id), .integer(now)
+            )
+            return PendingPayment(paymentId: id, status: "pending", amount: price, credits: credits)
+        }
+    }
+
+    /// Acts on a provider's webhook: verifies its signature and age first (a forged or stale one
+    /// throws and changes nothing), records its event id so a replay is ignored, and settles the
+    /// payment it names: credits added exactly once on success.
+    ///
+    /// The body is the Standard Webhooks shape Yoco and the sandbox send:
+    /// `{"type": "payment.succeeded" | "payment.failed", "payload": {"metadata": {"payment_id": "…"}}}`.
+    public func handleWebhook(
+        provider: String, verifier: any WebhookVerifier, request: WebhookRequest, now: Int64
+    ) async throws -> WebhookOutcome {
+        let verified: VerifiedWebhook
+        do { verified = try verifier.verify(request, now: now) } catch { throw StoreError.invalid("webhook refused: \(error)") }
+        struct Event: Decodable {
+            struct Payload: Decodable { var metadata: [String: String] }
+            var type: String
+            var payload: Payload
+        }
+        guard let event = try? JSONDecoder().decode(Event.self, from: verified.body), let paymentId = event.payload.metadata["payment_id"],
+            ["payment.succeeded", "payment.failed"].contains(event.type)
+        else { throw StoreError.invalid("webhook body is not a payment event") }
+        return try await database.transaction { db in
+            try db.query(
+                "INSERT INTO webhook_events (provider, event_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                .text(provider), .text(verified.eventId), .integer(now)
+            )
+            guard db.changes == 1 else { return .ignored }
+            guard let payment = try db.query(
+                "SELECT user_id, tenant_id, amount_cents, currency, credits FROM payments WHERE id = $1 AND provider = $2",
+                .text(paymentId), .text(provider)
+            ).first else { throw StoreError.notFound("payment") }
+            let succeeded = event.type == "payment.succeeded"
+            try db.query(
+                "UPDATE payments SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'",
+                .text(paymentId), .text(succeeded ? "succeeded" : "failed"), .integer(now)
+            )
+            guard db.changes == 1 else { return .ignored }  // already settled by an earlier event
+            guard succeeded else { return .failed(paymentId: paymentId) }
+            let member = payment["user_id"].text!, tenant = payment["tenant_id"].text, credits = Int(payment["credits"].integer!)
+            try db.query(
+                "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, NULL, $5)",
+                .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)), .integer(now)
+            )
+            try Self.post(LedgerEntries.grantCredits(
+                id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits,
+                payment: Money(cents: payment["amount_cents"].integer!, currency: payment["currency"].text!), at: now
+            ), on: db)
+            try Self.notify(member, "credits_purchased", paymentId, now: now, on: db)
+            return .credited(paymentId: paymentId, credits: credits)
+        }
+    }
+
+    static func pendingPayment(_ id: String, on db: any SQLConnection) throws -> PendingPayment {
+        guard let row = try db.query("SELECT status, amount_cents, currency, credits FROM payments WHERE id = $1", .text(id)).first else {
+            throw StoreError.notFound("payment")
+        }
+        return PendingPayment(
+            paymentId: id, status: row["status"].text!, amount: Money(cents: row["amount_cents"].integer!, currency: row["currency"].text!),
+            credits: Int(row["credits"].integer!)
+        )
+    }
+}
