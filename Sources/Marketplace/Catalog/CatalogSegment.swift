@@ -48,7 +48,7 @@ final class CatalogSegment: Sendable {
         self.gymBySlug = gymBySlug
     }
 
-    var sessionCount: Int { sessionStarts.count }
+    var averageClassesPerGym: Double { gyms.isEmpty ? 0 : Double(classes.count) / Double(gyms.count) }
 
     /// The session of class `classIndex` that starts at `start`, if any.
     func session(classIndex: Int, start: Int64) -> Int? {

@@ -22,6 +22,8 @@ struct SegmentSearch {
     /// False when the segment cannot contribute (a word matches nothing here, or the tenant
     /// is elsewhere).
     let canMatch: Bool
+    /// Classes the rarest word's postings lead to, with that word's position; nil without text.
+    let textEstimate: (classes: Int, word: Int)?
 
     init(segment: CatalogSegment, number: Int, dead: Set<Int32>, query: ResolvedQuery) {
         self.segment = segment
@@ -46,13 +48,10 @@ struct SegmentSearch {
         }
         self.onlyGym = onlyGym
         self.canMatch = canMatch
+        textEstimate = Self.estimateText(wordMatches, in: segment)
     }
 
     // MARK: Planning
-
-    var averageClassesPerGym: Double {
-        segment.gyms.isEmpty ? 0 : Double(segment.classes.count) / Double(segment.gyms.count)
-    }
 
     /// Classes the geographic side would visit, at most.
     var geographicEstimate: Int {
@@ -62,20 +61,22 @@ struct SegmentSearch {
         } else {
             gyms = segment.tree.estimatedCount(in: query.box!)
         }
-        return Int((Double(gyms) * averageClassesPerGym).rounded(.up))
+        return Int((Double(gyms) * segment.averageClassesPerGym).rounded(.up))
     }
 
-    /// Classes the rarest word's postings lead to, with that word's position; nil without text.
-    var textEstimate: (classes: Int, word: Int)? {
+    /// For each word, the classes its postings lead to (a gym or place match brings all the
+    /// gym's classes); the rarest word and its count.
+    private static func estimateText(_ wordMatches: [[Int: MatchKind]], in segment: CatalogSegment) -> (classes: Int, word: Int)? {
         guard !wordMatches.isEmpty else { return nil }
         let postings = segment.text.postings
+        let classesPerGym = segment.averageClassesPerGym
         let gymsPerPlace = segment.places.isEmpty ? 0 : Double(segment.placeGyms.ids.count) / Double(segment.places.count)
         return wordMatches.enumerated().map { word, matches in
             var total = 0.0
             for term in matches.keys {
                 total += Double(postings[TextCollection.classes.rawValue].range(of: term).count)
-                total += Double(postings[TextCollection.gyms.rawValue].range(of: term).count) * averageClassesPerGym
-                total += Double(postings[TextCollection.places.rawValue].range(of: term).count) * gymsPerPlace * averageClassesPerGym
+                total += Double(postings[TextCollection.gyms.rawValue].range(of: term).count) * classesPerGym
+                total += Double(postings[TextCollection.places.rawValue].range(of: term).count) * gymsPerPlace * classesPerGym
             }
             return (Int(total.rounded(.up)), word)
         }.min { $0.0 < $1.0 }
