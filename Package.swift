@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Marketplace", "Geo"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "TextSearch"], swiftSettings: strictness),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo"], swiftSettings: strictness),

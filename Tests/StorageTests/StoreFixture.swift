@@ -36,16 +36,21 @@ struct StoreFixture {
     let store: BookingStore
     let tenant: Tenant
     let sessions: [String]
+    /// The PostgreSQL database's URL, for listeners; nil on SQLite.
+    let postgresURL: String?
+    let dataset: Dataset
     let now: Int64 = ISO8601.parse("2026-11-25T08:00:00Z")!
 
     static func make(_ kind: StoreKind, tier: String = "growth", marketplace: Bool = true) async throws -> StoreFixture {
         let database: any Database
+        var postgresURL: String?
         switch kind {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appending(path: "sl-store-\(UUID().uuidString).sqlite").path
             database = try SQLiteDatabase(path: path)
         case .postgres:
-            database = try PostgresDatabase(url: try StoreKind.freshPostgresDatabase(), connections: 4)
+            postgresURL = try StoreKind.freshPostgresDatabase()
+            database = try PostgresDatabase(url: postgresURL!, connections: 4)
         }
         let store = BookingStore(database: database)
         let now = ISO8601.parse("2026-11-25T08:00:00Z")!
@@ -76,7 +81,7 @@ struct StoreFixture {
             try db.query("UPDATE class_schedules SET available_spots = capacity, status = 'scheduled'")
             return try db.query("SELECT id FROM class_schedules ORDER BY start_time").map { $0["id"].text! }
         }
-        return StoreFixture(store: store, tenant: tenant, sessions: ids)
+        return StoreFixture(store: store, tenant: tenant, sessions: ids, postgresURL: postgresURL, dataset: dataset)
     }
 
     /// A member with `credits` credits at the fixture's gym (and `universal` marketplace credits).

@@ -69,4 +69,19 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
             })
         }
     }
+
+    /// Waits up to `timeoutMilliseconds` for NOTIFY payloads on channels this connection
+    /// LISTENs to, and returns those that arrived. Throws if the connection is lost.
+    func notifications(timeoutMilliseconds: Int32) throws(StoreError) -> [String] {
+        var poller = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        guard poller.fd >= 0 else { throw .database("the PostgreSQL connection is closed") }
+        _ = poll(&poller, 1, timeoutMilliseconds)
+        guard PQconsumeInput(handle) == 1 else { throw .database(String(cString: PQerrorMessage(handle))) }
+        var payloads: [String] = []
+        while let notification = PQnotifies(handle) {
+            payloads.append(String(cString: notification.pointee.extra))
+            PQfreemem(notification)
+        }
+        return payloads
+    }
 }

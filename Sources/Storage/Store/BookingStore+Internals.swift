@@ -70,7 +70,10 @@ extension BookingStore {
         bookingId: String, member: String, session: LockedSession, credits: Int, lots: [CreditLot], purpose: CreditRules.Purpose,
         creditValue: Money, rates: CommissionRates, now: Int64, on db: any SQLConnection
     ) throws -> Money? {
-        try db.query("UPDATE class_schedules SET available_spots = available_spots - 1 WHERE id = $1 AND available_spots > 0", .text(session.facts.id))
+        try db.query(
+            "UPDATE class_schedules SET available_spots = available_spots - 1, spots_updated_at = $2 WHERE id = $1 AND available_spots > 0",
+            .text(session.facts.id), .integer(now)
+        )
         // The session row is locked, so a spot the rules saw is still there; check anyway.
         guard db.changes == 1 else { throw StoreError.refused(.bookingConflict) }
         var fee: Money?

@@ -13,6 +13,11 @@ public final class BookingStore: Sendable {
     public let promotionCutoffSeconds: Int64
     /// Signs and checks QR check-in tokens; nil until configured with a secret.
     public let checkInTokens: CheckInToken?
+    /// Every committed change to a session's spots made through this store, for the search
+    /// index (one consumer). A transaction that rolls back publishes nothing. Changes made by
+    /// other processes arrive through `SessionChangeListener` on PostgreSQL.
+    public let changes: AsyncStream<SessionChange>
+    private let changeSink: AsyncStream<SessionChange>.Continuation
 
     public init(
         database: any Database, creditValue: Money = Money(cents: 5_000, currency: "ZAR"), rates: CommissionRates = .standard,
@@ -23,6 +28,19 @@ public final class BookingStore: Sendable {
         self.rates = rates
         self.promotionCutoffSeconds = promotionCutoffSeconds
         checkInTokens = checkInSecret.map(CheckInToken.init(secret:))
+        (changes, changeSink) = AsyncStream.makeStream(of: SessionChange.self, bufferingPolicy: .bufferingNewest(100_000))
+    }
+
+    deinit {
+        changeSink.finish()
+    }
+
+    /// Runs a transaction that may change sessions' spots, and publishes the changes it
+    /// returns once it has committed.
+    func changingSpots<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> (T, [SessionChange])) async throws -> T {
+        let (result, changes) = try await database.transaction(body)
+        for change in changes { changeSink.yield(change) }
+        return result
     }
 
     /// Brings the schema up to date; returns the migrations applied.
@@ -78,7 +96,7 @@ public final class BookingStore: Sendable {
     /// marketplace booking paid with universal credits and split into commission and payout.
     public func book(member: String, sessionId: String, marketplace: Bool, now: Int64) async throws -> BookingOutcome {
         let creditValue = creditValue, rates = rates
-        return try await database.transaction { db in
+        return try await changingSpots { db in
             let session = try Self.lockedSession(sessionId, on: db)
             if marketplace && !session.marketplaceEnabled {
                 throw StoreError.invalid("this gym does not take marketplace bookings")
@@ -106,10 +124,10 @@ public final class BookingStore: Sendable {
                     SQLValue(marketplace), .integer(now)
                 )
                 try Self.notify(member, "booking_waitlisted", bookingId, now: now, on: db)
-                return BookingOutcome(
+                return (BookingOutcome(
                     bookingId: bookingId, status: .waitlisted, waitlistPosition: position, creditsCharged: 0, marketplaceFee: nil,
                     spotsLeft: session.facts.spotsLeft
-                )
+                ), [])
             case .success(.confirm(let credits)):
                 try db.query(
                     """
@@ -123,10 +141,10 @@ public final class BookingStore: Sendable {
                     creditValue: creditValue, rates: rates, now: now, on: db
                 )
                 try Self.notify(member, "booking_confirmed", bookingId, now: now, on: db)
-                return BookingOutcome(
+                return (BookingOutcome(
                     bookingId: bookingId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
                     spotsLeft: session.facts.spotsLeft - 1
-                )
+                ), [try Self.announce(sessionId, on: db)])
             }
         }
     }
@@ -136,7 +154,7 @@ public final class BookingStore: Sendable {
     /// the cut-off).
     public func cancel(bookingId: String, member: String, reason: String?, now: Int64) async throws -> CancelOutcome {
         let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
-        return try await database.transaction { db in
+        return try await changingSpots { db in
             let rows = try db.query("SELECT session_id, user_id, status, ledger_transaction_id FROM bookings WHERE id = $1", .text(bookingId))
             // Another member's booking is as good as missing: never say whose it is.
             guard let row = rows.first, row["user_id"].text == member, let sessionId = row["session_id"].text,
@@ -156,15 +174,18 @@ public final class BookingStore: Sendable {
             if decision == .refund { refunded = try Self.refund(bookingId: bookingId, ledgerTransaction: row["ledger_transaction_id"].text, now: now, on: db) }
             try Self.notify(member, "booking_cancelled", bookingId, now: now, on: db)
             guard decision != .leaveWaitlist else {
-                return CancelOutcome(decision: decision, creditsRefunded: 0, promoted: nil, skipped: [], closed: [], spotsLeft: session.facts.spotsLeft)
+                return (CancelOutcome(decision: decision, creditsRefunded: 0, promoted: nil, skipped: [], closed: [], spotsLeft: session.facts.spotsLeft), [])
             }
-            try db.query("UPDATE class_schedules SET available_spots = available_spots + 1 WHERE id = $1", .text(sessionId))
+            try db.query(
+                "UPDATE class_schedules SET available_spots = available_spots + 1, spots_updated_at = $2 WHERE id = $1",
+                .text(sessionId), .integer(now)
+            )
             session.facts.confirmed -= 1
             let promotion = try Self.promote(session: &session, cutoff: cutoff, creditValue: creditValue, rates: rates, now: now, on: db)
-            return CancelOutcome(
+            return (CancelOutcome(
                 decision: decision, creditsRefunded: refunded, promoted: promotion.promoted, skipped: promotion.skipped,
                 closed: promotion.closed, spotsLeft: session.facts.spotsLeft
-            )
+            ), [try Self.announce(sessionId, on: db)])
         }
     }
 

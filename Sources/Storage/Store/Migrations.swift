@@ -105,6 +105,11 @@ enum Migrations {
                 provider TEXT NOT NULL, event_id TEXT NOT NULL, received_at BIGINT NOT NULL, PRIMARY KEY (provider, event_id))
             """,
         ]),
+        (3, [
+            // When a session's spots last changed, so a process that missed announcements can catch up.
+            "ALTER TABLE class_schedules ADD COLUMN spots_updated_at BIGINT NOT NULL DEFAULT 0",
+            "CREATE INDEX class_schedules_by_spots_update ON class_schedules (spots_updated_at)",
+        ]),
     ]
 
     /// Applies every migration the database has not seen, each in its own transaction.

@@ -1,0 +1,64 @@
+import Booking
+import Datasets
+import Geo
+import Marketplace
+import Storage
+import Testing
+
+/// Committed spot changes reach the search index: in process through `changes`, across
+/// processes through PostgreSQL's NOTIFY, and after a gap by catching up from the store.
+@Suite struct SessionChangeTests {
+    @Test(arguments: StoreKind.allCases)
+    func onlyCommittedChangesArePublished(kind: StoreKind) async throws {
+        let f = try await StoreFixture.make(kind)
+        var changes = f.store.changes.makeAsyncIterator()
+        let rich = try await f.member("rich", credits: 6), poor = try await f.member("poor", credits: 0)
+        _ = try await f.store.book(member: rich, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        #expect(await changes.next()?.spotsLeft == 9)
+        // A refused booking rolls back and publishes nothing: the next change is the next booking.
+        await #expect(throws: StoreError.self) { try await f.store.book(member: poor, sessionId: f.sessions[2], marketplace: false, now: f.now) }
+        let other = try await f.member("other", credits: 2)
+        _ = try await f.store.book(member: other, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        let next = await changes.next()
+        #expect(next?.spotsLeft == 8 && next?.sessionId == f.sessions[2] && next?.tenantId == f.tenant.id)
+        // Catching up: everything changed since a moment.
+        #expect(try await f.store.sessionChanges(since: f.now).map(\.spotsLeft) == [8])
+        #expect(try await f.store.sessionChanges(since: f.now + 1).isEmpty)
+    }
+
+    @Test func otherProcessesHearChangesThroughPostgres() async throws {
+        let f = try await StoreFixture.make(.postgres)
+        let listener = try SessionChangeListener(url: f.postgresURL!)
+        defer { listener.stop() }
+        var events = listener.events.makeAsyncIterator()
+        let member = try await f.member("listener-test", credits: 4), poor = try await f.member("broke", credits: 0)
+        await #expect(throws: StoreError.self) { try await f.store.book(member: poor, sessionId: f.sessions[5], marketplace: false, now: f.now) }
+        _ = try await f.store.book(member: member, sessionId: f.sessions[5], marketplace: false, now: f.now)
+        guard case .change(let change) = await events.next() else { Issue.record("no change heard"); return }
+        #expect(change.sessionId == f.sessions[5] && change.spotsLeft == 9)
+    }
+
+    /// A booking in the store shows in a search of an index built from the same dataset once
+    /// its change is applied.
+    @Test(arguments: StoreKind.allCases)
+    func changesUpdateTheSearchIndex(kind: StoreKind) async throws {
+        let f = try await StoreFixture.make(kind)
+        let index = MarketplaceIndex(dataset: f.dataset, now: f.now)
+        var changes = f.store.changes.makeAsyncIterator()
+        var query = SearchQuery(now: f.now)
+        query.origin = Coordinate(latitude: f.tenant.location.lat, longitude: f.tenant.location.lng)
+        query.radiusKm = 1
+        query.sort = .startTime
+        query.minSpots = 0
+        // The store opened every session in full; so does the index.
+        for session in try await f.store.sessionChanges(since: 0) {
+            index.setSpots(gymId: session.tenantId, classId: session.classId, start: session.start, spotsLeft: session.spotsLeft)
+        }
+        let member = try await f.member("search", credits: 2)
+        let booked = try await f.store.book(member: member, sessionId: f.sessions[1], marketplace: false, now: f.now)
+        let change = try #require(await changes.next())
+        #expect(index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft))
+        let result = try #require(try index.search(query).results.first { $0.sessionId == f.sessions[1] })
+        #expect(result.spotsLeft == 9 && booked.spotsLeft == 9)
+    }
+}
