@@ -19,13 +19,18 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
         }
     }
 
-    /// A new, empty database on the test cluster, one per fixture, so tests run in parallel.
+    /// The application's plain role, to which row-level security applies.
+    static var appRole: String { ProcessInfo.processInfo.environment["STUDIOLOOP_TEST_POSTGRES_APP_ROLE"] ?? "studioloop_app" }
+
+    /// A new, empty database on the test cluster, owned by the application's role, one per
+    /// fixture so tests run in parallel; its URL logs in as that role.
     static func freshPostgresDatabase() throws -> String {
         let admin = try postgresURL
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresConnection(url: admin).query("CREATE DATABASE \(name)")
+        try PostgresConnection(url: admin).query("CREATE DATABASE \(name) OWNER \(appRole)")
         var url = admin
         url.replaceSubrange(url.range(of: "/postgres", options: .backwards)!, with: "/\(name)")
+        url.replaceSubrange(url.range(of: "//postgres@")!, with: "//\(appRole)@")
         return url
     }
 }
@@ -78,6 +83,7 @@ struct StoreFixture {
         precondition(summary.sessions == 7)
         // Open every session fully, whatever the seed's hash said.
         let ids = try await store.database.transaction { db in
+            try db.setContext(.system)
             try db.query("UPDATE class_schedules SET available_spots = capacity, status = 'scheduled'")
             return try db.query("SELECT id FROM class_schedules ORDER BY start_time").map { $0["id"].text! }
         }

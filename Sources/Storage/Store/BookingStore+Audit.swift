@@ -6,6 +6,7 @@ extension BookingStore {
     /// member's lots for that gym (or universal).
     public func auditLedger() async throws -> LedgerAudit {
         try await database.transaction { db in
+            try db.setContext(.system)
             let transactions = Int(try db.query("SELECT COUNT(*) AS n FROM ledger_transactions")[0]["n"].integer!)
             let unbalanced = try db.query(
                 "SELECT transaction_id FROM ledger_postings GROUP BY transaction_id, unit HAVING SUM(amount) <> 0"

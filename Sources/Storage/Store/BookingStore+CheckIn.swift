@@ -6,6 +6,7 @@ extension BookingStore {
     public func checkInToken(bookingId: String, member: String) async throws -> String {
         guard let tokens = checkInTokens else { throw StoreError.invalid("check-in is not configured (no secret)") }
         return try await database.transaction { db in
+            try db.setContext(.member(member))
             guard let row = try db.query(
                 """
                 SELECT b.user_id, b.status, b.session_id, b.tenant_id, s.end_time FROM bookings b
@@ -23,6 +24,11 @@ extension BookingStore {
     public func checkIn(bookingId: String, token: String, staff: String, now: Int64) async throws {
         guard let tokens = checkInTokens else { throw StoreError.invalid("check-in is not configured (no secret)") }
         try await database.transaction { db in
+            // Find the booking's gym, then act as this staff member at that gym.
+            try db.setContext(.system)
+            guard let tenant = try db.query("SELECT tenant_id FROM bookings WHERE id = $1", .text(bookingId)).first?["tenant_id"].text
+            else { throw StoreError.notFound("booking") }
+            try db.setContext(.tenant(tenant, user: staff))
             guard let row = try db.query("SELECT session_id, user_id, status FROM bookings WHERE id = $1", .text(bookingId)).first,
                 let status = row["status"].text.flatMap(BookingStatus.init)
             else { throw StoreError.notFound("booking") }
@@ -46,6 +52,7 @@ extension BookingStore {
     @discardableResult
     public func settleEndedSessions(now: Int64) async throws -> (noShows: Int, completed: Int) {
         try await database.transaction { db in
+            try db.setContext(.system)
             let ended = "session_id IN (SELECT id FROM class_schedules WHERE end_time <= $1)"
             try db.query("UPDATE bookings SET status = 'no_show', updated_at = $1 WHERE status = 'confirmed' AND \(ended)", .integer(now))
             let noShows = db.changes
@@ -58,6 +65,7 @@ extension BookingStore {
     @discardableResult
     public func expireCredits(now: Int64) async throws -> Int {
         try await database.transaction { db in
+            try db.setContext(.system)
             var removed = 0
             let lots = try db.query(
                 "SELECT id, user_id, tenant_id, remaining FROM member_credits WHERE expires_at IS NOT NULL AND expires_at <= $1 AND remaining > 0",

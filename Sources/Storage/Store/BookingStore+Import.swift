@@ -8,6 +8,7 @@ extension BookingStore {
     @discardableResult
     public func importDataset(_ dataset: Dataset, from: Int64, to: Int64, now: Int64) async throws -> ImportSummary {
         try await database.transaction { db in
+            try db.setContext(.system)
             var summary = ImportSummary(tenants: 0, classes: 0, sessions: 0, users: 0)
             var zones: [String: String] = [:]
             for t in dataset.tenants {

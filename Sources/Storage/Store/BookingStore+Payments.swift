@@ -31,6 +31,7 @@ extension BookingStore {
         guard !idempotencyKey.isEmpty, idempotencyKey.count <= 255 else { throw StoreError.invalid("Idempotency-Key must be 1 to 255 characters") }
         let requestHash = "\(tenant ?? "universal")|\(credits)|\(price.cents)|\(price.currency)|\(provider)"
         return try await database.transaction { db in
+            try db.setContext(.member(member))
             if let known = try db.query(
                 "SELECT request_hash, payment_id FROM idempotency_keys WHERE user_id = $1 AND key = $2", .text(member), .text(idempotencyKey)
             ).first {
@@ -75,6 +76,7 @@ extension BookingStore {
             ["payment.succeeded", "payment.failed"].contains(event.type)
         else { throw StoreError.invalid("webhook body is not a payment event") }
         return try await database.transaction { db in
+            try db.setContext(.system)
             try db.query(
                 "INSERT INTO webhook_events (provider, event_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                 .text(provider), .text(verified.eventId), .integer(now)

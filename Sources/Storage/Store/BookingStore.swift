@@ -54,6 +54,7 @@ public final class BookingStore: Sendable {
     public func createMember(email: String, firstName: String, lastName: String, now: Int64) async throws -> String {
         let id = UUID().uuidString.lowercased()
         try await database.transaction { db in
+            try db.setContext(.system)
             try db.query(
                 "INSERT INTO users (id, email, first_name, last_name, created_at) VALUES ($1, $2, $3, $4, $5)",
                 .text(id), .text(email.lowercased()), .text(firstName), .text(lastName), .integer(now)
@@ -71,6 +72,7 @@ public final class BookingStore: Sendable {
         guard credits > 0 else { throw StoreError.invalid("credits must be at least 1") }
         let lot = UUID().uuidString.lowercased()
         try await database.transaction { db in
+            try db.setContext(.system)
             try db.query(
                 "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 .text(lot), .text(member), SQLValue(tenant), .integer(Int64(credits)), SQLValue(expiresAt), .integer(now)
@@ -85,6 +87,7 @@ public final class BookingStore: Sendable {
     /// The credits a member can spend now at `tenant` (or universally when nil).
     public func credits(member: String, tenant: String?, now: Int64) async throws -> Int {
         try await database.transaction { db in
+            try db.setContext(.member(member))
             let lots = try Self.lots(of: member, on: db)
             return CreditRules.available(lots, for: tenant.map { .direct(tenantId: $0) } ?? .marketplace, now: now)
         }
@@ -97,6 +100,11 @@ public final class BookingStore: Sendable {
     public func book(member: String, sessionId: String, marketplace: Bool, now: Int64) async throws -> BookingOutcome {
         let creditValue = creditValue, rates = rates
         return try await changingSpots { db in
+            // The catalog is public: learn the session's gym, then act as this member at that gym.
+            try db.setContext(.member(member))
+            guard let tenant = try db.query("SELECT tenant_id FROM class_schedules WHERE id = $1", .text(sessionId)).first?["tenant_id"].text
+            else { throw StoreError.notFound("session") }
+            try db.setContext(.tenant(tenant, user: member))
             let session = try Self.lockedSession(sessionId, on: db)
             if marketplace && !session.marketplaceEnabled {
                 throw StoreError.invalid("this gym does not take marketplace bookings")
@@ -155,11 +163,15 @@ public final class BookingStore: Sendable {
     public func cancel(bookingId: String, member: String, reason: String?, now: Int64) async throws -> CancelOutcome {
         let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
         return try await changingSpots { db in
-            let rows = try db.query("SELECT session_id, user_id, status, ledger_transaction_id FROM bookings WHERE id = $1", .text(bookingId))
+            try db.setContext(.member(member))
+            let rows = try db.query(
+                "SELECT session_id, tenant_id, user_id, status, ledger_transaction_id FROM bookings WHERE id = $1", .text(bookingId)
+            )
             // Another member's booking is as good as missing: never say whose it is.
             guard let row = rows.first, row["user_id"].text == member, let sessionId = row["session_id"].text,
-                let status = row["status"].text.flatMap(BookingStatus.init)
+                let status = row["status"].text.flatMap(BookingStatus.init), let tenant = row["tenant_id"].text
             else { throw StoreError.notFound("booking") }
+            try db.setContext(.tenant(tenant, user: member))
             var session = try Self.lockedSession(sessionId, on: db)
             let decision: BookingRules.CancelDecision
             switch BookingRules.cancel(status: status, session: session.facts, now: now) {
@@ -170,6 +182,9 @@ public final class BookingStore: Sendable {
                 "UPDATE bookings SET status = 'cancelled', cancel_reason = $2, updated_at = $3 WHERE id = $1",
                 .text(bookingId), SQLValue(reason), .integer(now)
             )
+            // The member's part is done; the refund and the promotion are the store's bookkeeping,
+            // on other members' credits and the ledger too.
+            try db.setContext(.system)
             var refunded = 0
             if decision == .refund { refunded = try Self.refund(bookingId: bookingId, ledgerTransaction: row["ledger_transaction_id"].text, now: now, on: db) }
             try Self.notify(member, "booking_cancelled", bookingId, now: now, on: db)
@@ -191,6 +206,7 @@ public final class BookingStore: Sendable {
 
     public func booking(id: String) async throws -> BookingRecord {
         try await database.transaction { db in
+            try db.setContext(.system)
             guard let row = try db.query(
                 "SELECT id, tenant_id, session_id, user_id, status, credits_charged, is_marketplace FROM bookings WHERE id = $1", .text(id)
             ).first, let status = row["status"].text.flatMap(BookingStatus.init) else { throw StoreError.notFound("booking") }
@@ -204,6 +220,7 @@ public final class BookingStore: Sendable {
     /// The spots left of a session, as the store has them.
     public func spotsLeft(sessionId: String) async throws -> Int {
         try await database.transaction { db in
+            try db.setContext(.system)
             guard let row = try db.query("SELECT available_spots FROM class_schedules WHERE id = $1", .text(sessionId)).first else {
                 throw StoreError.notFound("session")
             }

@@ -1,7 +1,12 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = [
+    static let all: [(version: Int, statements: [String])] = portable + [(4, [])]
+
+    /// Statements only PostgreSQL runs, by migration version.
+    static let postgresOnly: [Int: [String]] = [4: RowLevelSecurity.statements]
+
+    static let portable: [(version: Int, statements: [String])] = [
         (1, [
             """
             CREATE TABLE tenants (
@@ -124,6 +129,9 @@ enum Migrations {
                 guard try db.query("SELECT 1 FROM schema_migrations WHERE version = $1", .integer(Int64(migration.version))).isEmpty
                 else { return false }
                 for statement in migration.statements { try db.query(statement) }
+                if db.dialect == .postgres {
+                    for statement in postgresOnly[migration.version] ?? [] { try db.query(statement) }
+                }
                 try db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                              .integer(Int64(migration.version)), .integer(time))
                 return true

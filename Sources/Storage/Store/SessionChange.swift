@@ -44,7 +44,8 @@ extension BookingStore {
     /// missed announcements (a restart, a dropped connection) catches up from the store.
     public func sessionChanges(since: Int64) async throws -> [SessionChange] {
         try await database.transaction { db in
-            try db.query(
+            try db.setContext(.system)
+            return try db.query(
                 """
                 SELECT id, tenant_id, class_id, start_time, available_spots FROM class_schedules
                 WHERE spots_updated_at >= $1 ORDER BY spots_updated_at, id

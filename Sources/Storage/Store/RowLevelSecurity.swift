@@ -1,0 +1,53 @@
+/// PostgreSQL row-level security: tenant isolation that holds even when a query forgets its
+/// tenant filter. Policies are forced on the tables' owner too; only a superuser or a role
+/// with BYPASSRLS escapes them, so the application connects as a plain role.
+///
+/// - The catalog (gyms, classes, sessions) is public to read, as the marketplace shows it, and
+///   writable only in its gym's context.
+/// - Bookings belong to their gym and their member; credits, payments and idempotency keys to
+///   their member.
+/// - The ledger and the outbox take inserts from any acting context and show themselves only to
+///   the store's bookkeeping (`system`); nobody may update or delete a ledger row.
+enum RowLevelSecurity {
+    static let statements: [String] = functions + catalog + owned + appendOnly
+
+    static let functions = [
+        "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
+        "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",
+        "CREATE FUNCTION app_system() RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT coalesce(current_setting('app.system', true), '') = 'on' $$",
+    ]
+
+    static func enable(_ table: String) -> [String] {
+        ["ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY", "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY"]
+    }
+
+    static let catalog: [String] = [("tenants", "id"), ("classes", "tenant_id"), ("class_schedules", "tenant_id")].flatMap { table, column in
+        enable(table) + [
+            "CREATE POLICY catalog_read ON \(table) FOR SELECT USING (true)",
+            """
+            CREATE POLICY catalog_write ON \(table) FOR ALL
+            USING (app_system() OR \(column) = app_tenant()) WITH CHECK (app_system() OR \(column) = app_tenant())
+            """,
+        ]
+    }
+
+    static let owned: [String] = [
+        ("users", "app_system() OR id = app_user()"),
+        ("user_tenant_roles", "app_system() OR tenant_id = app_tenant() OR user_id = app_user()"),
+        ("bookings", "app_system() OR tenant_id = app_tenant() OR user_id = app_user()"),
+        ("booking_credit_draws", "app_system() OR EXISTS (SELECT 1 FROM bookings b WHERE b.id = booking_id)"),
+        ("member_credits", "app_system() OR user_id = app_user()"),
+        ("payments", "app_system() OR user_id = app_user()"),
+        ("idempotency_keys", "app_system() OR user_id = app_user()"),
+        ("webhook_events", "app_system()"),
+    ].flatMap { table, rule in
+        enable(table) + ["CREATE POLICY owner_access ON \(table) FOR ALL USING (\(rule)) WITH CHECK (\(rule))"]
+    }
+
+    static let appendOnly: [String] = ["ledger_transactions", "ledger_postings", "outbox"].flatMap { table in
+        enable(table) + [
+            "CREATE POLICY bookkeeping_read ON \(table) FOR SELECT USING (app_system())",
+            "CREATE POLICY acting_insert ON \(table) FOR INSERT WITH CHECK (app_system() OR app_user() IS NOT NULL OR app_tenant() IS NOT NULL)",
+        ]
+    } + ["CREATE POLICY dispatcher_update ON outbox FOR UPDATE USING (app_system()) WITH CHECK (app_system())"]
+}
