@@ -7,7 +7,8 @@
 /// - Bookings belong to their gym and their member; credits, payments and idempotency keys to
 ///   their member.
 /// - The ledger and the outbox take inserts from any acting context and show themselves only to
-///   the store's bookkeeping (`system`); nobody may update or delete a ledger row.
+///   the store's bookkeeping (`system`), except that a gym reads its own payable account; nobody
+///   may update or delete a ledger row.
 enum RowLevelSecurity {
     static let statements: [String] = functions + catalog + owned + appendOnly
 
@@ -49,5 +50,9 @@ enum RowLevelSecurity {
             "CREATE POLICY bookkeeping_read ON \(table) FOR SELECT USING (app_system())",
             "CREATE POLICY acting_insert ON \(table) FOR INSERT WITH CHECK (app_system() OR app_user() IS NOT NULL OR app_tenant() IS NOT NULL)",
         ]
-    } + ["CREATE POLICY dispatcher_update ON outbox FOR UPDATE USING (app_system()) WITH CHECK (app_system())"]
+    } + [
+        "CREATE POLICY dispatcher_update ON outbox FOR UPDATE USING (app_system()) WITH CHECK (app_system())",
+        // A gym reads what it is owed: the postings of its own payable account.
+        "CREATE POLICY gym_payable_read ON ledger_postings FOR SELECT USING (account = 'gym:' || app_tenant() || ':payable')",
+    ]
 }
