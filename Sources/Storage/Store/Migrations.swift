@@ -1,7 +1,16 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, [])]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery]
+
+    /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
+    /// what happened.
+    static let outboxDelivery: (version: Int, statements: [String]) = (5, [
+        "ALTER TABLE outbox ADD COLUMN claimed_until BIGINT",
+        "ALTER TABLE outbox ADD COLUMN delivered_at BIGINT",
+        "ALTER TABLE outbox ADD COLUMN last_error TEXT",
+        "CREATE INDEX outbox_due ON outbox (status, deliver_after)",
+    ])
 
     /// Statements only PostgreSQL runs, by migration version.
     static let postgresOnly: [Int: [String]] = [4: RowLevelSecurity.statements]

@@ -1,0 +1,122 @@
+import Foundation
+
+/// A notification waiting in the outbox.
+public struct OutboxMessage: Equatable, Sendable {
+    public var id: String
+    public var userId: String?
+    /// "booking_confirmed", "waitlist_promoted", "credits_purchased", …
+    public var kind: String
+    /// JSON.
+    public var payload: String
+    public var attempts: Int
+}
+
+/// Where notifications go: WhatsApp, SMS, email adapters; the log channel by default.
+public protocol NotificationChannel: Sendable {
+    /// Delivers one message, or throws to have it retried later.
+    func deliver(_ message: OutboxMessage) async throws
+}
+
+/// Writes each notification as one line to standard error: the embedded default.
+public struct LogChannel: NotificationChannel {
+    public init() {}
+
+    public func deliver(_ message: OutboxMessage) async throws {
+        FileHandle.standardError.write(Data("notify \(message.kind) to \(message.userId ?? "-"): \(message.payload)\n".utf8))
+    }
+}
+
+/// Delivers the outbox, at least once. A batch of due rows is leased in one transaction,
+/// delivered outside any transaction (a slow channel holds no lock), and settled in another:
+/// delivered, or retried with exponential backoff, or failed after `maxAttempts`. A crash
+/// between lease and settlement leaves the lease to expire, and the row is delivered again, so
+/// a message is never lost (a channel may see it twice).
+public struct OutboxDispatcher: Sendable {
+    public let database: any Database
+    public let channel: any NotificationChannel
+    public var batchSize = 100
+    public var leaseSeconds: Int64 = 60
+    public var maxAttempts = 8
+    /// The first retry waits this long; each later one twice the one before, up to an hour.
+    public var firstRetrySeconds: Int64 = 30
+
+    public init(database: any Database, channel: any NotificationChannel = LogChannel()) {
+        self.database = database
+        self.channel = channel
+    }
+
+    public struct Report: Equatable, Sendable {
+        public var delivered = 0
+        public var retried = 0
+        public var failed = 0
+    }
+
+    /// Delivers every message due at `now`, one batch; returns what happened.
+    @discardableResult
+    public func dispatchDue(now: Int64) async throws -> Report {
+        let messages = try await lease(now: now)
+        var report = Report()
+        for message in messages {
+            do {
+                try await channel.deliver(message)
+                try await settle(message, now: now, error: nil)
+                report.delivered += 1
+            } catch {
+                let failed = try await settle(message, now: now, error: "\(error)")
+                if failed { report.failed += 1 } else { report.retried += 1 }
+            }
+        }
+        return report
+    }
+
+    /// Claims up to a batch of due, unleased messages for `leaseSeconds`.
+    func lease(now: Int64) async throws -> [OutboxMessage] {
+        let batch = batchSize, lease = leaseSeconds
+        return try await database.transaction { db in
+            try db.setContext(.system)
+            // Several dispatchers on one PostgreSQL database take disjoint batches.
+            let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            let rows = try db.query(
+                """
+                SELECT id, user_id, kind, payload, attempts FROM outbox
+                WHERE status = 'pending' AND deliver_after <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+                ORDER BY created_at, id LIMIT $2
+                """ + skipLocked, .integer(now), .integer(Int64(batch))
+            )
+            for row in rows {
+                try db.query("UPDATE outbox SET claimed_until = $2 WHERE id = $1", row["id"], .integer(now + lease))
+            }
+            return rows.map {
+                OutboxMessage(id: $0["id"].text!, userId: $0["user_id"].text, kind: $0["kind"].text!, payload: $0["payload"].text!,
+                              attempts: Int($0["attempts"].integer!))
+            }
+        }
+    }
+
+    /// Records a delivery or a failed attempt; returns whether the message has now failed for good.
+    @discardableResult
+    func settle(_ message: OutboxMessage, now: Int64, error: String?) async throws -> Bool {
+        let maxAttempts = maxAttempts, first = firstRetrySeconds
+        return try await database.transaction { db in
+            try db.setContext(.system)
+            guard let error else {
+                try db.query(
+                    "UPDATE outbox SET status = 'delivered', delivered_at = $2, claimed_until = NULL WHERE id = $1",
+                    .text(message.id), .integer(now)
+                )
+                return false
+            }
+            let attempts = message.attempts + 1
+            let failed = attempts >= maxAttempts
+            let wait = min(first << Int64(min(attempts - 1, 20)), 3_600)
+            try db.query(
+                """
+                UPDATE outbox SET attempts = $2, status = $3, deliver_after = $4, claimed_until = NULL, last_error = $5
+                WHERE id = $1
+                """, .text(message.id), .integer(Int64(attempts)), .text(failed ? "failed" : "pending"), .integer(now + wait),
+                .text(String(error.prefix(500)))
+            )
+            return failed
+        }
+    }
+}
