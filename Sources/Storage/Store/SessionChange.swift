@@ -8,13 +8,16 @@ public struct SessionChange: Codable, Hashable, Sendable {
     /// UTC seconds.
     public var start: Int64
     public var spotsLeft: Int
+    /// The gym cancelled the session: the index should drop it.
+    public var isCancelled: Bool
 
-    public init(sessionId: String, tenantId: String, classId: String, start: Int64, spotsLeft: Int) {
+    public init(sessionId: String, tenantId: String, classId: String, start: Int64, spotsLeft: Int, isCancelled: Bool = false) {
         self.sessionId = sessionId
         self.tenantId = tenantId
         self.classId = classId
         self.start = start
         self.spotsLeft = spotsLeft
+        self.isCancelled = isCancelled
     }
 
     /// The PostgreSQL channel every change is announced on.
@@ -27,11 +30,11 @@ extension BookingStore {
     /// commits.
     static func announce(_ sessionId: String, on db: any SQLConnection) throws -> SessionChange {
         guard let row = try db.query(
-            "SELECT tenant_id, class_id, start_time, available_spots FROM class_schedules WHERE id = $1", .text(sessionId)
+            "SELECT tenant_id, class_id, start_time, available_spots, status FROM class_schedules WHERE id = $1", .text(sessionId)
         ).first else { throw StoreError.notFound("session") }
         let change = SessionChange(
             sessionId: sessionId, tenantId: row["tenant_id"].text!, classId: row["class_id"].text!,
-            start: row["start_time"].integer!, spotsLeft: Int(row["available_spots"].integer!)
+            start: row["start_time"].integer!, spotsLeft: Int(row["available_spots"].integer!), isCancelled: row["status"].text == "cancelled"
         )
         if db.dialect == .postgres {
             let payload = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
@@ -47,12 +50,13 @@ extension BookingStore {
             try db.setContext(.system)
             return try db.query(
                 """
-                SELECT id, tenant_id, class_id, start_time, available_spots FROM class_schedules
+                SELECT id, tenant_id, class_id, start_time, available_spots, status FROM class_schedules
                 WHERE spots_updated_at >= $1 ORDER BY spots_updated_at, id
                 """, .integer(since)
             ).map {
                 SessionChange(sessionId: $0["id"].text!, tenantId: $0["tenant_id"].text!, classId: $0["class_id"].text!,
-                              start: $0["start_time"].integer!, spotsLeft: Int($0["available_spots"].integer!))
+                              start: $0["start_time"].integer!, spotsLeft: Int($0["available_spots"].integer!),
+                              isCancelled: $0["status"].text == "cancelled")
             }
         }
     }
