@@ -1,4 +1,5 @@
 public import Booking
+import Datasets
 import Foundation
 public import Payments
 
@@ -15,6 +16,10 @@ public enum WebhookOutcome: Equatable, Sendable {
     /// The payment succeeded and its credits were added.
     case credited(paymentId: String, credits: Int)
     case failed(paymentId: String)
+    /// A subscription entered a new period: its credits were added, or its gym's tier set.
+    case renewed(subscriptionId: String, credits: Int, periodEnd: Int64)
+    /// A renewal could not be charged; after enough of those the subscription lapses.
+    case renewalFailed(subscriptionId: String, lapsed: Bool)
     /// The event was seen before, or the payment was already settled: nothing changed.
     case ignored
 }
@@ -61,20 +66,26 @@ extension BookingStore {
     /// payment it names: credits added exactly once on success.
     ///
     /// The body is the Standard Webhooks shape Yoco and the sandbox send:
-    /// `{"type": "payment.succeeded" | "payment.failed", "payload": {"metadata": {"payment_id": "…"}}}`.
+    /// `{"type": "payment.succeeded" | "payment.failed", "payload": {"metadata": {"payment_id": "…"}}}`, or for
+    /// subscriptions `"subscription.renewed"` (with `"period_end"`, UTC seconds, in the payload) and
+    /// `"subscription.payment_failed"` with `"subscription_id"` in the metadata.
     public func handleWebhook(
         provider: String, verifier: any WebhookVerifier, request: WebhookRequest, now: Int64
     ) async throws -> WebhookOutcome {
         let verified: VerifiedWebhook
         do { verified = try verifier.verify(request, now: now) } catch { throw StoreError.invalid("webhook refused: \(error)") }
         struct Event: Decodable {
-            struct Payload: Decodable { var metadata: [String: String] }
+            struct Payload: Decodable {
+                var metadata: [String: String]
+                var periodEnd: Int64?
+            }
             var type: String
             var payload: Payload
         }
-        guard let event = try? JSONDecoder().decode(Event.self, from: verified.body), let paymentId = event.payload.metadata["payment_id"],
-            ["payment.succeeded", "payment.failed"].contains(event.type)
-        else { throw StoreError.invalid("webhook body is not a payment event") }
+        guard let event = try? JSONLines.decoder().decode(Event.self, from: verified.body) else {
+            throw StoreError.invalid("webhook body is not an event")
+        }
+        let metadata = event.payload.metadata
         return try await database.transaction { db in
             try db.setContext(.system)
             try db.query(
@@ -82,29 +93,42 @@ extension BookingStore {
                 .text(provider), .text(verified.eventId), .integer(now)
             )
             guard db.changes == 1 else { return .ignored }
-            guard let payment = try db.query(
-                "SELECT user_id, tenant_id, amount_cents, currency, credits FROM payments WHERE id = $1 AND provider = $2",
-                .text(paymentId), .text(provider)
-            ).first else { throw StoreError.notFound("payment") }
-            let succeeded = event.type == "payment.succeeded"
-            try db.query(
-                "UPDATE payments SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'",
-                .text(paymentId), .text(succeeded ? "succeeded" : "failed"), .integer(now)
-            )
-            guard db.changes == 1 else { return .ignored }  // already settled by an earlier event
-            guard succeeded else { return .failed(paymentId: paymentId) }
-            let member = payment["user_id"].text!, tenant = payment["tenant_id"].text, credits = Int(payment["credits"].integer!)
-            try db.query(
-                "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, NULL, $5)",
-                .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)), .integer(now)
-            )
-            try Self.post(LedgerEntries.grantCredits(
-                id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits,
-                payment: Money(cents: payment["amount_cents"].integer!, currency: payment["currency"].text!), at: now
-            ), on: db)
-            try Self.notify(member, "credits_purchased", paymentId, now: now, on: db)
-            return .credited(paymentId: paymentId, credits: credits)
+            switch (event.type, metadata["payment_id"], metadata["subscription_id"], event.payload.periodEnd) {
+            case ("subscription.renewed", _, let subscription?, let periodEnd?):
+                return try Self.renew(subscription: subscription, periodEnd: periodEnd, now: now, on: db)
+            case ("subscription.payment_failed", _, let subscription?, _):
+                return try Self.renewalFailed(subscription: subscription, now: now, on: db)
+            case ("payment.succeeded", let payment?, _, _), ("payment.failed", let payment?, _, _):
+                return try Self.settlePayment(payment, succeeded: event.type == "payment.succeeded", provider: provider, now: now, on: db)
+            default:
+                throw StoreError.invalid("webhook event \(event.type) is not one this store handles")
+            }
         }
+    }
+
+    /// Settles a credit purchase the provider confirmed or refused: credits exactly once.
+    static func settlePayment(_ paymentId: String, succeeded: Bool, provider: String, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
+        guard let payment = try db.query(
+            "SELECT user_id, tenant_id, amount_cents, currency, credits FROM payments WHERE id = $1 AND provider = $2",
+            .text(paymentId), .text(provider)
+        ).first else { throw StoreError.notFound("payment") }
+        try db.query(
+            "UPDATE payments SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'",
+            .text(paymentId), .text(succeeded ? "succeeded" : "failed"), .integer(now)
+        )
+        guard db.changes == 1 else { return .ignored }  // already settled by an earlier event
+        guard succeeded else { return .failed(paymentId: paymentId) }
+        let member = payment["user_id"].text!, tenant = payment["tenant_id"].text, credits = Int(payment["credits"].integer!)
+        try db.query(
+            "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, NULL, $5)",
+            .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)), .integer(now)
+        )
+        try Self.post(LedgerEntries.grantCredits(
+            id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits,
+            payment: Money(cents: payment["amount_cents"].integer!, currency: payment["currency"].text!), at: now
+        ), on: db)
+        try Self.notify(member, "credits_purchased", paymentId, now: now, on: db)
+        return .credited(paymentId: paymentId, credits: credits)
     }
 
     static func pendingPayment(_ id: String, on db: any SQLConnection) throws -> PendingPayment {

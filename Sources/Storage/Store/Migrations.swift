@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -13,7 +13,22 @@ enum Migrations {
     ])
 
     /// Statements only PostgreSQL runs, by migration version.
-    static let postgresOnly: [Int: [String]] = [4: RowLevelSecurity.statements]
+    static let postgresOnly: [Int: [String]] = [4: RowLevelSecurity.statements, 6: RowLevelSecurity.subscriptions]
+
+    /// Members' monthly credit plans and gyms' platform tiers, renewed through the provider.
+    static let subscriptions: (version: Int, statements: [String]) = (6, [
+        """
+        CREATE TABLE subscriptions (
+            id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), tenant_id TEXT REFERENCES tenants(id),
+            kind TEXT NOT NULL CHECK (kind IN ('member_credits', 'gym_tier')), tier TEXT,
+            credits_per_period INTEGER NOT NULL DEFAULT 0 CHECK (credits_per_period >= 0),
+            price_cents BIGINT NOT NULL CHECK (price_cents > 0), currency TEXT NOT NULL, provider TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'lapsed', 'cancelled')),
+            cancel_at_period_end INTEGER NOT NULL DEFAULT 0, current_period_end BIGINT,
+            failed_renewals INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX subscriptions_by_user ON subscriptions (user_id)",
+    ])
 
     static let portable: [(version: Int, statements: [String])] = [
         (1, [

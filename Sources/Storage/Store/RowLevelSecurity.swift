@@ -12,6 +12,15 @@
 enum RowLevelSecurity {
     static let statements: [String] = functions + catalog + owned + appendOnly
 
+    /// Migration 6: a subscription belongs to its member, and a gym's tier plan to that gym too.
+    static let subscriptions: [String] = enable("subscriptions") + [
+        """
+        CREATE POLICY owner_access ON subscriptions FOR ALL
+        USING (app_system() OR user_id = app_user() OR tenant_id = app_tenant())
+        WITH CHECK (app_system() OR user_id = app_user() OR tenant_id = app_tenant())
+        """,
+    ]
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",

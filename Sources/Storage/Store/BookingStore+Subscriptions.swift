@@ -1,0 +1,133 @@
+public import Booking
+import Foundation
+
+/// What a subscription buys each period.
+public enum SubscriptionPlan: Equatable, Sendable {
+    /// `credits` each month, for one gym or universal (nil).
+    case memberCredits(credits: Int, tenant: String?)
+    /// A gym's platform tier, which sets its marketplace commission.
+    case gymTier(tenant: String, tier: SubscriptionTier)
+}
+
+extension BookingStore {
+    /// Fails a renewal this many times in a row and the subscription lapses.
+    public static let renewalAttempts = 3
+
+    /// Starts a subscription, pending until the provider confirms its first period. A gym's
+    /// tier can be bought only by that gym's owner.
+    public func subscribe(member: String, plan: SubscriptionPlan, price: Money, provider: String, now: Int64) async throws -> String {
+        guard price.cents > 0 else { throw StoreError.invalid("a subscription needs a price") }
+        let id = UUID().uuidString.lowercased()
+        try await database.transaction { db in
+            let (tenant, tier, credits, kind): (String?, String?, Int, String)
+            switch plan {
+            case .memberCredits(let n, let gym):
+                guard n > 0 else { throw StoreError.invalid("a credit plan needs at least 1 credit a month") }
+                try db.setContext(.member(member))
+                (tenant, tier, credits, kind) = (gym, nil, n, "member_credits")
+            case .gymTier(let gym, let newTier):
+                try db.setContext(.tenant(gym, user: member))
+                let role = try db.query("SELECT role FROM user_tenant_roles WHERE user_id = $1 AND tenant_id = $2", .text(member), .text(gym))
+                    .first?["role"].text
+                guard role == BookingRules.StaffRole.owner.rawValue else { throw StoreError.refused(.forbidden) }
+                (tenant, tier, credits, kind) = (gym, newTier.rawValue, 0, "gym_tier")
+            }
+            try db.query(
+                """
+                INSERT INTO subscriptions (id, user_id, tenant_id, kind, tier, credits_per_period, price_cents, currency, provider,
+                    status, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10)
+                """, .text(id), .text(member), SQLValue(tenant), .text(kind), SQLValue(tier), .integer(Int64(credits)),
+                .integer(price.cents), .text(price.currency), .text(provider), .integer(now)
+            )
+        }
+        return id
+    }
+
+    /// Stops renewal at the end of the current period; the member keeps what they paid for.
+    public func cancelSubscription(id: String, member: String, now: Int64) async throws {
+        try await database.transaction { db in
+            try db.setContext(.member(member))
+            try db.query(
+                """
+                UPDATE subscriptions SET cancel_at_period_end = 1, updated_at = $3
+                WHERE id = $1 AND user_id = $2 AND status IN ('pending', 'active')
+                """, .text(id), .text(member), .integer(now)
+            )
+            guard db.changes == 1 else { throw StoreError.notFound("subscription") }
+            try db.setContext(.system)
+            try Self.notify(member, "subscription_cancelling", id, now: now, on: db)
+        }
+    }
+
+    /// Ends the subscriptions whose members cancelled and whose period is over. Returns how many.
+    @discardableResult
+    public func endCancelledSubscriptions(now: Int64) async throws -> Int {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            try db.query(
+                """
+                UPDATE subscriptions SET status = 'cancelled', updated_at = $1
+                WHERE status = 'active' AND cancel_at_period_end = 1 AND current_period_end <= $1
+                """, .integer(now)
+            )
+            return db.changes
+        }
+    }
+
+    /// A renewal the provider confirmed (in the webhook's transaction): a new period, its
+    /// credits (which roll over one period, so at most one month's amount carries), or the
+    /// gym's tier.
+    static func renew(subscription id: String, periodEnd: Int64, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
+        guard let sub = try db.query(
+            """
+            SELECT user_id, tenant_id, kind, tier, credits_per_period, price_cents, currency, status, cancel_at_period_end,
+                   current_period_end FROM subscriptions WHERE id = $1
+            """, .text(id)
+        ).first else { throw StoreError.notFound("subscription") }
+        let member = sub["user_id"].text!, previousEnd = sub["current_period_end"].integer
+        // Nothing renews once lapsed or cancelled, nor past the end of a cancelled period.
+        guard sub["status"].text == "pending" || sub["status"].text == "active", periodEnd > (previousEnd ?? now),
+            !(sub["cancel_at_period_end"].integer == 1 && now >= (previousEnd ?? .max))
+        else { return .ignored }
+        try db.query(
+            "UPDATE subscriptions SET status = 'active', current_period_end = $2, failed_renewals = 0, updated_at = $3 WHERE id = $1",
+            .text(id), .integer(periodEnd), .integer(now)
+        )
+        let price = Money(cents: sub["price_cents"].integer!, currency: sub["currency"].text!)
+        if sub["kind"].text == "gym_tier" {
+            try db.query("UPDATE tenants SET subscription_tier = $2 WHERE id = $1", sub["tenant_id"], sub["tier"])
+            try notify(member, "gym_tier_renewed", id, now: now, on: db)
+            return .renewed(subscriptionId: id, credits: 0, periodEnd: periodEnd)
+        }
+        let credits = Int(sub["credits_per_period"].integer!), tenant = sub["tenant_id"].text
+        let period = periodEnd - (previousEnd ?? max(now, periodEnd - 30 * 86_400))
+        try db.query(
+            "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)),
+            .integer(periodEnd + period), .integer(now)
+        )
+        try post(LedgerEntries.grantCredits(
+            id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits, payment: price, at: now
+        ), on: db)
+        try notify(member, "subscription_renewed", id, now: now, on: db)
+        return .renewed(subscriptionId: id, credits: credits, periodEnd: periodEnd)
+    }
+
+    /// A renewal the provider could not charge: the member is told, and after
+    /// `renewalAttempts` failures in a row the subscription lapses.
+    static func renewalFailed(subscription id: String, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
+        guard let sub = try db.query("SELECT user_id, status, failed_renewals FROM subscriptions WHERE id = $1", .text(id)).first else {
+            throw StoreError.notFound("subscription")
+        }
+        guard sub["status"].text == "active" || sub["status"].text == "pending" else { return .ignored }
+        let failures = Int(sub["failed_renewals"].integer!) + 1
+        let lapsed = failures >= renewalAttempts
+        try db.query(
+            "UPDATE subscriptions SET failed_renewals = $2, status = $3, updated_at = $4 WHERE id = $1",
+            .text(id), .integer(Int64(failures)), .text(lapsed ? "lapsed" : sub["status"].text!), .integer(now)
+        )
+        try notify(sub["user_id"].text!, lapsed ? "subscription_lapsed" : "subscription_renewal_failed", id, now: now, on: db)
+        return .renewalFailed(subscriptionId: id, lapsed: lapsed)
+    }
+}
