@@ -51,6 +51,7 @@ extension BookingStore {
                     _ = try Self.refund(bookingId: id, ledgerTransaction: booking["ledger_transaction_id"].text, now: now, on: db)
                 }
                 try Self.notify(booking["user_id"].text!, "session_cancelled", id, now: now, on: db)
+                try Self.withdrawReminder(bookingId: id, on: db)
             }
             return (bookings.count, [try Self.announce(sessionId, on: db)])
         }

@@ -149,6 +149,7 @@ public final class BookingStore: Sendable {
                     creditValue: creditValue, rates: rates, now: now, on: db
                 )
                 try Self.notify(member, "booking_confirmed", bookingId, now: now, on: db)
+                try Self.scheduleReminder(member, bookingId: bookingId, start: session.facts.start, now: now, on: db)
                 return (BookingOutcome(
                     bookingId: bookingId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
                     spotsLeft: session.facts.spotsLeft - 1
@@ -188,6 +189,7 @@ public final class BookingStore: Sendable {
             var refunded = 0
             if decision == .refund { refunded = try Self.refund(bookingId: bookingId, ledgerTransaction: row["ledger_transaction_id"].text, now: now, on: db) }
             try Self.notify(member, "booking_cancelled", bookingId, now: now, on: db)
+            try Self.withdrawReminder(bookingId: bookingId, on: db)
             guard decision != .leaveWaitlist else {
                 return (CancelOutcome(decision: decision, creditsRefunded: 0, promoted: nil, skipped: [], closed: [], spotsLeft: session.facts.spotsLeft), [])
             }

@@ -10,10 +10,16 @@ enum Migrations {
         "ALTER TABLE outbox ADD COLUMN delivered_at BIGINT",
         "ALTER TABLE outbox ADD COLUMN last_error TEXT",
         "CREATE INDEX outbox_due ON outbox (status, deliver_after)",
+        // The booking a notification is about, so a cancelled booking's reminder can be withdrawn.
+        "ALTER TABLE outbox ADD COLUMN booking_id TEXT",
+        // A member's opt-outs: a kind of notification ("class_reminder"), or "*" for all.
+        "CREATE TABLE notification_opt_outs (user_id TEXT NOT NULL REFERENCES users(id), kind TEXT NOT NULL, PRIMARY KEY (user_id, kind))",
     ])
 
     /// Statements only PostgreSQL runs, by migration version.
-    static let postgresOnly: [Int: [String]] = [4: RowLevelSecurity.statements, 6: RowLevelSecurity.subscriptions]
+    static let postgresOnly: [Int: [String]] = [
+        4: RowLevelSecurity.statements, 5: RowLevelSecurity.optOuts, 6: RowLevelSecurity.subscriptions,
+    ]
 
     /// Members' monthly credit plans and gyms' platform tiers, renewed through the provider.
     static let subscriptions: (version: Int, statements: [String]) = (6, [

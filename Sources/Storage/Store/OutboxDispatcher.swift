@@ -49,6 +49,8 @@ public struct OutboxDispatcher: Sendable {
         public var delivered = 0
         public var retried = 0
         public var failed = 0
+        /// Not sent: the member opted out of that kind of message.
+        public var skipped = 0
     }
 
     /// Delivers every message due at `now`, one batch; returns what happened.
@@ -56,7 +58,13 @@ public struct OutboxDispatcher: Sendable {
     public func dispatchDue(now: Int64) async throws -> Report {
         let messages = try await lease(now: now)
         var report = Report()
+        let optedOut = try await optedOut(messages)
         for message in messages {
+            if optedOut.contains(message.id) {
+                try await settle(message, now: now, error: nil, status: "skipped")
+                report.skipped += 1
+                continue
+            }
             do {
                 try await channel.deliver(message)
                 try await settle(message, now: now, error: nil)
@@ -93,16 +101,37 @@ public struct OutboxDispatcher: Sendable {
         }
     }
 
-    /// Records a delivery or a failed attempt; returns whether the message has now failed for good.
+    /// The leased messages whose members opted out of their kind (or of everything).
+    func optedOut(_ messages: [OutboxMessage]) async throws -> Set<String> {
+        let members = Set(messages.compactMap(\.userId))
+        guard !members.isEmpty else { return [] }
+        let optOuts = try await database.transaction { db in
+            try db.setContext(.system)
+            var optOuts: Set<String> = []
+            for member in members {
+                for row in try db.query("SELECT kind FROM notification_opt_outs WHERE user_id = $1", .text(member)) {
+                    optOuts.insert("\(member)|\(row["kind"].text!)")
+                }
+            }
+            return optOuts
+        }
+        return Set(messages.filter { m in
+            guard let user = m.userId else { return false }
+            return optOuts.contains("\(user)|\(m.kind)") || optOuts.contains("\(user)|*")
+        }.map(\.id))
+    }
+
+    /// Records a delivery (or a skip) or a failed attempt; returns whether the message has now
+    /// failed for good.
     @discardableResult
-    func settle(_ message: OutboxMessage, now: Int64, error: String?) async throws -> Bool {
+    func settle(_ message: OutboxMessage, now: Int64, error: String?, status: String = "delivered") async throws -> Bool {
         let maxAttempts = maxAttempts, first = firstRetrySeconds
         return try await database.transaction { db in
             try db.setContext(.system)
             guard let error else {
                 try db.query(
-                    "UPDATE outbox SET status = 'delivered', delivered_at = $2, claimed_until = NULL WHERE id = $1",
-                    .text(message.id), .integer(now)
+                    "UPDATE outbox SET status = $3, delivered_at = $2, claimed_until = NULL WHERE id = $1",
+                    .text(message.id), .integer(now), .text(status)
                 )
                 return false
             }

@@ -12,6 +12,11 @@
 enum RowLevelSecurity {
     static let statements: [String] = functions + catalog + owned + appendOnly
 
+    /// Migration 5: a member's opt-outs are theirs.
+    static let optOuts: [String] = enable("notification_opt_outs") + [
+        "CREATE POLICY owner_access ON notification_opt_outs FOR ALL USING (app_system() OR user_id = app_user()) WITH CHECK (app_system() OR user_id = app_user())",
+    ]
+
     /// Migration 6: a subscription belongs to its member, and a gym's tier plan to that gym too.
     static let subscriptions: [String] = enable("subscriptions") + [
         """
