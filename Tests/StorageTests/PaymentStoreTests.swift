@@ -5,11 +5,12 @@ import Storage
 import Testing
 
 @Suite struct PaymentStoreTests {
-    let sandbox = StandardWebhookVerifier(secret: "whsec_" + Data("sandbox-secret-key-for-tests-0123".utf8).base64EncodedString())!
+    let sandbox = SandboxProvider(webhookSecret: "whsec_" + Data("sandbox-secret-key-for-tests-0123".utf8).base64EncodedString())!
 
     func webhook(_ type: String, payment: String, event: String, at time: Int64) -> WebhookRequest {
-        let body = Data(#"{"type":"\#(type)","payload":{"metadata":{"payment_id":"\#(payment)"}}}"#.utf8)
-        return WebhookRequest(headers: sandbox.sign(id: event, timestamp: time, body: body), body: body)
+        sandbox.webhook(
+            for: type == "payment.succeeded" ? .paymentSucceeded(paymentId: payment) : .paymentFailed(paymentId: payment), eventId: event, at: time
+        )
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -39,18 +40,18 @@ import Testing
         )
         var forged = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now)
         forged.headers["webhook-signature"] = "v1," + Data(repeating: 1, count: 32).base64EncodedString()
-        await #expect(throws: StoreError.self) { try await f.store.handleWebhook(provider: "sandbox", verifier: sandbox, request: forged, now: f.now) }
+        await #expect(throws: StoreError.self) { try await f.store.handleWebhook(provider: sandbox, request: forged, now: f.now) }
         let stale = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now - 600)
-        await #expect(throws: StoreError.self) { try await f.store.handleWebhook(provider: "sandbox", verifier: sandbox, request: stale, now: f.now) }
+        await #expect(throws: StoreError.self) { try await f.store.handleWebhook(provider: sandbox, request: stale, now: f.now) }
         #expect(try await f.store.credits(member: member, tenant: nil, now: f.now) == 0)
 
         let real = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now)
-        #expect(try await f.store.handleWebhook(provider: "sandbox", verifier: sandbox, request: real, now: f.now + 5)
+        #expect(try await f.store.handleWebhook(provider: sandbox, request: real, now: f.now + 5)
             == .credited(paymentId: payment.paymentId, credits: 4))
-        #expect(try await f.store.handleWebhook(provider: "sandbox", verifier: sandbox, request: real, now: f.now + 10) == .ignored)
+        #expect(try await f.store.handleWebhook(provider: sandbox, request: real, now: f.now + 10) == .ignored)
         // Another event about the same payment settles nothing twice.
         let second = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-2", at: f.now)
-        #expect(try await f.store.handleWebhook(provider: "sandbox", verifier: sandbox, request: second, now: f.now + 20) == .ignored)
+        #expect(try await f.store.handleWebhook(provider: sandbox, request: second, now: f.now + 20) == .ignored)
         #expect(try await f.store.credits(member: member, tenant: nil, now: f.now) == 4)
         let audit = try await f.store.auditLedger()
         #expect(audit.isClean, "\(audit)")

@@ -5,14 +5,13 @@ import Storage
 import Testing
 
 @Suite struct SubscriptionTests {
-    let sandbox = StandardWebhookVerifier(secret: "whsec_" + Data("sandbox-secret-key-for-tests-0123".utf8).base64EncodedString())!
+    let sandbox = SandboxProvider(webhookSecret: "whsec_" + Data("sandbox-secret-key-for-tests-0123".utf8).base64EncodedString())!
     static let month: Int64 = 30 * 86_400
 
     func event(_ f: StoreFixture, _ type: String, subscription: String, periodEnd: Int64? = nil, id: String = UUID().uuidString) async throws -> WebhookOutcome {
-        let end = periodEnd.map { #","period_end":\#($0)"# } ?? ""
-        let body = Data(#"{"type":"\#(type)","payload":{"metadata":{"subscription_id":"\#(subscription)"}\#(end)}}"#.utf8)
-        let request = WebhookRequest(headers: sandbox.sign(id: id, timestamp: f.now, body: body), body: body)
-        return try await f.store.handleWebhook(provider: "sandbox", verifier: sandbox, request: request, now: f.now)
+        let event: ProviderEvent = type == "subscription.renewed"
+            ? .subscriptionRenewed(subscriptionId: subscription, periodEnd: periodEnd!) : .subscriptionPaymentFailed(subscriptionId: subscription)
+        return try await f.store.handleWebhook(provider: sandbox, request: sandbox.webhook(for: event, eventId: id, at: f.now), now: f.now)
     }
 
     /// Monthly credits, each month's lot living one month past its own, so unused credits roll

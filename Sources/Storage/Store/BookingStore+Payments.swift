@@ -1,5 +1,4 @@
 public import Booking
-import Datasets
 import Foundation
 public import Payments
 
@@ -62,46 +61,34 @@ extension BookingStore {
     }
 
     /// Acts on a provider's webhook: verifies its signature and age first (a forged or stale one
-    /// throws and changes nothing), records its event id so a replay is ignored, and settles the
-    /// payment it names: credits added exactly once on success.
-    ///
-    /// The body is the Standard Webhooks shape Yoco and the sandbox send:
-    /// `{"type": "payment.succeeded" | "payment.failed", "payload": {"metadata": {"payment_id": "…"}}}`, or for
-    /// subscriptions `"subscription.renewed"` (with `"period_end"`, UTC seconds, in the payload) and
-    /// `"subscription.payment_failed"` with `"subscription_id"` in the metadata.
-    public func handleWebhook(
-        provider: String, verifier: any WebhookVerifier, request: WebhookRequest, now: Int64
-    ) async throws -> WebhookOutcome {
-        let verified: VerifiedWebhook
-        do { verified = try verifier.verify(request, now: now) } catch { throw StoreError.invalid("webhook refused: \(error)") }
-        struct Event: Decodable {
-            struct Payload: Decodable {
-                var metadata: [String: String]
-                var periodEnd: Int64?
-            }
-            var type: String
-            var payload: Payload
+    /// throws and changes nothing), records its event id so a replay is ignored, and then does
+    /// what it says: settles a payment (credits added exactly once on success), or renews a
+    /// subscription, or records a failed renewal.
+    public func handleWebhook(provider: any PaymentProvider, request: WebhookRequest, now: Int64) async throws -> WebhookOutcome {
+        let event: ProviderEvent
+        let eventId: String
+        do {
+            let verified = try provider.verifier.verify(request, now: now)
+            eventId = verified.eventId
+            event = try provider.event(from: verified)
+        } catch {
+            throw StoreError.invalid("webhook refused: \(error)")
         }
-        guard let event = try? JSONLines.decoder().decode(Event.self, from: verified.body) else {
-            throw StoreError.invalid("webhook body is not an event")
-        }
-        let metadata = event.payload.metadata
+        let name = provider.name
         return try await database.transaction { db in
             try db.setContext(.system)
             try db.query(
                 "INSERT INTO webhook_events (provider, event_id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                .text(provider), .text(verified.eventId), .integer(now)
+                .text(name), .text(eventId), .integer(now)
             )
             guard db.changes == 1 else { return .ignored }
-            switch (event.type, metadata["payment_id"], metadata["subscription_id"], event.payload.periodEnd) {
-            case ("subscription.renewed", _, let subscription?, let periodEnd?):
+            switch event {
+            case .paymentSucceeded(let payment): return try Self.settlePayment(payment, succeeded: true, provider: name, now: now, on: db)
+            case .paymentFailed(let payment): return try Self.settlePayment(payment, succeeded: false, provider: name, now: now, on: db)
+            case .subscriptionRenewed(let subscription, let periodEnd):
                 return try Self.renew(subscription: subscription, periodEnd: periodEnd, now: now, on: db)
-            case ("subscription.payment_failed", _, let subscription?, _):
-                return try Self.renewalFailed(subscription: subscription, now: now, on: db)
-            case ("payment.succeeded", let payment?, _, _), ("payment.failed", let payment?, _, _):
-                return try Self.settlePayment(payment, succeeded: event.type == "payment.succeeded", provider: provider, now: now, on: db)
-            default:
-                throw StoreError.invalid("webhook event \(event.type) is not one this store handles")
+            case .subscriptionPaymentFailed(let subscription): return try Self.renewalFailed(subscription: subscription, now: now, on: db)
+            case .unhandled: return .ignored
             }
         }
     }
