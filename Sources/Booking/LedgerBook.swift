@@ -41,8 +41,6 @@ public struct LedgerBook: Sendable {
         transactions.append(transaction)
     }
 
-    public func isReversed(_ id: String) -> Bool { reversed.contains(id) }
-
     /// Recomputes every balance from the postings and checks each transaction balances;
     /// traps on any difference. Tests call it after every step.
     public func checkInvariants() {
