@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // C libraries. ICU sits behind a shim whose header exposes only stdint types,
@@ -54,6 +55,14 @@ let package = Package(
             swiftSettings: strictness
         ),
         .executableTarget(name: "studioloop", dependencies: ["StudioLoopCLI"], swiftSettings: strictness),
+
+        // package-benchmark suites for the hot paths: `swift package benchmark`.
+        .executableTarget(
+            name: "SearchBenchmarks",
+            dependencies: ["Marketplace", "Geo", "TextSearch", "Datasets", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/SearchBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
 
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),

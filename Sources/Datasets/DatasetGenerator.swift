@@ -86,11 +86,11 @@ struct GenerationState {
 struct CityGenerator {
     let city: City
     let places: [Place]
-    let vocabulary: Vocabulary
+    let vocabulary: NameVocabulary
     /// Running population totals, for drawing places in proportion to their people.
     let cumulativePopulation: [Int]
 
-    init(city: City, places: [Place], vocabulary: Vocabulary) {
+    init(city: City, places: [Place], vocabulary: NameVocabulary) {
         self.city = city
         self.places = places
         self.vocabulary = vocabulary

@@ -5,12 +5,12 @@ import Geo
 public struct ReferenceData: Sendable {
     public var cities: [City]
     public var places: [Place]
-    public var vocabulary: Vocabulary
+    public var vocabulary: NameVocabulary
 
     /// Loads `cities.json`, `places.tsv` and `vocabulary.json` from `directory`.
     public init(directory: URL) throws(DatasetError) {
         cities = try JSONLines.decode([City].self, from: directory.appending(path: "cities.json"))
-        vocabulary = try JSONLines.decode(Vocabulary.self, from: directory.appending(path: "vocabulary.json"))
+        vocabulary = try JSONLines.decode(NameVocabulary.self, from: directory.appending(path: "vocabulary.json"))
         places = try PlaceTable.read(directory.appending(path: "places.tsv"))
     }
 

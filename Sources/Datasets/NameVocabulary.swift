@@ -1,5 +1,5 @@
 /// The words gyms, classes and people are named with, per language (Data/vocabulary.json).
-public struct Vocabulary: Codable, Sendable {
+public struct NameVocabulary: Codable, Sendable {
     public var gymNouns: [String: [String]]
     public var gymAdjectives: [String: [String]]
     public var classNames: [String: [String: [String]]]

@@ -1,0 +1,98 @@
+import Benchmark
+import Datasets
+import Foundation
+import Geo
+import Marketplace
+import TextSearch
+
+/// The hot paths of search on the README's city dataset (Johannesburg, 2,000 gyms, seed 42,
+/// "now" fixed): the R-tree, ICU folding, typo matching and whole queries. Each benchmark checks
+/// its result before `blackHole`, so a broken path cannot look fast.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 1_000_000
+    )
+    let city = CityFixture.shared
+
+    Benchmark("R-tree: gyms within 5 km") { benchmark in
+        for i in benchmark.scaledIterations {
+            let hits = city.tree.within(radiusKm: 5, of: city.centers[i % city.centers.count])
+            precondition(hits.allSatisfy { $0.distanceKm <= 5 })
+            blackHole(hits)
+        }
+    }
+
+    Benchmark("R-tree: 20 nearest gyms") { benchmark in
+        for i in benchmark.scaledIterations {
+            let hits = city.tree.nearest(20, to: city.centers[i % city.centers.count])
+            precondition(hits.count == 20)
+            blackHole(hits)
+        }
+    }
+
+    Benchmark("ICU: fold names in many scripts") { benchmark in
+        for _ in benchmark.scaledIterations {
+            for name in CityFixture.names { blackHole(TextFolding.words(in: name)) }
+        }
+    }
+
+    Benchmark("Vocabulary: 'pilatse' with one typo") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let matches = city.vocabulary.matches(of: "pilatse", isLastWord: true)
+            precondition(!matches.isEmpty)
+            blackHole(matches)
+        }
+    }
+
+    for (name, text, sort) in [
+        ("Search: 5 km by relevance", nil, Marketplace.SortOrder.relevance), ("Search: 5 km by distance", nil, .distance),
+        ("Search: 5 km by start time", nil, .startTime), ("Search: 'yoga' within 5 km", "yoga", .relevance),
+    ] as [(String, String?, Marketplace.SortOrder)] {
+        Benchmark(name) { benchmark in
+            for i in benchmark.scaledIterations {
+                var query = SearchQuery(now: city.now)
+                query.origin = city.centers[i % city.centers.count]
+                query.radiusKm = 5
+                query.text = text
+                query.sort = sort
+                let page = try city.index.search(query)
+                precondition(!page.results.isEmpty)
+                blackHole(page)
+            }
+        }
+    }
+}
+
+/// Built once per benchmark process.
+struct CityFixture: Sendable {
+    let index: MarketplaceIndex
+    let tree: RTree
+    let vocabulary: Vocabulary
+    /// Explorers' positions: within 3 km of the centre, where the gyms are.
+    let centers: [Coordinate]
+    let now: Int64
+
+    static let shared = CityFixture()
+
+    static let names = [
+        "Sunrise Yoga", "Pilátes Renforcement", "ｐｉｌａｔｅｓ", "يُوغَا الاسترخاء", "የጠዋት ዮጋ", "Йога класс", "Natação Hidroginástica",
+        "Vinyasa Flow at Baobab Yoga Shala, Soweto",
+    ]
+
+    init() {
+        let generator = DatasetGenerator(reference: try! ReferenceData(directory: ReferenceData.defaultDirectory()))
+        let dataset = try! generator.generate(cities: generator.cities(named: "johannesburg"), gyms: 2_000, seed: 42)
+        now = ISO8601.parse("2026-11-25T10:00:00Z")!
+        index = MarketplaceIndex(dataset: dataset, now: now)
+        tree = RTree(points: dataset.tenants.map { Coordinate(latitude: $0.location.lat, longitude: $0.location.lng) })
+        var words = Set<String>()
+        for c in dataset.classes { words.formUnion(TextFolding.words(in: c.name + " " + c.description)) }
+        for t in dataset.tenants { words.formUnion(TextFolding.words(in: t.name + " " + t.address.suburb)) }
+        vocabulary = Vocabulary(terms: Array(words))
+        let centre = Coordinate(latitude: -26.2041, longitude: 28.0473)
+        var rng = SeededRandom(seed: 7)
+        centers = (0..<256).map { _ in
+            GreatCircle.destination(from: centre, km: rng.double(in: 0..<3), bearingDegrees: rng.double(in: 0..<360))
+        }
+    }
+}
