@@ -30,6 +30,7 @@ let package = Package(
         // Pure logic.
         .target(name: "Geo", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: strictness),
         .target(name: "TextSearch", dependencies: ["CICUShim"], swiftSettings: strictness),
+        .target(name: "GeoAreas", dependencies: ["Geo", "CGEOS"], swiftSettings: strictness),
 
         // The booking and credit rules: pure logic, no I/O.
         .target(name: "Booking", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
@@ -64,6 +65,7 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
+        .testTarget(name: "GeoAreasTests", dependencies: ["GeoAreas", "Geo", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),
