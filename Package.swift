@@ -45,14 +45,14 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Geo", "TextSearch"], swiftSettings: strictness),
         .target(
             name: "Marketplace",
-            dependencies: ["Geo", "TextSearch", "Datasets", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["Geo", "GeoAreas", "TextSearch", "Datasets", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strictness
         ),
 
         // The command-line tool: commands live in a library so tests can parse them.
         .target(
             name: "StudioLoopCLI",
-            dependencies: ["Marketplace", "Datasets", "Storage", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Marketplace", "Datasets", "Storage", "GeoAreas", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictness
         ),
         .executableTarget(name: "studioloop", dependencies: ["StudioLoopCLI"], swiftSettings: strictness),
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Marketplace", "Geo"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
-        .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "TextSearch"], swiftSettings: strictness),
-        .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo"], swiftSettings: strictness),
+        .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "GeoAreas", "TextSearch"], swiftSettings: strictness),
+        .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo", "GeoAreas"], swiftSettings: strictness),
     ]
 )

@@ -6,11 +6,13 @@ import Synchronization
 /// A polygon (or several) on the map that a search can be limited to: parsed from GeoJSON,
 /// checked by GEOS, and prepared for fast point-in-area tests. GeoJSON's order is
 /// [longitude, latitude].
-public final class Area: Sendable {
+public final class Area: Sendable, Hashable {
     public static let maxVertices = 10_000
 
     /// The smallest box holding the area, for the R-tree's first cut.
     public let envelope: GeoBox
+    /// The area as WKT, which names it across processes (a search cursor's fingerprint hashes it).
+    public let wkt: String
     /// Serializes use of the GEOS context and the prepared geometry, neither of which is
     /// thread-safe.
     private let geos: Mutex<Prepared>
@@ -40,6 +42,7 @@ public final class Area: Sendable {
         }
         let context = GEOSContext()
         let wkt = Self.wkt(polygons)
+        self.wkt = wkt
         // GEOSGeomFromWKT_r: NULL on error.
         let geometry = try context.call("reading the polygon", failed: { $0 == nil }) { GEOSGeomFromWKT_r(context.handle, wkt) }!
         // GEOSisValid_r: 1 valid, 0 invalid, 2 exception.
@@ -80,6 +83,9 @@ public final class Area: Sendable {
             return GEOSPreparedIntersects_r(g.context.handle, g.prepared, probe) == 1
         }
     }
+
+    public static func == (a: Area, b: Area) -> Bool { a.wkt == b.wkt }
+    public func hash(into hasher: inout Hasher) { hasher.combine(wkt) }
 
     static func wkt(_ polygons: [[[Coordinate]]]) -> String {
         func ring(_ r: [Coordinate]) -> String {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Geo
+import GeoAreas
 import Marketplace
 
 struct Search: ParsableCommand {
@@ -41,6 +42,9 @@ struct Search: ParsableCommand {
         )
     )
     var bbox: BoundingBox?
+
+    @Option(help: ArgumentHelp("Search within a GeoJSON Polygon or MultiPolygon (a file, or - for standard input).", valueName: "file"))
+    var within: String?
 
     @Option(help: ArgumentHelp("Sessions starting at or after this ISO 8601 time (default: now).", valueName: "time"))
     var from: Instant?
@@ -93,8 +97,8 @@ struct Search: ParsableCommand {
     @OptionGroup var options: DatasetOptions
 
     func validate() throws {
-        if near == nil && city == nil && bbox == nil {
-            throw ValidationError("--near, --city or --bbox is required: where should the search look?")
+        if near == nil && city == nil && bbox == nil && within == nil {
+            throw ValidationError("--near, --city, --bbox or --within is required: where should the search look?")
         }
         if let bbox, !bbox.box.isValid {
             throw ValidationError("--bbox must be south,west,north,east with south <= north, latitudes within [-90, 90] and longitudes within [-180, 180]")
@@ -151,6 +155,7 @@ struct Search: ParsableCommand {
         var query = SearchQuery(now: now)
         query.origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
         query.box = bbox?.box
+        query.area = try within.map(Self.area(from:))
         query.radiusKm = radius?.kilometres
         query.text = words.isEmpty ? nil : words.joined(separator: " ")
         query.from = from?.seconds
@@ -184,6 +189,18 @@ struct Search: ParsableCommand {
         } else {
             print(ResultTable(page: page, explain: explain).render())
         }
+    }
+
+    /// The polygon of `--within`, refused in one line naming the flag when it cannot be used.
+    static func area(from path: String) throws -> Area {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else { throw ValidationError("--within: cannot read \(path)") }
+            data = contents
+        }
+        do { return try Area(geoJSON: data) } catch { throw ValidationError("--within: \(error)") }
     }
 
     /// `--near` as given, or the centre of the `--city` named: a city of Data/cities.json, or a

@@ -40,8 +40,8 @@ struct BruteForceSearch {
     }
 
     func search(_ query: SearchQuery, spots: (SessionOccurrence) -> Int = { $0.availableSpots }) -> [Row] {
-        let center = query.origin ?? query.box!.center
-        let radius = query.radiusKm ?? (query.box == nil ? SearchQuery.defaultRadiusKm : nil)
+        let center = query.origin ?? query.box?.center ?? query.area!.envelope.center
+        let radius = query.radiusKm ?? (query.box == nil && query.area == nil ? SearchQuery.defaultRadiusKm : nil)
         let from = query.from ?? query.now
         let to = query.to ?? from + SearchQuery.defaultWindowSeconds
         let words = TextFolding.words(in: query.text ?? "")
@@ -89,6 +89,8 @@ struct BruteForceSearch {
             let distance = GreatCircle.distanceKm(center, point)
             if let radius, distance > radius { continue }
             if let box = query.box, !box.contains(point) { continue }
+            // Every gym tested against the polygon with GEOS directly.
+            if let area = query.area, !area.contains(point) { continue }
             if session.start < from || session.start >= to { continue }
             if !query.types.isEmpty && !query.types.contains(c.classType) { continue }
             if !query.difficulties.isEmpty && !query.difficulties.contains(c.difficultyLevel) { continue }

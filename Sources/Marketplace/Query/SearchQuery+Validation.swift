@@ -1,5 +1,6 @@
 import Datasets
 import Geo
+import GeoAreas
 import TextSearch
 
 extension SearchQuery {
@@ -13,9 +14,11 @@ extension SearchQuery {
         if let box, !box.isValid {
             throw SearchError("bbox", "needs south <= north, latitudes within [-90, 90], longitudes within [-180, 180]")
         }
-        guard origin != nil || box != nil else { throw SearchError("near", "a position (near) or a bounding box is required") }
+        guard origin != nil || box != nil || area != nil else {
+            throw SearchError("near", "a position (near), a bounding box or an area is required")
+        }
         var radius = radiusKm
-        if radius == nil && box == nil { radius = Self.defaultRadiusKm }
+        if radius == nil && box == nil && area == nil { radius = Self.defaultRadiusKm }
         if let r = radius {
             guard origin != nil else { throw SearchError("radius_km", "a radius needs a position (near) to be around") }
             guard r.isFinite, r > 0, r <= Self.maxRadiusKm else {
@@ -47,9 +50,9 @@ extension SearchQuery {
 
         let words = (text ?? "").isEmpty ? [] : TextFolding.words(in: text!)
         guard words.count <= Self.maxWords else { throw SearchError("q", "must have at most \(Self.maxWords) words") }
-        let center = origin ?? box!.center
+        let center = origin ?? box?.center ?? area!.envelope.center
         return ResolvedQuery(
-            query: self, center: center, radiusKm: radius, box: box, words: words, from: from, to: to, now: now,
+            query: self, center: center, radiusKm: radius, box: box, area: area, words: words, from: from, to: to, now: now,
             after: after, fingerprint: fingerprint
         )
     }
@@ -60,6 +63,7 @@ extension SearchQuery {
         var hash = QueryHasher()
         hash.add(origin?.latitude); hash.add(origin?.longitude); hash.add(radiusKm)
         hash.add(box?.south); hash.add(box?.west); hash.add(box?.north); hash.add(box?.east)
+        hash.add(area?.wkt ?? "")
         hash.add(text ?? "")
         hash.add(from.map(Double.init)); hash.add(to.map(Double.init))
         hash.add(types.map(\.rawValue).sorted().joined(separator: ","))
@@ -72,10 +76,14 @@ extension SearchQuery {
 
 /// A query with its defaults applied and its text folded.
 struct ResolvedQuery {
+    /// The box the R-tree is asked for when there is no radius: the query's box, else the area's envelope.
+    var searchBox: GeoBox? { box ?? area?.envelope }
+
     var query: SearchQuery
     var center: Coordinate
     var radiusKm: Double?
     var box: GeoBox?
+    var area: Area?
     var words: [String]
     var from: Int64
     var to: Int64

@@ -1,5 +1,6 @@
 public import Datasets
 public import Geo
+public import GeoAreas
 
 /// What an explorer asks: where, what, when, and how to order the answer.
 public struct SearchQuery: Sendable, Hashable {
@@ -9,6 +10,9 @@ public struct SearchQuery: Sendable, Hashable {
     public var radiusKm: Double?
     /// A box to search instead of (or as well as) a radius.
     public var box: GeoBox?
+    /// A drawn or named area (a GeoJSON polygon) to search within; with no radius given, it
+    /// replaces the default radius. Distances are still measured from `origin` when given.
+    public var area: Area?
     /// Words to match, as typed; the last may be unfinished.
     public var text: String?
     /// The window sessions must start in, UTC seconds; defaults to [now, now + 7 days).

@@ -59,7 +59,7 @@ struct SegmentSearch {
         if let radius = query.radiusKm {
             gyms = segment.tree.estimatedCount(within: radius, of: query.center)
         } else {
-            gyms = segment.tree.estimatedCount(in: query.box!)
+            gyms = segment.tree.estimatedCount(in: query.searchBox!)
         }
         return Int((Double(gyms) * segment.averageClassesPerGym).rounded(.up))
     }
@@ -109,9 +109,11 @@ struct SegmentSearch {
         var hits: [RTreeHit]
         if let radius = query.radiusKm {
             hits = segment.tree.within(radiusKm: radius, of: query.center)
-            if let box = query.box { hits.removeAll { !box.contains(segment.gymFacts[$0.id].coordinate) } }
         } else {
-            hits = segment.tree.within(box: query.box!, distancesFrom: query.center)
+            hits = segment.tree.within(box: query.searchBox!, distancesFrom: query.center)
+        }
+        if query.box != nil || query.area != nil {
+            hits.removeAll { !isInArea(segment.gymFacts[$0.id].coordinate, distanceKm: $0.distanceKm) }
         }
         // Nearest first: for the distance and relevance orders, once the best a gym could offer
         // cannot beat the worst result kept, no farther gym can either.
@@ -197,6 +199,7 @@ struct SegmentSearch {
     private func isInArea(_ point: Coordinate, distanceKm: Double) -> Bool {
         if let radius = query.radiusKm, distanceKm > radius { return false }
         if let box = query.box, !box.contains(point) { return false }
+        if let area = query.area, !area.contains(point) { return false }
         return true
     }
 
