@@ -4,10 +4,22 @@ public enum LedgerUnit: Hashable, Sendable, CustomStringConvertible {
     case credits
     case cents(currency: String)
 
+    /// "credits" or "ZAR cents": how the stores write the unit.
     public var description: String {
         switch self {
         case .credits: "credits"
         case .cents(let currency): "\(currency) cents"
+        }
+    }
+
+    /// Reads back what `description` wrote.
+    public init?(_ text: String) {
+        if text == "credits" {
+            self = .credits
+        } else if text.hasSuffix(" cents"), text.count > 6 {
+            self = .cents(currency: String(text.dropLast(6)))
+        } else {
+            return nil
         }
     }
 }

@@ -23,7 +23,7 @@ public struct GeoBox: Hashable, Sendable, Codable {
 
     public func contains(_ point: Coordinate) -> Bool {
         guard point.latitude >= south, point.latitude <= north else { return false }
-        return longitudeRanges.contains { $0.contains(point.longitude) }
+        return overlapsLongitudes(point.longitude, point.longitude)
     }
 
     /// The centre, halfway along the box's own longitudes (across the antimeridian if it crosses).
@@ -34,8 +34,10 @@ public struct GeoBox: Hashable, Sendable, Codable {
         return Coordinate(latitude: (south + north) / 2, longitude: lng)
     }
 
-    /// One closed longitude range, or two when the box crosses the antimeridian.
-    var longitudeRanges: [ClosedRange<Double>] {
-        crossesAntimeridian ? [west...180, -180...east] : [west...east]
+    /// Whether the longitudes [`low`, `high`] (not crossing the antimeridian) meet the box's:
+    /// one range, or two when the box crosses (`west...180` and `-180...east`). No allocation,
+    /// as R-tree queries ask this of every node and item.
+    func overlapsLongitudes(_ low: Double, _ high: Double) -> Bool {
+        crossesAntimeridian ? (high >= west || low <= east) : (high >= west && low <= east)
     }
 }

@@ -40,13 +40,6 @@ extension NodeBox {
 
     /// Whether the box shares a point with `box` (which may cross the antimeridian).
     func intersects(_ box: GeoBox) -> Bool {
-        guard maxLat >= box.south, minLat <= box.north else { return false }
-        return box.longitudeRanges.contains { maxLng >= $0.lowerBound && minLng <= $0.upperBound }
-    }
-
-    /// Whether every point of the box lies in `box`.
-    func isInside(_ box: GeoBox) -> Bool {
-        guard minLat >= box.south, maxLat <= box.north else { return false }
-        return box.longitudeRanges.contains { minLng >= $0.lowerBound && maxLng <= $0.upperBound }
+        maxLat >= box.south && minLat <= box.north && box.overlapsLongitudes(minLng, maxLng)
     }
 }

@@ -106,19 +106,21 @@ enum TextCollection: Int, CaseIterable {
     case classes, gyms, places
 
     /// Field weights by bit: classes name, type, instructor, description; gyms name, suburb,
-    /// city, country; places name, alternate names.
-    var fieldWeights: [Double] {
-        switch self {
-        case .classes: [1.0, 1.0, 0.6, 0.4]
-        case .gyms: [0.8, 0.7, 0.6, 0.5]
-        case .places: [0.7, 0.6]
+    /// city, country; places name, alternate names. None above 1: the relevance bound relies on it.
+    var fieldWeights: [Double] { Self.weights[rawValue] }
+
+    private static let weights: [[Double]] = [[1.0, 1.0, 0.6, 0.4], [0.8, 0.7, 0.6, 0.5], [0.7, 0.6]]
+
+    /// The best field's weight for every combination of field bits, worked out once: scoring
+    /// asks this for every matched term of every document it reads.
+    private static let bestWeight: [[Double]] = weights.map { fields in
+        (0..<256).map { bits in
+            fields.enumerated().filter { bits & (1 << $0.offset) != 0 }.map(\.element).max() ?? 0
         }
     }
 
     /// The weight of the best field among `bits`.
     func weight(ofFields bits: UInt8) -> Double {
-        var best = 0.0
-        for (bit, weight) in fieldWeights.enumerated() where bits & (1 << UInt8(bit)) != 0 { best = max(best, weight) }
-        return best
+        Self.bestWeight[rawValue][Int(bits)]
     }
 }

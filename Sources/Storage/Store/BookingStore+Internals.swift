@@ -186,9 +186,8 @@ extension BookingStore {
             throw StoreError.notFound("ledger transaction")
         }
         let postings = try db.query("SELECT account, unit, amount FROM ledger_postings WHERE transaction_id = $1 ORDER BY seq", .text(id))
-            .map { row -> Posting in
-                let unitText = row["unit"].text!
-                let unit: LedgerUnit = unitText == "credits" ? .credits : .cents(currency: String(unitText.prefix(3)))
+            .map { row throws -> Posting in
+                guard let unit = row["unit"].text.flatMap(LedgerUnit.init) else { throw StoreError.database("unknown ledger unit in \(id)") }
                 return Posting(LedgerAccount(row["account"].text!), row["amount"].integer!, unit)
             }
         do {
