@@ -18,6 +18,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries. ICU sits behind a shim whose header exposes only stdint types,
@@ -39,7 +47,11 @@ let package = Package(
         .target(name: "Payments", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
 
         // The store: the booking rules applied in database transactions, SQLite or PostgreSQL.
-        .target(name: "Storage", dependencies: ["Booking", "Payments", "Datasets", "CSQLite", "CLibPQ"], swiftSettings: strictness),
+        .target(
+            name: "Storage",
+            dependencies: ["Booking", "Payments", "Datasets", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictness
+        ),
 
         // The catalog: datasets and the search index over them.
         .target(name: "Datasets", dependencies: ["Geo", "TextSearch"], swiftSettings: strictness),
@@ -49,10 +61,31 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        // The HTTP API: the index and the booking core behind Hummingbird.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Marketplace", "Datasets", "Storage", "Booking", "Payments", "Geo", "GeoAreas",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictness
+        ),
+
         // The command-line tool: commands live in a library so tests can parse them.
         .target(
             name: "StudioLoopCLI",
-            dependencies: ["Marketplace", "Datasets", "Storage", "GeoAreas", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Marketplace", "Datasets", "Storage", "GeoAreas", "Server",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictness
         ),
         .executableTarget(name: "studioloop", dependencies: ["StudioLoopCLI"], swiftSettings: strictness),
@@ -73,6 +106,14 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Marketplace", "Geo"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "GeoAreas", "TextSearch"], swiftSettings: strictness),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Storage", "Datasets", "Booking",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictness
+        ),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo", "GeoAreas"], swiftSettings: strictness),
     ]
 )

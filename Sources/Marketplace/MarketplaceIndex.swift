@@ -47,6 +47,15 @@ public final class MarketplaceIndex: Sendable {
         )
     }
 
+    /// Builds the index from gyms whose sessions are already materialized (read from the store,
+    /// say), covering [`materializedAt`, `materializedAt` + horizon).
+    public convenience init(records: [GymRecords], materializedAt: Int64, horizonDays: Int, seed: UInt64 = 0) {
+        self.init(
+            base: CatalogSegment(building: records, keepRecords: false), materializedAt: materializedAt, horizonDays: horizonDays,
+            seed: seed
+        )
+    }
+
     init(base: CatalogSegment, materializedAt: Int64, horizonDays: Int, seed: UInt64) {
         self.horizonDays = horizonDays
         self.materializedAt = materializedAt

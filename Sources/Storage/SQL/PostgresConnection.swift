@@ -50,6 +50,8 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
             let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
             // 40001 serialization failure, 40P01 deadlock, 55P03 lock not available: retryable.
             if ["40001", "40P01", "55P03"].contains(state) { throw .busy(message) }
+            // 23505 unique violation: a row that already exists.
+            if state == "23505" { throw .conflict(message) }
             throw .database("\(state) \(message) in: \(sql.prefix(120))")
         }
         changes = Int(String(cString: PQcmdTuples(result))) ?? 0

@@ -68,7 +68,10 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     }
 
     private func error(_ sql: String) -> StoreError {
-        .database("\(String(cString: sqlite3_errmsg(handle))) in: \(sql.prefix(120))")
+        let message = String(cString: sqlite3_errmsg(handle))
+        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY: a row that already exists.
+        if [2067, 1555].contains(sqlite3_extended_errcode(handle)) { return .conflict(message) }
+        return .database("\(message) in: \(sql.prefix(120))")
     }
 
     /// `$1` → `?1`: SQLite numbers `$NAME` parameters by first appearance, not by the digits.

@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -19,7 +19,22 @@ enum Migrations {
     /// Statements only PostgreSQL runs, by migration version.
     static let postgresOnly: [Int: [String]] = [
         4: RowLevelSecurity.statements, 5: RowLevelSecurity.optOuts, 6: RowLevelSecurity.subscriptions,
+        7: RowLevelSecurity.accountTokens,
     ]
+
+    /// Signing in: single-use tokens (refresh, password reset, email verification), kept only as
+    /// SHA-256 hashes so a copy of the database signs nobody in.
+    static let accounts: (version: Int, statements: [String]) = (7, [
+        "ALTER TABLE users ADD COLUMN email_verified_at BIGINT",
+        "ALTER TABLE users ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0",
+        """
+        CREATE TABLE account_tokens (
+            token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+            purpose TEXT NOT NULL CHECK (purpose IN ('refresh', 'password_reset', 'email_verification')),
+            family_id TEXT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT, created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX account_tokens_by_family ON account_tokens (family_id)",
+    ])
 
     /// Members' monthly credit plans and gyms' platform tiers, renewed through the provider.
     static let subscriptions: (version: Int, statements: [String]) = (6, [

@@ -26,6 +26,11 @@ enum RowLevelSecurity {
         """,
     ]
 
+    /// Migration 7: sign-in tokens are their user's.
+    static let accountTokens: [String] = enable("account_tokens") + [
+        "CREATE POLICY owner_access ON account_tokens FOR ALL USING (app_system() OR user_id = app_user()) WITH CHECK (app_system() OR user_id = app_user())",
+    ]
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",

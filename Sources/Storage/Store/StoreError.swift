@@ -1,11 +1,13 @@
 public import Booking
 
 /// What can go wrong in the store. `refused` carries a booking rule's refusal (the client's
-/// doing, a 4xx); `notFound` is a 404; the rest are server faults.
+/// doing, a 4xx); `notFound` is a 404; `invalid` a 400 and `conflict` (a row that already
+/// exists, such as a second account with one email) a 409; the rest are server faults.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case refused(BookingRefusal)
     case notFound(String)
     case invalid(String)
+    case conflict(String)
     case database(String)
     case busy(String)
 
@@ -14,6 +16,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .refused(let refusal): refusal.rawValue
         case .notFound(let what): "\(what) not found"
         case .invalid(let why): why
+        case .conflict(let what): what
         case .database(let message): "database error: \(message)"
         case .busy(let message): "database busy: \(message)"
         }

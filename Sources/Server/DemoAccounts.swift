@@ -1,0 +1,45 @@
+import Booking
+public import Storage
+
+/// Accounts for trying the embedded default in the first minute: a member with credits, and
+/// the owner and an instructor of one demo gym. Created once; their passwords are printed at
+/// start-up and only exist in development mode.
+public struct DemoAccount: Sendable, Equatable {
+    public var role: String
+    public var email: String
+    public var password: String
+    public var tenantSlug: String?
+}
+
+public enum DemoAccounts {
+    static let password = "studioloop-demo-1"
+
+    /// Makes sure the demo accounts exist, and returns them. The gym is the first marketplace
+    /// gym by slug in Johannesburg (South Africa comes first), else anywhere, so the demo is the
+    /// same on every machine.
+    public static func ensure(store: BookingStore, authenticator: Authenticator, gyms: [StoredGym], now: Int64) async throws -> [DemoAccount] {
+        let open = gyms.filter { $0.tenant.marketplaceEnabled && $0.tenant.isActive }
+        let local = open.filter { $0.tenant.address.city == "Johannesburg" }
+        guard let gym = (local.isEmpty ? open : local).min(by: { $0.tenant.slug < $1.tenant.slug }) else { return [] }
+        let accounts = [
+            DemoAccount(role: "member", email: "member@demo.studioloop.africa", password: password, tenantSlug: nil),
+            DemoAccount(role: "owner", email: "owner@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
+            DemoAccount(role: "instructor", email: "instructor@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
+        ]
+        for account in accounts where try await store.credentials(email: account.email) == nil {
+            let hash = try await authenticator.hash(password: account.password)
+            let first = account.role.prefix(1).uppercased() + account.role.dropFirst()
+            let user = try await store.register(email: account.email, passwordHash: hash, firstName: first, lastName: "Demo", now: now)
+            switch account.role {
+            case "member":
+                try await store.grantCredits(member: user, tenant: nil, credits: 40, now: now)
+                try await store.grantCredits(member: user, tenant: gym.tenant.id, credits: 20, now: now)
+            case "owner":
+                try await store.grantRole(user: user, tenant: gym.tenant.id, role: .owner)
+            default:
+                try await store.grantRole(user: user, tenant: gym.tenant.id, role: .instructor)
+            }
+        }
+        return accounts
+    }
+}

@@ -1,0 +1,27 @@
+public import Hummingbird
+import Foundation
+
+/// What a request carries through the middleware to its route: its id, and who is asking once
+/// the bearer token has been checked.
+public struct AppContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Echoed in `X-Request-ID` and in every error envelope.
+    public var requestId = ""
+    /// The signed-in user, from a valid access token; nil for anonymous requests.
+    public var userId: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Request bodies are small JSON documents; polygons are the largest (10,000 vertices).
+    public var maxUploadSize: Int { 1 << 20 }
+    public var requestDecoder: APIDecoder { APIDecoder() }
+    public var responseEncoder: APIEncoder { APIEncoder() }
+
+    /// The signed-in user, or a 401.
+    public func requireUser() throws -> String {
+        guard let userId else { throw APIError.unauthenticated("sign in first: send Authorization: Bearer <access token>") }
+        return userId
+    }
+}

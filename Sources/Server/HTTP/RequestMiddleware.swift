@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The outermost middleware: gives every request an id (the client's `X-Request-ID` when it is
+/// sane, else a new UUID), answers every error in the API's envelope, logs server faults, and
+/// counts each request in the metrics by its route pattern.
+struct RequestMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let metrics: ServerMetrics
+
+    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        context.requestId = Self.requestId(from: request.headers[Self.requestIDHeader])
+        context.logger[metadataKey: "request_id"] = .string(context.requestId)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let apiError = APIError(from: error)
+            if apiError.status.code >= 500 {
+                context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
+            }
+            response = Response(
+                status: apiError.status, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: apiError.body(requestId: context.requestId, at: Date())))
+            )
+            response.headers.append(contentsOf: apiError.headers)
+        }
+        response.headers[Self.requestIDHeader] = context.requestId
+        metrics.requestFinished(
+            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code,
+            duration: ContinuousClock.now - started
+        )
+        return response
+    }
+
+    /// The client's id if it is short and plain (it ends up in logs), else a fresh one.
+    static func requestId(from header: String?) -> String {
+        if let header, (1...128).contains(header.utf8.count),
+            header.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+        {
+            return header
+        }
+        return UUID().uuidString.lowercased()
+    }
+}
+
+/// Reads `Authorization: Bearer <token>`: a valid access token signs the request in; a token
+/// that is present but forged or expired is refused at once, so a client never mistakes a
+/// stale session for anonymous browsing.
+struct BearerMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let authenticator: Authenticator
+    let clock: ServerClock
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard header.lowercased().hasPrefix("bearer ") else {
+            throw APIError.unauthenticated("Authorization must be 'Bearer <access token>'")
+        }
+        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        guard let user = await authenticator.user(fromAccessToken: token, now: clock.now()) else {
+            throw APIError.unauthenticated("the access token is invalid or expired; refresh it or sign in again")
+        }
+        var context = context
+        context.userId = user
+        return try await next(request, context)
+    }
+}

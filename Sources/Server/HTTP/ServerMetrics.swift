@@ -1,0 +1,51 @@
+import Prometheus
+
+/// What `/metrics` shows, in the Prometheus text format: requests and their latency per route,
+/// search latency, the index's size, and bookings by outcome. The registry is the server's own,
+/// not a process-wide one, so every server (and every test) counts for itself.
+public final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+
+    static let latencyBuckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .seconds(2.5),
+    ]
+
+    public init() {}
+
+    func requestFinished(route: String, method: String, status: Int, duration: Duration) {
+        let labels = [("route", route), ("method", method), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: .init(namespace: "studioloop", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "studioloop", metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency"),
+            labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    func searched(indexMilliseconds: Double) {
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "studioloop", metricName: "search_duration", unitName: "seconds", helpText: "Time spent in the index per search"),
+            labels: [], buckets: Self.latencyBuckets
+        ).record(.nanoseconds(Int64(indexMilliseconds * 1_000_000)))
+    }
+
+    func booking(outcome: String) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "studioloop", metricName: "bookings", unitName: "total", helpText: "Booking requests by outcome"),
+            labels: [("outcome", outcome)]
+        ).increment()
+    }
+
+    func indexSize(gyms: Int, classes: Int, sessions: Int) {
+        for (what, count) in [("gyms", gyms), ("classes", classes), ("sessions", sessions)] {
+            registry.makeGauge(
+                descriptor: .init(namespace: "studioloop", metricName: "index_entries", unitName: "", helpText: "What the search index holds"),
+                labels: [("kind", what)]
+            ).set(Double(count))
+        }
+    }
+}

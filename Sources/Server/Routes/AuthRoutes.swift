@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import Storage
+
+/// Sign-up, sign-in and the tokens that keep a session going: a 15-minute access token (JWT)
+/// and a 30-day refresh token that works once and is replaced each time it is used.
+struct AuthRoutes {
+    let services: ServerServices
+
+    struct Register: Decodable {
+        var email: String
+        var password: String
+        var firstName: String
+        var lastName: String
+    }
+
+    struct Login: Decodable {
+        var email: String
+        var password: String
+    }
+
+    struct Refresh: Decodable {
+        var refreshToken: String
+    }
+
+    struct ResetRequest: Decodable {
+        var email: String
+    }
+
+    struct ResetConfirm: Decodable {
+        var token: String
+        var password: String
+    }
+
+    struct Verify: Decodable {
+        var token: String
+    }
+
+    struct Tokens: Encodable, Sendable {
+        var userId: String
+        var accessToken: String
+        var refreshToken: String
+        var tokenType = "Bearer"
+        var expiresIn: Int64
+    }
+
+    struct Done: Encodable, Sendable {
+        var status: String
+    }
+
+    func register(on api: RouterGroup<AppContext>) {
+        api.post("auth/register") { request, context in
+            let body = try await request.json(Register.self, context: context)
+            let email = try Self.checkedEmail(body.email)
+            if let weakness = Authenticator.weakness(of: body.password) { throw APIError.validation(weakness) }
+            let first = body.firstName.trimmingCharacters(in: .whitespacesAndNewlines)
+            let last = body.lastName.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...100).contains(first.count), (1...100).contains(last.count) else {
+                throw APIError.validation("first_name and last_name must each be 1 to 100 characters")
+            }
+            let now = services.clock.now()
+            let hash = try await services.authenticator.hash(password: body.password)
+            let user: String
+            do {
+                user = try await services.store.register(email: email, passwordHash: hash, firstName: first, lastName: last, now: now)
+            } catch StoreError.conflict {
+                throw APIError(.conflict, "EMAIL_TAKEN", "an account with this email already exists; sign in instead")
+            }
+            return Reply(try await tokens(for: user, now: now), status: .created)
+        }
+        api.post("auth/login") { request, context in
+            let body = try await request.json(Login.self, context: context)
+            let now = services.clock.now()
+            // The same answer, and about the same time, whether the email or the password is wrong.
+            let credentials = try await services.store.credentials(email: body.email.trimmingCharacters(in: .whitespaces))
+            let matches = try await services.authenticator.verify(password: body.password, hash: credentials?.passwordHash ?? services.authenticator.decoyHash)
+            guard let credentials, matches else { throw APIError.unauthenticated("the email or password is wrong") }
+            return Reply(try await tokens(for: credentials.userId, now: now))
+        }
+        api.post("auth/refresh") { request, context in
+            let body = try await request.json(Refresh.self, context: context)
+            let now = services.clock.now()
+            guard let (user, next) = try await services.store.rotateRefreshToken(
+                body.refreshToken, lifetime: services.authenticator.refreshTokenLifetime, now: now
+            ) else { throw APIError.unauthenticated("the refresh token is invalid, expired or already used; sign in again") }
+            let access = try await services.authenticator.accessToken(for: user, now: now)
+            return Reply(Tokens(userId: user, accessToken: access, refreshToken: next, expiresIn: services.authenticator.accessTokenLifetime))
+        }
+        api.post("auth/password-reset") { request, context in
+            let body = try await request.json(ResetRequest.self, context: context)
+            try await services.store.requestPasswordReset(email: try Self.checkedEmail(body.email), now: services.clock.now())
+            return Reply(Done(status: "if the address has an account, a reset link is on its way"), status: .accepted)
+        }
+        api.post("auth/password-reset/confirm") { request, context in
+            let body = try await request.json(ResetConfirm.self, context: context)
+            if let weakness = Authenticator.weakness(of: body.password) { throw APIError.validation(weakness) }
+            let hash = try await services.authenticator.hash(password: body.password)
+            guard try await services.store.resetPassword(token: body.token, passwordHash: hash, now: services.clock.now()) else {
+                throw APIError(.badRequest, "INVALID_TOKEN", "the reset link is invalid, expired or already used")
+            }
+            return Reply(Done(status: "password changed; sign in with the new one"))
+        }
+        api.post("auth/verify-email") { request, context in
+            let body = try await request.json(Verify.self, context: context)
+            guard try await services.store.verifyEmail(token: body.token, now: services.clock.now()) else {
+                throw APIError(.badRequest, "INVALID_TOKEN", "the verification link is invalid, expired or already used")
+            }
+            return Reply(Done(status: "email verified"))
+        }
+    }
+
+    private func tokens(for user: String, now: Int64) async throws -> Tokens {
+        let access = try await services.authenticator.accessToken(for: user, now: now)
+        let refresh = try await services.store.issueRefreshToken(user: user, lifetime: services.authenticator.refreshTokenLifetime, now: now)
+        return Tokens(userId: user, accessToken: access, refreshToken: refresh, expiresIn: services.authenticator.accessTokenLifetime)
+    }
+
+    /// A plausible address, lower-cased: one @, something either side, a dot in the domain.
+    static func checkedEmail(_ text: String) throws -> String {
+        let email = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace)
+        else { throw APIError.validation("email must be an address such as name@example.com") }
+        return email
+    }
+}

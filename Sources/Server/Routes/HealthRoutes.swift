@@ -1,0 +1,35 @@
+import Hummingbird
+import Marketplace
+import Storage
+
+/// Liveness, readiness and metrics, outside /api/v1: what load balancers and Prometheus ask.
+struct HealthRoutes {
+    let services: ServerServices
+
+    func register(on router: Router<AppContext>) {
+        router.get("health") { _, _ in Reply(["status": "ok"]) }
+        router.get("ready") { _, _ in try await ready() }
+        router.get("metrics") { _, _ in
+            let (gyms, classes, sessions) = services.index.counts
+            services.metrics.indexSize(gyms: gyms, classes: classes, sessions: sessions)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.registry.emitToBuffer()))
+            )
+        }
+    }
+
+    /// Ready when the store answers (the index is built before the server listens); else a 503.
+    private func ready() async throws -> Reply<Readiness> {
+        do { try await services.store.ping() } catch {
+            throw APIError(.serviceUnavailable, "NOT_READY", "the store does not answer")
+        }
+        return Reply(Readiness(status: "ready", store: "reachable", indexGyms: services.index.counts.gyms))
+    }
+
+    struct Readiness: Encodable, Sendable {
+        var status: String
+        var store: String
+        var indexGyms: Int
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+import Marketplace
+
+/// `/marketplace/search`: GET with query parameters, or POST with the same as a JSON body and
+/// optionally an `area` polygon that would not fit a URL.
+struct SearchRoutes {
+    let services: ServerServices
+
+    func register(on api: RouterGroup<AppContext>) {
+        api.get("marketplace/search") { request, _ in
+            var values: [String: String] = [:]
+            for (key, value) in request.uri.queryParameters { values[String(key)] = String(value) }
+            return try search(SearchParameters.query(from: values, area: nil, now: services.clock.now()))
+        }
+        api.post("marketplace/search") { request, context in
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let (values, area) = try SearchParameters.fromJSON(Data(buffer: body))
+            return try search(SearchParameters.query(from: values, area: area, now: services.clock.now()))
+        }
+    }
+
+    private func search(_ query: SearchQuery) throws -> Reply<SearchPage> {
+        let page = try services.index.search(query)
+        services.metrics.searched(indexMilliseconds: page.tookMs)
+        return Reply(page)
+    }
+}

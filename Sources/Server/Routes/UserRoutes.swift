@@ -1,0 +1,132 @@
+import Datasets
+import Hummingbird
+import Storage
+
+/// A member's own profile, credits and bookings. Another member's are as good as missing.
+struct UserRoutes {
+    let services: ServerServices
+
+    struct ProfileUpdate: Decodable {
+        var firstName: String?
+        var lastName: String?
+        var phone: String?
+    }
+
+    struct BookingList: Encodable, Sendable {
+        var bookings: [BookingView]
+        /// Pass back as `updated_since` to fetch only what changed after this answer.
+        var syncedAt: String
+    }
+
+    /// A booking in a member's list; times in ISO 8601 (UTC).
+    struct BookingView: Encodable, Sendable {
+        var id: String
+        var sessionId: String
+        var tenantId: String
+        var classId: String
+        var className: String
+        var startTime: String
+        var endTime: String
+        var status: String
+        var creditsCharged: Int
+        var isMarketplace: Bool
+        var waitlistPosition: Int?
+        var updatedAt: String
+
+        init(_ b: BookingSummary) {
+            id = b.id
+            sessionId = b.sessionId
+            tenantId = b.tenantId
+            classId = b.classId
+            className = b.className
+            startTime = ISO8601.format(b.startTime)
+            endTime = ISO8601.format(b.endTime)
+            status = b.status
+            creditsCharged = b.creditsCharged
+            isMarketplace = b.isMarketplace
+            waitlistPosition = b.waitlistPosition
+            updatedAt = ISO8601.format(b.updatedAt)
+        }
+    }
+
+    /// Credits per gym and universal, and the latest movements; times in ISO 8601 (UTC).
+    struct StatementView: Encodable, Sendable {
+        var balances: [Balance]
+        var recent: [Movement]
+
+        struct Balance: Encodable, Sendable {
+            /// Absent for universal marketplace credits.
+            var tenantId: String?
+            var tenantSlug: String?
+            var universal: Bool
+            var credits: Int
+            var nextExpiry: String?
+        }
+
+        struct Movement: Encodable, Sendable {
+            var transactionId: String
+            var kind: String
+            var tenantId: String?
+            var credits: Int64
+            var at: String
+        }
+
+        init(_ s: CreditStatement) {
+            balances = s.balances.map {
+                Balance(tenantId: $0.tenantId, tenantSlug: $0.tenantSlug, universal: $0.tenantId == nil, credits: $0.credits,
+                        nextExpiry: $0.nextExpiry.map { ISO8601.format($0) })
+            }
+            recent = s.recent.map {
+                Movement(transactionId: $0.transactionId, kind: $0.kind, tenantId: $0.tenantId, credits: $0.credits, at: ISO8601.format($0.at))
+            }
+        }
+    }
+
+    func register(on api: RouterGroup<AppContext>) {
+        api.get("users/profile") { _, context in
+            Reply(try await services.store.account(id: try context.requireUser()))
+        }
+        api.put("users/profile") { request, context in
+            let user = try context.requireUser()
+            let body = try await request.json(ProfileUpdate.self, context: context)
+            for (name, value) in [("first_name", body.firstName), ("last_name", body.lastName)] {
+                if let value, !(1...100).contains(value.trimmingCharacters(in: .whitespaces).count) {
+                    throw APIError.validation("\(name) must be 1 to 100 characters")
+                }
+            }
+            if let phone = body.phone, phone.count > 30 || phone.contains(where: { !($0.isNumber || " +-()".contains($0)) }) {
+                throw APIError.validation("phone must be a phone number such as +27 82 555 0101")
+            }
+            return Reply(try await services.store.updateProfile(
+                id: user, firstName: body.firstName?.trimmingCharacters(in: .whitespaces),
+                lastName: body.lastName?.trimmingCharacters(in: .whitespaces), phone: body.phone, now: services.clock.now()
+            ))
+        }
+        api.get("users/{user_id}/credits") { _, context in
+            let user = try ownUser(context)
+            return Reply(StatementView(try await services.store.creditStatement(member: user, now: services.clock.now())))
+        }
+        api.get("users/{user_id}/bookings") { request, context in
+            let user = try ownUser(context)
+            var since: Int64?
+            if let text = request.uri.queryParameters["updated_since"] {
+                guard let value = ISO8601.parse(String(text)) else {
+                    throw APIError.validation("updated_since must be an ISO 8601 time, such as an earlier answer's synced_at")
+                }
+                since = value
+            }
+            // Read the clock first: a change committed while the list is read shows up next time too.
+            let now = services.clock.now()
+            let bookings = try await services.store.bookings(of: user, updatedSince: since)
+            return Reply(BookingList(bookings: bookings.map(BookingView.init), syncedAt: ISO8601.format(now)))
+        }
+    }
+
+    /// The path's user, which must be the signed-in one ("me" works too).
+    private func ownUser(_ context: AppContext) throws -> String {
+        let user = try context.requireUser()
+        let asked = try context.parameters.require("user_id")
+        guard asked == user || asked == "me" else { throw APIError.notFound("user not found") }
+        return user
+    }
+}

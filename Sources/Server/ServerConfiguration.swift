@@ -1,0 +1,59 @@
+import Crypto
+import Foundation
+
+/// How a server runs: where it listens, its secrets and money settings. Secrets have no
+/// defaults outside development mode; in development mode a missing secret is made up for the
+/// run (tokens then die with the process), and the start-up line says so.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var development: Bool
+    /// Signs access tokens (HS256); at least 32 bytes.
+    public var jwtSecret: [UInt8]
+    /// Signs QR check-in tokens; at least 32 bytes.
+    public var checkInSecret: [UInt8]
+    /// Which secrets were generated for this run because none was configured.
+    public var generatedSecrets: [String] = []
+    /// What one universal credit is worth, in cents of `currency`.
+    public var creditValueCents: Int64 = 5_000
+    public var currency = "ZAR"
+    public var bcryptCost: UInt8 = 12
+    /// Days of sessions the index holds ahead of now.
+    public var horizonDays = 14
+    /// How often the outbox, settlement and expiry jobs run.
+    public var maintenanceInterval: Duration = .seconds(30)
+
+    public static let minimumSecretBytes = 32
+
+    /// Reads the secrets from the environment (`STUDIOLOOP_JWT_SECRET`,
+    /// `STUDIOLOOP_CHECKIN_SECRET`). Throws, naming the variable, when one is missing or short
+    /// outside development mode.
+    public init(development: Bool, environment: [String: String]) throws(ConfigurationError) {
+        self.development = development
+        var generated: [String] = []
+        func secret(_ name: String) throws(ConfigurationError) -> [UInt8] {
+            if let value = environment[name], !value.isEmpty {
+                guard value.utf8.count >= Self.minimumSecretBytes else {
+                    throw ConfigurationError("\(name) must be at least \(Self.minimumSecretBytes) bytes (e.g. `openssl rand -hex 32`)")
+                }
+                return Array(value.utf8)
+            }
+            guard development else {
+                throw ConfigurationError("\(name) is required outside development mode (e.g. `export \(name)=$(openssl rand -hex 32)`)")
+            }
+            generated.append(name)
+            return SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        }
+        jwtSecret = try secret("STUDIOLOOP_JWT_SECRET")
+        checkInSecret = try secret("STUDIOLOOP_CHECKIN_SECRET")
+        generatedSecrets = generated
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,36 @@
+public import Datasets
+public import Marketplace
+public import Storage
+
+/// Builds the search index from the store: the store holds the catalog and the live spots,
+/// the index is a copy of it in memory. Places (for "yoga in Soweto") come from `Data/`.
+public struct CatalogLoader: Sendable {
+    public let store: BookingStore
+    public let places: [Int: Place]
+    public let horizonDays: Int
+
+    public init(store: BookingStore, places: [Place], horizonDays: Int) {
+        self.store = store
+        var byId: [Int: Place] = [:]
+        for place in places { byId[place.id] = place }
+        self.places = byId
+        self.horizonDays = horizonDays
+    }
+
+    public func buildIndex(now: Int64) async throws -> MarketplaceIndex {
+        let gyms = try await store.catalog(from: now, to: now + Int64(horizonDays) * 86_400)
+        return MarketplaceIndex(records: gyms.map(records), materializedAt: now, horizonDays: horizonDays)
+    }
+
+    /// One gym as it stands in the store now, for replacing it in the index.
+    public func gym(_ tenantId: String, now: Int64) async throws -> GymRecords? {
+        try await store.catalog(from: now, to: now + Int64(horizonDays) * 86_400, tenant: tenantId).first.map(records)
+    }
+
+    func records(_ gym: StoredGym) -> GymRecords {
+        GymRecords(
+            tenant: gym.tenant, place: places[gym.tenant.placeId], classes: gym.classes, instructors: gym.instructors,
+            sessions: gym.sessions.filter { !$0.isCancelled }
+        )
+    }
+}

@@ -1,0 +1,19 @@
+public import Hummingbird
+import Logging
+
+/// The HTTP API: health and metrics at the root, everything else under /api/v1.
+public enum StudioLoopApplication {
+    public static func router(_ services: ServerServices) -> Router<AppContext> {
+        let router = Router(context: AppContext.self)
+        router.add(middleware: RequestMiddleware(metrics: services.metrics))
+        router.add(middleware: BearerMiddleware(authenticator: services.authenticator, clock: services.clock))
+        HealthRoutes(services: services).register(on: router)
+        let api = router.group("api/v1")
+        SearchRoutes(services: services).register(on: api)
+        AuthRoutes(services: services).register(on: api)
+        UserRoutes(services: services).register(on: api)
+        TenantRoutes(services: services).register(on: api)
+        BookingRoutes(services: services).register(on: api)
+        return router
+    }
+}

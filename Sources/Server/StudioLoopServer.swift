@@ -1,0 +1,82 @@
+import Booking
+public import Datasets
+public import Foundation
+import Hummingbird
+import Logging
+import Marketplace
+public import Storage
+
+/// Starts a server: migrates the store, fills an empty development store from the demo
+/// dataset, builds the index from the store, and serves until SIGINT or SIGTERM, when it stops
+/// accepting, finishes the requests in flight and flushes the outbox.
+public enum StudioLoopServer {
+    public static func run(
+        database: any Database, storeName: String, listenURL: String?, demoDataset: URL?, configuration: ServerConfiguration,
+        clock: ServerClock = .system
+    ) async throws {
+        let store = BookingStore(
+            database: database, creditValue: Money(cents: configuration.creditValueCents, currency: configuration.currency),
+            checkInSecret: configuration.checkInSecret
+        )
+        let now = clock.now()
+        try await store.migrate(now: now)
+        if configuration.development, let demoDataset, try await store.isEmpty() {
+            let dataset = try Dataset.read(from: demoDataset)
+            let summary = try await store.importDataset(dataset, from: now, to: now + Int64(configuration.horizonDays) * 86_400, now: now)
+            say("filled the empty store from \(demoDataset.path): \(summary.tenants) gyms, \(summary.sessions) sessions")
+        }
+        let places = (try? ReferenceData(directory: ReferenceData.defaultDirectory()).places) ?? []
+        let loader = CatalogLoader(store: store, places: places, horizonDays: configuration.horizonDays)
+        let index = try await loader.buildIndex(now: now)
+        let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost)
+        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: clock)
+
+        let demo = configuration.development
+            ? try await DemoAccounts.ensure(store: store, authenticator: authenticator, gyms: try await store.catalog(from: 0, to: 0), now: now)
+            : []
+
+        var logger = Logger(label: "studioloop")
+        logger.logLevel = .info
+        let app = Application(
+            router: StudioLoopApplication.router(services),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "studioloop"),
+            services: [
+                IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL),
+                Maintenance(store: store, dispatcher: OutboxDispatcher(database: database), clock: clock, interval: configuration.maintenanceInterval),
+            ],
+            onServerRunning: { _ in
+                say(startupLine(index: index, storeName: storeName, configuration: configuration))
+                for account in demo {
+                    say("  demo \(account.role)\(account.tenantSlug.map { " of \($0)" } ?? ""): \(account.email) / \(account.password)")
+                }
+                if !demo.isEmpty {
+                    say("""
+                      try: curl -s 'http://\(configuration.host):\(configuration.port)/api/v1/marketplace/search?lat=-26.2041&lng=28.0473&q=yoga'
+                           curl -s -X POST http://\(configuration.host):\(configuration.port)/api/v1/auth/login -H 'content-type: application/json' \\
+                             -d '{"email":"\(demo[0].email)","password":"\(demo[0].password)"}'
+                    """)
+                }
+            },
+            logger: logger
+        )
+        try await app.runService()
+    }
+
+    /// Prints a line straight to standard output, unbuffered, so it reaches a pipe or log file
+    /// while the server runs.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func startupLine(index: MarketplaceIndex, storeName: String, configuration: ServerConfiguration) -> String {
+        let (gyms, classes, sessions) = index.counts
+        var line = "studioloop serving \(gyms) gyms, \(classes) classes, \(sessions) sessions from \(storeName) "
+            + "on http://\(configuration.host):\(configuration.port)"
+        if configuration.development {
+            line += configuration.generatedSecrets.isEmpty
+                ? " — DEVELOPMENT MODE"
+                : " — DEVELOPMENT MODE: \(configuration.generatedSecrets.joined(separator: " and ")) generated for this run; tokens end with it"
+        }
+        return line
+    }
+}

@@ -1,0 +1,25 @@
+/// A signed-up person as the API shows them to themselves.
+public struct Account: Codable, Equatable, Sendable {
+    public var id: String
+    public var email: String
+    public var firstName: String
+    public var lastName: String
+    public var phone: String
+    public var emailVerified: Bool
+    /// The gyms where this person is staff or a member, and as what.
+    public var roles: [Role]
+    public var createdAt: Int64
+
+    public struct Role: Codable, Equatable, Sendable {
+        public var tenantId: String
+        public var tenantSlug: String
+        public var role: String
+    }
+}
+
+/// What a single-use account token is for.
+public enum AccountTokenPurpose: String, Sendable, CaseIterable {
+    case refresh
+    case passwordReset = "password_reset"
+    case emailVerification = "email_verification"
+}

@@ -1,0 +1,192 @@
+import Crypto
+import Foundation
+
+/// Accounts and their single-use tokens. Passwords arrive already hashed (bcrypt is the server's
+/// business); tokens are random, handed out once, and stored only as SHA-256 hashes.
+extension BookingStore {
+    /// Creates an account, and queues the email that verifies its address. Throws `conflict` when
+    /// the email is taken.
+    public func register(
+        email: String, passwordHash: String, firstName: String, lastName: String, verificationLifetime: Int64 = 48 * 3600,
+        now: Int64
+    ) async throws -> String {
+        let id = UUID().uuidString.lowercased()
+        let address = email.lowercased()
+        try await database.transaction { db in
+            try db.setContext(.system)
+            guard try db.query("SELECT 1 FROM users WHERE email = $1", .text(address)).isEmpty else {
+                throw StoreError.conflict("an account with this email already exists")
+            }
+            try db.query(
+                """
+                INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $6)
+                """,
+                .text(id), .text(address), .text(firstName), .text(lastName), .text(passwordHash), .integer(now)
+            )
+            let token = try Self.insertToken(user: id, purpose: .emailVerification, family: nil, lifetime: verificationLifetime, now: now, on: db)
+            try Self.sendAccountMessage(to: id, kind: "email_verification", token: token, now: now, on: db)
+        }
+        return id
+    }
+
+    /// The account id and password hash for an email, if there is such an account with a password.
+    public func credentials(email: String) async throws -> (userId: String, passwordHash: String)? {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            guard let row = try db.query("SELECT id, password_hash FROM users WHERE email = $1", .text(email.lowercased())).first,
+                let hash = row["password_hash"].text
+            else { return nil }
+            return (row["id"].text!, hash)
+        }
+    }
+
+    public func account(id: String) async throws -> Account {
+        try await database.transaction { db in
+            try db.setContext(.member(id))
+            return try Self.account(id, on: db)
+        }
+    }
+
+    /// Changes the names and phone number a member shows; nil leaves a field as it is.
+    public func updateProfile(id: String, firstName: String?, lastName: String?, phone: String?, now: Int64) async throws -> Account {
+        try await database.transaction { db in
+            try db.setContext(.member(id))
+            try db.query(
+                """
+                UPDATE users SET first_name = COALESCE($2, first_name), last_name = COALESCE($3, last_name),
+                    phone = COALESCE($4, phone), updated_at = $5 WHERE id = $1
+                """, .text(id), SQLValue(firstName), SQLValue(lastName), SQLValue(phone), .integer(now)
+            )
+            return try Self.account(id, on: db)
+        }
+    }
+
+    /// Starts a refresh-token family at sign-in; returns the token to hand to the client.
+    public func issueRefreshToken(user: String, lifetime: Int64, now: Int64) async throws -> String {
+        try await database.transaction { db in
+            try db.setContext(.member(user))
+            return try Self.insertToken(user: user, purpose: .refresh, family: nil, lifetime: lifetime, now: now, on: db)
+        }
+    }
+
+    /// Spends a refresh token and hands out its successor in the same family. Nil when the token
+    /// is unknown, expired or already spent; a spent token coming back means it was copied, so
+    /// its whole family is revoked and the thief and the owner both sign in again.
+    public func rotateRefreshToken(_ token: String, lifetime: Int64, now: Int64) async throws -> (user: String, token: String)? {
+        let hash = Self.tokenHash(token)
+        return try await database.transaction { db in
+            try db.setContext(.system)
+            let spent = try db.query(
+                """
+                UPDATE account_tokens SET used_at = $2
+                WHERE token_hash = $1 AND purpose = 'refresh' AND used_at IS NULL AND expires_at > $2
+                RETURNING user_id, family_id
+                """, .text(hash), .integer(now)
+            )
+            guard let row = spent.first, let user = row["user_id"].text, let family = row["family_id"].text else {
+                if let reused = try db.query(
+                    "SELECT family_id FROM account_tokens WHERE token_hash = $1 AND purpose = 'refresh' AND used_at IS NOT NULL", .text(hash)
+                ).first?["family_id"].text {
+                    try db.query("UPDATE account_tokens SET used_at = $2 WHERE family_id = $1 AND used_at IS NULL", .text(reused), .integer(now))
+                }
+                return nil
+            }
+            let next = try Self.insertToken(user: user, purpose: .refresh, family: family, lifetime: lifetime, now: now, on: db)
+            return (user, next)
+        }
+    }
+
+    /// Queues a password-reset email if the address has an account. Says nothing either way, so
+    /// the answer cannot be used to learn who has an account.
+    public func requestPasswordReset(email: String, lifetime: Int64 = 3600, now: Int64) async throws {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            guard let user = try db.query("SELECT id FROM users WHERE email = $1", .text(email.lowercased())).first?["id"].text else { return }
+            let token = try Self.insertToken(user: user, purpose: .passwordReset, family: nil, lifetime: lifetime, now: now, on: db)
+            try Self.sendAccountMessage(to: user, kind: "password_reset", token: token, now: now, on: db)
+        }
+    }
+
+    /// Sets a new password with a reset token, once; every session signed in before is revoked.
+    /// Returns false when the token is unknown, expired or spent.
+    public func resetPassword(token: String, passwordHash: String, now: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            guard let user = try Self.spend(token, purpose: .passwordReset, now: now, on: db) else { return false }
+            try db.query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", .text(user), .text(passwordHash), .integer(now))
+            try db.query(
+                "UPDATE account_tokens SET used_at = $2 WHERE user_id = $1 AND purpose = 'refresh' AND used_at IS NULL", .text(user), .integer(now)
+            )
+            return true
+        }
+    }
+
+    /// Marks an account's email as verified with the token mailed to it, once.
+    public func verifyEmail(token: String, now: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            guard let user = try Self.spend(token, purpose: .emailVerification, now: now, on: db) else { return false }
+            try db.query("UPDATE users SET email_verified_at = $2, updated_at = $2 WHERE id = $1", .text(user), .integer(now))
+            return true
+        }
+    }
+
+    // MARK: Internals
+
+    static func account(_ id: String, on db: any SQLConnection) throws -> Account {
+        guard let row = try db.query(
+            "SELECT email, first_name, last_name, phone, email_verified_at, created_at FROM users WHERE id = $1", .text(id)
+        ).first else { throw StoreError.notFound("user") }
+        let roles = try db.query(
+            """
+            SELECT r.tenant_id, t.slug, r.role FROM user_tenant_roles r JOIN tenants t ON t.id = r.tenant_id
+            WHERE r.user_id = $1 ORDER BY t.slug
+            """, .text(id)
+        ).map { Account.Role(tenantId: $0["tenant_id"].text!, tenantSlug: $0["slug"].text!, role: $0["role"].text!) }
+        return Account(
+            id: id, email: row["email"].text!, firstName: row["first_name"].text!, lastName: row["last_name"].text!,
+            phone: row["phone"].text ?? "", emailVerified: row["email_verified_at"].integer != nil, roles: roles,
+            createdAt: row["created_at"].integer!
+        )
+    }
+
+    /// A new random token: 256 bits, base64url. Only its hash is stored.
+    static func insertToken(
+        user: String, purpose: AccountTokenPurpose, family: String?, lifetime: Int64, now: Int64, on db: any SQLConnection
+    ) throws -> String {
+        let token = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try db.query(
+            """
+            INSERT INTO account_tokens (token_hash, user_id, purpose, family_id, expires_at, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """,
+            .text(tokenHash(token)), .text(user), .text(purpose.rawValue), .text(family ?? UUID().uuidString.lowercased()),
+            .integer(now + lifetime), .integer(now)
+        )
+        return token
+    }
+
+    /// Marks a single-use token spent; returns its user, or nil when it cannot be spent.
+    static func spend(_ token: String, purpose: AccountTokenPurpose, now: Int64, on db: any SQLConnection) throws -> String? {
+        try db.query(
+            """
+            UPDATE account_tokens SET used_at = $3
+            WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id
+            """, .text(tokenHash(token)), .text(purpose.rawValue), .integer(now)
+        ).first?["user_id"].text
+    }
+
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// An account email (verification, password reset) for the outbox to deliver.
+    static func sendAccountMessage(to user: String, kind: String, token: String, now: Int64, on db: any SQLConnection) throws {
+        try db.query(
+            "INSERT INTO outbox (id, user_id, kind, payload, deliver_after, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $5)",
+            .text(UUID().uuidString.lowercased()), .text(user), .text(kind), .text("{\"token\":\"\(token)\"}"), .integer(now)
+        )
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Server
+import Storage
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP API: marketplace search, bookings, credits.",
+        discussion: """
+            With no arguments: a SQLite store under .studioloop/ (created, migrated, and filled from Data/demo when
+            empty), demo accounts printed at start-up, on http://127.0.0.1:8080, in development mode.
+
+            With PostgreSQL (--database or DATABASE_URL) the server runs in production mode unless --development is
+            given, and needs its secrets from the environment:
+              STUDIOLOOP_JWT_SECRET      signs access tokens (32+ bytes)
+              STUDIOLOOP_CHECKIN_SECRET  signs QR check-in codes (32+ bytes)
+            SIGINT or SIGTERM stops it gracefully: no new connections, requests in flight finish, the outbox is flushed.
+            """
+    )
+
+    @Option(help: "The address to listen on (env STUDIOLOOP_HOST).")
+    var host: String?
+
+    @Option(help: "The port to listen on (env STUDIOLOOP_PORT).")
+    var port: Int?
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Development mode: missing secrets are generated for the run, demo data and accounts are created.")
+    var development = false
+
+    @Flag(help: "Production mode even on the embedded store: secrets are required, no demo accounts.")
+    var production = false
+
+    @Option(help: ArgumentHelp("What one universal credit is worth, in cents.", valueName: "cents"))
+    var creditValue: Int64 = 5_000
+
+    @Option(help: ArgumentHelp("The currency of credit purchases and commission (ISO 4217).", valueName: "code"))
+    var currency = "ZAR"
+
+    @Option(help: ArgumentHelp("bcrypt cost for password hashes (10-15).", valueName: "n"))
+    var bcryptCost: UInt8 = 12
+
+    @OptionGroup var options: DatasetOptions
+
+    func validate() throws {
+        if development && production { throw ValidationError("--development and --production contradict each other: give one") }
+        if let port = resolvedPort, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535 (got \(port))") }
+        guard creditValue > 0 else { throw ValidationError("--credit-value must be at least 1 cent") }
+        guard currency.count == 3, currency.allSatisfy(\.isUppercase) else { throw ValidationError("--currency must be an ISO 4217 code such as ZAR") }
+        guard (10...15).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 10 and 15 (got \(bcryptCost))") }
+    }
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    private var resolvedPort: Int? {
+        if let port { return port }
+        return environment["STUDIOLOOP_PORT"].map { Int($0) ?? -1 }
+    }
+
+    func run() async throws {
+        let isDevelopment = development || (!production && !store.isPostgres && environment["STUDIOLOOP_ENV"] != "production")
+        var configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration(development: isDevelopment, environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        configuration.host = host ?? environment["STUDIOLOOP_HOST"] ?? configuration.host
+        configuration.port = resolvedPort ?? configuration.port
+        configuration.creditValueCents = creditValue
+        configuration.currency = currency
+        configuration.bcryptCost = bcryptCost
+        try await StudioLoopServer.run(
+            database: try store.open(), storeName: store.displayName, listenURL: store.isPostgres ? store.location : nil,
+            demoDataset: options.datasetURL, configuration: configuration,
+            clock: options.now.map { fixed in ServerClock { fixed.seconds } } ?? .system
+        )
+    }
+}

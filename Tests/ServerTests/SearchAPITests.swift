@@ -1,0 +1,161 @@
+import Datasets
+import Foundation
+import Geo
+import GeoAreas
+import HTTPTypes
+import Marketplace
+import Server
+import Storage
+import Testing
+
+@Suite("Search API")
+struct SearchAPITests {
+    @Test("GET /marketplace/search answers what the index answers, page by page")
+    func searchMatchesIndex() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let origin = ServerFixture.reference.city(named: "johannesburg")!.centerCoordinate
+            for (text, sort) in [("yoga", "relevance"), ("", "distance"), ("spinn", "start_time"), ("", "credits")] {
+                var query = SearchQuery(now: fixture.clock.now)
+                query.origin = origin
+                query.radiusKm = 15
+                query.text = text.isEmpty ? nil : text
+                query.sort = SortOrder(rawValue: sort)!
+                query.limit = 7
+                query.minSpots = 0
+                var expected: [String] = []
+                var cursor: String?
+                repeat {
+                    query.cursor = cursor
+                    let page = try fixture.index.search(query)
+                    expected += page.results.map(\.sessionId)
+                    cursor = page.nextCursor
+                } while cursor != nil && expected.count < 40
+
+                var got: [String] = []
+                var next: String?
+                repeat {
+                    var uri = "/api/v1/marketplace/search?lat=\(origin.latitude)&lng=\(origin.longitude)&radius_km=15&sort=\(sort)&limit=7&min_spots=0"
+                    if !text.isEmpty { uri += "&q=\(text)" }
+                    if let next { uri += "&cursor=\(next)" }
+                    let response = try await client.json(uri)
+                    #expect(response.status == .ok, "\(response.text)")
+                    got += (response.object["results"] as! [[String: Any]]).map { $0["session_id"] as! String }
+                    next = response.object["next_cursor"] as? String
+                } while next != nil && got.count < 40
+                #expect(got == expected, "q=\(text) sort=\(sort)")
+                #expect(!got.isEmpty)
+            }
+        }
+    }
+
+    @Test("POST /marketplace/search takes a GeoJSON area in its body")
+    func searchWithinArea() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let center = ServerFixture.reference.city(named: "johannesburg")!.centerCoordinate
+            let (s, w, n, e) = (center.latitude - 0.05, center.longitude - 0.05, center.latitude + 0.05, center.longitude + 0.05)
+            let ring: [[Double]] = [[w, s], [e, s], [e, n], [w, n], [w, s]]
+            let response = try await client.json(
+                "/api/v1/marketplace/search", method: .post,
+                body: ["area": ["type": "Polygon", "coordinates": [ring]], "limit": 100, "sort": "distance", "lat": center.latitude, "lng": center.longitude]
+            )
+            #expect(response.status == .ok, "\(response.text)")
+            let results = response.object["results"] as! [[String: Any]]
+            #expect(!results.isEmpty)
+            for result in results {
+                let gym = result["gym"] as! [String: Any]
+                let (lat, lng) = (gym["lat"] as! Double, gym["lng"] as! Double)
+                #expect(lat >= s && lat <= n && lng >= w && lng <= e)
+            }
+            // A bow tie is not a polygon: GEOS's reason comes back as a 400.
+            let bowTie: [[Double]] = [[w, s], [e, n], [e, s], [w, n], [w, s]]
+            let bad = try await client.json("/api/v1/marketplace/search", method: .post, body: ["area": ["type": "Polygon", "coordinates": [bowTie]]])
+            #expect(bad.status == .badRequest)
+            #expect(bad.error?.code == "VALIDATION_ERROR")
+            #expect(bad.error?.message.contains("area") == true, "\(bad.text)")
+        }
+    }
+
+    @Test("bad search parameters get a 400 naming the parameter, with the request id")
+    func badParameters() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let cases: [(String, String)] = [
+                ("lat=-26.2&lng=28.0&radius_km=500", "radius_km"),
+                ("lat=-26.2", "lng"),
+                ("lat=abc&lng=28", "lat"),
+                ("lat=-26.2&lng=28.0&limit=0", "limit"),
+                ("lat=-26.2&lng=28.0&sort=cheapest", "sort"),
+                ("lat=-26.2&lng=28.0&type=zumba", "type"),
+                ("lat=-26.2&lng=28.0&from=tomorrow", "from"),
+                ("lat=-26.2&lng=28.0&cursor=garbage", "cursor"),
+                ("lat=-26.2&lng=28.0&radius=5", "radius"),
+                ("q=yoga", "near"),
+                ("bbox=1,2,3", "bbox"),
+            ]
+            for (parameters, named) in cases {
+                let response = try await client.json("/api/v1/marketplace/search?\(parameters)", headers: [.init("X-Request-ID")!: "req-\(named)"])
+                #expect(response.status == .badRequest, "\(parameters): \(response.text)")
+                #expect(response.error?.code == "VALIDATION_ERROR")
+                #expect(response.error?.message.contains(named) == true, "\(parameters): \(response.error?.message ?? "")")
+                #expect(response.error?.requestId == "req-\(named)")
+                #expect(response.headers[.init("X-Request-ID")!] == "req-\(named)")
+            }
+        }
+    }
+
+    @Test("gyms near a place, nearest first, and a gym's page with its ETag")
+    func tenantsNearAndETag() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let origin = ServerFixture.reference.city(named: "johannesburg")!.centerCoordinate
+            let response = try await client.json("/api/v1/tenants?near=\(origin.latitude),\(origin.longitude)&radius_km=20&limit=10")
+            #expect(response.status == .ok)
+            let tenants = response.object["tenants"] as! [[String: Any]]
+            let distances = tenants.map { $0["distance_km"] as! Double }
+            #expect(!tenants.isEmpty && distances == distances.sorted())
+            // Brute force: the same gyms are the nearest marketplace gyms of the catalog.
+            let expected = fixture.gyms.filter { $0.tenant.marketplaceEnabled && $0.tenant.isActive }
+                .map { ($0.tenant.id, GreatCircle.distanceKm(origin, Coordinate(latitude: $0.tenant.location.lat, longitude: $0.tenant.location.lng))) }
+                .filter { $0.1 <= 20 }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(10).map(\.0)
+            #expect(tenants.map { $0["id"] as! String } == Array(expected))
+
+            let slug = tenants[0]["slug"] as! String
+            let page = try await client.json("/api/v1/tenants/\(slug)")
+            #expect(page.status == .ok)
+            #expect((page.object["classes"] as? [Any])?.isEmpty == false)
+            let tag = try #require(page.headers[.eTag])
+            let again = try await client.json("/api/v1/tenants/\(slug)", headers: [.ifNoneMatch: tag])
+            #expect(again.status == .notModified)
+            #expect(again.text.isEmpty)
+
+            let missing = try await client.json("/api/v1/tenants/no-such-gym")
+            #expect(missing.status == .notFound)
+            #expect(missing.error?.code == "NOT_FOUND")
+            let noNear = try await client.json("/api/v1/tenants")
+            #expect(noNear.status == .badRequest)
+        }
+    }
+
+    @Test("health, readiness, metrics and unknown routes")
+    func operations() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            #expect(try await client.json("/health").status == .ok)
+            let ready = try await client.json("/ready")
+            #expect(ready.status == .ok)
+            #expect(ready.object["index_gyms"] as? Int == fixture.index.counts.gyms)
+            _ = try await client.json("/api/v1/marketplace/search?lat=-26.2&lng=28.0")
+            let metrics = try await client.json("/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains("studioloop_http_requests_total{route=\"/api/v1/marketplace/search\",method=\"GET\",status=\"200\"} 1"))
+            #expect(metrics.text.contains("studioloop_search_duration_seconds_count 1"))
+            #expect(metrics.text.contains("studioloop_index_entries{kind=\"gyms\"} \(fixture.index.counts.gyms)"))
+            let missing = try await client.json("/api/v1/nothing-here")
+            #expect(missing.status == .notFound)
+            #expect(missing.error?.code == "NOT_FOUND")
+            #expect(missing.headers[.init("X-Request-ID")!] != nil)
+        }
+    }
+}

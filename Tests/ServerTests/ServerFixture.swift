@@ -1,0 +1,147 @@
+import Datasets
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Marketplace
+import Server
+import Storage
+import Synchronization
+
+/// The stores the server runs on in tests: both, always. PostgreSQL is the throwaway cluster
+/// `scripts/test` starts; without it the PostgreSQL cases fail rather than skip.
+enum StoreKind: String, CaseIterable, CustomStringConvertible {
+    case sqlite, postgres
+    var description: String { rawValue }
+
+    /// A new, empty database on the test cluster owned by the application's plain role (so
+    /// row-level security applies), and its URL logging in as that role.
+    static func freshPostgresDatabase() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        guard let admin = environment["STUDIOLOOP_TEST_POSTGRES_URL"], !admin.isEmpty else {
+            throw StoreError.invalid("STUDIOLOOP_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
+        }
+        let role = environment["STUDIOLOOP_TEST_POSTGRES_APP_ROLE"] ?? "studioloop_app"
+        let name = "s_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try PostgresConnection(url: admin).query("CREATE DATABASE \(name) OWNER \(role)")
+        var url = admin
+        url.replaceSubrange(url.range(of: "/postgres", options: .backwards)!, with: "/\(name)")
+        url.replaceSubrange(url.range(of: "//postgres@")!, with: "//\(role)@")
+        return url
+    }
+}
+
+/// A migrated store filled with 60 generated Johannesburg gyms, the index built from it and
+/// kept in step by `IndexSync`, and the API in front, on a clock the test can move.
+struct ServerFixture {
+    let store: BookingStore
+    let index: MarketplaceIndex
+    let services: ServerServices
+    let gyms: [StoredGym]
+    let clock: MovableClock
+    let sync: IndexSync
+
+    static let start = ISO8601.parse("2026-11-25T06:00:00Z")!
+    static let reference = try! ReferenceData(directory: ReferenceData.defaultDirectory())
+    static let dataset: Dataset = try! DatasetGenerator(reference: reference)
+        .generate(cities: [reference.city(named: "johannesburg")!], gyms: 60, seed: 7)
+
+    static func make(_ kind: StoreKind) async throws -> ServerFixture {
+        let database: any Database
+        var listenURL: String?
+        switch kind {
+        case .sqlite:
+            database = try SQLiteDatabase(path: FileManager.default.temporaryDirectory.appending(path: "sl-server-\(UUID()).sqlite").path)
+        case .postgres:
+            listenURL = try StoreKind.freshPostgresDatabase()
+            database = try PostgresDatabase(url: listenURL!, connections: 4)
+        }
+        let store = BookingStore(database: database, checkInSecret: Array("check-in secret for tests, 32+ bytes".utf8))
+        try await store.migrate(now: start)
+        try await store.importDataset(dataset, from: start, to: start + 14 * 86_400, now: start)
+        let clock = MovableClock(start)
+        let serverClock = ServerClock { clock.now }
+        let loader = CatalogLoader(store: store, places: dataset.places, horizonDays: 14)
+        let index = try await loader.buildIndex(now: start)
+        let authenticator = await Authenticator(secret: Array("jwt secret for tests, 32 bytes or more".utf8), bcryptCost: 4)
+        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock)
+        let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
+        return ServerFixture(
+            store: store, index: index, services: services, gyms: try await store.catalog(from: start, to: start + 14 * 86_400),
+            clock: clock, sync: sync
+        )
+    }
+
+    /// Runs `body` against the API, with the index following the store meanwhile.
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: StudioLoopApplication.router(services))
+        let sync = self.sync
+        let syncing = Task { try await sync.run() }
+        defer { syncing.cancel() }
+        try await app.test(.router) { client in try await body(client) }
+    }
+
+    /// Registers a member and grants them credits; returns their id and access token.
+    func member(_ name: String, universalCredits: Int = 0, gymCredits: [(String, Int)] = [], client: any TestClientProtocol) async throws -> (id: String, token: String) {
+        let response = try await client.json(
+            "/api/v1/auth/register", method: .post,
+            body: ["email": "\(name)-\(UUID().uuidString.prefix(8))@example.com", "password": "correct horse 9", "first_name": name, "last_name": "Tester"]
+        )
+        guard response.status == .created else { throw StoreError.invalid("register failed: \(response.status) \(response.text)") }
+        let id = response.object["user_id"] as! String
+        if universalCredits > 0 { try await store.grantCredits(member: id, tenant: nil, credits: universalCredits, now: clock.now) }
+        for (gym, credits) in gymCredits { try await store.grantCredits(member: id, tenant: gym, credits: credits, now: clock.now) }
+        return (id, response.object["access_token"] as! String)
+    }
+
+    /// A session of a marketplace gym starting between 26 hours and 3 days from now (so a
+    /// cancellation is in time for a refund), with spots.
+    func openSession(marketplace: Bool = true) -> (sessionId: String, gym: StoredGym, start: Int64) {
+        for gym in gyms where gym.tenant.marketplaceEnabled == marketplace && gym.tenant.isActive {
+            for s in gym.sessions where !s.isCancelled && s.availableSpots > 2 && s.start > clock.now + 26 * 3600 && s.start < clock.now + 3 * 86_400 {
+                let c = gym.classes[s.classIndex]
+                guard c.isActive else { continue }
+                return (SessionSchedule.sessionID(classId: c.id, start: s.start), gym, s.start)
+            }
+        }
+        fatalError("the fixture has no open session")
+    }
+}
+
+/// A clock tests move by hand.
+final class MovableClock: Sendable {
+    private let seconds: Atomic<Int64>
+    init(_ start: Int64) { seconds = Atomic(start) }
+    var now: Int64 { seconds.load(ordering: .relaxed) }
+    func set(_ value: Int64) { seconds.store(value, ordering: .relaxed) }
+}
+
+/// A response read as JSON.
+struct JSONResponse {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var text: String
+
+    var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+    var error: (code: String, message: String, requestId: String)? {
+        guard let e = object["error"] as? [String: Any] else { return nil }
+        return (e["code"] as? String ?? "", e["message"] as? String ?? "", e["request_id"] as? String ?? "")
+    }
+}
+
+extension TestClientProtocol {
+    func json(
+        _ uri: String, method: HTTPRequest.Method = .get, token: String? = nil, body: [String: Any]? = nil, raw: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> JSONResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let body { buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)) }
+        if let raw { buffer = ByteBuffer(string: raw) }
+        if buffer != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: buffer) { response in
+            JSONResponse(status: response.status, headers: response.headers, text: String(buffer: response.body))
+        }
+    }
+}
