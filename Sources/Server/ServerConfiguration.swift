@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+public import Payments
 
 /// How a server runs: where it listens, its secrets and money settings. Secrets have no
 /// defaults outside development mode; in development mode a missing secret is made up for the
@@ -12,6 +13,9 @@ public struct ServerConfiguration: Sendable {
     public var jwtSecret: [UInt8]
     /// Signs QR check-in tokens; at least 32 bytes.
     public var checkInSecret: [UInt8]
+    /// Payment providers with their webhook secrets: those configured, and in development mode
+    /// the offline sandbox.
+    public var providers: [any PaymentProvider] = []
     /// Which secrets were generated for this run because none was configured.
     public var generatedSecrets: [String] = []
     /// What one universal credit is worth, in cents of `currency`.
@@ -46,6 +50,28 @@ public struct ServerConfiguration: Sendable {
         }
         jwtSecret = try secret("STUDIOLOOP_JWT_SECRET")
         checkInSecret = try secret("STUDIOLOOP_CHECKIN_SECRET")
+        if let yoco = environment["STUDIOLOOP_YOCO_WEBHOOK_SECRET"], !yoco.isEmpty {
+            guard let provider = YocoProvider(webhookSecret: yoco) else {
+                throw ConfigurationError("STUDIOLOOP_YOCO_WEBHOOK_SECRET must be the whsec_… secret from Yoco's dashboard")
+            }
+            providers.append(provider)
+        }
+        if let stripe = environment["STUDIOLOOP_STRIPE_WEBHOOK_SECRET"], !stripe.isEmpty {
+            providers.append(StripeProvider(webhookSecret: stripe))
+        }
+        if development {
+            let sandbox: String
+            if let configured = environment["STUDIOLOOP_SANDBOX_WEBHOOK_SECRET"], !configured.isEmpty {
+                sandbox = configured
+            } else {
+                generated.append("STUDIOLOOP_SANDBOX_WEBHOOK_SECRET")
+                sandbox = "whsec_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+            }
+            guard let provider = SandboxProvider(webhookSecret: sandbox) else {
+                throw ConfigurationError("STUDIOLOOP_SANDBOX_WEBHOOK_SECRET must be whsec_ followed by base64")
+            }
+            providers.append(provider)
+        }
         generatedSecrets = generated
     }
 }

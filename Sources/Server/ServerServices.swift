@@ -1,4 +1,6 @@
+public import Booking
 public import Marketplace
+public import Payments
 public import Storage
 
 /// Everything the routes share: the store, the index kept in step with it, sign-in, metrics and
@@ -9,12 +11,22 @@ public struct ServerServices: Sendable {
     public let authenticator: Authenticator
     public let metrics: ServerMetrics
     public let clock: ServerClock
+    /// Payment providers by name, with their webhook secrets.
+    public let providers: [String: any PaymentProvider]
+    public let defaultProvider: String
+    let prices: PriceList
 
-    public init(store: BookingStore, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(), clock: ServerClock = .system) {
+    public init(
+        store: BookingStore, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
+        clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil
+    ) {
         self.store = store
         self.index = index
         self.authenticator = authenticator
         self.metrics = metrics
         self.clock = clock
+        self.providers = Dictionary(providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.defaultProvider = defaultProvider ?? providers.first?.name ?? "none"
+        prices = PriceList(creditValue: store.creditValue)
     }
 }

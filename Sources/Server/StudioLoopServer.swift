@@ -29,7 +29,9 @@ public enum StudioLoopServer {
         let loader = CatalogLoader(store: store, places: places, horizonDays: configuration.horizonDays)
         let index = try await loader.buildIndex(now: now)
         let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost)
-        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: clock)
+        let services = ServerServices(
+            store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers
+        )
 
         let demo = configuration.development
             ? try await DemoAccounts.ensure(store: store, authenticator: authenticator, gyms: try await store.catalog(from: 0, to: 0), now: now)

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Marketplace
+import Payments
 import Server
 import Storage
 import Synchronization
@@ -40,6 +41,9 @@ struct ServerFixture {
     let gyms: [StoredGym]
     let clock: MovableClock
     let sync: IndexSync
+    let sandbox: SandboxProvider
+
+    static let sandboxSecret = "whsec_" + Data("sandbox webhook secret for tests".utf8).base64EncodedString()
 
     static let start = ISO8601.parse("2026-11-25T06:00:00Z")!
     static let reference = try! ReferenceData(directory: ReferenceData.defaultDirectory())
@@ -64,11 +68,12 @@ struct ServerFixture {
         let loader = CatalogLoader(store: store, places: dataset.places, horizonDays: 14)
         let index = try await loader.buildIndex(now: start)
         let authenticator = await Authenticator(secret: Array("jwt secret for tests, 32 bytes or more".utf8), bcryptCost: 4)
-        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock)
+        let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
+        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: [sandbox])
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(
             store: store, index: index, services: services, gyms: try await store.catalog(from: start, to: start + 14 * 86_400),
-            clock: clock, sync: sync
+            clock: clock, sync: sync, sandbox: sandbox
         )
     }
 
