@@ -15,10 +15,14 @@ public struct ServerServices: Sendable {
     public let providers: [String: any PaymentProvider]
     public let defaultProvider: String
     let prices: PriceList
+    /// Requests per minute per client, for the API as a whole and for sign-in; nil is unlimited.
+    let rateLimit: RateLimiter?
+    let authRateLimit: RateLimiter?
 
     public init(
         store: BookingStore, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
-        clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil
+        clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
+        rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil
     ) {
         self.store = store
         self.index = index
@@ -28,5 +32,7 @@ public struct ServerServices: Sendable {
         self.providers = Dictionary(providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.defaultProvider = defaultProvider ?? providers.first?.name ?? "none"
         prices = PriceList(creditValue: store.creditValue)
+        rateLimit = rateLimitPerMinute.map { RateLimiter(perMinute: $0) }
+        authRateLimit = authRateLimitPerMinute.map { RateLimiter(perMinute: $0) }
     }
 }

@@ -30,7 +30,9 @@ public enum StudioLoopServer {
         let index = try await loader.buildIndex(now: now)
         let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost)
         let services = ServerServices(
-            store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers
+            store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
+            rateLimitPerMinute: configuration.rateLimitPerMinute > 0 ? configuration.rateLimitPerMinute : nil,
+            authRateLimitPerMinute: configuration.authRateLimitPerMinute > 0 ? configuration.authRateLimitPerMinute : nil
         )
 
         let demo = configuration.development

@@ -159,3 +159,26 @@ struct SearchAPITests {
         }
     }
 }
+
+@Suite("Rate limits")
+struct RateLimitTests {
+    @Test("a client over its limit gets 429 with Retry-After; sign-in has a tighter limit")
+    func limits() async throws {
+        let fixture = try await ServerFixture.make(.sqlite, rateLimitPerMinute: 8, authRateLimitPerMinute: 3)
+        try await fixture.test { client in
+            for attempt in 1...3 {
+                let response = try await client.json("/api/v1/auth/login", method: .post, body: ["email": "x@example.com", "password": "guess \(attempt)"])
+                #expect(response.status == .unauthorized)
+            }
+            let limited = try await client.json("/api/v1/auth/login", method: .post, body: ["email": "x@example.com", "password": "guess 4"])
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.error?.code == "RATE_LIMITED")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            // The general limit counts every API request let through: 3 so far, 5 more pass.
+            for _ in 1...5 { #expect(try await client.json("/api/v1/marketplace/search?lat=-26.2&lng=28.0").status == .ok) }
+            #expect(try await client.json("/api/v1/marketplace/search?lat=-26.2&lng=28.0").status == .tooManyRequests)
+            // Health checks are never limited.
+            #expect(try await client.json("/health").status == .ok)
+        }
+    }
+}

@@ -50,7 +50,7 @@ struct ServerFixture {
     static let dataset: Dataset = try! DatasetGenerator(reference: reference)
         .generate(cities: [reference.city(named: "johannesburg")!], gyms: 60, seed: 7)
 
-    static func make(_ kind: StoreKind) async throws -> ServerFixture {
+    static func make(_ kind: StoreKind, rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil) async throws -> ServerFixture {
         let database: any Database
         var listenURL: String?
         switch kind {
@@ -69,7 +69,9 @@ struct ServerFixture {
         let index = try await loader.buildIndex(now: start)
         let authenticator = await Authenticator(secret: Array("jwt secret for tests, 32 bytes or more".utf8), bcryptCost: 4)
         let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
-        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: [sandbox])
+        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: [sandbox],
+            rateLimitPerMinute: rateLimitPerMinute, authRateLimitPerMinute: authRateLimitPerMinute
+        )
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(
             store: store, index: index, services: services, gyms: try await store.catalog(from: start, to: start + 14 * 86_400),

@@ -10,8 +10,12 @@ public struct AppContext: RequestContext {
     /// The signed-in user, from a valid access token; nil for anonymous requests.
     public var userId: String?
 
+    /// The peer's IP address, for per-client limits ("unknown" when the transport has none).
+    public let remoteAddress: String
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Request bodies are small JSON documents; polygons are the largest (10,000 vertices).

@@ -72,3 +72,22 @@ struct BearerMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
+
+/// Limits how fast one client may call the API: by user once signed in, else by address.
+/// Sign-in and password-reset requests have a tighter limit of their own, against guessing.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let general: RateLimiter?
+    let auth: RateLimiter?
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        let client = context.userId.map { "user:\($0)" } ?? "addr:\(context.remoteAddress)"
+        if let auth, request.uri.path.hasPrefix("/api/v1/auth/"), let wait = auth.take(client) {
+            throw APIError.rateLimited(retryAfter: wait)
+        }
+        if let general, request.uri.path.hasPrefix("/api/"), let wait = general.take(client) {
+            throw APIError.rateLimited(retryAfter: wait)
+        }
+        return try await next(request, context)
+    }
+}
