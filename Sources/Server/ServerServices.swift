@@ -1,4 +1,5 @@
 public import Booking
+public import Datasets
 public import Marketplace
 public import Payments
 public import Storage
@@ -15,6 +16,10 @@ public struct ServerServices: Sendable {
     public let providers: [String: any PaymentProvider]
     public let defaultProvider: String
     let prices: PriceList
+    /// Days of sessions the index holds and new timetables are materialized for.
+    public let horizonDays: Int
+    /// Real places (Data/places.tsv): a new gym is filed under the nearest.
+    let places: [Place]
     /// Requests per minute per client, for the API as a whole and for sign-in; nil is unlimited.
     let rateLimit: RateLimiter?
     let authRateLimit: RateLimiter?
@@ -22,7 +27,8 @@ public struct ServerServices: Sendable {
     public init(
         store: BookingStore, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
-        rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil
+        rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil, places: [Place] = [],
+        horizonDays: Int = 14
     ) {
         self.store = store
         self.index = index
@@ -32,6 +38,8 @@ public struct ServerServices: Sendable {
         self.providers = Dictionary(providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.defaultProvider = defaultProvider ?? providers.first?.name ?? "none"
         prices = PriceList(creditValue: store.creditValue)
+        self.places = places
+        self.horizonDays = horizonDays
         rateLimit = rateLimitPerMinute.map { RateLimiter(perMinute: $0) }
         authRateLimit = authRateLimitPerMinute.map { RateLimiter(perMinute: $0) }
     }

@@ -14,6 +14,7 @@ public enum StudioLoopApplication {
         AuthRoutes(services: services).register(on: api)
         UserRoutes(services: services).register(on: api)
         TenantRoutes(services: services).register(on: api)
+        GymAdminRoutes(services: services).register(on: api)
         BookingRoutes(services: services).register(on: api)
         PaymentRoutes(services: services).register(on: api)
         return router

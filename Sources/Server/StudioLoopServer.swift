@@ -32,7 +32,8 @@ public enum StudioLoopServer {
         let services = ServerServices(
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
             rateLimitPerMinute: configuration.rateLimitPerMinute > 0 ? configuration.rateLimitPerMinute : nil,
-            authRateLimitPerMinute: configuration.authRateLimitPerMinute > 0 ? configuration.authRateLimitPerMinute : nil
+            authRateLimitPerMinute: configuration.authRateLimitPerMinute > 0 ? configuration.authRateLimitPerMinute : nil,
+            places: places, horizonDays: configuration.horizonDays
         )
 
         let demo = configuration.development
@@ -46,7 +47,10 @@ public enum StudioLoopServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "studioloop"),
             services: [
                 IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL),
-                Maintenance(store: store, dispatcher: OutboxDispatcher(database: database), clock: clock, interval: configuration.maintenanceInterval),
+                Maintenance(
+                    store: store, dispatcher: OutboxDispatcher(database: database), clock: clock, interval: configuration.maintenanceInterval,
+                    horizonDays: configuration.horizonDays
+                ),
             ],
             onServerRunning: { _ in
                 say(startupLine(index: index, storeName: storeName, configuration: configuration))

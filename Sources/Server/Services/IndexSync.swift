@@ -49,7 +49,7 @@ public struct IndexSync: Service {
 
     /// Applies one change; gyms are reloaded whole when a spot update alone cannot express it.
     func apply(_ change: SessionChange) async {
-        if !change.isCancelled,
+        if !change.isGymChange, !change.isCancelled,
             index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft)
         {
             return

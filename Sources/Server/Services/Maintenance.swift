@@ -10,31 +10,42 @@ public struct Maintenance: Service {
     let dispatcher: OutboxDispatcher
     let clock: ServerClock
     let interval: Duration
+    /// Timetables are materialized this many days ahead, once an hour.
+    let horizonDays: Int
     let logger = Logger(label: "studioloop.maintenance")
 
-    public init(store: BookingStore, dispatcher: OutboxDispatcher, clock: ServerClock, interval: Duration = .seconds(30)) {
+    public init(store: BookingStore, dispatcher: OutboxDispatcher, clock: ServerClock, interval: Duration = .seconds(30), horizonDays: Int = 14) {
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
         self.interval = interval
+        self.horizonDays = horizonDays
     }
 
     public func run() async throws {
+        var extended: Int64 = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await runOnce()
+            let now = clock.now()
+            await runOnce(extendSchedules: extended <= now - 3_600)
+            if extended <= now - 3_600 { extended = now }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
         // Flush what is due before the process ends.
-        await runOnce()
+        await runOnce(extendSchedules: false)
     }
 
-    func runOnce() async {
+    func runOnce(extendSchedules: Bool) async {
         let now = clock.now()
         do {
             _ = try await dispatcher.dispatchDue(now: now)
             let settled = try await store.settleEndedSessions(now: now)
             let expired = try await store.expireCredits(now: now)
             let ended = try await store.endCancelledSubscriptions(now: now)
+            if extendSchedules {
+                try await store.purgeIdempotencyKeys(now: now)
+                let gyms = try await store.extendSchedules(until: now + Int64(horizonDays) * 86_400, now: now)
+                if gyms > 0 { logger.info("materialized new sessions for \(gyms) gyms") }
+            }
             if settled.noShows + settled.completed + expired + ended > 0 {
                 logger.info("settled \(settled.completed) completed and \(settled.noShows) no-shows, expired \(expired) lots, ended \(ended) subscriptions")
             }

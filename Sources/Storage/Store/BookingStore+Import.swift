@@ -13,19 +13,7 @@ extension BookingStore {
             var zones: [String: String] = [:]
             for t in dataset.tenants {
                 zones[t.id] = t.timezone
-                try db.query(
-                    """
-                    INSERT INTO tenants (id, name, slug, email, phone, street, suburb, city, province, postal_code, country, lat, lng,
-                        timezone, subscription_tier, marketplace_enabled, status, place_id, created_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-                    ON CONFLICT (id) DO NOTHING
-                    """,
-                    .text(t.id), .text(t.name), .text(t.slug), .text(t.email), .text(t.phone), .text(t.address.street),
-                    .text(t.address.suburb), .text(t.address.city), .text(t.address.province), .text(t.address.postalCode),
-                    .text(t.address.country), .real(t.location.lat), .real(t.location.lng), .text(t.timezone),
-                    .text(t.subscriptionTier), SQLValue(t.marketplaceEnabled), .text(t.status), .integer(Int64(t.placeId)),
-                    .integer(now)
-                )
+                try Self.insertTenant(t, now: now, on: db)
                 summary.tenants += db.changes
             }
             for u in dataset.users {

@@ -134,3 +134,13 @@ extension BookingStore {
         }
     }
 }
+
+extension BookingStore {
+    /// The gym a session belongs to, if the session exists.
+    public func sessionTenant(_ sessionId: String) async throws -> String? {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            return try db.query("SELECT tenant_id FROM class_schedules WHERE id = $1", .text(sessionId)).first?["tenant_id"].text
+        }
+    }
+}

@@ -1,0 +1,233 @@
+import Datasets
+import Foundation
+import Geo
+import Hummingbird
+import Storage
+
+/// Gyms running their own catalog: a member opens a gym and becomes its owner; its owner and
+/// admins add classes with weekly timetables, one-off sessions, change or retire classes, and
+/// cancel sessions (which refunds and tells every booked member). The index follows each change.
+struct GymAdminRoutes {
+    let services: ServerServices
+
+    struct NewGym: Decodable {
+        var name: String
+        var slug: String?
+        var email: String
+        var phone: String
+        var address: Address
+        var location: Location
+        var timezone: String
+        var marketplaceEnabled: Bool?
+    }
+
+    struct NewClass: Decodable {
+        var name: String
+        var description: String?
+        var classType: String
+        var difficultyLevel: String?
+        var durationMinutes: Int
+        var maxCapacity: Int
+        var creditsRequired: Int
+        var equipmentNeeded: [String]?
+        var instructorId: String?
+        var weeklySlots: [WeeklySlot]?
+    }
+
+    struct ClassPatch: Decodable {
+        var name: String?
+        var description: String?
+        var difficultyLevel: String?
+        var creditsRequired: Int?
+        var isActive: Bool?
+    }
+
+    struct NewSession: Decodable {
+        var classId: String
+        var startTime: String
+    }
+
+    struct Cancellation: Decodable {
+        var reason: String?
+    }
+
+    struct Created: Encodable, Sendable {
+        var id: String
+        var slug: String?
+        var sessionsAdded: Int?
+    }
+
+    struct SessionCancelled: Encodable, Sendable {
+        var sessionId: String
+        var status = "cancelled"
+        var bookingsCancelled: Int
+    }
+
+    func register(on api: RouterGroup<AppContext>) {
+        api.post("tenants") { request, context in
+            let user = try context.requireUser()
+            let tenant = try gym(from: try await request.json(NewGym.self, context: context))
+            do {
+                try await services.store.createGym(tenant, owner: user, now: services.clock.now())
+            } catch StoreError.conflict(let why) {
+                throw APIError(.conflict, "SLUG_TAKEN", "\(why); choose another slug")
+            }
+            return Reply(Created(id: tenant.id, slug: tenant.slug), status: .created)
+        }
+        api.post("tenants/{slug}/classes") { request, context in
+            let user = try context.requireUser()
+            let tenant = try await tenantId(context)
+            let fitnessClass = try newClass(try await request.json(NewClass.self, context: context), tenant: tenant)
+            let now = services.clock.now()
+            let added = try await services.store.createClass(
+                fitnessClass, staff: user, until: now + Int64(services.horizonDays) * 86_400, now: now
+            )
+            return Reply(Created(id: fitnessClass.id, sessionsAdded: added), status: .created)
+        }
+        api.patch("tenants/{slug}/classes/{class_id}") { request, context in
+            let user = try context.requireUser()
+            let tenant = try await tenantId(context)
+            let patch = try await request.json(ClassPatch.self, context: context)
+            var changes = ClassChanges(isActive: patch.isActive)
+            if let name = patch.name { changes.name = try Self.text(name, "name", 1...120) }
+            if let description = patch.description { changes.description = try Self.text(description, "description", 0...2_000, trim: false) }
+            if let level = patch.difficultyLevel { changes.difficulty = try Self.difficulty(level) }
+            if let credits = patch.creditsRequired { changes.creditsRequired = try Self.number(credits, "credits_required", 0...100) }
+            try await services.store.updateClass(
+                id: try context.parameters.require("class_id"), tenant: tenant, staff: user, changes: changes, now: services.clock.now()
+            )
+            return Reply(Created(id: try context.parameters.require("class_id")))
+        }
+        api.delete("tenants/{slug}/classes/{class_id}") { _, context in
+            let user = try context.requireUser()
+            let tenant = try await tenantId(context)
+            let id = try context.parameters.require("class_id")
+            try await services.store.updateClass(id: id, tenant: tenant, staff: user, changes: ClassChanges(isActive: false), now: services.clock.now())
+            return Reply(Created(id: id))
+        }
+        api.post("tenants/{slug}/schedules") { request, context in
+            let user = try context.requireUser()
+            let tenant = try await tenantId(context)
+            let body = try await request.json(NewSession.self, context: context)
+            guard let start = ISO8601.parse(body.startTime) else {
+                throw APIError.validation("start_time must be an ISO 8601 time such as 2026-11-27T18:00:00+02:00")
+            }
+            let now = services.clock.now()
+            guard start > now, start < now + Int64(services.horizonDays) * 86_400 else {
+                throw APIError.validation("start_time must be in the next \(services.horizonDays) days")
+            }
+            let id: String
+            do {
+                id = try await services.store.addSession(classId: body.classId, tenant: tenant, start: start, staff: user, now: now)
+            } catch StoreError.conflict {
+                throw APIError(.conflict, "SESSION_EXISTS", "this class already has a session at that time")
+            }
+            return Reply(Created(id: id), status: .created)
+        }
+        api.delete("tenants/{slug}/schedules/{session_id}") { request, context in
+            let user = try context.requireUser()
+            let tenant = try await tenantId(context)
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let reason = body.readableBytes == 0
+                ? nil : try await Request(head: request.head, body: .init(buffer: body)).json(Cancellation.self, context: context).reason
+            let session = try context.parameters.require("session_id")
+            // The session must belong to the gym in the path, or it is as good as missing.
+            guard try await services.store.sessionTenant(session) == tenant else { throw APIError.notFound("session not found") }
+            let cancelled = try await services.store.cancelSession(
+                sessionId: session, staff: user, reason: String((reason ?? "cancelled by the gym").prefix(500)), now: services.clock.now()
+            )
+            return Reply(SessionCancelled(sessionId: session, bookingsCancelled: cancelled))
+        }
+    }
+
+    /// The gym named by the path's slug.
+    private func tenantId(_ context: AppContext) async throws -> String {
+        let slug = try context.parameters.require("slug")
+        guard let gym = try await services.store.tenant(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
+        return gym.tenant.id
+    }
+
+    private func gym(from body: NewGym) throws -> Tenant {
+        let name = try Self.text(body.name, "name", 2...120)
+        let slug = body.slug ?? Self.slug(from: name)
+        guard (3...60).contains(slug.count), slug.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
+            !slug.hasPrefix("-"), !slug.hasSuffix("-")
+        else { throw APIError.validation("slug must be 3 to 60 lower-case letters, digits and dashes (got '\(slug)')") }
+        let coordinate = Coordinate(latitude: body.location.lat, longitude: body.location.lng)
+        guard coordinate.isValid else { throw APIError.validation("location: latitude must be within [-90, 90] and longitude within [-180, 180]") }
+        guard TimeZone(identifier: body.timezone) != nil, body.timezone.contains("/") else {
+            throw APIError.validation("timezone must be an IANA zone such as Africa/Johannesburg (got '\(body.timezone)')")
+        }
+        let a = body.address
+        var address = a
+        address.street = try Self.text(a.street, "address.street", 1...200)
+        address.suburb = try Self.text(a.suburb, "address.suburb", 0...100)
+        address.city = try Self.text(a.city, "address.city", 1...100)
+        address.province = try Self.text(a.province, "address.province", 0...100)
+        address.postalCode = try Self.text(a.postalCode, "address.postal_code", 0...20)
+        address.country = try Self.text(a.country, "address.country", 2...100)
+        let place = services.places
+            .map { ($0, GreatCircle.distanceKm(coordinate, $0.coordinate)) }
+            .filter { $0.1 <= 30 }.min { $0.1 < $1.1 }?.0
+        return Tenant(
+            id: UUID().uuidString.lowercased(), name: name, slug: slug, email: try AuthRoutes.checkedEmail(body.email),
+            phone: try Self.text(body.phone, "phone", 5...30), address: address, location: body.location, timezone: body.timezone,
+            subscriptionTier: "starter", marketplaceEnabled: body.marketplaceEnabled ?? true, status: "active", placeId: place?.id ?? 0
+        )
+    }
+
+    private func newClass(_ body: NewClass, tenant: String) throws -> FitnessClass {
+        guard let type = ClassType(rawValue: body.classType.lowercased().replacingOccurrences(of: "-", with: "_")) else {
+            throw APIError.validation("class_type must be one of \(ClassType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let slots = body.weeklySlots ?? []
+        guard slots.count <= 50 else { throw APIError.validation("weekly_slots: at most 50 a week") }
+        for slot in slots where !(1...7).contains(slot.weekday) || slot.minuteOfDay == nil {
+            throw APIError.validation("weekly_slots: weekday is 1 (Monday) to 7 (Sunday) and start is HH:MM (got \(slot.weekday) \(slot.start))")
+        }
+        let equipment = body.equipmentNeeded ?? []
+        guard equipment.count <= 20, equipment.allSatisfy({ (1...60).contains($0.count) }) else {
+            throw APIError.validation("equipment_needed: at most 20 items of 1 to 60 characters")
+        }
+        return FitnessClass(
+            id: UUID().uuidString.lowercased(), tenantId: tenant, name: try Self.text(body.name, "name", 1...120),
+            description: try Self.text(body.description ?? "", "description", 0...2_000, trim: false), classType: type,
+            instructorId: body.instructorId ?? "", durationMinutes: try Self.number(body.durationMinutes, "duration_minutes", 5...480),
+            maxCapacity: try Self.number(body.maxCapacity, "max_capacity", 1...500),
+            difficultyLevel: try body.difficultyLevel.map(Self.difficulty) ?? .allLevels,
+            creditsRequired: try Self.number(body.creditsRequired, "credits_required", 0...100), equipmentNeeded: equipment,
+            isActive: true, weeklySlots: slots.sorted()
+        )
+    }
+
+    static func text(_ value: String, _ name: String, _ length: ClosedRange<Int>, trim: Bool = true) throws -> String {
+        let text = trim ? value.trimmingCharacters(in: .whitespacesAndNewlines) : value
+        guard length.contains(text.count) else {
+            throw APIError.validation("\(name) must be \(length.lowerBound) to \(length.upperBound) characters")
+        }
+        return text
+    }
+
+    static func number(_ value: Int, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
+        guard range.contains(value) else { throw APIError.validation("\(name) must be between \(range.lowerBound) and \(range.upperBound) (got \(value))") }
+        return value
+    }
+
+    static func difficulty(_ text: String) throws -> Difficulty {
+        guard let level = Difficulty(rawValue: text.lowercased().replacingOccurrences(of: "-", with: "_")) else {
+            throw APIError.validation("difficulty_level must be one of \(Difficulty.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return level
+    }
+
+    /// "Zen Fitness Kigali" → "zen-fitness-kigali".
+    static func slug(from name: String) -> String {
+        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        var slug = ""
+        for c in folded {
+            if c.isASCII && (c.isLetter || c.isNumber) { slug.append(c) } else if !slug.hasSuffix("-") && !slug.isEmpty { slug.append("-") }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return String(slug.prefix(60))
+    }
+}

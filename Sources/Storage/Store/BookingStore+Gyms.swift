@@ -1,0 +1,230 @@
+import Booking
+public import Datasets
+import Foundation
+
+extension SessionChange {
+    /// "Reload this gym": its details, classes or timetable changed. Carries no session, so an
+    /// index applying it cannot take it for a spot update.
+    public static func gymChanged(_ tenantId: String) -> SessionChange {
+        SessionChange(sessionId: "", tenantId: tenantId, classId: "", start: 0, spotsLeft: 0)
+    }
+
+    public var isGymChange: Bool { sessionId.isEmpty }
+}
+
+/// What a gym's staff may change about a class; nil leaves a field as it is.
+public struct ClassChanges: Sendable {
+    public var name: String?
+    public var description: String?
+    public var difficulty: Difficulty?
+    public var creditsRequired: Int?
+    public var isActive: Bool?
+
+    public init(name: String? = nil, description: String? = nil, difficulty: Difficulty? = nil, creditsRequired: Int? = nil, isActive: Bool? = nil) {
+        self.name = name
+        self.description = description
+        self.difficulty = difficulty
+        self.creditsRequired = creditsRequired
+        self.isActive = isActive
+    }
+}
+
+/// Gyms running their own catalog: a new gym and its owner, classes with weekly timetables,
+/// one-off sessions. Every change is announced so each server's index reloads the gym.
+extension BookingStore {
+    /// Creates a gym owned by `owner`. Throws `conflict` when the slug is taken.
+    public func createGym(_ tenant: Tenant, owner: String, now: Int64) async throws {
+        try await changingSpots { db in
+            try db.setContext(.system)
+            guard try db.query("SELECT 1 FROM tenants WHERE slug = $1", .text(tenant.slug)).isEmpty else {
+                throw StoreError.conflict("a gym with the slug '\(tenant.slug)' already exists")
+            }
+            try Self.insertTenant(tenant, now: now, on: db)
+            try db.query(
+                "INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, 'owner')", .text(owner), .text(tenant.id)
+            )
+            return ((), [try Self.announceGym(tenant.id, on: db)])
+        }
+    }
+
+    /// Adds a class, and its sessions from now to `until` by its weekly timetable, all open.
+    /// Only the gym's owner or an admin may.
+    @discardableResult
+    public func createClass(_ fitnessClass: FitnessClass, staff: String, until: Int64, now: Int64) async throws -> Int {
+        try await changingSpots { db in
+            try db.setContext(.tenant(fitnessClass.tenantId, user: staff))
+            try Self.requireManager(staff, of: fitnessClass.tenantId, on: db)
+            let encoder = JSONLines.encoder()
+            try db.query(
+                """
+                INSERT INTO classes (id, tenant_id, name, description, class_type, instructor_id, duration_minutes, max_capacity,
+                    difficulty_level, credits_required, equipment_needed, is_active, weekly_slots)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                """,
+                .text(fitnessClass.id), .text(fitnessClass.tenantId), .text(fitnessClass.name), .text(fitnessClass.description),
+                .text(fitnessClass.classType.rawValue), SQLValue(fitnessClass.instructorId.isEmpty ? nil : fitnessClass.instructorId),
+                .integer(Int64(fitnessClass.durationMinutes)), .integer(Int64(fitnessClass.maxCapacity)),
+                .text(fitnessClass.difficultyLevel.rawValue), .integer(Int64(fitnessClass.creditsRequired)),
+                .text(String(decoding: try encoder.encode(fitnessClass.equipmentNeeded), as: UTF8.self)), SQLValue(fitnessClass.isActive),
+                .text(String(decoding: try encoder.encode(fitnessClass.weeklySlots), as: UTF8.self))
+            )
+            let added = try Self.materialize(fitnessClass, from: now, to: until, now: now, on: db)
+            return (added, [try Self.announceGym(fitnessClass.tenantId, on: db)])
+        }
+    }
+
+    /// Changes a class. Deactivating it cancels its future sessions as `cancelSession` would.
+    public func updateClass(id: String, tenant: String, staff: String, changes: ClassChanges, now: Int64) async throws {
+        let cancelled: [String] = try await changingSpots { db in
+            try db.setContext(.tenant(tenant, user: staff))
+            try Self.requireManager(staff, of: tenant, on: db)
+            guard !(try db.query("SELECT 1 FROM classes WHERE id = $1 AND tenant_id = $2", .text(id), .text(tenant))).isEmpty else {
+                throw StoreError.notFound("class")
+            }
+            try db.query(
+                """
+                UPDATE classes SET name = COALESCE($2, name), description = COALESCE($3, description),
+                    difficulty_level = COALESCE($4, difficulty_level), credits_required = COALESCE($5, credits_required),
+                    is_active = COALESCE($6, is_active) WHERE id = $1
+                """,
+                .text(id), SQLValue(changes.name), SQLValue(changes.description), SQLValue(changes.difficulty?.rawValue),
+                SQLValue(changes.creditsRequired.map(Int64.init)), changes.isActive.map { SQLValue($0) } ?? .null
+            )
+            let future = changes.isActive == false
+                ? try db.query(
+                    "SELECT id FROM class_schedules WHERE class_id = $1 AND start_time > $2 AND status = 'scheduled'", .text(id), .integer(now)
+                ).map { $0["id"].text! }
+                : []
+            return (future, [try Self.announceGym(tenant, on: db)])
+        }
+        for session in cancelled {
+            try await cancelSession(sessionId: session, staff: staff, reason: "class discontinued", now: now)
+        }
+    }
+
+    /// Adds one session of a class at `start`, open to book. Returns its id.
+    public func addSession(classId: String, tenant: String, start: Int64, staff: String, now: Int64) async throws -> String {
+        try await changingSpots { db in
+            try db.setContext(.tenant(tenant, user: staff))
+            try Self.requireManager(staff, of: tenant, on: db)
+            guard let row = try db.query(
+                "SELECT duration_minutes, max_capacity FROM classes WHERE id = $1 AND tenant_id = $2", .text(classId), .text(tenant)
+            ).first else { throw StoreError.notFound("class") }
+            guard start > now else { throw StoreError.invalid("start_time must be in the future") }
+            let id = SessionSchedule.sessionID(classId: classId, start: start)
+            let capacity = row["max_capacity"].integer!
+            try db.query(
+                """
+                INSERT INTO class_schedules (id, tenant_id, class_id, start_time, end_time, capacity, available_spots,
+                    booking_window_hours, cancellation_window_hours, status, spots_updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, 'scheduled', $9)
+                """,
+                .text(id), .text(tenant), .text(classId), .integer(start), .integer(start + row["duration_minutes"].integer! * 60),
+                .integer(capacity), .integer(Int64(SessionSchedule.bookingWindowHours)),
+                .integer(Int64(SessionSchedule.cancellationWindowHours)), .integer(now)
+            )
+            return (id, [try Self.announceGym(tenant, on: db)])
+        }
+    }
+
+    /// Materializes every active class's weekly timetable into sessions up to `until` (those
+    /// already there are left alone): the rolling horizon. Returns the gyms that gained sessions,
+    /// each announced.
+    @discardableResult
+    public func extendSchedules(until: Int64, now: Int64) async throws -> Int {
+        try await changingSpots { db in
+            try db.setContext(.system)
+            let decoder = JSONDecoder()
+            var changed: Set<String> = []
+            for row in try db.query(
+                """
+                SELECT c.id, c.tenant_id, c.duration_minutes, c.max_capacity, c.weekly_slots, t.timezone,
+                    (SELECT MAX(s.start_time) FROM class_schedules s WHERE s.class_id = c.id) AS last_start
+                FROM classes c JOIN tenants t ON t.id = c.tenant_id WHERE c.is_active = 1 AND t.status = 'active'
+                """
+            ) {
+                let from = max(now, (row["last_start"].integer ?? now - 1) + 1)
+                guard from < until,
+                    let slots = try? decoder.decode([WeeklySlot].self, from: Data(row["weekly_slots"].text!.utf8)), !slots.isEmpty
+                else { continue }
+                let added = try Self.insertSessions(
+                    classId: row["id"].text!, tenant: row["tenant_id"].text!, timetable: Timetable(slots),
+                    duration: Int(row["duration_minutes"].integer!), capacity: Int(row["max_capacity"].integer!),
+                    zone: row["timezone"].text!, from: from, to: until, now: now, on: db
+                )
+                if added > 0 { changed.insert(row["tenant_id"].text!) }
+            }
+            return (changed.count, try changed.sorted().map { try Self.announceGym($0, on: db) })
+        }
+    }
+
+    // MARK: Internals
+
+    static func requireManager(_ staff: String, of tenant: String, on db: any SQLConnection) throws {
+        let role = try db.query("SELECT role FROM user_tenant_roles WHERE user_id = $1 AND tenant_id = $2", .text(staff), .text(tenant))
+            .first?["role"].text.flatMap(BookingRules.StaffRole.init)
+        guard role == .owner || role == .admin else { throw StoreError.refused(.forbidden) }
+    }
+
+    static func materialize(_ c: FitnessClass, from: Int64, to: Int64, now: Int64, on db: any SQLConnection) throws -> Int {
+        guard c.isActive, let zone = try db.query("SELECT timezone FROM tenants WHERE id = $1", .text(c.tenantId)).first?["timezone"].text
+        else { return 0 }
+        return try insertSessions(
+            classId: c.id, tenant: c.tenantId, timetable: Timetable(c.weeklySlots), duration: c.durationMinutes, capacity: c.maxCapacity,
+            zone: zone, from: from, to: to, now: now, on: db
+        )
+    }
+
+    /// Inserts a timetable's sessions in [`from`, `to`), all open; returns how many were new.
+    static func insertSessions(
+        classId: String, tenant: String, timetable: Timetable, duration: Int, capacity: Int, zone: String, from: Int64, to: Int64,
+        now: Int64, on db: any SQLConnection
+    ) throws -> Int {
+        var clocks = ZoneClocks()
+        var added = 0
+        for s in SessionSchedule.occurrences(
+            classId: classId, timetable: timetable, classIndex: 0, durationMinutes: duration, capacity: capacity, zone: zone,
+            clocks: &clocks, from: from, to: to, seed: 0
+        ) {
+            try db.query(
+                """
+                INSERT INTO class_schedules (id, tenant_id, class_id, start_time, end_time, capacity, available_spots,
+                    booking_window_hours, cancellation_window_hours, status, spots_updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, 'scheduled', $9)
+                ON CONFLICT (class_id, start_time) DO NOTHING
+                """,
+                .text(SessionSchedule.sessionID(classId: classId, start: s.start)), .text(tenant), .text(classId), .integer(s.start),
+                .integer(s.end), .integer(Int64(capacity)), .integer(Int64(SessionSchedule.bookingWindowHours)),
+                .integer(Int64(SessionSchedule.cancellationWindowHours)), .integer(now)
+            )
+            added += db.changes
+        }
+        return added
+    }
+
+    static func insertTenant(_ t: Tenant, now: Int64, on db: any SQLConnection) throws {
+        try db.query(
+            """
+            INSERT INTO tenants (id, name, slug, email, phone, street, suburb, city, province, postal_code, country, lat, lng,
+                timezone, subscription_tier, marketplace_enabled, status, place_id, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            .text(t.id), .text(t.name), .text(t.slug), .text(t.email), .text(t.phone), .text(t.address.street),
+            .text(t.address.suburb), .text(t.address.city), .text(t.address.province), .text(t.address.postalCode),
+            .text(t.address.country), .real(t.location.lat), .real(t.location.lng), .text(t.timezone),
+            .text(t.subscriptionTier), SQLValue(t.marketplaceEnabled), .text(t.status), .integer(Int64(t.placeId)), .integer(now)
+        )
+    }
+
+    /// Announces on PostgreSQL that a gym changed (delivered only if the transaction commits),
+    /// and returns the change for this process's index.
+    static func announceGym(_ tenantId: String, on db: any SQLConnection) throws -> SessionChange {
+        let change = SessionChange.gymChanged(tenantId)
+        if db.dialect == .postgres {
+            let payload = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
+            try db.query("SELECT pg_notify($1, $2)", .text(SessionChange.channel), .text(payload))
+        }
+        return change
+    }
+}
