@@ -15,6 +15,7 @@ public enum StudioLoopApplication {
         UserRoutes(services: services).register(on: api)
         TenantRoutes(services: services).register(on: api)
         GymAdminRoutes(services: services).register(on: api)
+        AnalyticsRoutes(services: services).register(on: api)
         BookingRoutes(services: services).register(on: api)
         PaymentRoutes(services: services).register(on: api)
         return router

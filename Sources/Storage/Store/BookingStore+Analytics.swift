@@ -1,0 +1,150 @@
+import Booking
+import Foundation
+
+/// How a gym did over a period of sessions: what owners read on their dashboard.
+public struct GymAnalytics: Codable, Equatable, Sendable {
+    public var from: Int64
+    public var to: Int64
+    public var sessions: Int
+    public var cancelledSessions: Int
+    /// Bookings by status, every status present (zero when none).
+    public var bookingsByStatus: [String: Int]
+    /// Spots taken (confirmed, checked in, completed, no-show) over the spots of the sessions held.
+    public var fillRate: Double
+    /// No-shows over the settled bookings (completed and no-show).
+    public var noShowRate: Double
+    /// Cancelled inside the cancellation window: the member kept nothing back.
+    public var lateCancels: Int
+    public var marketplaceBookings: Int
+    public var directBookings: Int
+    /// Marketplace bookings over all bookings that took a spot.
+    public var marketplaceShare: Double
+    /// Money from marketplace bookings, net of refunds, per currency.
+    public var money: [MoneyLine]
+    public var popularClasses: [ClassLine]
+    /// Local hours of the day (in the gym's time zone) by bookings.
+    public var popularHours: [HourLine]
+
+    public struct MoneyLine: Codable, Equatable, Sendable {
+        public var currency: String
+        public var grossCents: Int64
+        public var commissionCents: Int64
+        public var payoutCents: Int64
+    }
+
+    public struct ClassLine: Codable, Equatable, Sendable {
+        public var classId: String
+        public var name: String
+        public var bookings: Int
+        public var fillRate: Double
+    }
+
+    public struct HourLine: Codable, Equatable, Sendable {
+        public var hour: Int
+        public var bookings: Int
+    }
+}
+
+extension BookingStore {
+    /// The analytics of a gym's sessions starting in [`from`, `to`). Only its owner and admins
+    /// may read them.
+    public func analytics(tenant: String, staff: String, from: Int64, to: Int64) async throws -> GymAnalytics {
+        try await database.transaction { db in
+            try db.setContext(.tenant(tenant, user: staff))
+            try Self.requireManager(staff, of: tenant, on: db)
+            let zone = try db.query("SELECT timezone FROM tenants WHERE id = $1", .text(tenant)).first?["timezone"].text
+                .flatMap(TimeZone.init(identifier:)) ?? .gmt
+            struct Session { var classId: String; var name: String; var start: Int64; var capacity: Int; var cancelled: Bool }
+            var sessions: [String: Session] = [:]
+            for row in try db.query(
+                """
+                SELECT s.id, s.class_id, c.name, s.start_time, s.capacity, s.status FROM class_schedules s
+                JOIN classes c ON c.id = s.class_id WHERE s.tenant_id = $1 AND s.start_time >= $2 AND s.start_time < $3
+                """, .text(tenant), .integer(from), .integer(to)
+            ) {
+                sessions[row["id"].text!] = Session(
+                    classId: row["class_id"].text!, name: row["name"].text!, start: row["start_time"].integer!,
+                    capacity: Int(row["capacity"].integer!), cancelled: row["status"].text == "cancelled"
+                )
+            }
+            var result = GymAnalytics(
+                from: from, to: to, sessions: sessions.values.filter { !$0.cancelled }.count,
+                cancelledSessions: sessions.values.filter(\.cancelled).count,
+                bookingsByStatus: Dictionary(uniqueKeysWithValues: BookingStatus.allCases.map { ($0.rawValue, 0) }), fillRate: 0,
+                noShowRate: 0, lateCancels: 0, marketplaceBookings: 0, directBookings: 0, marketplaceShare: 0, money: [],
+                popularClasses: [], popularHours: []
+            )
+            let spotTaking: Set<String> = ["confirmed", "checked_in", "completed", "no_show"]
+            var byClass: [String: (name: String, bookings: Int, capacity: Int)] = [:]
+            for session in sessions.values where !session.cancelled {
+                byClass[session.classId, default: (session.name, 0, 0)].capacity += session.capacity
+            }
+            var byHour: [Int: Int] = [:]
+            for row in try db.query(
+                """
+                SELECT b.session_id, b.status, b.is_marketplace FROM bookings b JOIN class_schedules s ON s.id = b.session_id
+                WHERE b.tenant_id = $1 AND s.start_time >= $2 AND s.start_time < $3
+                """, .text(tenant), .integer(from), .integer(to)
+            ) {
+                let status = row["status"].text!
+                result.bookingsByStatus[status, default: 0] += 1
+                guard spotTaking.contains(status), let session = sessions[row["session_id"].text!] else { continue }
+                if row["is_marketplace"].integer == 1 { result.marketplaceBookings += 1 } else { result.directBookings += 1 }
+                byClass[session.classId, default: (session.name, 0, 0)].bookings += 1
+                byHour[Self.localHour(session.start, in: zone), default: 0] += 1
+            }
+            let taken = spotTaking.reduce(0) { $0 + result.bookingsByStatus[$1, default: 0] }
+            let capacity = byClass.values.reduce(0) { $0 + $1.capacity }
+            result.fillRate = capacity == 0 ? 0 : Double(taken) / Double(capacity)
+            let settled = result.bookingsByStatus["completed", default: 0] + result.bookingsByStatus["no_show", default: 0]
+            result.noShowRate = settled == 0 ? 0 : Double(result.bookingsByStatus["no_show", default: 0]) / Double(settled)
+            result.marketplaceShare = taken == 0 ? 0 : Double(result.marketplaceBookings) / Double(taken)
+            result.popularClasses = byClass.map { id, line in
+                GymAnalytics.ClassLine(classId: id, name: line.name, bookings: line.bookings, fillRate: line.capacity == 0 ? 0 : Double(line.bookings) / Double(line.capacity))
+            }.sorted { ($0.bookings, $1.name) > ($1.bookings, $0.name) }.prefix(5).map { $0 }
+            result.popularHours = byHour.map { GymAnalytics.HourLine(hour: $0.key, bookings: $0.value) }
+                .sorted { ($0.bookings, -$0.hour) > ($1.bookings, -$1.hour) }.prefix(5).map { $0 }
+
+            // Late cancels and money come from the ledger: the store's own to read.
+            try db.setContext(.system)
+            let charges = """
+                SELECT b.ledger_transaction_id FROM bookings b JOIN class_schedules s ON s.id = b.session_id
+                WHERE b.tenant_id = $1 AND s.start_time >= $2 AND s.start_time < $3 AND b.ledger_transaction_id IS NOT NULL
+                """
+            result.lateCancels = Int(try db.query(
+                """
+                SELECT COUNT(*) AS n FROM bookings b JOIN class_schedules s ON s.id = b.session_id
+                WHERE b.tenant_id = $1 AND s.start_time >= $2 AND s.start_time < $3 AND b.status = 'cancelled'
+                  AND b.ledger_transaction_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = b.ledger_transaction_id)
+                """, .text(tenant), .integer(from), .integer(to)
+            ).first?["n"].integer ?? 0)
+            var money: [String: GymAnalytics.MoneyLine] = [:]
+            for row in try db.query(
+                """
+                SELECT p.account, p.unit, SUM(p.amount) AS total FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
+                WHERE (t.id IN (\(charges)) OR t.reverses IN (\(charges))) AND p.account IN ($4, $5, $6)
+                GROUP BY p.account, p.unit
+                """, .text(tenant), .integer(from), .integer(to), .text(LedgerAccount.creditLiability.name),
+                .text(LedgerAccount.platformRevenue.name), .text(LedgerAccount.gymPayable(tenant).name)
+            ) {
+                guard case .cents(let currency)? = LedgerUnit(row["unit"].text!) else { continue }
+                var line = money[currency] ?? .init(currency: currency, grossCents: 0, commissionCents: 0, payoutCents: 0)
+                let total = row["total"].integer ?? Int64(row["total"].real ?? 0)
+                switch row["account"].text! {
+                case LedgerAccount.creditLiability.name: line.grossCents += total
+                case LedgerAccount.platformRevenue.name: line.commissionCents -= total
+                default: line.payoutCents -= total
+                }
+                money[currency] = line
+            }
+            result.money = money.values.sorted { $0.currency < $1.currency }
+            return result
+        }
+    }
+
+    static func localHour(_ utc: Int64, in zone: TimeZone) -> Int {
+        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc))))
+        return Int(((utc + offset) % 86_400 + 86_400) % 86_400 / 3_600)
+    }
+}
