@@ -83,7 +83,7 @@ public enum StudioLoopServer {
         if configuration.development {
             line += configuration.generatedSecrets.isEmpty
                 ? " — DEVELOPMENT MODE"
-                : " — DEVELOPMENT MODE: \(configuration.generatedSecrets.joined(separator: " and ")) generated for this run; tokens end with it"
+                : " — DEVELOPMENT MODE, secrets generated for this run (its tokens die with it): \(configuration.generatedSecrets.joined(separator: ", "))"
         }
         return line
     }

@@ -7,13 +7,10 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the HTTP API: marketplace search, bookings, credits.",
         discussion: """
-            With no arguments: a SQLite store under .studioloop/ (created, migrated, and filled from Data/demo when
-            empty), demo accounts printed at start-up, on http://127.0.0.1:8080, in development mode.
+            With no arguments: a SQLite store under .studioloop/ (created, migrated, and filled from Data/demo when empty), demo accounts printed at start-up, on http://127.0.0.1:8080, in development mode.
 
-            With PostgreSQL (--database or DATABASE_URL) the server runs in production mode unless --development is
-            given, and needs its secrets from the environment:
-              STUDIOLOOP_JWT_SECRET      signs access tokens (32+ bytes)
-              STUDIOLOOP_CHECKIN_SECRET  signs QR check-in codes (32+ bytes)
+            With PostgreSQL (--database or DATABASE_URL) the server runs in production mode unless --development is given, and needs its secrets from the environment: STUDIOLOOP_JWT_SECRET signs access tokens and STUDIOLOOP_CHECKIN_SECRET signs QR check-in codes (32 bytes or more each); STUDIOLOOP_YOCO_WEBHOOK_SECRET and STUDIOLOOP_STRIPE_WEBHOOK_SECRET enable those payment providers.
+
             SIGINT or SIGTERM stops it gracefully: no new connections, requests in flight finish, the outbox is flushed.
             """
     )
