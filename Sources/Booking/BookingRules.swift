@@ -63,9 +63,12 @@ public enum BookingRules {
     }
 
     /// Decides a booking request. The caller holds the session row (or updates it
-    /// conditionally) so `confirmed` cannot change under it.
+    /// conditionally) so `confirmed` cannot change under it. A full session takes the member
+    /// onto its waitlist, unless they asked not to or the waitlist has closed (nobody is promoted
+    /// within `promotionCutoffSeconds` of the start): then it is `classFull`.
     public static func book(
-        _ session: SessionFacts, price credits: Int, creditsAvailable: Int, memberBookings: [MemberBooking], now: Int64
+        _ session: SessionFacts, price credits: Int, creditsAvailable: Int, memberBookings: [MemberBooking], now: Int64,
+        joinWaitlist: Bool = true, promotionCutoffSeconds: Int64 = defaultPromotionCutoffSeconds
     ) -> Result<BookDecision, BookingRefusal> {
         if session.isCancelled { return .failure(.sessionCancelled) }
         if now < session.start - Int64(session.bookingWindowHours) * 3600 { return .failure(.bookingNotYetOpen) }
@@ -79,6 +82,7 @@ public enum BookingRules {
         if session.confirmed < session.capacity {
             return creditsAvailable >= credits ? .success(.confirm(credits: credits)) : .failure(.insufficientCredits)
         }
+        guard joinWaitlist, now < session.start - promotionCutoffSeconds else { return .failure(.classFull) }
         return .success(.waitlist(position: session.waitlisted + 1))
     }
 

@@ -15,6 +15,8 @@ public enum BookingRefusal: String, Error, Sendable, CaseIterable {
     case bookingNotYetOpen = "BOOKING_NOT_YET_OPEN"
     case bookingWindowClosed = "BOOKING_WINDOW_CLOSED"
     case bookingConflict = "BOOKING_CONFLICT"
+    /// Full, and the member did not want the waitlist or it has closed.
+    case classFull = "CLASS_FULL"
     case insufficientCredits = "INSUFFICIENT_CREDITS"
     case notCancellable = "BOOKING_NOT_ACTIVE"
     case cancellationClosed = "CANCELLATION_CLOSED"
@@ -33,7 +35,7 @@ public enum BookingRefusal: String, Error, Sendable, CaseIterable {
         switch self {
         case .insufficientCredits: 402
         case .forbidden, .tokenForAnotherGym: 403
-        case .bookingConflict, .alreadyCheckedIn, .notCancellable, .bookingCancelled, .notConfirmed: 409
+        case .bookingConflict, .classFull, .alreadyCheckedIn, .notCancellable, .bookingCancelled, .notConfirmed: 409
         case .invalidToken, .tokenExpired: 401
         case .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed: 422
         }

@@ -31,6 +31,19 @@ import Testing
             == .success(.waitlist(position: 4)))
     }
 
+    @Test func aFullSessionIsClassFullOnceItsWaitlistClosesOrWhenTheMemberDeclinesIt() {
+        let full = Self.session(confirmed: 10, waitlisted: 1)
+        let cutoff = full.start - BookingRules.defaultPromotionCutoffSeconds
+        #expect(BookingRules.book(full, price: 2, creditsAvailable: 5, memberBookings: [], now: cutoff - 1) == .success(.waitlist(position: 2)))
+        #expect(BookingRules.book(full, price: 2, creditsAvailable: 5, memberBookings: [], now: cutoff) == .failure(.classFull))
+        #expect(BookingRules.book(full, price: 2, creditsAvailable: 5, memberBookings: [], now: cutoff - 1, joinWaitlist: false)
+            == .failure(.classFull))
+        // With a spot left, declining the waitlist changes nothing.
+        #expect(BookingRules.book(Self.session(confirmed: 9), price: 2, creditsAvailable: 5, memberBookings: [], now: cutoff, joinWaitlist: false)
+            == .success(.confirm(credits: 2)))
+        #expect(BookingRefusal.classFull.httpStatus == 409)
+    }
+
     @Test func oneActiveBookingPerSessionAndNoOverlaps() {
         let s = Self.session()
         let now = s.start - 10 * Self.hour
@@ -184,7 +197,10 @@ import Testing
                     queue.append(member)
                     status[member] = .waitlisted
                 case .failure(let refusal):
-                    #expect(refusal == .insufficientCredits)
+                    // Short of credits, or full once the waitlist has closed.
+                    let waitlistClosed = session.confirmed == session.capacity
+                        && now >= session.start - BookingRules.defaultPromotionCutoffSeconds
+                    #expect(refusal == (waitlistClosed ? .classFull : .insufficientCredits))
                 }
             }
             #expect(session.confirmed <= session.capacity)

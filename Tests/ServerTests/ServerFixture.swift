@@ -42,6 +42,7 @@ struct ServerFixture {
     let clock: MovableClock
     let sync: IndexSync
     let sandbox: SandboxProvider
+    let postgresURL: String?
 
     static let sandboxSecret = "whsec_" + Data("sandbox webhook secret for tests".utf8).base64EncodedString()
 
@@ -50,14 +51,18 @@ struct ServerFixture {
     static let dataset: Dataset = try! DatasetGenerator(reference: reference)
         .generate(cities: [reference.city(named: "johannesburg")!], gyms: 60, seed: 7)
 
-    static func make(_ kind: StoreKind, rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil) async throws -> ServerFixture {
+    /// A server on a fresh store; or, with `sharing`, a second server on the same PostgreSQL
+    /// database as another, as when several servers run behind a load balancer.
+    static func make(
+        _ kind: StoreKind, sharing other: ServerFixture? = nil, rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil
+    ) async throws -> ServerFixture {
         let database: any Database
         var listenURL: String?
         switch kind {
         case .sqlite:
             database = try SQLiteDatabase(path: FileManager.default.temporaryDirectory.appending(path: "sl-server-\(UUID()).sqlite").path)
         case .postgres:
-            listenURL = try StoreKind.freshPostgresDatabase()
+            listenURL = try other?.postgresURL ?? StoreKind.freshPostgresDatabase()
             database = try PostgresDatabase(url: listenURL!, connections: 4)
         }
         let store = BookingStore(database: database, checkInSecret: Array("check-in secret for tests, 32+ bytes".utf8))
@@ -75,7 +80,7 @@ struct ServerFixture {
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(
             store: store, index: index, services: services, gyms: try await store.catalog(from: start, to: start + 14 * 86_400),
-            clock: clock, sync: sync, sandbox: sandbox
+            clock: clock, sync: sync, sandbox: sandbox, postgresURL: listenURL
         )
     }
 

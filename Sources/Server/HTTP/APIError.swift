@@ -109,6 +109,7 @@ extension BookingRefusal {
         case .bookingNotYetOpen: "booking for this session has not opened yet"
         case .bookingWindowClosed: "booking for this session has closed"
         case .bookingConflict: "you already hold a booking for this session or one that overlaps it"
+        case .classFull: "this session is full and its waitlist is closed (or you asked not to join it)"
         case .insufficientCredits: "not enough credits for this class; buy more or choose a cheaper class"
         case .notCancellable: "this booking is no longer active"
         case .cancellationClosed: "this session has started; the booking can no longer be cancelled"

@@ -10,6 +10,8 @@ struct BookingRoutes {
 
     struct NewBooking: Decodable {
         var sessionId: String
+        /// False to be refused with CLASS_FULL rather than waitlisted when the session is full.
+        var joinWaitlist: Bool?
     }
 
     struct Cancellation: Decodable {
@@ -90,7 +92,10 @@ struct BookingRoutes {
         let user = try context.requireUser()
         let body = try await request.json(NewBooking.self, context: context)
         do {
-            let outcome = try await services.store.book(member: user, sessionId: body.sessionId, marketplace: marketplace, now: services.clock.now())
+            let outcome = try await services.store.book(
+                member: user, sessionId: body.sessionId, marketplace: marketplace, joinWaitlist: body.joinWaitlist ?? true,
+                now: services.clock.now()
+            )
             services.metrics.booking(outcome: outcome.status.rawValue)
             let booking = try await services.store.booking(id: outcome.bookingId)
             return Reply(BookingView(

@@ -97,8 +97,8 @@ public final class BookingStore: Sendable {
 
     /// Books `sessionId` for `member`: a direct booking paid with that gym's credits, or a
     /// marketplace booking paid with universal credits and split into commission and payout.
-    public func book(member: String, sessionId: String, marketplace: Bool, now: Int64) async throws -> BookingOutcome {
-        let creditValue = creditValue, rates = rates
+    public func book(member: String, sessionId: String, marketplace: Bool, joinWaitlist: Bool = true, now: Int64) async throws -> BookingOutcome {
+        let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
         return try await changingSpots { db in
             // The catalog is public: learn the session's gym, then act as this member at that gym.
             try db.setContext(.member(member))
@@ -113,7 +113,8 @@ public final class BookingStore: Sendable {
             let lots = try Self.lots(of: member, on: db)
             let decision = BookingRules.book(
                 session.facts, price: session.credits, creditsAvailable: CreditRules.available(lots, for: purpose, now: now),
-                memberBookings: try Self.activeBookings(of: member, overlapping: session.facts, on: db), now: now
+                memberBookings: try Self.activeBookings(of: member, overlapping: session.facts, on: db), now: now,
+                joinWaitlist: joinWaitlist, promotionCutoffSeconds: cutoff
             )
             let bookingId = UUID().uuidString.lowercased()
             switch decision {
