@@ -48,8 +48,9 @@ public enum StudioLoopServer {
             services: [
                 IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL),
                 Maintenance(
-                    store: store, dispatcher: OutboxDispatcher(database: database), clock: clock, interval: configuration.maintenanceInterval,
-                    horizonDays: configuration.horizonDays
+                    store: store,
+                    dispatcher: OutboxDispatcher(database: database, channel: LogChannel(showsPayloads: configuration.development)),
+                    clock: clock, interval: configuration.maintenanceInterval, horizonDays: configuration.horizonDays
                 ),
             ],
             onServerRunning: { _ in

@@ -122,7 +122,8 @@ struct BookingRoutes {
     /// The booking if `user` is its member or staff at its gym; otherwise it is as good as
     /// missing, so nobody learns that another member's booking exists.
     private func visibleBooking(_ id: String, to user: String) async throws -> BookingRecord {
-        guard let booking = try? await services.store.booking(id: id) else { throw APIError.notFound("booking not found") }
+        let booking: BookingRecord
+        do { booking = try await services.store.booking(id: id) } catch StoreError.notFound { throw APIError.notFound("booking not found") }
         if booking.userId == user { return booking }
         switch try await services.store.role(of: user, at: booking.tenantId) {
         case "owner", "admin", "instructor": return booking

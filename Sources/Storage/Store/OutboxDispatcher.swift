@@ -17,12 +17,19 @@ public protocol NotificationChannel: Sendable {
     func deliver(_ message: OutboxMessage) async throws
 }
 
-/// Writes each notification as one line to standard error: the embedded default.
+/// Writes each notification as one line to standard error: the embedded default. Outside
+/// development a payload is left out, since it may carry a password-reset or verification token
+/// that logs must never hold.
 public struct LogChannel: NotificationChannel {
-    public init() {}
+    public let showsPayloads: Bool
+
+    public init(showsPayloads: Bool = true) {
+        self.showsPayloads = showsPayloads
+    }
 
     public func deliver(_ message: OutboxMessage) async throws {
-        FileHandle.standardError.write(Data("notify \(message.kind) to \(message.userId ?? "-"): \(message.payload)\n".utf8))
+        let payload = showsPayloads ? message.payload : "(payload withheld)"
+        FileHandle.standardError.write(Data("notify \(message.kind) to \(message.userId ?? "-"): \(payload)\n".utf8))
     }
 }
 
