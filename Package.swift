@@ -98,7 +98,7 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
-        .testTarget(name: "GeoAreasTests", dependencies: ["GeoAreas", "Geo", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "GeoAreasTests", dependencies: ["GeoAreas", "Geo", "Datasets", "CGEOS"], swiftSettings: strictness),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),

@@ -16,6 +16,8 @@ public struct ServerServices: Sendable {
     public let providers: [String: any PaymentProvider]
     public let defaultProvider: String
     let prices: PriceList
+    /// Every city's named areas ("Soweto", "Westlands"), for search and maps.
+    public let areas: NamedAreas
     /// Days of sessions the index holds and new timetables are materialized for.
     public let horizonDays: Int
     /// Real places (Data/places.tsv): a new gym is filed under the nearest.
@@ -28,7 +30,7 @@ public struct ServerServices: Sendable {
         store: BookingStore, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
         rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil, places: [Place] = [],
-        horizonDays: Int = 14
+        horizonDays: Int = 14, areas: NamedAreas? = nil
     ) {
         self.store = store
         self.index = index
@@ -40,6 +42,7 @@ public struct ServerServices: Sendable {
         prices = PriceList(creditValue: store.creditValue)
         self.places = places
         self.horizonDays = horizonDays
+        self.areas = areas ?? NamedAreas()
         rateLimit = rateLimitPerMinute.map { RateLimiter(perMinute: $0) }
         authRateLimit = authRateLimitPerMinute.map { RateLimiter(perMinute: $0) }
     }

@@ -16,6 +16,7 @@ public enum StudioLoopApplication {
         TenantRoutes(services: services).register(on: api)
         GymAdminRoutes(services: services).register(on: api)
         AnalyticsRoutes(services: services).register(on: api)
+        AreaRoutes(services: services).register(on: api)
         BookingRoutes(services: services).register(on: api)
         PaymentRoutes(services: services).register(on: api)
         return router

@@ -25,7 +25,9 @@ public enum StudioLoopServer {
             let summary = try await store.importDataset(dataset, from: now, to: now + Int64(configuration.horizonDays) * 86_400, now: now)
             say("filled the empty store from \(demoDataset.path): \(summary.tenants) gyms, \(summary.sessions) sessions")
         }
-        let places = (try? ReferenceData(directory: ReferenceData.defaultDirectory()).places) ?? []
+        let reference = try? ReferenceData(directory: ReferenceData.defaultDirectory())
+        let places = reference?.places ?? []
+        let areas = try NamedAreas(cities: reference?.cities ?? [], places: places)
         let loader = CatalogLoader(store: store, places: places, horizonDays: configuration.horizonDays)
         let index = try await loader.buildIndex(now: now)
         let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost)
@@ -33,7 +35,7 @@ public enum StudioLoopServer {
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
             rateLimitPerMinute: configuration.rateLimitPerMinute > 0 ? configuration.rateLimitPerMinute : nil,
             authRateLimitPerMinute: configuration.authRateLimitPerMinute > 0 ? configuration.authRateLimitPerMinute : nil,
-            places: places, horizonDays: configuration.horizonDays
+            places: places, horizonDays: configuration.horizonDays, areas: areas
         )
 
         let demo = configuration.development

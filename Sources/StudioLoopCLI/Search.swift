@@ -46,6 +46,9 @@ struct Search: ParsableCommand {
     @Option(help: ArgumentHelp("Search within a GeoJSON Polygon or MultiPolygon (a file, or - for standard input).", valueName: "file"))
     var within: String?
 
+    @Option(help: ArgumentHelp("Search within a named area: a suburb, township or town (\"Soweto\", \"Westlands\", \"Ikeja\").", valueName: "name"))
+    var area: String?
+
     @Option(help: ArgumentHelp("Sessions starting at or after this ISO 8601 time (default: now).", valueName: "time"))
     var from: Instant?
 
@@ -97,9 +100,10 @@ struct Search: ParsableCommand {
     @OptionGroup var options: DatasetOptions
 
     func validate() throws {
-        if near == nil && city == nil && bbox == nil && within == nil {
-            throw ValidationError("--near, --city, --bbox or --within is required: where should the search look?")
+        if near == nil && city == nil && bbox == nil && within == nil && area == nil {
+            throw ValidationError("--near, --city, --bbox, --within or --area is required: where should the search look?")
         }
+        if within != nil && area != nil { throw ValidationError("--within and --area both draw the area: give one") }
         if let bbox, !bbox.box.isValid {
             throw ValidationError("--bbox must be south,west,north,east with south <= north, latitudes within [-90, 90] and longitudes within [-180, 180]")
         }
@@ -155,7 +159,7 @@ struct Search: ParsableCommand {
         var query = SearchQuery(now: now)
         query.origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
         query.box = bbox?.box
-        query.area = try within.map(Self.area(from:))
+        query.area = try within.map(Self.area(from:)) ?? area.map { try Self.namedArea($0, near: query.origin) }
         query.radiusKm = radius?.kilometres
         query.text = words.isEmpty ? nil : words.joined(separator: " ")
         query.from = from?.seconds
@@ -201,6 +205,16 @@ struct Search: ParsableCommand {
             data = contents
         }
         do { return try Area(geoJSON: data) } catch { throw ValidationError("--within: \(error)") }
+    }
+
+    /// The area `--area` names, refused in one line when there is none of that name.
+    static func namedArea(_ name: String, near: Coordinate?) throws -> Area {
+        let reference = try ReferenceData(directory: ReferenceData.defaultDirectory())
+        let areas = try NamedAreas(cities: reference.cities, places: reference.places)
+        guard let found = areas.area(named: name, near: near) else {
+            throw ValidationError("--area: no area called '\(name)' (areas are the suburbs and towns of Data/places.tsv)")
+        }
+        return found.area
     }
 
     /// `--near` as given, or the centre of the `--city` named: a city of Data/cities.json, or a

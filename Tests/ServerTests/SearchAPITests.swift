@@ -182,3 +182,61 @@ struct RateLimitTests {
         }
     }
 }
+
+@Suite("Areas API")
+struct AreasAPITests {
+    @Test("named areas as GeoJSON, and search limited to one by name")
+    func namedAreas() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let centre = ServerFixture.reference.city(named: "johannesburg")!.centerCoordinate
+            let near = try await client.json("/api/v1/areas?near=\(centre.latitude),\(centre.longitude)&radius_km=15&limit=5")
+            #expect(near.status == .ok)
+            #expect(near.object["type"] as? String == "FeatureCollection")
+            let features = near.object["features"] as! [[String: Any]]
+            #expect(features.count == 5)
+            let first = try #require(ServerFixture.areas.area(named: features[0]["id"] as! String))
+            #expect(first.area.contains(centre), "the area holding the point comes first")
+
+            let soweto = try await client.json("/api/v1/areas/johannesburg-soweto")
+            #expect(soweto.status == .ok, "\(soweto.text)")
+            let geometry = soweto.object["geometry"] as! [String: Any]
+            #expect(geometry["type"] as? String == "Polygon")
+            #expect(try await client.json("/api/v1/areas/atlantis-of-the-sands").status == .notFound)
+
+            // By name, and by the same polygon sent as GeoJSON: one answer, every gym inside.
+            let area = try #require(ServerFixture.areas.area(named: "Soweto"))
+            let byName = try await client.json("/api/v1/marketplace/search?area=Soweto&limit=100&sort=distance&min_spots=0")
+            #expect(byName.status == .ok, "\(byName.text)")
+            let byPolygon = try await client.json("/api/v1/marketplace/search", method: .post, body: [
+                "area": ["type": "Polygon", "coordinates": [area.ring.map { [$0.longitude, $0.latitude] }]],
+                "limit": 100, "sort": "distance", "min_spots": 0,
+            ])
+            let ids = (byName.object["results"] as! [[String: Any]]).map { $0["session_id"] as! String }
+            #expect(ids == (byPolygon.object["results"] as! [[String: Any]]).map { $0["session_id"] as! String })
+            for result in byName.object["results"] as! [[String: Any]] {
+                let gym = result["gym"] as! [String: Any]
+                #expect(area.area.contains(Coordinate(latitude: gym["lat"] as! Double, longitude: gym["lng"] as! Double)))
+            }
+            // Brute force over the catalog: the sessions found are exactly the open ones of the
+            // marketplace gyms inside the area in the default week.
+            var expected = Set<String>()
+            for gym in fixture.gyms where gym.tenant.marketplaceEnabled && gym.tenant.isActive {
+                let location = Coordinate(latitude: gym.tenant.location.lat, longitude: gym.tenant.location.lng)
+                guard area.area.contains(location) else { continue }
+                for session in gym.sessions where !session.isCancelled && gym.classes[session.classIndex].isActive {
+                    guard session.start >= fixture.clock.now, session.start < fixture.clock.now + 7 * 86_400 else { continue }
+                    expected.insert(SessionSchedule.sessionID(classId: gym.classes[session.classIndex].id, start: session.start))
+                }
+            }
+            #expect(!expected.isEmpty)
+            if expected.count <= 100 {
+                #expect(Set(ids) == expected)
+            } else {
+                #expect(ids.count == 100 && Set(ids).isSubset(of: expected))
+            }
+            let unknown = try await client.json("/api/v1/marketplace/search?area=atlantis-of-the-sands")
+            #expect(unknown.status == .badRequest)
+        }
+    }
+}

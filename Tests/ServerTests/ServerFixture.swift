@@ -48,6 +48,7 @@ struct ServerFixture {
 
     static let start = ISO8601.parse("2026-11-25T06:00:00Z")!
     static let reference = try! ReferenceData(directory: ReferenceData.defaultDirectory())
+    static let areas = try! NamedAreas(cities: reference.cities, places: reference.places)
     static let dataset: Dataset = try! DatasetGenerator(reference: reference)
         .generate(cities: [reference.city(named: "johannesburg")!], gyms: 60, seed: 7)
 
@@ -75,7 +76,7 @@ struct ServerFixture {
         let authenticator = await Authenticator(secret: Array("jwt secret for tests, 32 bytes or more".utf8), bcryptCost: 4)
         let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
         let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: [sandbox],
-            rateLimitPerMinute: rateLimitPerMinute, authRateLimitPerMinute: authRateLimitPerMinute
+            rateLimitPerMinute: rateLimitPerMinute, authRateLimitPerMinute: authRateLimitPerMinute, areas: areas
         )
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(

@@ -48,6 +48,7 @@ import Testing
         (["--bbox", "-26.3,27.9,-26.1"], "--bbox"),
         (["--bbox", "-26.1,27.9,-26.3,28.1"], "--bbox"),
         (["--near", "-26.2,28", "--city", "lagos"], "--city"),
+        (["--area", "soweto", "--within", "area.geojson"], "--area"),
     ])
     func badInputNamesItsFlag(_ arguments: [String], _ flag: String) {
         do {
@@ -57,6 +58,18 @@ import Testing
             let message = StudioLoop.oneLine(error)
             #expect(message.contains(flag), "\(arguments): \(message)")
             #expect(!message.contains("\n"), "one line: \(message)")
+        }
+    }
+
+    @Test func namedAreas() throws {
+        let search = try Search.parse(["yoga", "--area", "Soweto"])
+        #expect(search.area == "Soweto")
+        #expect(try Search.namedArea("soweto", near: nil).contains(Coordinate(latitude: -26.2678, longitude: 27.8585)))
+        do {
+            _ = try Search.namedArea("atlantis-of-the-sands", near: nil)
+            Issue.record("an unknown area was accepted")
+        } catch {
+            #expect(StudioLoop.oneLine(error).hasPrefix("--area: no area called"))
         }
     }
 

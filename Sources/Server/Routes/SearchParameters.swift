@@ -13,7 +13,7 @@ struct SearchParameters {
     ]
 
     /// Builds the query; `values` are the parameters as text.
-    static func query(from values: [String: String], area: Area?, now: Int64) throws -> SearchQuery {
+    static func query(from values: [String: String], area: Area?, areas: NamedAreas, now: Int64) throws -> SearchQuery {
         if let unknown = values.keys.filter({ !known.contains($0) }).sorted().first {
             throw APIError.validation("unknown parameter '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -31,6 +31,12 @@ struct SearchParameters {
             query.box = GeoBox(south: parts[0], west: parts[1], north: parts[2], east: parts[3])
         }
         query.area = area
+        if let name = values["area"] {
+            guard let named = areas.area(named: name, near: query.origin) else {
+                throw APIError.validation("area: no area called '\(name)' (GET /api/v1/areas?near=lat,lng lists them)")
+            }
+            query.area = named.area
+        }
         query.text = values["q"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         if let from = values["from"] { query.from = try instant(from, "from") }
         if let to = values["to"] { query.to = try instant(to, "to") }
@@ -102,8 +108,12 @@ struct SearchParameters {
         var values: [String: String] = [:]
         var area: Area?
         for (key, value) in object {
+            if key == "area", case .string(let name) = value {
+                values[key] = name
+                continue
+            }
             if key == "area" {
-                guard case .object = value else { throw APIError.validation("area must be a GeoJSON Polygon or MultiPolygon object") }
+                guard case .object = value else { throw APIError.validation("area must be an area's name or a GeoJSON Polygon or MultiPolygon") }
                 do {
                     area = try Area(geoJSON: JSONEncoder().encode(value))
                 } catch {

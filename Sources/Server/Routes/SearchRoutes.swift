@@ -11,12 +11,12 @@ struct SearchRoutes {
         api.get("marketplace/search") { request, _ in
             var values: [String: String] = [:]
             for (key, value) in request.uri.queryParameters { values[String(key)] = String(value) }
-            return try search(SearchParameters.query(from: values, area: nil, now: services.clock.now()))
+            return try search(SearchParameters.query(from: values, area: nil, areas: services.areas, now: services.clock.now()))
         }
         api.post("marketplace/search") { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let (values, area) = try SearchParameters.fromJSON(Data(buffer: body))
-            return try search(SearchParameters.query(from: values, area: area, now: services.clock.now()))
+            return try search(SearchParameters.query(from: values, area: area, areas: services.areas, now: services.clock.now()))
         }
     }
 
