@@ -171,15 +171,28 @@ public enum BookingRules {
             if claims.tenantId != staffTenant { return .failure(.tokenForAnotherGym) }
             if claims.bookingId != bookingId { return .failure(.invalidToken) }
         }
+        return attendable(status: status, session: session, now: now).map(Result.failure) ?? .success(())
+    }
+
+    /// Decides a member checking themselves in from the app: their own active booking, inside
+    /// the check-in window, and where they stand inside the gym's geofence.
+    public static func selfCheckIn(status: BookingStatus, session: SessionFacts, insideGeofence: Bool, now: Int64) -> Result<Void, BookingRefusal> {
+        if let refusal = attendable(status: status, session: session, now: now) { return .failure(refusal) }
+        return insideGeofence ? .success(()) : .failure(.outsideGeofence)
+    }
+
+    /// Why a booking cannot be checked in now, if it cannot: it must be confirmed, and the
+    /// time within [start - 30 min, end].
+    static func attendable(status: BookingStatus, session: SessionFacts, now: Int64) -> BookingRefusal? {
         switch status {
-        case .cancelled: return .failure(.bookingCancelled)
-        case .checkedIn, .completed: return .failure(.alreadyCheckedIn)
-        case .waitlisted, .noShow: return .failure(.notConfirmed)
+        case .cancelled: return .bookingCancelled
+        case .checkedIn, .completed: return .alreadyCheckedIn
+        case .waitlisted, .noShow: return .notConfirmed
         case .confirmed: break
         }
-        if now < session.start - checkInOpensSeconds { return .failure(.checkInNotOpen) }
-        if now > session.end { return .failure(.checkInClosed) }
-        return .success(())
+        if now < session.start - checkInOpensSeconds { return .checkInNotOpen }
+        if now > session.end { return .checkInClosed }
+        return nil
     }
 
     /// What a booking becomes once its session has ended, or nil if it stays as it is.

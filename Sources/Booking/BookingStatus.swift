@@ -29,6 +29,8 @@ public enum BookingRefusal: String, Error, Sendable, CaseIterable {
     case alreadyCheckedIn = "ALREADY_CHECKED_IN"
     case checkInNotOpen = "CHECKIN_NOT_OPEN"
     case checkInClosed = "CHECKIN_CLOSED"
+    /// A self check-in from outside the gym's geofence.
+    case outsideGeofence = "OUTSIDE_GEOFENCE"
 
     /// The HTTP status the API answers with.
     public var httpStatus: Int {
@@ -37,7 +39,7 @@ public enum BookingRefusal: String, Error, Sendable, CaseIterable {
         case .forbidden, .tokenForAnotherGym: 403
         case .bookingConflict, .classFull, .alreadyCheckedIn, .notCancellable, .bookingCancelled, .notConfirmed: 409
         case .invalidToken, .tokenExpired: 401
-        case .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed: 422
+        case .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed, .outsideGeofence: 422
         }
     }
 }

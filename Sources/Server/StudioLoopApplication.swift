@@ -17,6 +17,7 @@ public enum StudioLoopApplication {
         GymAdminRoutes(services: services).register(on: api)
         AnalyticsRoutes(services: services).register(on: api)
         AreaRoutes(services: services).register(on: api)
+        GeofenceRoutes(services: services).register(on: api)
         BookingRoutes(services: services).register(on: api)
         PaymentRoutes(services: services).register(on: api)
         return router

@@ -122,6 +122,7 @@ extension BookingRefusal {
         case .alreadyCheckedIn: "this booking is already checked in"
         case .checkInNotOpen: "check-in opens 30 minutes before the class"
         case .checkInClosed: "check-in closed when the class ended"
+        case .outsideGeofence: "you are not at the gym; check in when you arrive"
         }
     }
 }

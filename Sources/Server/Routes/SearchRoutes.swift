@@ -20,9 +20,14 @@ struct SearchRoutes {
         }
     }
 
-    private func search(_ query: SearchQuery) throws -> Reply<SearchPage> {
+    /// Written by the page's own JSON writer, and without an ETag: every answer differs (its
+    /// `took_ms`, live spots), so there is nothing to revalidate.
+    private func search(_ query: SearchQuery) throws -> Response {
         let page = try services.index.search(query)
         services.metrics.searched(indexMilliseconds: page.tookMs)
-        return Reply(page)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: page.jsonBytes()))
+        )
     }
 }

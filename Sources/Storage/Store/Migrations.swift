@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -21,6 +21,13 @@ enum Migrations {
         4: RowLevelSecurity.statements, 5: RowLevelSecurity.optOuts, 6: RowLevelSecurity.subscriptions,
         7: RowLevelSecurity.accountTokens,
     ]
+
+    /// Where members may check themselves in: a radius around the gym (150 m when unset) or a
+    /// polygon its owner drew.
+    static let geofences: (version: Int, statements: [String]) = (8, [
+        "ALTER TABLE tenants ADD COLUMN geofence_radius_m INTEGER",
+        "ALTER TABLE tenants ADD COLUMN geofence_geojson TEXT",
+    ])
 
     /// Signing in: single-use tokens (refresh, password reset, email verification), kept only as
     /// SHA-256 hashes so a copy of the database signs nobody in.
