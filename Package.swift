@@ -105,11 +105,13 @@ let package = Package(
         .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Marketplace", "Geo"], swiftSettings: strictness),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
-        .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "GeoAreas", "TextSearch"], swiftSettings: strictness),
+        .testTarget(
+            name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "GeoAreas", "TextSearch", "CGEOS"], swiftSettings: strictness
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage", "Datasets", "Booking",
+                "Server", "Storage", "Datasets", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictness

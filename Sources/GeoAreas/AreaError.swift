@@ -4,6 +4,7 @@ public enum AreaError: Error, Equatable, Sendable, CustomStringConvertible {
     case coordinateOutOfRange(latitude: Double, longitude: Double)
     case tooManyVertices(Int, limit: Int)
     case invalid(String)
+    case invalidRoute(String)
     case geos(String)
 
     public var description: String {
@@ -12,6 +13,7 @@ public enum AreaError: Error, Equatable, Sendable, CustomStringConvertible {
         case .coordinateOutOfRange(let lat, let lng): "coordinate out of range: latitude \(lat), longitude \(lng)"
         case .tooManyVertices(let n, let limit): "\(n) vertices; at most \(limit) are accepted"
         case .invalid(let reason): "invalid polygon: \(reason)"
+        case .invalidRoute(let reason): "invalid route: \(reason)"
         case .geos(let message): message
         }
     }

@@ -5,12 +5,14 @@ import Marketplace
 struct ResultTable {
     let page: SearchPage
     let explain: Bool
+    /// Along a route the distance shown is the detour.
+    var detour = false
 
     func render() -> String {
         guard !page.results.isEmpty else {
             return "No sessions match. Try a wider --radius, a later --to, or fewer words. (\(format(page.tookMs)) ms)" + planLine
         }
-        var rows = [["CLASS", "GYM", "SUBURB", "DISTANCE", "STARTS (LOCAL)", "SPOTS", "CREDITS"] + (explain ? ["SCORE (TEXT/DIST/TIME)"] : [])]
+        var rows = [["CLASS", "GYM", "SUBURB", detour ? "DETOUR" : "DISTANCE", "STARTS (LOCAL)", "SPOTS", "CREDITS"] + (explain ? ["SCORE (TEXT/DIST/TIME)"] : [])]
         for r in page.results {
             var row = [
                 r.class.name, r.gym.name, r.gym.suburb, String(format: "%.1f km", r.distanceKm), localStart(r.startTime),

@@ -46,6 +46,15 @@ struct Search: ParsableCommand {
     @Option(help: ArgumentHelp("Search within a GeoJSON Polygon or MultiPolygon (a file, or - for standard input).", valueName: "file"))
     var within: String?
 
+    @Option(help: ArgumentHelp("Search along a route: a GeoJSON LineString file, or an encoded polyline.", valueName: "route"))
+    var along: String?
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("How far either side of the --along route to look (default 1km, at most 10km).", valueName: "distance")
+    )
+    var corridor: Distance?
+
     @Option(help: ArgumentHelp("Search within a named area: a suburb, township or town (\"Soweto\", \"Westlands\", \"Ikeja\").", valueName: "name"))
     var area: String?
 
@@ -100,8 +109,15 @@ struct Search: ParsableCommand {
     @OptionGroup var options: DatasetOptions
 
     func validate() throws {
-        if near == nil && city == nil && bbox == nil && within == nil && area == nil {
-            throw ValidationError("--near, --city, --bbox, --within or --area is required: where should the search look?")
+        if near == nil && city == nil && bbox == nil && within == nil && area == nil && along == nil {
+            throw ValidationError("--near, --city, --bbox, --within, --area or --along is required: where should the search look?")
+        }
+        if along != nil && (near != nil || city != nil || bbox != nil || within != nil || area != nil || radius != nil) {
+            throw ValidationError("--along replaces --near, --city, --radius, --bbox, --within and --area: give one or the other")
+        }
+        if corridor != nil && along == nil { throw ValidationError("--corridor needs a route (--along)") }
+        if let corridor, !(corridor.kilometres > 0 && corridor.kilometres <= Corridor.maxWidthKm) {
+            throw ValidationError("--corridor must be greater than 0 and at most \(Int(Corridor.maxWidthKm))km")
         }
         if within != nil && area != nil { throw ValidationError("--within and --area both draw the area: give one") }
         if let bbox, !bbox.box.isValid {
@@ -160,6 +176,7 @@ struct Search: ParsableCommand {
         query.origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
         query.box = bbox?.box
         query.area = try within.map(Self.area(from:)) ?? area.map { try Self.namedArea($0, near: query.origin) }
+        query.corridor = try along.map { try Self.corridor(from: $0, widthKm: corridor?.kilometres ?? Corridor.defaultWidthKm) }
         query.radiusKm = radius?.kilometres
         query.text = words.isEmpty ? nil : words.joined(separator: " ")
         query.from = from?.seconds
@@ -191,7 +208,7 @@ struct Search: ParsableCommand {
             let data = try JSONLines.encoder().encode(page)
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(ResultTable(page: page, explain: explain).render())
+            print(ResultTable(page: page, explain: explain, detour: along != nil).render())
         }
     }
 
@@ -205,6 +222,18 @@ struct Search: ParsableCommand {
             data = contents
         }
         do { return try Area(geoJSON: data) } catch { throw ValidationError("--within: \(error)") }
+    }
+
+    /// The route of `--along`: a GeoJSON LineString file, else an encoded polyline.
+    static func corridor(from route: String, widthKm: Double) throws -> Corridor {
+        do {
+            if let contents = FileManager.default.contents(atPath: route) {
+                return try Corridor(path: try Corridor.lineString(geoJSON: contents), widthKm: widthKm)
+            }
+            return try Corridor(path: try Corridor.polyline(route), widthKm: widthKm)
+        } catch {
+            throw ValidationError("--along: \(error)")
+        }
     }
 
     /// The area `--area` names, refused in one line when there is none of that name.

@@ -40,8 +40,9 @@ struct BruteForceSearch {
     }
 
     func search(_ query: SearchQuery, spots: (SessionOccurrence) -> Int = { $0.availableSpots }) -> [Row] {
-        let center = query.origin ?? query.box?.center ?? query.area!.envelope.center
-        let radius = query.radiusKm ?? (query.box == nil && query.area == nil ? SearchQuery.defaultRadiusKm : nil)
+        let center = query.origin ?? query.box?.center ?? query.area?.envelope.center ?? query.corridor!.origin
+        let radius = query.radiusKm ?? (query.box == nil && query.area == nil && query.corridor == nil ? SearchQuery.defaultRadiusKm : nil)
+        let route = query.corridor.map(GEOSRoute.init)
         let from = query.from ?? query.now
         let to = query.to ?? from + SearchQuery.defaultWindowSeconds
         let words = TextFolding.words(in: query.text ?? "")
@@ -86,7 +87,13 @@ struct BruteForceSearch {
             if query.marketplaceOnly && !tenant.marketplaceEnabled { continue }
             if let only = query.tenant, only != tenant.id && only != tenant.slug { continue }
             let point = Coordinate(latitude: tenant.location.lat, longitude: tenant.location.lng)
-            let distance = GreatCircle.distanceKm(center, point)
+            var distance = GreatCircle.distanceKm(center, point)
+            // Along a route: every gym measured against the line with GEOS directly; the
+            // distance that ranks is the detour, twice the distance off the route.
+            if let route {
+                distance = 2 * route.distanceKm(to: point)
+                if distance > 2 * route.corridor.widthKm { continue }
+            }
             if let radius, distance > radius { continue }
             if let box = query.box, !box.contains(point) { continue }
             // Every gym tested against the polygon with GEOS directly.

@@ -240,3 +240,49 @@ struct AreasAPITests {
         }
     }
 }
+
+@Suite("Routes API")
+struct RoutesAPITests {
+    @Test("search along a commute, by encoded polyline or GeoJSON LineString, ranked by detour")
+    func alongARoute() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            // From one marketplace gym past another to a third: a commute across the city.
+            let stops = fixture.gyms.filter { $0.tenant.marketplaceEnabled }.prefix(3)
+                .map { Coordinate(latitude: $0.tenant.location.lat, longitude: $0.tenant.location.lng) }
+            let path = Array(stops)
+            let encoded = Corridor.encodePolyline(path)
+            // The route as the server reads it back (5 decimal places).
+            let corridor = try Corridor(path: try Corridor.polyline(encoded), widthKm: 3)
+            let byPolyline = try await client.json("/api/v1/marketplace/search?along=\(encoded)&corridor_km=3&sort=distance&limit=50&min_spots=0")
+            #expect(byPolyline.status == .ok, "\(byPolyline.text)")
+            let results = byPolyline.object["results"] as! [[String: Any]]
+            #expect(!results.isEmpty)
+            let detours = results.map { $0["distance_km"] as! Double }
+            #expect(detours == detours.sorted())
+            for result in results {
+                let gym = result["gym"] as! [String: Any]
+                let point = Coordinate(latitude: gym["lat"] as! Double, longitude: gym["lng"] as! Double)
+                let detour = result["distance_km"] as! Double
+                #expect(abs(detour - 2 * corridor.distanceKm(to: point)) < 1e-9)
+                #expect(detour <= 6)
+            }
+            let byLine = try await client.json("/api/v1/marketplace/search", method: .post, body: [
+                "along": ["type": "LineString", "coordinates": try Corridor.polyline(encoded).map { [$0.longitude, $0.latitude] }],
+                "corridor_km": 3, "sort": "distance", "limit": 50, "min_spots": 0,
+            ])
+            #expect((byLine.object["results"] as! [[String: Any]]).map { $0["session_id"] as! String } == results.map { $0["session_id"] as! String })
+
+            for (parameters, mentions) in [
+                ("along=\(encoded)&corridor_km=20", "corridor_km"), ("along=~~~", "along"), ("along=\(encoded)&lat=-26.1&lng=28.0", "along"),
+                ("corridor_km=2&lat=-26.1&lng=28.0", "corridor_km"),
+            ] {
+                let bad = try await client.json("/api/v1/marketplace/search?\(parameters)")
+                #expect(bad.status == .badRequest, "\(parameters)")
+                #expect(bad.error?.message.contains(mentions) == true, "\(parameters): \(bad.error?.message ?? "")")
+            }
+            let empty = try await client.json("/api/v1/marketplace/search", method: .post, body: ["along": ["type": "LineString", "coordinates": [[Double]]()]])
+            #expect(empty.status == .badRequest)
+        }
+    }
+}

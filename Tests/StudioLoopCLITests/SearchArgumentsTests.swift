@@ -49,6 +49,9 @@ import Testing
         (["--bbox", "-26.1,27.9,-26.3,28.1"], "--bbox"),
         (["--near", "-26.2,28", "--city", "lagos"], "--city"),
         (["--area", "soweto", "--within", "area.geojson"], "--area"),
+        (["--along", "_p~iF~ps|U_ulLnnqC", "--near", "-26.2,28"], "--along"),
+        (["--near", "-26.2,28", "--corridor", "2km"], "--corridor"),
+        (["--along", "_p~iF~ps|U_ulLnnqC", "--corridor", "20km"], "--corridor"),
     ])
     func badInputNamesItsFlag(_ arguments: [String], _ flag: String) {
         do {
@@ -71,6 +74,13 @@ import Testing
         } catch {
             #expect(StudioLoop.oneLine(error).hasPrefix("--area: no area called"))
         }
+    }
+
+    @Test func routes() throws {
+        let search = try Search.parse(["yoga", "--along", "_p~iF~ps|U_ulLnnqC", "--corridor", "500m"])
+        #expect(search.corridor?.kilometres == 0.5)
+        #expect(try Search.corridor(from: search.along!, widthKm: 0.5).path.count == 2)
+        #expect(throws: ValidationError.self) { try Search.corridor(from: "~~~~", widthKm: 1) }
     }
 
     @Test func boundingBoxes() throws {

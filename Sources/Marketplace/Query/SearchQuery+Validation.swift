@@ -14,11 +14,14 @@ extension SearchQuery {
         if let box, !box.isValid {
             throw SearchError("bbox", "needs south <= north, latitudes within [-90, 90], longitudes within [-180, 180]")
         }
-        guard origin != nil || box != nil || area != nil else {
-            throw SearchError("near", "a position (near), a bounding box or an area is required")
+        if corridor != nil && (origin != nil || radiusKm != nil || box != nil || area != nil) {
+            throw SearchError("along", "a route replaces the position, radius, box and area: give one or the other")
+        }
+        guard origin != nil || box != nil || area != nil || corridor != nil else {
+            throw SearchError("near", "a position (near), a bounding box, an area or a route is required")
         }
         var radius = radiusKm
-        if radius == nil && box == nil && area == nil { radius = Self.defaultRadiusKm }
+        if radius == nil && box == nil && area == nil && corridor == nil { radius = Self.defaultRadiusKm }
         if let r = radius {
             guard origin != nil else { throw SearchError("radius_km", "a radius needs a position (near) to be around") }
             guard r.isFinite, r > 0, r <= Self.maxRadiusKm else {
@@ -50,9 +53,9 @@ extension SearchQuery {
 
         let words = (text ?? "").isEmpty ? [] : TextFolding.words(in: text!)
         guard words.count <= Self.maxWords else { throw SearchError("q", "must have at most \(Self.maxWords) words") }
-        let center = origin ?? box?.center ?? area!.envelope.center
+        let center = origin ?? box?.center ?? area?.envelope.center ?? corridor!.origin
         return ResolvedQuery(
-            query: self, center: center, radiusKm: radius, box: box, area: area, words: words, from: from, to: to, now: now,
+            query: self, center: center, radiusKm: radius, box: box, area: area, corridor: corridor, words: words, from: from, to: to, now: now,
             after: after, fingerprint: fingerprint
         )
     }
@@ -64,6 +67,7 @@ extension SearchQuery {
         hash.add(origin?.latitude); hash.add(origin?.longitude); hash.add(radiusKm)
         hash.add(box?.south); hash.add(box?.west); hash.add(box?.north); hash.add(box?.east)
         hash.add(area?.wkt ?? "")
+        hash.add(corridor?.key ?? "")
         hash.add(text ?? "")
         hash.add(from.map(Double.init)); hash.add(to.map(Double.init))
         hash.add(types.map(\.rawValue).sorted().joined(separator: ","))
@@ -76,14 +80,23 @@ extension SearchQuery {
 
 /// A query with its defaults applied and its text folded.
 struct ResolvedQuery {
-    /// The box the R-tree is asked for when there is no radius: the query's box, else the area's envelope.
-    var searchBox: GeoBox? { box ?? area?.envelope }
+    /// The box the R-tree is asked for when there is no radius: the query's box, else the
+    /// area's or the route's envelope.
+    var searchBox: GeoBox? { box ?? area?.envelope ?? corridor?.envelope }
+
+    /// What ranking and `distance_km` call the distance of a gym at `point`, `fromCenter` away
+    /// from the centre: that, or along a route the detour to it.
+    func distanceKm(to point: Coordinate, fromCenter: Double) -> Double {
+        guard let corridor else { return fromCenter }
+        return 2 * corridor.distanceKm(to: point)
+    }
 
     var query: SearchQuery
     var center: Coordinate
     var radiusKm: Double?
     var box: GeoBox?
     var area: Area?
+    var corridor: Corridor?
     var words: [String]
     var from: Int64
     var to: Int64

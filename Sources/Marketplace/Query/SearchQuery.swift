@@ -13,6 +13,10 @@ public struct SearchQuery: Sendable, Hashable {
     /// A drawn or named area (a GeoJSON polygon) to search within; with no radius given, it
     /// replaces the default radius. Distances are still measured from `origin` when given.
     public var area: Area?
+    /// A route to search along: gyms within its width, ranked by the detour they cost (twice
+    /// the distance off the route), which `distance_km` then reports. It replaces a position,
+    /// radius, box and area.
+    public var corridor: Corridor?
     /// Words to match, as typed; the last may be unfinished.
     public var text: String?
     /// The window sessions must start in, UTC seconds; defaults to [now, now + 7 days).

@@ -101,7 +101,7 @@ struct SegmentSearch {
         if let onlyGym {
             // One gym: no tree walk needed.
             let gym = segment.gymFacts[Int(onlyGym)]
-            let distance = GreatCircle.distanceKm(query.center, gym.coordinate)
+            let distance = query.distanceKm(to: gym.coordinate, fromCenter: GreatCircle.distanceKm(query.center, gym.coordinate))
             var scratch = Scratch()
             if isInArea(gym.coordinate, distanceKm: distance) { visitGym(onlyGym, distanceKm: distance, scratch: &scratch, into: &top) }
             return true
@@ -112,7 +112,12 @@ struct SegmentSearch {
         } else {
             hits = segment.tree.within(box: query.searchBox!, distancesFrom: query.center)
         }
-        if query.box != nil || query.area != nil {
+        if query.corridor != nil {
+            for i in hits.indices {
+                hits[i].distanceKm = query.distanceKm(to: segment.gymFacts[hits[i].id].coordinate, fromCenter: hits[i].distanceKm)
+            }
+        }
+        if query.box != nil || query.area != nil || query.corridor != nil {
             hits.removeAll { !isInArea(segment.gymFacts[$0.id].coordinate, distanceKm: $0.distanceKm) }
         }
         // Nearest first: for the distance and relevance orders, once the best a gym could offer
@@ -154,7 +159,8 @@ struct SegmentSearch {
         func verdict(_ g: Int32) -> Double? {
             var known = gymVerdicts[Int(g)]
             if known.isNaN {
-                let distance = GreatCircle.distanceKm(query.center, segment.gymFacts[Int(g)].coordinate)
+                let point = segment.gymFacts[Int(g)].coordinate
+                let distance = query.distanceKm(to: point, fromCenter: GreatCircle.distanceKm(query.center, point))
                 let passes = passesGymFilters(g) && isInArea(segment.gymFacts[Int(g)].coordinate, distanceKm: distance)
                 known = passes ? distance : -1
                 gymVerdicts[Int(g)] = known
@@ -200,6 +206,8 @@ struct SegmentSearch {
         if let radius = query.radiusKm, distanceKm > radius { return false }
         if let box = query.box, !box.contains(point) { return false }
         if let area = query.area, !area.contains(point) { return false }
+        // Along a route `distanceKm` is the detour: twice the distance off the route.
+        if let corridor = query.corridor, distanceKm > 2 * corridor.widthKm { return false }
         return true
     }
 

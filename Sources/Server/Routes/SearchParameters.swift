@@ -9,11 +9,13 @@ import Marketplace
 struct SearchParameters {
     static let known: Set<String> = [
         "lat", "lng", "radius_km", "bbox", "q", "from", "to", "type", "difficulty", "max_credits", "min_spots", "sort", "limit",
-        "cursor", "explain", "tenant", "all_gyms", "area",
+        "cursor", "explain", "tenant", "all_gyms", "area", "along", "corridor_km",
     ]
 
     /// Builds the query; `values` are the parameters as text.
-    static func query(from values: [String: String], area: Area?, areas: NamedAreas, now: Int64) throws -> SearchQuery {
+    static func query(
+        from values: [String: String], area: Area?, route: [Coordinate]? = nil, areas: NamedAreas, now: Int64
+    ) throws -> SearchQuery {
         if let unknown = values.keys.filter({ !known.contains($0) }).sorted().first {
             throw APIError.validation("unknown parameter '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -36,6 +38,16 @@ struct SearchParameters {
                 throw APIError.validation("area: no area called '\(name)' (GET /api/v1/areas?near=lat,lng lists them)")
             }
             query.area = named.area
+        }
+        var path = route
+        if let along = values["along"] {
+            do { path = try Corridor.polyline(along) } catch { throw APIError.validation("along: \(error)") }
+        }
+        if let path {
+            let width = try values["corridor_km"].map { try number($0, "corridor_km") } ?? Corridor.defaultWidthKm
+            do { query.corridor = try Corridor(path: path, widthKm: width) } catch { throw APIError.validation("along: \(error)") }
+        } else if values["corridor_km"] != nil {
+            throw APIError.validation("corridor_km needs a route (along)")
         }
         query.text = values["q"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         if let from = values["from"] { query.from = try instant(from, "from") }
@@ -101,13 +113,18 @@ struct SearchParameters {
 
     /// A POST body's fields as text for `query(from:)`, and its `area` as a polygon. Numbers,
     /// booleans and lists are accepted in their JSON form.
-    static func fromJSON(_ data: Data) throws -> (values: [String: String], area: Area?) {
+    static func fromJSON(_ data: Data) throws -> (values: [String: String], area: Area?, route: [Coordinate]?) {
         guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw APIError.validation("the body must be a JSON object of search parameters")
         }
         var values: [String: String] = [:]
         var area: Area?
+        var route: [Coordinate]?
         for (key, value) in object {
+            if key == "along", case .object = value {
+                do { route = try Corridor.lineString(geoJSON: JSONEncoder().encode(value)) } catch { throw APIError.validation("along: \(error)") }
+                continue
+            }
             if key == "area", case .string(let name) = value {
                 values[key] = name
                 continue
@@ -133,7 +150,7 @@ struct SearchParameters {
                 values[key] = text
             }
         }
-        return (values, area)
+        return (values, area, route)
     }
 }
 

@@ -15,8 +15,8 @@ struct SearchRoutes {
         }
         api.post("marketplace/search") { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
-            let (values, area) = try SearchParameters.fromJSON(Data(buffer: body))
-            return try search(SearchParameters.query(from: values, area: area, areas: services.areas, now: services.clock.now()))
+            let (values, area, route) = try SearchParameters.fromJSON(Data(buffer: body))
+            return try search(SearchParameters.query(from: values, area: area, route: route, areas: services.areas, now: services.clock.now()))
         }
     }
 
