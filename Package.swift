@@ -93,7 +93,7 @@ let package = Package(
         // package-benchmark suites for the hot paths: `swift package benchmark`.
         .executableTarget(
             name: "SearchBenchmarks",
-            dependencies: ["Marketplace", "Geo", "TextSearch", "Datasets", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["Marketplace", "Geo", "GeoAreas", "TextSearch", "Datasets", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/SearchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -2,6 +2,7 @@ import Benchmark
 import Datasets
 import Foundation
 import Geo
+import GeoAreas
 import Marketplace
 import TextSearch
 
@@ -61,6 +62,38 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
+
+    // Areas and routes beside the plain 5 km radius above: the same explorers, a drawn polygon
+    // of about the same size, a named area, and a 1 km corridor along a 12 km route.
+    Benchmark("Search: within a drawn polygon (~5 km)") { benchmark in
+        for i in benchmark.scaledIterations {
+            var query = SearchQuery(now: city.now)
+            query.area = city.polygons[i % city.polygons.count]
+            let page = try city.index.search(query)
+            precondition(!page.results.isEmpty)
+            blackHole(page)
+        }
+    }
+
+    Benchmark("Search: within a named area (Soweto)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var query = SearchQuery(now: city.now)
+            query.area = city.soweto
+            let page = try city.index.search(query)
+            precondition(!page.results.isEmpty)
+            blackHole(page)
+        }
+    }
+
+    Benchmark("Search: along a 12 km route, 1 km corridor") { benchmark in
+        for i in benchmark.scaledIterations {
+            var query = SearchQuery(now: city.now)
+            query.corridor = city.routes[i % city.routes.count]
+            let page = try city.index.search(query)
+            precondition(!page.results.isEmpty)
+            blackHole(page)
+        }
+    }
 }
 
 /// Built once per benchmark process.
@@ -70,6 +103,11 @@ struct CityFixture: Sendable {
     let vocabulary: Vocabulary
     /// Explorers' positions: within 3 km of the centre, where the gyms are.
     let centers: [Coordinate]
+    /// Star-shaped polygons of radius 3-7 km around the first centres.
+    let polygons: [Area]
+    let soweto: Area
+    /// Three-leg routes of 12 km from the first centres.
+    let routes: [Corridor]
     let now: Int64
 
     static let shared = CityFixture()
@@ -93,6 +131,25 @@ struct CityFixture: Sendable {
         var rng = SeededRandom(seed: 7)
         centers = (0..<256).map { _ in
             GreatCircle.destination(from: centre, km: rng.double(in: 0..<3), bearingDegrees: rng.double(in: 0..<360))
+        }
+        polygons = centers.prefix(32).map { centre in
+            let corners = rng.int(in: 5...16)
+            var ring = (0..<corners).map { k in
+                GreatCircle.destination(from: centre, km: rng.double(in: 3..<7), bearingDegrees: Double(k) * 360 / Double(corners))
+            }
+            ring.append(ring[0])
+            return try! Area(polygons: [[ring]])
+        }
+        let reference = try! ReferenceData(directory: ReferenceData.defaultDirectory())
+        soweto = try! NamedAreas(cities: [reference.city(named: "johannesburg")!], places: reference.places).area(named: "Soweto")!.area
+        routes = centers.prefix(32).map { start in
+            var path = [start]
+            var bearing = rng.double(in: 0..<360)
+            for _ in 0..<3 {
+                bearing += rng.double(in: -45..<45)
+                path.append(GreatCircle.destination(from: path.last!, km: 4, bearingDegrees: bearing))
+            }
+            return try! Corridor(path: path, widthKm: 1)
         }
     }
 }
