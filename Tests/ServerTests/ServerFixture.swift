@@ -86,12 +86,13 @@ struct ServerFixture {
     }
 
     /// Runs `body` against the API, with the index following the store meanwhile.
-    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    /// With `.live`, requests go over real HTTP to a server on loopback.
+    func test(_ setup: TestingSetup = .router, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = Application(router: StudioLoopApplication.router(services))
         let sync = self.sync
         let syncing = Task { try await sync.run() }
         defer { syncing.cancel() }
-        try await app.test(.router) { client in try await body(client) }
+        try await app.test(setup) { client in try await body(client) }
     }
 
     /// Registers a member and grants them credits; returns their id and access token.
