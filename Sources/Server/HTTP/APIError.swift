@@ -51,7 +51,10 @@ public struct APIError: Error, Sendable, Equatable {
             case .busy: self = APIError(.serviceUnavailable, "BUSY", "the store is busy; retry shortly", headers: [.retryAfter: "1"])
             case .database: self = .internal
             }
-        case let error as HTTPError:
+        case let error as any HTTPResponseError:
+            // Hummingbird's own: a route that does not exist, a body over the limit.
+            let message = (error as? HTTPError)?.body
+                ?? (error.status == .contentTooLarge ? "the body is larger than the 1 MiB allowed" : error.status.reasonPhrase.lowercased())
             let code =
                 switch error.status.code {
                 case 400: "VALIDATION_ERROR"
@@ -61,7 +64,7 @@ public struct APIError: Error, Sendable, Equatable {
                 case 413: "PAYLOAD_TOO_LARGE"
                 default: error.status.code < 500 ? "BAD_REQUEST" : "INTERNAL_ERROR"
                 }
-            self = APIError(error.status, code, error.body ?? error.status.reasonPhrase.lowercased(), headers: error.headers)
+            self = APIError(error.status, code, message, headers: (error as? HTTPError)?.headers ?? [:])
         default:
             self = .internal
         }

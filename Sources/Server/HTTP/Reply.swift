@@ -33,9 +33,21 @@ struct Reply<Value: Encodable & Sendable>: ResponseGenerator {
     }
 }
 
-/// A request body decoded with the API's rules, or a 400 saying what is wrong with it.
+/// A request body decoded with the API's rules, or a 400 saying what is wrong with it. A field
+/// the body type does not have is refused too, rather than ignored: a misspelt `reson` must not
+/// cancel a booking without its reason, nor an unknown key reset a setting to its default.
 extension Request {
     func json<T: Decodable>(_ type: T.Type, context: AppContext) async throws -> T {
-        try await decode(as: type, context: context)
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let value = try await Request(head: head, body: .init(buffer: buffer)).decode(as: type, context: context)
+        let known = Set(Mirror(reflecting: value).children.compactMap { $0.label?.snakeCased })
+        // Read in full: the typed decoder skips what it does not need, numbers out of range too.
+        guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer)) else {
+            throw APIError.validation("the body is not valid JSON (a number out of range?)")
+        }
+        if let unknown = fields.keys.filter({ !known.contains($0) }).sorted().first {
+            throw APIError.validation("unknown field '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        return value
     }
 }

@@ -41,6 +41,10 @@ struct GeofenceRoutes {
             guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)) else {
                 throw APIError.validation("the body must be a JSON object: {\"radius_m\": 150} and/or {\"area\": <GeoJSON Polygon>}")
             }
+            if let unknown = fields.keys.filter({ !["radius_m", "area"].contains($0) }).sorted().first {
+                throw APIError.validation("unknown field '\(unknown)' (known: area, radius_m)")
+            }
+            guard !fields.isEmpty else { throw APIError.validation("give radius_m, area, or both") }
             var radius = Geofence.defaultRadiusMeters
             if let value = fields["radius_m"] {
                 guard case .number(let r) = value, r == r.rounded(), (25...2_000).contains(r) else {
