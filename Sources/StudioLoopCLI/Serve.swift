@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Sign-in, sign-up and password-reset requests per minute per client; 0 for no limit.", valueName: "n"))
     var authRateLimit = 20
 
+    @Option(help: ArgumentHelp("Seconds between runs of the background jobs (notifications, settlement, expiry).", valueName: "seconds"))
+    var maintenanceEvery: Int = 30
+
     @OptionGroup var options: DatasetOptions
 
     func validate() throws {
@@ -51,6 +54,7 @@ struct Serve: AsyncParsableCommand {
         if let port = resolvedPort, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535 (got \(port))") }
         guard creditValue > 0 else { throw ValidationError("--credit-value must be at least 1 cent") }
         guard currency.count == 3, currency.allSatisfy(\.isUppercase) else { throw ValidationError("--currency must be an ISO 4217 code such as ZAR") }
+        guard (1...3_600).contains(maintenanceEvery) else { throw ValidationError("--maintenance-every must be between 1 and 3600 seconds") }
         guard rateLimit >= 0, authRateLimit >= 0 else { throw ValidationError("--rate-limit and --auth-rate-limit must be 0 or more") }
         guard (10...15).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 10 and 15 (got \(bcryptCost))") }
     }
@@ -77,6 +81,7 @@ struct Serve: AsyncParsableCommand {
         configuration.bcryptCost = bcryptCost
         configuration.rateLimitPerMinute = rateLimit
         configuration.authRateLimitPerMinute = authRateLimit
+        configuration.maintenanceInterval = .seconds(maintenanceEvery)
         try await StudioLoopServer.run(
             database: try store.open(), storeName: store.displayName, listenURL: store.isPostgres ? store.location : nil,
             demoDataset: options.datasetURL, configuration: configuration,

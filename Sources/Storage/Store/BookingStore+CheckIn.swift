@@ -29,10 +29,13 @@ extension BookingStore {
             guard let tenant = try db.query("SELECT tenant_id FROM bookings WHERE id = $1", .text(bookingId)).first?["tenant_id"].text
             else { throw StoreError.notFound("booking") }
             try db.setContext(.tenant(tenant, user: staff))
-            guard let row = try db.query("SELECT session_id, user_id, status FROM bookings WHERE id = $1", .text(bookingId)).first,
+            guard let found = try db.query("SELECT session_id FROM bookings WHERE id = $1", .text(bookingId)).first
+            else { throw StoreError.notFound("booking") }
+            let session = try Self.lockedSession(found["session_id"].text!, on: db)
+            // The status as the session's lock leaves it (a cancellation may have just committed).
+            guard let row = try db.query("SELECT user_id, status FROM bookings WHERE id = $1", .text(bookingId)).first,
                 let status = row["status"].text.flatMap(BookingStatus.init)
             else { throw StoreError.notFound("booking") }
-            let session = try Self.lockedSession(row["session_id"].text!, on: db)
             // The staff member's role at the session's gym, if any.
             let role = try db.query(
                 "SELECT role FROM user_tenant_roles WHERE user_id = $1 AND tenant_id = $2", .text(staff), .text(session.facts.tenantId)

@@ -51,12 +51,15 @@ extension BookingStore {
         try await database.transaction { db in
             try db.setContext(.member(member))
             guard let row = try db.query(
-                "SELECT session_id, tenant_id, user_id, status FROM bookings WHERE id = $1", .text(bookingId)
-            ).first, row["user_id"].text == member, let status = row["status"].text.flatMap(BookingStatus.init),
-                let tenant = row["tenant_id"].text
+                "SELECT session_id, tenant_id, user_id FROM bookings WHERE id = $1", .text(bookingId)
+            ).first, row["user_id"].text == member, let tenant = row["tenant_id"].text
             else { throw StoreError.notFound("booking") }
             try db.setContext(.tenant(tenant, user: member))
             let session = try Self.lockedSession(row["session_id"].text!, on: db)
+            // The status as the session's lock leaves it.
+            guard let status = try db.query("SELECT status FROM bookings WHERE id = $1", .text(bookingId)).first?["status"].text
+                .flatMap(BookingStatus.init)
+            else { throw StoreError.notFound("booking") }
             let fence = try Self.geofence(tenant, on: db)
             let where_ = locate(fence)
             if case .failure(let refusal) = BookingRules.selfCheckIn(

@@ -170,11 +170,17 @@ public final class BookingStore: Sendable {
                 "SELECT session_id, tenant_id, user_id, status, ledger_transaction_id FROM bookings WHERE id = $1", .text(bookingId)
             )
             // Another member's booking is as good as missing: never say whose it is.
-            guard let row = rows.first, row["user_id"].text == member, let sessionId = row["session_id"].text,
-                let status = row["status"].text.flatMap(BookingStatus.init), let tenant = row["tenant_id"].text
+            guard let found = rows.first, found["user_id"].text == member, let sessionId = found["session_id"].text,
+                let tenant = found["tenant_id"].text
             else { throw StoreError.notFound("booking") }
             try db.setContext(.tenant(tenant, user: member))
             var session = try Self.lockedSession(sessionId, on: db)
+            // Read the booking again under the session's lock: every change to a session's
+            // bookings holds it, so this status cannot move (a promotion racing this cancel
+            // would otherwise leave a confirmed spot cancelled as if it had been waitlisted).
+            guard let row = try db.query("SELECT status, ledger_transaction_id FROM bookings WHERE id = $1", .text(bookingId)).first,
+                let status = row["status"].text.flatMap(BookingStatus.init)
+            else { throw StoreError.notFound("booking") }
             let decision: BookingRules.CancelDecision
             switch BookingRules.cancel(status: status, session: session.facts, now: now) {
             case .failure(let refusal): throw StoreError.refused(refusal)

@@ -1,0 +1,221 @@
+import Datasets
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Server
+import Storage
+import Synchronization
+import Testing
+
+/// `kill -9` in the middle of a storm of bookings and cancellations, on both stores: after a
+/// restart every booking that got a 2xx is there, none whose request failed is, no session is
+/// over capacity, the ledger balances, and the notifications still due go out.
+@Suite("Crash safety", .serialized)
+struct CrashSafetyTests {
+    static let binary = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appending(path: ".build/debug/studioloop")
+    static let jwtSecret = "crash test jwt secret, 32 bytes or more"
+
+    /// A `studioloop serve` process on a free port.
+    final class ServerProcess: Sendable {
+        let process: Process
+        let port: Int
+        /// What the server printed, for the message when it does not come up.
+        let log: URL
+
+        init(database: String) throws {
+            port = try Self.freePort()
+            log = FileManager.default.temporaryDirectory.appending(path: "sl-crash-\(UUID()).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let process = Process()
+            process.executableURL = CrashSafetyTests.binary
+            process.arguments = [
+                "serve", "--database", database, "--port", String(port), "--production", "--rate-limit", "0", "--auth-rate-limit", "0",
+                "--maintenance-every", "1", "--bcrypt-cost", "10",
+            ]
+            var environment = ProcessInfo.processInfo.environment
+            environment["STUDIOLOOP_JWT_SECRET"] = CrashSafetyTests.jwtSecret
+            environment["STUDIOLOOP_CHECKIN_SECRET"] = "crash test check-in secret, 32 bytes+"
+            process.environment = environment
+            let output = try FileHandle(forWritingTo: log)
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            self.process = process
+        }
+
+        var base: String { "http://127.0.0.1:\(port)" }
+
+        /// A port the kernel says is free now.
+        static func freePort() throws -> Int {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+            return Int(UInt16(bigEndian: address.sin_port))
+        }
+
+        func waitUntilReady() async throws {
+            // Generous: on two busy cores a debug server takes a while to build its index.
+            for _ in 0..<1_200 {
+                guard process.isRunning else { break }
+                if let (_, response) = try? await URLSession.shared.data(from: URL(string: "\(base)/ready")!),
+                    (response as? HTTPURLResponse)?.statusCode == 200
+                { return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let printed = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            throw StoreError.invalid("the server did not become ready: \(printed.suffix(2_000))")
+        }
+
+        func kill() {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    final class Outcomes: Sendable {
+        let list = Mutex<[Outcome]>([])
+    }
+
+    /// What one request got back: a status, or nothing (the server died under it).
+    struct Outcome: Sendable {
+        var member: String
+        var session: String
+        var bookingStatus: Int?
+        var bookingId: String?
+        var cancelStatus: Int?
+    }
+
+    @Test("kill -9 mid-storm loses no acknowledged booking and invents none", arguments: StoreKind.allCases)
+    func killMidStorm(kind: StoreKind) async throws {
+        // The store, filled and with members holding credits, made before the server starts.
+        let database: String
+        switch kind {
+        case .sqlite: database = FileManager.default.temporaryDirectory.appending(path: "sl-crash-\(UUID()).sqlite").path
+        case .postgres: database = try StoreKind.freshPostgresDatabase()
+        }
+        let opened: any Database = kind == .sqlite ? try SQLiteDatabase(path: database) : try PostgresDatabase(url: database, connections: 2)
+        let store = BookingStore(database: opened)
+        let now = Int64(Date().timeIntervalSince1970)
+        try await store.migrate(now: now)
+        try await store.importDataset(ServerFixture.dataset, from: now, to: now + 14 * 86_400, now: now)
+        let authenticator = await Authenticator(secret: Array(Self.jwtSecret.utf8), bcryptCost: 4)
+        var members: [(id: String, token: String)] = []
+        for i in 0..<24 {
+            let id = try await store.createMember(email: "storm\(i)-\(UUID().uuidString.prefix(6))@example.com", firstName: "Storm", lastName: "\(i)", now: now)
+            try await store.grantCredits(member: id, tenant: nil, credits: 200, now: now)
+            members.append((id, try await authenticator.accessToken(for: id, now: now)))
+        }
+        // Sessions with few spots left, so the storm fills them and waitlists.
+        let gyms = try await store.catalog(from: now + 26 * 3_600, to: now + 3 * 86_400)
+        var sessions: [String] = []
+        for gym in gyms where gym.tenant.marketplaceEnabled && gym.tenant.isActive {
+            for s in gym.sessions where !s.isCancelled && (2...6).contains(s.availableSpots) && gym.classes[s.classIndex].isActive {
+                sessions.append(SessionSchedule.sessionID(classId: gym.classes[s.classIndex].id, start: s.start))
+            }
+            if sessions.count >= 8 { break }
+        }
+        try #require(sessions.count >= 4)
+        let spotsBefore = Dictionary(uniqueKeysWithValues: try await sessions.asyncMap { ($0, try await store.spotsLeft(sessionId: $0)) })
+
+        let server = try ServerProcess(database: database)
+        try await server.waitUntilReady()
+        let outcomes = Outcomes()
+        let (stormers, targets) = (members, sessions)
+        let storm = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for member in stormers {
+                    group.addTask {
+                        // Book and cancel round after round, until the server is gone.
+                        for session in (0..<200).flatMap({ _ in targets.shuffled() }) {
+                            var outcome = Outcome(member: member.id, session: session)
+                            var request = URLRequest(url: URL(string: "\(server.base)/api/v1/marketplace/bookings")!)
+                            request.httpMethod = "POST"
+                            request.setValue("Bearer \(member.token)", forHTTPHeaderField: "Authorization")
+                            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                            request.httpBody = Data(#"{"session_id":"\#(session)"}"#.utf8)
+                            if let (data, response) = try? await URLSession.shared.data(for: request) {
+                                outcome.bookingStatus = (response as? HTTPURLResponse)?.statusCode
+                                outcome.bookingId = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["id"] as? String
+                            }
+                            if let id = outcome.bookingId, Bool.random() {
+                                var cancel = URLRequest(url: URL(string: "\(server.base)/api/v1/bookings/\(id)")!)
+                                cancel.httpMethod = "DELETE"
+                                cancel.setValue("Bearer \(member.token)", forHTTPHeaderField: "Authorization")
+                                if let (_, response) = try? await URLSession.shared.data(for: cancel) {
+                                    outcome.cancelStatus = (response as? HTTPURLResponse)?.statusCode
+                                }
+                            }
+                            outcomes.list.withLock { $0.append(outcome) }
+                            if outcome.bookingStatus == nil { return }  // the server is gone
+                        }
+                    }
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(700))
+        server.kill()
+        await storm.value
+
+        let seen = outcomes.list.withLock { $0 }
+        #expect(seen.contains { $0.bookingStatus == 201 }, "the storm booked something before the kill")
+        #expect(seen.contains { $0.bookingStatus == nil }, "the kill landed mid-storm")
+
+        // Restart on the same store; it must come up and deliver what is due.
+        let again = try ServerProcess(database: database)
+        defer { again.kill() }
+        try await again.waitUntilReady()
+        let stored = try await store.database.transaction { db in
+            try db.setContext(.system)
+            return try db.query("SELECT id, user_id, session_id, status FROM bookings").map {
+                (id: $0["id"].text!, pair: $0["user_id"].text! + "|" + $0["session_id"].text!, status: $0["status"].text!)
+            }
+        }
+        let byId = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
+        for outcome in seen where outcome.bookingStatus == 201 {
+            let row = byId[outcome.bookingId!]
+            #expect(row != nil, "an acknowledged booking is missing")
+            if outcome.cancelStatus == 200 { #expect(row?.status == "cancelled", "an acknowledged cancellation is missing") }
+        }
+        // A pair (member, session) whose every attempt was refused has no booking at all.
+        let attempts = Dictionary(grouping: seen) { $0.member + "|" + $0.session }
+        let storedPairs = Set(stored.map(\.pair))
+        for (pair, tries) in attempts where tries.allSatisfy({ $0.bookingStatus != nil && $0.bookingStatus != 201 }) {
+            #expect(!storedPairs.contains(pair), "a refused booking was stored: \(tries.map { $0.bookingStatus! })")
+        }
+        // Each stormed session's spots are what it had less its confirmed bookings, never below 0.
+        for session in sessions {
+            let confirmed = stored.filter { $0.pair.hasSuffix("|" + session) && $0.status == "confirmed" }.count
+            let left = try await store.spotsLeft(sessionId: session)
+            #expect(left >= 0 && left == spotsBefore[session]! - confirmed, "\(session): \(left) left, \(confirmed) confirmed of \(spotsBefore[session]!)")
+        }
+        #expect(try await store.auditLedger().isClean)
+        // The restarted server's dispatcher sends what was due, within a few seconds.
+        var due = -1
+        for _ in 0..<100 {
+            due = try await store.database.transaction { db in
+                try db.setContext(.system)
+                return try db.query(
+                    "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND deliver_after <= $1", .integer(Int64(Date().timeIntervalSince1970) - 2)
+                ).first?["n"].integer.map(Int.init) ?? -1
+            }
+            if due == 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(due == 0, "\(due) notifications still due after the restart")
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
