@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Marketplace
 import Storage
@@ -9,6 +10,14 @@ struct HealthRoutes {
     func register(on router: Router<AppContext>) {
         router.get("health") { _, _ in Reply(["status": "ok"]) }
         router.get("ready") { _, _ in try await ready() }
+        router.get("openapi.yaml") { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let spec = try? Data(contentsOf: url) else {
+                throw APIError.notFound("the API description is not installed beside this binary")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: spec))
+            )
+        }
         router.get("metrics") { _, _ in
             let (gyms, classes, sessions) = services.index.counts
             services.metrics.indexSize(gyms: gyms, classes: classes, sessions: sessions)

@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Server
+import Testing
+
+/// The served OpenAPI description names exactly the routes the server has, so schemathesis
+/// (scripts/api-fuzz, run by CI) fuzzes all of them and clients can trust it.
+@Suite("OpenAPI")
+struct OpenAPITests {
+    /// "GET /api/v1/bookings/{id}" for each operation of the YAML: paths at two spaces, methods at four.
+    static func operations(in yaml: String) -> Set<String> {
+        var result = Set<String>()
+        var path: String?
+        var inPaths = false
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" { inPaths = true; continue }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()); continue }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("    "), !line.hasPrefix("     "), let path,
+                ["get:", "post:", "put:", "patch:", "delete:"].contains(trimmed)
+            {
+                result.insert("\(trimmed.dropLast().uppercased()) \(path)")
+            }
+        }
+        return result
+    }
+
+    @Test("every route is described, and nothing else")
+    func describesEveryRoute() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        let router = StudioLoopApplication.router(fixture.services)
+        let routes = Set(router.routes.map { "\($0.method) \($0.path)" }.map { $0.replacingOccurrences(of: ":", with: "") })
+            .subtracting(["GET /openapi.yaml", "GET /metrics"])
+        try await fixture.test { client in
+            let served = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(served.status == .ok)
+            #expect(served.headers[.contentType]?.hasPrefix("application/yaml") == true)
+            let described = Self.operations(in: String(buffer: served.body))
+            #expect(routes.count >= 39, "\(routes.count) routes")
+            #expect(described == routes, "only served: \(routes.subtracting(described).sorted()); only described: \(described.subtracting(routes).sorted())")
+        }
+    }
+}
