@@ -47,3 +47,12 @@ public struct ServerServices: Sendable {
         authRateLimit = authRateLimitPerMinute.map { RateLimiter(perMinute: $0) }
     }
 }
+
+extension ServerServices {
+    /// The id of the gym the path's `{slug}` names, or a 404.
+    func tenantId(_ context: AppContext) async throws -> String {
+        let slug = try context.parameters.require("slug")
+        guard let gym = try await store.tenant(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
+        return gym.tenant.id
+    }
+}

@@ -50,4 +50,11 @@ extension Request {
         }
         return value
     }
+
+    /// A body that may be left out entirely (a DELETE with an optional reason).
+    func optionalJSON<T: Decodable>(_ type: T.Type, context: AppContext) async throws -> T? {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return nil }
+        return try await Request(head: head, body: .init(buffer: buffer)).json(type, context: context)
+    }
 }

@@ -17,7 +17,7 @@ struct AnalyticsRoutes {
         api.get("tenants/{slug}/analytics") { request, context in
             let user = try context.requireUser()
             let slug = try context.parameters.require("slug")
-            guard let gym = try await services.store.tenant(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
+            let tenant = try await services.tenantId(context)
             let parameters = request.uri.queryParameters
             let now = services.clock.now()
             func instant(_ name: String, default value: Int64) throws -> Int64 {
@@ -31,7 +31,7 @@ struct AnalyticsRoutes {
             let to = try instant("to", default: now)
             guard from < to else { throw APIError.validation("to must be after from") }
             guard to - from <= 366 * 86_400 else { throw APIError.validation("a report covers at most 366 days") }
-            let analytics = try await services.store.analytics(tenant: gym.tenant.id, staff: user, from: from, to: to)
+            let analytics = try await services.store.analytics(tenant: tenant, staff: user, from: from, to: to)
             switch parameters["format"].map(String.init) ?? "json" {
             case "json":
                 return try Reply(View(from: ISO8601.format(from), to: ISO8601.format(to), analytics: analytics))

@@ -44,20 +44,9 @@ struct AreaRoutes {
 
     func register(on api: RouterGroup<AppContext>) {
         api.get("areas") { request, _ in
-            let parameters = request.uri.queryParameters
-            guard let near = parameters["near"] else { throw APIError.validation("near=lat,lng is required") }
-            let parts = near.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            let origin = parts.count == 2 ? Coordinate(latitude: parts[0], longitude: parts[1]) : nil
-            guard let origin, origin.isValid else { throw APIError.validation("near must be lat,lng within range (got '\(near)')") }
-            let radius = try parameters["radius_km"].map { text in
-                guard let r = Double(text), r > 0, r <= 100 else { throw APIError.validation("radius_km must be greater than 0 and at most 100") }
-                return r
-            } ?? 10
-            let limit = try parameters["limit"].map { text in
-                guard let n = Int(text), (1...100).contains(n) else { throw APIError.validation("limit must be between 1 and 100") }
-                return n
-            } ?? 20
-            return Reply(FeatureCollection(features: services.areas.areas(near: origin, radiusKm: radius, limit: limit).map(Feature.init)))
+            let nearby = try NearbyParameters(request)
+            let areas = services.areas.areas(near: nearby.origin, radiusKm: nearby.radiusKm, limit: nearby.limit)
+            return Reply(FeatureCollection(features: areas.map(Feature.init)))
         }
         api.get("areas/{slug}") { _, context in
             let slug = try context.parameters.require("slug")

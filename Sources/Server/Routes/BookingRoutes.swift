@@ -64,9 +64,7 @@ struct BookingRoutes {
         api.delete("bookings/{id}") { request, context in
             let user = try context.requireUser()
             // The body is optional: a DELETE without one cancels without a reason.
-            let body = try await request.body.collect(upTo: context.maxUploadSize)
-            let reason = body.readableBytes == 0
-                ? nil : try await Request(head: request.head, body: .init(buffer: body)).json(Cancellation.self, context: context).reason
+            let reason = try await request.optionalJSON(Cancellation.self, context: context)?.reason
             if let reason, reason.count > 500 { throw APIError.validation("reason must be at most 500 characters") }
             let id = try context.parameters.require("id")
             let outcome = try await services.store.cancel(bookingId: id, member: user, reason: reason, now: services.clock.now())

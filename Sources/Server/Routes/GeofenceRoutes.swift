@@ -28,7 +28,7 @@ struct GeofenceRoutes {
 
     func register(on api: RouterGroup<AppContext>) {
         api.get("tenants/{slug}/geofence") { _, context in
-            let fence = try await services.store.geofence(tenant: try await tenantId(context))
+            let fence = try await services.store.geofence(tenant: try await services.tenantId(context))
             return Reply(FenceView(
                 radiusM: fence.radiusMeters,
                 area: try fence.polygonGeoJSON.map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
@@ -36,7 +36,7 @@ struct GeofenceRoutes {
         }
         api.put("tenants/{slug}/geofence") { request, context in
             let user = try context.requireUser()
-            let tenant = try await tenantId(context)
+            let tenant = try await services.tenantId(context)
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)) else {
                 throw APIError.validation("the body must be a JSON object: {\"radius_m\": 150} and/or {\"area\": <GeoJSON Polygon>}")
@@ -96,11 +96,6 @@ struct GeofenceRoutes {
         return (meters <= fence.radiusMeters, meters)
     }
 
-    private func tenantId(_ context: AppContext) async throws -> String {
-        let slug = try context.parameters.require("slug")
-        guard let gym = try await services.store.tenant(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
-        return gym.tenant.id
-    }
 }
 
 extension JSONValue {

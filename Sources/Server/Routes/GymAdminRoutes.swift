@@ -76,7 +76,7 @@ struct GymAdminRoutes {
         }
         api.post("tenants/{slug}/classes") { request, context in
             let user = try context.requireUser()
-            let tenant = try await tenantId(context)
+            let tenant = try await services.tenantId(context)
             let fitnessClass = try newClass(try await request.json(NewClass.self, context: context), tenant: tenant)
             let now = services.clock.now()
             let added = try await services.store.createClass(
@@ -86,7 +86,7 @@ struct GymAdminRoutes {
         }
         api.patch("tenants/{slug}/classes/{class_id}") { request, context in
             let user = try context.requireUser()
-            let tenant = try await tenantId(context)
+            let tenant = try await services.tenantId(context)
             let patch = try await request.json(ClassPatch.self, context: context)
             var changes = ClassChanges(isActive: patch.isActive)
             if let name = patch.name { changes.name = try Self.text(name, "name", 1...120) }
@@ -100,14 +100,14 @@ struct GymAdminRoutes {
         }
         api.delete("tenants/{slug}/classes/{class_id}") { _, context in
             let user = try context.requireUser()
-            let tenant = try await tenantId(context)
+            let tenant = try await services.tenantId(context)
             let id = try context.parameters.require("class_id")
             try await services.store.updateClass(id: id, tenant: tenant, staff: user, changes: ClassChanges(isActive: false), now: services.clock.now())
             return Reply(Created(id: id))
         }
         api.post("tenants/{slug}/schedules") { request, context in
             let user = try context.requireUser()
-            let tenant = try await tenantId(context)
+            let tenant = try await services.tenantId(context)
             let body = try await request.json(NewSession.self, context: context)
             guard let start = ISO8601.parse(body.startTime) else {
                 throw APIError.validation("start_time must be an ISO 8601 time such as 2026-11-27T18:00:00+02:00")
@@ -126,10 +126,8 @@ struct GymAdminRoutes {
         }
         api.delete("tenants/{slug}/schedules/{session_id}") { request, context in
             let user = try context.requireUser()
-            let tenant = try await tenantId(context)
-            let body = try await request.body.collect(upTo: context.maxUploadSize)
-            let reason = body.readableBytes == 0
-                ? nil : try await Request(head: request.head, body: .init(buffer: body)).json(Cancellation.self, context: context).reason
+            let tenant = try await services.tenantId(context)
+            let reason = try await request.optionalJSON(Cancellation.self, context: context)?.reason
             let session = try context.parameters.require("session_id")
             // The session must belong to the gym in the path, or it is as good as missing.
             guard try await services.store.sessionTenant(session) == tenant else { throw APIError.notFound("session not found") }
@@ -140,12 +138,6 @@ struct GymAdminRoutes {
         }
     }
 
-    /// The gym named by the path's slug.
-    private func tenantId(_ context: AppContext) async throws -> String {
-        let slug = try context.parameters.require("slug")
-        guard let gym = try await services.store.tenant(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
-        return gym.tenant.id
-    }
 
     private func gym(from body: NewGym) throws -> Tenant {
         let name = try Self.text(body.name, "name", 2...120)

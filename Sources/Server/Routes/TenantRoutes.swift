@@ -39,25 +39,8 @@ struct TenantRoutes {
 
     func register(on api: RouterGroup<AppContext>) {
         api.get("tenants") { request, _ in
-            let parameters = request.uri.queryParameters
-            guard let near = parameters["near"] else { throw APIError.validation("near=lat,lng is required") }
-            let parts = near.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2 else { throw APIError.validation("near must be lat,lng (got '\(near)')") }
-            let origin = Coordinate(latitude: parts[0], longitude: parts[1])
-            guard origin.isValid else { throw APIError.validation("near: latitude must be within [-90, 90] and longitude within [-180, 180]") }
-            let radius = try parameters["radius_km"].map { text in
-                guard let r = Double(text), r > 0, r <= SearchQuery.maxRadiusKm else {
-                    throw APIError.validation("radius_km must be greater than 0 and at most \(Int(SearchQuery.maxRadiusKm)) (got '\(text)')")
-                }
-                return r
-            } ?? SearchQuery.defaultRadiusKm
-            let limit = try parameters["limit"].map { text in
-                guard let n = Int(text), (1...SearchQuery.maxLimit).contains(n) else {
-                    throw APIError.validation("limit must be between 1 and \(SearchQuery.maxLimit) (got '\(text)')")
-                }
-                return n
-            } ?? 20
-            return Reply(GymList(tenants: services.index.gyms(near: origin, radiusKm: radius, limit: limit)))
+            let nearby = try NearbyParameters(request)
+            return Reply(GymList(tenants: services.index.gyms(near: nearby.origin, radiusKm: nearby.radiusKm, limit: nearby.limit)))
         }
         api.get("tenants/{slug}") { _, context in
             let slug = try context.parameters.require("slug")
