@@ -156,13 +156,27 @@ public final class MarketplaceIndex: Sendable {
 
     /// Adds a gym, or replaces everything about it (details, classes, sessions), at once.
     public func upsert(_ records: GymRecords) {
+        upsert([records])
+    }
+
+    /// Adds or replaces several gyms in one new segment, published in one step: how a batch of
+    /// changed gyms (an hourly roll of every timetable, say) costs one build, not one each.
+    public func upsert(_ changed: [GymRecords]) {
+        // One copy per gym, the last given.
+        var seen = Set<String>()
+        let batch = changed.reversed().filter { seen.insert($0.tenant.id).inserted }.reversed() as [GymRecords]
+        guard !batch.isEmpty else { return }
         writer.withLock { _ in
-            let segment = CatalogSegment(building: [records], keepRecords: true)
+            let segment = CatalogSegment(building: batch, keepRecords: true)
             state.withLock { state in
-                if let old = state.location[records.tenant.id] { state.dead[old.segment].insert(old.gym) }
+                for records in batch {
+                    if let old = state.location[records.tenant.id] { state.dead[old.segment].insert(old.gym) }
+                }
                 state.segments.append(segment)
                 state.dead.append([])
-                state.location[records.tenant.id] = GymLocation(segment: state.segments.count - 1, gym: 0)
+                for (g, gym) in segment.gyms.enumerated() {
+                    state.location[gym.id] = GymLocation(segment: state.segments.count - 1, gym: Int32(g))
+                }
             }
             if currentState.segments.count - 1 > Self.maxSmallSegments { mergeSmallSegments() }
         }

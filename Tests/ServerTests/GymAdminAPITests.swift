@@ -106,17 +106,31 @@ struct GymAdminAPITests {
         #expect(try await fixture.store.auditLedger().isClean)
     }
 
-    @Test("the rolling horizon materializes timetables ahead as time passes")
+    @Test("the rolling horizon materializes timetables ahead, and the index takes the new sessions in one batch")
     func rollingHorizon() async throws {
         let fixture = try await ServerFixture.make(.sqlite)
-        let before = try await fixture.store.catalog(from: fixture.clock.now, to: fixture.clock.now + 30 * 86_400)
-            .reduce(0) { $0 + $1.sessions.count }
-        let later = fixture.clock.now + 7 * 86_400
-        let gyms = try await fixture.store.extendSchedules(until: later + 14 * 86_400, now: later)
-        #expect(gyms > 0)
-        let after = try await fixture.store.catalog(from: fixture.clock.now, to: fixture.clock.now + 30 * 86_400)
-            .reduce(0) { $0 + $1.sessions.count }
-        #expect(after > before)
-        #expect(try await fixture.store.extendSchedules(until: later + 14 * 86_400, now: later) == 0)
+        try await fixture.test { _ in
+            let before = fixture.index.counts.sessions
+            let later = fixture.clock.now + 7 * 86_400
+            fixture.clock.set(later)
+            let gyms = try await fixture.store.extendSchedules(until: later + 14 * 86_400, now: later)
+            #expect(gyms > 0)
+            #expect(try await fixture.store.extendSchedules(until: later + 14 * 86_400, now: later) == 0, "a second roll adds nothing")
+            // The index follows: the week beyond the first horizon is searchable.
+            var found = 0
+            for _ in 0..<300 {
+                var query = SearchQuery(now: later)
+                query.origin = ServerFixture.reference.city(named: "johannesburg")!.centerCoordinate
+                query.radiusKm = 100
+                query.from = later + 8 * 86_400
+                query.to = later + 13 * 86_400
+                query.minSpots = 0
+                found = try fixture.index.search(query).results.count
+                if found > 0 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(found > 0, "sessions past the first horizon reached the index")
+            #expect(fixture.index.counts.sessions > before)
+        }
     }
 }
