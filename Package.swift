@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "StudioLoopCLI",
             dependencies: [
-                "Marketplace", "Datasets", "Storage", "GeoAreas", "Server",
+                "Marketplace", "Datasets", "Storage", "GeoAreas", "Server", "Booking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness

@@ -1,3 +1,4 @@
+public import Booking
 import Crypto
 import Foundation
 public import Payments
@@ -21,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     /// What one universal credit is worth, in cents of `currency`.
     public var creditValueCents: Int64 = 5_000
     public var currency = "ZAR"
+    /// The platform's commission on marketplace bookings, by the gym's tier.
+    public var commission = CommissionRates.standard
     public var bcryptCost: UInt8 = 12
     /// Days of sessions the index holds ahead of now.
     public var horizonDays = 14
@@ -85,5 +88,26 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
 
     public init(_ description: String) {
         self.description = description
+    }
+}
+
+extension CommissionRates {
+    /// Reads "starter=2000,growth=1500,pro=1200,enterprise=1000" (basis points; every tier once).
+    public init(parsing text: String) throws(ConfigurationError) {
+        var rates: [SubscriptionTier: Int64] = [:]
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, let tier = SubscriptionTier(rawValue: pair[0]), let bps = Int64(pair[1]), (0...10_000).contains(bps),
+                rates[tier] == nil
+            else {
+                throw ConfigurationError("--commission: '\(part)' is not tier=basis-points (0 to 10000) for a tier given once")
+            }
+            rates[tier] = bps
+        }
+        let missing = SubscriptionTier.allCases.filter { rates[$0] == nil }
+        guard missing.isEmpty else {
+            throw ConfigurationError("--commission: give every tier; missing \(missing.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.init(basisPoints: rates)
     }
 }

@@ -16,7 +16,7 @@ public enum StudioLoopServer {
     ) async throws {
         let store = BookingStore(
             database: database, creditValue: Money(cents: configuration.creditValueCents, currency: configuration.currency),
-            checkInSecret: configuration.checkInSecret
+            rates: configuration.commission, checkInSecret: configuration.checkInSecret
         )
         let now = clock.now()
         try await store.migrate(now: now)

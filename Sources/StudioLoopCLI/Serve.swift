@@ -1,4 +1,5 @@
 import ArgumentParser
+import Booking
 import Foundation
 import Server
 import Storage
@@ -34,6 +35,14 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The currency of credit purchases and commission (ISO 4217).", valueName: "code"))
     var currency = "ZAR"
+
+    @Option(
+        help: ArgumentHelp(
+            "Commission on marketplace bookings per gym tier, in basis points (env STUDIOLOOP_COMMISSION; default starter=2000,growth=1500,pro=1200,enterprise=1000).",
+            valueName: "tier=bps,..."
+        )
+    )
+    var commission: String?
 
     @Option(help: ArgumentHelp("bcrypt cost for password hashes (10-15).", valueName: "n"))
     var bcryptCost: UInt8 = 12
@@ -78,6 +87,9 @@ struct Serve: AsyncParsableCommand {
         configuration.port = resolvedPort ?? configuration.port
         configuration.creditValueCents = creditValue
         configuration.currency = currency
+        if let rates = commission ?? environment["STUDIOLOOP_COMMISSION"] {
+            do { configuration.commission = try CommissionRates(parsing: rates) } catch { throw ValidationError(error.description) }
+        }
         configuration.bcryptCost = bcryptCost
         configuration.rateLimitPerMinute = rateLimit
         configuration.authRateLimitPerMinute = authRateLimit

@@ -1,0 +1,35 @@
+import Booking
+import Server
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("secrets are required outside development mode, and must be long enough")
+    func secrets() throws {
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration(development: false, environment: [:]) }
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration(development: false, environment: ["STUDIOLOOP_JWT_SECRET": "short", "STUDIOLOOP_CHECKIN_SECRET": String(repeating: "c", count: 32)])
+        }
+        let production = try ServerConfiguration(development: false, environment: [
+            "STUDIOLOOP_JWT_SECRET": String(repeating: "j", count: 32), "STUDIOLOOP_CHECKIN_SECRET": String(repeating: "c", count: 32),
+        ])
+        #expect(production.generatedSecrets.isEmpty)
+        #expect(production.providers.isEmpty, "no sandbox outside development")
+        let development = try ServerConfiguration(development: true, environment: [:])
+        #expect(development.generatedSecrets == ["STUDIOLOOP_JWT_SECRET", "STUDIOLOOP_CHECKIN_SECRET", "STUDIOLOOP_SANDBOX_WEBHOOK_SECRET"])
+        #expect(development.providers.map(\.name) == ["sandbox"])
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration(development: true, environment: ["STUDIOLOOP_YOCO_WEBHOOK_SECRET": "not base64 !!"])
+        }
+    }
+
+    @Test("commission rates by tier, every tier once")
+    func commission() throws {
+        let rates = try CommissionRates(parsing: "starter=2500, growth=1800,pro=1200,enterprise=900")
+        #expect(rates.basisPoints[.starter] == 2500 && rates.basisPoints[.enterprise] == 900)
+        for bad in ["starter=2000", "starter=2000,growth=1500,pro=1200,enterprise=10001", "gold=1,growth=1,pro=1,enterprise=1,starter=1",
+                    "starter=1,starter=2,growth=1,pro=1,enterprise=1", "starter"] {
+            #expect(throws: ConfigurationError.self, "\(bad)") { try CommissionRates(parsing: bad) }
+        }
+    }
+}
