@@ -44,7 +44,8 @@ struct PaymentAPITests {
             let misuse = try await client.json(
                 "/api/v1/payments/credits/purchase", method: .post, token: member.token, body: ["package_id": "credits-20"], headers: key
             )
-            #expect(misuse.status == .badRequest)
+            #expect(misuse.status == .unprocessableContent)
+            #expect(misuse.error?.code == "IDEMPOTENCY_KEY_REUSED")
             let unknown = try await client.json(
                 "/api/v1/payments/credits/purchase", method: .post, token: member.token, body: ["package_id": "credits-7"],
                 headers: [Self.idempotencyKey: "other"]

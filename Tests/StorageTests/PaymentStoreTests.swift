@@ -21,7 +21,7 @@ import Testing
         let first = try await f.store.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
         let again = try await f.store.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now + 60)
         #expect(first == again && first.status == "pending")
-        await #expect(throws: StoreError.invalid("Idempotency-Key was already used with different parameters")) {
+        await #expect(throws: StoreError.unprocessable("Idempotency-Key was already used with different parameters")) {
             try await f.store.startCreditPurchase(member: member, tenant: nil, credits: 6, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
         }
         // Nothing is credited before the provider confirms.

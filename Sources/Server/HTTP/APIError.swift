@@ -48,6 +48,7 @@ public struct APIError: Error, Sendable, Equatable {
             case .notFound(let what): self = .notFound("\(what) not found")
             case .invalid(let why): self = .validation(why)
             case .conflict(let what): self = .conflict(what)
+            case .unprocessable(let why): self = APIError(.unprocessableContent, "IDEMPOTENCY_KEY_REUSED", why)
             case .busy: self = APIError(.serviceUnavailable, "BUSY", "the store is busy; retry shortly", headers: [.retryAfter: "1"])
             case .database: self = .internal
             }

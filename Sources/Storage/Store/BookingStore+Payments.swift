@@ -40,7 +40,7 @@ extension BookingStore {
                 "SELECT request_hash, payment_id FROM idempotency_keys WHERE user_id = $1 AND key = $2", .text(member), .text(idempotencyKey)
             ).first {
                 guard known["request_hash"].text == requestHash else {
-                    throw StoreError.invalid("Idempotency-Key was already used with different parameters")
+                    throw StoreError.unprocessable("Idempotency-Key was already used with different parameters")
                 }
                 return try Self.pendingPayment(known["payment_id"].text!, on: db)
             }

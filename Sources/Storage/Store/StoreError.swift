@@ -8,6 +8,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     case invalid(String)
     case conflict(String)
+    /// Well-formed but contradicting what was asked before (an idempotency key reused with other
+    /// parameters): a 422.
+    case unprocessable(String)
     case database(String)
     case busy(String)
 
@@ -17,6 +20,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let what): "\(what) not found"
         case .invalid(let why): why
         case .conflict(let what): what
+        case .unprocessable(let why): why
         case .database(let message): "database error: \(message)"
         case .busy(let message): "database busy: \(message)"
         }
