@@ -97,7 +97,3 @@ struct GeofenceRoutes {
     }
 
 }
-
-extension JSONValue {
-    var isNull: Bool { if case .null = self { true } else { false } }
-}
