@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries. ICU sits behind a shim whose header exposes only stdint types,
@@ -61,11 +62,21 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        // Notification channels: WhatsApp, SMS and email adapters over their providers' HTTP APIs.
+        .target(
+            name: "Notifications",
+            dependencies: [
+                "Storage", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictness
+        ),
+
         // The HTTP API: the index and the booking core behind Hummingbird.
         .target(
             name: "Server",
             dependencies: [
-                "Marketplace", "Datasets", "Storage", "Booking", "Payments", "Geo", "GeoAreas",
+                "Marketplace", "Datasets", "Storage", "Booking", "Payments", "Geo", "GeoAreas", "Notifications",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -115,6 +126,11 @@ let package = Package(
                 "Server", "Storage", "Datasets", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strictness
+        ),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: ["Notifications", "Storage", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictness
         ),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo", "GeoAreas"], swiftSettings: strictness),

@@ -1,7 +1,9 @@
 public import Booking
 import Crypto
 import Foundation
+public import Notifications
 public import Payments
+public import Storage
 
 /// How a server runs: where it listens, its secrets and money settings. Secrets have no
 /// defaults outside development mode; in development mode a missing secret is made up for the
@@ -17,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     /// Payment providers with their webhook secrets: those configured, and in development mode
     /// the offline sandbox.
     public var providers: [any PaymentProvider] = []
+    /// Notification adapters configured from the environment; missing ones fall back to email,
+    /// then to the log.
+    public var notifications = ChannelRouter()
     /// Which secrets were generated for this run because none was configured.
     public var generatedSecrets: [String] = []
     /// What one universal credit is worth, in cents of `currency`.
@@ -80,6 +85,31 @@ public struct ServerConfiguration: Sendable {
             providers.append(provider)
         }
         generatedSecrets = generated
+        notifications = Self.channels(environment, development: development)
+    }
+
+    /// WhatsApp (`STUDIOLOOP_WHATSAPP_TOKEN`, `STUDIOLOOP_WHATSAPP_PHONE_NUMBER_ID`), SMS through
+    /// Africa's Talking (`STUDIOLOOP_SMS_USERNAME`, `STUDIOLOOP_SMS_API_KEY`, optional
+    /// `STUDIOLOOP_SMS_SENDER`) and email (`STUDIOLOOP_EMAIL_API_KEY`, `STUDIOLOOP_EMAIL_FROM`);
+    /// each provider's base URL may be overridden (`…_URL`).
+    static func channels(_ env: [String: String], development: Bool) -> ChannelRouter {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var whatsapp: WhatsAppChannel?
+        if let token = value("STUDIOLOOP_WHATSAPP_TOKEN"), let phone = value("STUDIOLOOP_WHATSAPP_PHONE_NUMBER_ID") {
+            whatsapp = WhatsAppChannel(baseURL: value("STUDIOLOOP_WHATSAPP_URL") ?? "https://graph.facebook.com/v20.0", phoneNumberId: phone, accessToken: token)
+        }
+        var sms: SMSChannel?
+        if let username = value("STUDIOLOOP_SMS_USERNAME"), let key = value("STUDIOLOOP_SMS_API_KEY") {
+            sms = SMSChannel(
+                baseURL: value("STUDIOLOOP_SMS_URL") ?? "https://api.africastalking.com", username: username, apiKey: key,
+                senderId: value("STUDIOLOOP_SMS_SENDER")
+            )
+        }
+        var email: EmailChannel?
+        if let key = value("STUDIOLOOP_EMAIL_API_KEY"), let from = value("STUDIOLOOP_EMAIL_FROM") {
+            email = EmailChannel(baseURL: value("STUDIOLOOP_EMAIL_URL") ?? "https://api.sendgrid.com", from: from, apiKey: key)
+        }
+        return ChannelRouter(email: email, sms: sms, whatsapp: whatsapp, fallback: LogChannel(showsPayloads: development))
     }
 }
 

@@ -51,7 +51,7 @@ public enum StudioLoopServer {
                 IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL),
                 Maintenance(
                     store: store,
-                    dispatcher: OutboxDispatcher(database: database, channel: LogChannel(showsPayloads: configuration.development)),
+                    dispatcher: OutboxDispatcher(database: database, channel: configuration.notifications),
                     clock: clock, interval: configuration.maintenanceInterval, horizonDays: configuration.horizonDays
                 ),
             ],

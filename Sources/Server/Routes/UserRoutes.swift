@@ -82,7 +82,22 @@ struct UserRoutes {
         }
     }
 
+    struct NotificationUpdate: Decodable {
+        var channel: NotificationChannelKind
+        var optOuts: [String]?
+    }
+
     func register(on api: RouterGroup<AppContext>) {
+        api.get("users/notifications") { _, context in
+            Reply(try await services.store.notificationSettings(member: try context.requireUser()))
+        }
+        api.put("users/notifications") { request, context in
+            let user = try context.requireUser()
+            let body = try await request.json(NotificationUpdate.self, context: context)
+            return Reply(try await services.store.setNotificationSettings(
+                member: user, NotificationSettings(channel: body.channel, optOuts: body.optOuts ?? [])
+            ))
+        }
         api.get("users/profile") { _, context in
             Reply(try await services.store.account(id: try context.requireUser()))
         }

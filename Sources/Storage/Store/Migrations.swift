@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -21,6 +21,11 @@ enum Migrations {
         4: RowLevelSecurity.statements, 5: RowLevelSecurity.optOuts, 6: RowLevelSecurity.subscriptions,
         7: RowLevelSecurity.accountTokens,
     ]
+
+    /// How each member likes to be told: email, SMS or WhatsApp (checked by the application).
+    static let channels: (version: Int, statements: [String]) = (9, [
+        "ALTER TABLE users ADD COLUMN notification_channel TEXT NOT NULL DEFAULT 'email'",
+    ])
 
     /// Where members may check themselves in: a radius around the gym (150 m when unset) or a
     /// polygon its owner drew.

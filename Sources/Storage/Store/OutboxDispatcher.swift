@@ -9,6 +9,36 @@ public struct OutboxMessage: Equatable, Sendable {
     /// JSON.
     public var payload: String
     public var attempts: Int
+    /// Whom it goes to and how they like to hear; nil for a message without a member.
+    public var recipient: Recipient?
+
+    public init(id: String, userId: String?, kind: String, payload: String, attempts: Int, recipient: Recipient? = nil) {
+        self.id = id
+        self.userId = userId
+        self.kind = kind
+        self.payload = payload
+        self.attempts = attempts
+        self.recipient = recipient
+    }
+}
+
+/// A member's addresses and the channel they chose.
+public struct Recipient: Equatable, Sendable {
+    public var email: String
+    /// E.164 or local; empty when the member gave none.
+    public var phone: String
+    public var channel: NotificationChannelKind
+
+    public init(email: String, phone: String, channel: NotificationChannelKind) {
+        self.email = email
+        self.phone = phone
+        self.channel = channel
+    }
+}
+
+/// How a member may choose to be told.
+public enum NotificationChannelKind: String, Sendable, CaseIterable, Codable {
+    case email, sms, whatsapp
 }
 
 /// Where notifications go: WhatsApp, SMS, email adapters; the log channel by default.
@@ -93,17 +123,26 @@ public struct OutboxDispatcher: Sendable {
             let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
             let rows = try db.query(
                 """
-                SELECT id, user_id, kind, payload, attempts FROM outbox
-                WHERE status = 'pending' AND deliver_after <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
-                ORDER BY created_at, id LIMIT $2
-                """ + skipLocked, .integer(now), .integer(Int64(batch))
+                SELECT o.id, o.user_id, o.kind, o.payload, o.attempts, u.email, u.phone, u.notification_channel
+                FROM outbox o LEFT JOIN users u ON u.id = o.user_id
+                WHERE o.status = 'pending' AND o.deliver_after <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
+                ORDER BY o.created_at, o.id LIMIT $2
+                """ + (skipLocked.isEmpty ? "" : " FOR UPDATE OF o SKIP LOCKED"), .integer(now), .integer(Int64(batch))
             )
             for row in rows {
                 try db.query("UPDATE outbox SET claimed_until = $2 WHERE id = $1", row["id"], .integer(now + lease))
             }
-            return rows.map {
-                OutboxMessage(id: $0["id"].text!, userId: $0["user_id"].text, kind: $0["kind"].text!, payload: $0["payload"].text!,
-                              attempts: Int($0["attempts"].integer!))
+            return rows.map { row in
+                OutboxMessage(
+                    id: row["id"].text!, userId: row["user_id"].text, kind: row["kind"].text!, payload: row["payload"].text!,
+                    attempts: Int(row["attempts"].integer!),
+                    recipient: row["email"].text.map { email in
+                        Recipient(
+                            email: email, phone: row["phone"].text ?? "",
+                            channel: row["notification_channel"].text.flatMap(NotificationChannelKind.init) ?? .email
+                        )
+                    }
+                )
             }
         }
     }
@@ -124,6 +163,8 @@ public struct OutboxDispatcher: Sendable {
         }
         return Set(messages.filter { m in
             guard let user = m.userId else { return false }
+            // Account emails go whatever the member turned off: they are how they get back in.
+            guard !["password_reset", "email_verification"].contains(m.kind) else { return false }
             return optOuts.contains("\(user)|\(m.kind)") || optOuts.contains("\(user)|*")
         }.map(\.id))
     }

@@ -1,0 +1,31 @@
+import Foundation
+public import Storage
+
+/// What a member reads: a subject (for email) and one short text (for all channels), in plain
+/// words from the message's kind. Links carry the ids the app opens.
+public enum NotificationText {
+    public static func render(_ message: OutboxMessage) -> (subject: String, body: String) {
+        let fields = (try? JSONSerialization.jsonObject(with: Data(message.payload.utf8)) as? [String: Any]) ?? [:]
+        let booking = fields["booking_id"] as? String ?? ""
+        switch message.kind {
+        case "booking_confirmed": return ("Booking confirmed", "You're booked. See you in class! Booking \(booking).")
+        case "booking_waitlisted": return ("You're on the waitlist", "The class is full; you're on its waitlist and pay nothing unless a spot frees up. Booking \(booking).")
+        case "waitlist_promoted": return ("A spot opened up", "Good news: a spot freed up and it's yours. Booking \(booking).")
+        case "waitlist_skipped_no_credits": return ("A spot opened up", "A spot freed up but you didn't have enough credits, so it went to the next person. Booking \(booking).")
+        case "waitlist_closed": return ("Waitlist closed", "The class starts soon and its waitlist has closed. Booking \(booking).")
+        case "booking_cancelled": return ("Booking cancelled", "Your booking is cancelled. Booking \(booking).")
+        case "session_cancelled": return ("Class cancelled", "The gym cancelled this class; your credits are back. Booking \(booking).")
+        case "checked_in": return ("Checked in", "You're checked in. Enjoy the class!")
+        case "class_reminder": return ("Class in 2 hours", "Reminder: your class starts in about 2 hours. Booking \(booking).")
+        case "credits_purchased": return ("Credits added", "Your credits are in your account.")
+        case "password_reset":
+            return ("Reset your password", "Use this code to set a new password (valid for an hour): \(fields["token"] as? String ?? "")")
+        case "email_verification":
+            return ("Confirm your email", "Use this code to confirm your email: \(fields["token"] as? String ?? "")")
+        case let kind where kind.hasPrefix("subscription_") || kind == "gym_tier_renewed":
+            return ("Your subscription", "There's news about your subscription (\(kind.replacingOccurrences(of: "_", with: " "))).")
+        case let kind:
+            return ("StudioLoop", "Update: \(kind.replacingOccurrences(of: "_", with: " ")).")
+        }
+    }
+}
