@@ -25,7 +25,13 @@ public enum StudioLoopServer {
             let summary = try await store.importDataset(dataset, from: now, to: now + Int64(configuration.horizonDays) * 86_400, now: now)
             say("filled the empty store from \(demoDataset.path): \(summary.tenants) gyms, \(summary.sessions) sessions")
         }
-        let reference = try? ReferenceData(directory: ReferenceData.defaultDirectory())
+        let reference: ReferenceData?
+        do {
+            reference = try ReferenceData(directory: ReferenceData.defaultDirectory())
+        } catch {
+            say("note: no reference data (\(error)); searching by place names and named areas is off")
+            reference = nil
+        }
         let places = reference?.places ?? []
         let areas = try NamedAreas(cities: reference?.cities ?? [], places: places)
         let loader = CatalogLoader(store: store, places: places, horizonDays: configuration.horizonDays)
@@ -48,7 +54,7 @@ public enum StudioLoopServer {
             router: StudioLoopApplication.router(services),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "studioloop"),
             services: [
-                IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL),
+                IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL, builtAt: now),
                 Maintenance(
                     store: store,
                     dispatcher: OutboxDispatcher(database: database, channel: configuration.notifications),

@@ -12,10 +12,13 @@ public struct IndexSync: Service {
     let clock: ServerClock
     /// For PostgreSQL: where to LISTEN for other servers' changes.
     let listenURL: String?
+    /// When the index was read from the store: on PostgreSQL, changes since are caught up at start.
+    let builtAt: Int64
     let logger = Logger(label: "studioloop.index-sync")
     let reloads = GymReloads()
 
-    public init(loader: CatalogLoader, index: MarketplaceIndex, clock: ServerClock, listenURL: String?) {
+    public init(loader: CatalogLoader, index: MarketplaceIndex, clock: ServerClock, listenURL: String?, builtAt: Int64? = nil) {
+        self.builtAt = builtAt ?? clock.now()
         self.loader = loader
         self.index = index
         self.clock = clock
@@ -31,7 +34,9 @@ public struct IndexSync: Service {
             }
             if let listener {
                 group.addTask {
+                    // Changes other servers made between the index's build and this LISTEN.
                     var caughtUpTo = clock.now()
+                    for change in (try? await loader.store.sessionChanges(since: builtAt - 5)) ?? [] { await apply(change) }
                     for await event in listener.events.cancelOnGracefulShutdown() {
                         switch event {
                         case .change(let change):
