@@ -52,7 +52,7 @@ extension ServerServices {
     /// The id of the gym the path's `{slug}` names, or a 404.
     func tenantId(_ context: AppContext) async throws -> String {
         let slug = try context.parameters.require("slug")
-        guard let gym = try await store.tenant(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
-        return gym.tenant.id
+        guard let id = try await store.tenantId(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
+        return id
     }
 }

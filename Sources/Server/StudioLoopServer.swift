@@ -35,7 +35,9 @@ public enum StudioLoopServer {
         let places = reference?.places ?? []
         let areas = try NamedAreas(cities: reference?.cities ?? [], places: places)
         let loader = CatalogLoader(store: store, places: places, horizonDays: configuration.horizonDays)
-        let index = try await loader.buildIndex(now: now)
+        // One read of the catalog serves the index and the choice of the demo gym.
+        let gyms = try await loader.catalog(now: now)
+        let index = loader.buildIndex(from: gyms, now: now)
         let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost)
         let services = ServerServices(
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
@@ -45,7 +47,7 @@ public enum StudioLoopServer {
         )
 
         let demo = configuration.development
-            ? try await DemoAccounts.ensure(store: store, authenticator: authenticator, gyms: try await store.catalog(from: 0, to: 0), now: now)
+            ? try await DemoAccounts.ensure(store: store, authenticator: authenticator, gyms: gyms, now: now)
             : []
 
         var logger = Logger(label: "studioloop")

@@ -12,7 +12,15 @@ public final class ServerMetrics: Sendable {
         .seconds(1), .seconds(2.5),
     ]
 
-    public init() {}
+    /// Made once: every search records into it.
+    private let searchDuration: DurationHistogram
+
+    public init() {
+        searchDuration = registry.makeDurationHistogram(
+            descriptor: .init(namespace: "studioloop", metricName: "search_duration", unitName: "seconds", helpText: "Time spent in the index per search"),
+            labels: [], buckets: Self.latencyBuckets
+        )
+    }
 
     func requestFinished(route: String, method: String, status: Int, duration: Duration) {
         let labels = [("route", route), ("method", method), ("status", String(status))]
@@ -27,10 +35,7 @@ public final class ServerMetrics: Sendable {
     }
 
     func searched(indexMilliseconds: Double) {
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "studioloop", metricName: "search_duration", unitName: "seconds", helpText: "Time spent in the index per search"),
-            labels: [], buckets: Self.latencyBuckets
-        ).record(.nanoseconds(Int64(indexMilliseconds * 1_000_000)))
+        searchDuration.record(.nanoseconds(Int64(indexMilliseconds * 1_000_000)))
     }
 
     func booking(outcome: String) {

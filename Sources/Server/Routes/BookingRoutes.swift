@@ -95,9 +95,8 @@ struct BookingRoutes {
                 now: services.clock.now()
             )
             services.metrics.booking(outcome: outcome.status.rawValue)
-            let booking = try await services.store.booking(id: outcome.bookingId)
             return Reply(BookingView(
-                id: outcome.bookingId, sessionId: body.sessionId, tenantId: booking.tenantId, status: outcome.status.rawValue,
+                id: outcome.bookingId, sessionId: body.sessionId, tenantId: outcome.tenantId, status: outcome.status.rawValue,
                 waitlistPosition: outcome.waitlistPosition, creditsCharged: outcome.creditsCharged, isMarketplace: marketplace,
                 marketplaceFeeCents: outcome.marketplaceFee?.cents, currency: outcome.marketplaceFee?.currency, spotsLeft: outcome.spotsLeft
             ), status: .created)

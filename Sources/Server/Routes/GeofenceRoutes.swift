@@ -14,6 +14,12 @@ struct GeofenceRoutes {
         var lng: Double
     }
 
+    /// A radius, a drawn polygon (`area`; null for none), or both.
+    struct FenceUpdate: Decodable {
+        var radiusM: Int?
+        var area: JSONValue?
+    }
+
     struct FenceView: Encodable, Sendable {
         var radiusM: Int
         /// The drawn polygon, when there is one; it replaces the radius.
@@ -37,31 +43,19 @@ struct GeofenceRoutes {
         api.put("tenants/{slug}/geofence") { request, context in
             let user = try context.requireUser()
             let tenant = try await services.tenantId(context)
-            let body = try await request.body.collect(upTo: context.maxUploadSize)
-            guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)) else {
-                throw APIError.validation("the body must be a JSON object: {\"radius_m\": 150} and/or {\"area\": <GeoJSON Polygon>}")
-            }
-            if let unknown = fields.keys.filter({ !["radius_m", "area"].contains($0) }).sorted().first {
-                throw APIError.validation("unknown field '\(unknown)' (known: area, radius_m)")
-            }
-            guard !fields.isEmpty else { throw APIError.validation("give radius_m, area, or both") }
-            var radius = Geofence.defaultRadiusMeters
-            if let value = fields["radius_m"] {
-                guard case .number(let r) = value, r == r.rounded(), (25...2_000).contains(r) else {
-                    throw APIError.validation("radius_m must be a whole number of metres between 25 and 2000")
-                }
-                radius = Int(r)
-            }
+            let body = try await request.json(FenceUpdate.self, context: context)
+            guard body.radiusM != nil || body.area != nil else { throw APIError.validation("give radius_m, area, or both") }
+            let radius = body.radiusM ?? Geofence.defaultRadiusMeters
+            guard (25...2_000).contains(radius) else { throw APIError.validation("radius_m must be between 25 and 2000 metres") }
             var polygon: String?
-            if let area = fields["area"], case .object = area {
+            if let area = body.area {
+                guard case .object = area else { throw APIError.validation("area must be a GeoJSON Polygon or MultiPolygon, or null for the radius") }
                 let data = try JSONEncoder().encode(area)
                 do { _ = try Area(geoJSON: data) } catch { throw APIError.validation("area: \(error)") }
                 polygon = String(decoding: data, as: UTF8.self)
-            } else if let area = fields["area"], !(area.isNull) {
-                throw APIError.validation("area must be a GeoJSON Polygon or MultiPolygon, or null for the radius")
             }
             try await services.store.setGeofence(tenant: tenant, staff: user, radiusMeters: radius, polygonGeoJSON: polygon)
-            return Reply(FenceView(radiusM: radius, area: fields["area"].flatMap { $0.isNull ? nil : $0 }))
+            return Reply(FenceView(radiusM: radius, area: body.area))
         }
         api.post("bookings/{id}/self-checkin") { request, context in
             let user = try context.requireUser()
@@ -73,10 +67,8 @@ struct GeofenceRoutes {
                 Self.locate(position, in: fence)
             }
             switch outcome {
-            case .checkedIn:
-                return Reply(CheckedIn(id: id, distanceM: Self.locate(position, in: try await services.store.geofence(
-                    tenant: try await services.store.booking(id: id).tenantId
-                )).distanceMeters))
+            case .checkedIn(let distance):
+                return Reply(CheckedIn(id: id, distanceM: distance))
             case .outside(let distance, let fence):
                 let limit = fence.polygonGeoJSON == nil ? "within \(fence.radiusMeters) m of it" : "inside the area it marked"
                 throw APIError(

@@ -18,8 +18,17 @@ public struct CatalogLoader: Sendable {
     }
 
     public func buildIndex(now: Int64) async throws -> MarketplaceIndex {
-        let gyms = try await store.catalog(from: now, to: now + Int64(horizonDays) * 86_400)
-        return MarketplaceIndex(records: gyms.map(records), materializedAt: now, horizonDays: horizonDays)
+        buildIndex(from: try await catalog(now: now), now: now)
+    }
+
+    /// The gyms with their sessions from `now` to the horizon, as the index holds them.
+    public func catalog(now: Int64) async throws -> [StoredGym] {
+        try await store.catalog(from: now, to: now + Int64(horizonDays) * 86_400)
+    }
+
+    /// The index over gyms already read (by `catalog(now:)`).
+    public func buildIndex(from gyms: [StoredGym], now: Int64) -> MarketplaceIndex {
+        MarketplaceIndex(records: gyms.map(records), materializedAt: now, horizonDays: horizonDays)
     }
 
     /// One gym as it stands in the store now, for replacing it in the index.

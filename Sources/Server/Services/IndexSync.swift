@@ -74,8 +74,7 @@ public struct IndexSync: Service {
             // Many gyms at once (the hourly roll of timetables): one read of the whole catalog.
             let records: [GymRecords] =
                 gyms.count > 64
-                ? try await loader.store.catalog(from: now, to: now + Int64(loader.horizonDays) * 86_400)
-                    .filter { gyms.contains($0.tenant.id) }.map(loader.records)
+                ? try await loader.catalog(now: now).filter { gyms.contains($0.tenant.id) }.map(loader.records)
                 : try await gyms.sorted().asyncCompactMap { try await loader.gym($0, now: now) }
             index.upsert(records)
             for missing in gyms.subtracting(records.map(\.tenant.id)) { index.removeGym(id: missing) }

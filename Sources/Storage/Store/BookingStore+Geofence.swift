@@ -15,7 +15,8 @@ public struct Geofence: Sendable, Equatable {
 
 /// What a self check-in did.
 public enum SelfCheckInOutcome: Sendable, Equatable {
-    case checkedIn
+    /// Checked in, standing this far from the gym.
+    case checkedIn(distanceMeters: Int)
     /// Refused (and nothing changed): the member stood this far from the gym.
     case outside(distanceMeters: Int, fence: Geofence)
 }
@@ -61,16 +62,16 @@ extension BookingStore {
                 .flatMap(BookingStatus.init)
             else { throw StoreError.notFound("booking") }
             let fence = try Self.geofence(tenant, on: db)
-            let where_ = locate(fence)
+            let position = locate(fence)
             if case .failure(let refusal) = BookingRules.selfCheckIn(
-                status: status, session: session.facts, insideGeofence: where_.inside, now: now
+                status: status, session: session.facts, insideGeofence: position.inside, now: now
             ) {
-                if refusal == .outsideGeofence { return .outside(distanceMeters: where_.distanceMeters, fence: fence) }
+                if refusal == .outsideGeofence { return .outside(distanceMeters: position.distanceMeters, fence: fence) }
                 throw StoreError.refused(refusal)
             }
             try db.query("UPDATE bookings SET status = 'checked_in', updated_at = $2 WHERE id = $1", .text(bookingId), .integer(now))
             try Self.notify(member, "checked_in", bookingId, now: now, on: db)
-            return .checkedIn
+            return .checkedIn(distanceMeters: position.distanceMeters)
         }
     }
 

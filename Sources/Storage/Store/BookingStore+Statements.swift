@@ -109,12 +109,16 @@ extension BookingStore {
 
     /// A gym by its slug.
     public func tenant(slug: String) async throws -> StoredGym? {
-        let id = try await database.transaction { db in
+        guard let id = try await tenantId(slug: slug) else { return nil }
+        return try await catalog(from: 0, to: 0, tenant: id).first
+    }
+
+    /// The id of the gym with this slug: all that the routes under `/tenants/{slug}` need first.
+    public func tenantId(slug: String) async throws -> String? {
+        try await database.transaction { db in
             try db.setContext(.system)
             return try db.query("SELECT id FROM tenants WHERE slug = $1", .text(slug)).first?["id"].text
         }
-        guard let id else { return nil }
-        return try await catalog(from: 0, to: 0, tenant: id).first
     }
 
     /// Whether the store answers: for readiness checks.

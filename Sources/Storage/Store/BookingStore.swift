@@ -134,7 +134,7 @@ public final class BookingStore: Sendable {
                 )
                 try Self.notify(member, "booking_waitlisted", bookingId, now: now, on: db)
                 return (BookingOutcome(
-                    bookingId: bookingId, status: .waitlisted, waitlistPosition: position, creditsCharged: 0, marketplaceFee: nil,
+                    bookingId: bookingId, tenantId: session.facts.tenantId, status: .waitlisted, waitlistPosition: position, creditsCharged: 0, marketplaceFee: nil,
                     spotsLeft: session.facts.spotsLeft
                 ), [])
             case .success(.confirm(let credits)):
@@ -152,7 +152,7 @@ public final class BookingStore: Sendable {
                 try Self.notify(member, "booking_confirmed", bookingId, now: now, on: db)
                 try Self.scheduleReminder(member, bookingId: bookingId, start: session.facts.start, now: now, on: db)
                 return (BookingOutcome(
-                    bookingId: bookingId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
+                    bookingId: bookingId, tenantId: session.facts.tenantId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
                     spotsLeft: session.facts.spotsLeft - 1
                 ), [try Self.announce(sessionId, on: db)])
             }

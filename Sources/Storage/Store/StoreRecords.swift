@@ -3,6 +3,7 @@ public import Booking
 /// What a booking request did.
 public struct BookingOutcome: Equatable, Sendable {
     public var bookingId: String
+    public var tenantId: String
     public var status: BookingStatus
     /// 1-based place in the queue when waitlisted.
     public var waitlistPosition: Int?
