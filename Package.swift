@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
@@ -62,6 +63,17 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        // The comparison behind `studioloop bench`: the workload, the brute-force reference and
+        // the peers (PostGIS, SQLite R*Tree + FTS5, Redis, GEOS STRtree) loaded with the same data.
+        .target(
+            name: "Bench",
+            dependencies: [
+                "Marketplace", "Datasets", "Geo", "GeoAreas", "TextSearch", "CGEOS", "CSQLite", "CLibPQ",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictness
+        ),
+
         // Notification channels: WhatsApp, SMS and email adapters over their providers' HTTP APIs.
         .target(
             name: "Notifications",
@@ -95,7 +107,7 @@ let package = Package(
         .target(
             name: "StudioLoopCLI",
             dependencies: [
-                "Marketplace", "Datasets", "Storage", "GeoAreas", "Server", "Booking",
+                "Marketplace", "Datasets", "Storage", "GeoAreas", "Server", "Booking", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness

@@ -102,12 +102,14 @@ public struct GymRecords: Sendable {
 
 /// The text collections of a segment and the fields each indexes, with what a match in each
 /// field is worth to ranking.
-enum TextCollection: Int, CaseIterable {
+/// The three text collections a query's words are looked up in; public so that a reference
+/// implementation (the benchmark's brute force) scores words with the same field weights.
+public enum TextCollection: Int, CaseIterable, Sendable {
     case classes, gyms, places
 
     /// Field weights by bit: classes name, type, instructor, description; gyms name, suburb,
     /// city, country; places name, alternate names. None above 1: the relevance bound relies on it.
-    var fieldWeights: [Double] { Self.weights[rawValue] }
+    public var fieldWeights: [Double] { Self.weights[rawValue] }
 
     private static let weights: [[Double]] = [[1.0, 1.0, 0.6, 0.4], [0.8, 0.7, 0.6, 0.5], [0.7, 0.6]]
 

@@ -1,0 +1,23 @@
+import Foundation
+
+/// A query's words as the full-text engines' own query languages say them: each word with its
+/// synonyms as alternatives, the last as a prefix, all words required. Words are folded by the
+/// project's ICU folding (as the documents were when loaded).
+enum FullTextQuery {
+    /// FTS5: `("spin"* OR "cycling" OR "indoor") AND "flow"`.
+    static func fts5(_ words: [BenchQuery.WordTerms]) -> String {
+        words.map { w in
+            let alternatives = ["\"\(w.word)\"\(w.isPrefix ? "*" : "")"] + w.synonyms.map { "\"\($0)\"" }
+            return alternatives.count == 1 ? alternatives[0] : "(" + alternatives.joined(separator: " OR ") + ")"
+        }.joined(separator: " AND ")
+    }
+
+    /// PostgreSQL `to_tsquery('simple', …)`: `('spin':* | 'cycling') & 'flow'`.
+    static func tsquery(_ words: [BenchQuery.WordTerms]) -> String {
+        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "''") + "'" }
+        return words.map { w in
+            let alternatives = [quoted(w.word) + (w.isPrefix ? ":*" : "")] + w.synonyms.map(quoted)
+            return "(" + alternatives.joined(separator: " | ") + ")"
+        }.joined(separator: " & ")
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Geo
+import Marketplace
+
+/// PostGIS on a PostgreSQL server: geography points with a GiST index and KNN ordering,
+/// sessions in a table indexed by gym and start, the classes' folded words in a tsvector with a
+/// GIN index (an `unaccent` + `simple` configuration), queries as prepared statements through
+/// libpq. Tuned as a DBA would: covering indexes, ANALYZE, work_mem, JIT off for short queries.
+public final class PostGISPeer: SearchSystem {
+    public let name = "postgis"
+    let url: String
+
+    /// Loads the catalog into schema `bench` (dropped and made anew).
+    public init(catalog: BenchCatalog, url: String, progress: (String) -> Void = { _ in }) throws {
+        self.url = url
+        let db = try PGHandle(url: url)
+        progress("schema")
+        try db.execute("""
+            CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench;
+            CREATE TEXT SEARCH CONFIGURATION bench.folded (COPY = simple);
+            ALTER TEXT SEARCH CONFIGURATION bench.folded ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+            CREATE TABLE bench.gyms (id integer PRIMARY KEY, geog geography(Point, 4326) NOT NULL, marketplace boolean NOT NULL);
+            CREATE TABLE bench.classes (
+                id integer PRIMARY KEY, gym integer NOT NULL, type text NOT NULL, credits integer NOT NULL, doc text NOT NULL,
+                words tsvector GENERATED ALWAYS AS (to_tsvector('bench.folded'::regconfig, doc)) STORED
+            );
+            CREATE TABLE bench.sessions (id uuid NOT NULL, gym integer NOT NULL, class integer NOT NULL, start_at bigint NOT NULL, spots integer NOT NULL);
+            """)
+        progress("gyms")
+        try db.copy("COPY bench.gyms FROM STDIN", lines: catalog.gyms.enumerated().lazy.map { i, g in
+            "\(i)\tSRID=4326;POINT(\(g.longitude) \(g.latitude))\t\(g.marketplace ? "t" : "f")"
+        })
+        progress("classes")
+        try db.copy("COPY bench.classes (id, gym, type, credits, doc) FROM STDIN", lines: catalog.classes.indices.lazy.compactMap { i in
+            let c = catalog.classes[i]
+            return c.gym < 0 ? nil : "\(i)\t\(c.gym)\t\(c.type.rawValue)\t\(c.credits)\t\(catalog.document(ofClass: i))"
+        })
+        progress("sessions")
+        try db.copy("COPY bench.sessions FROM STDIN", lines: catalog.sessions.lazy.map { s in
+            "\(s.id)\t\(s.gym)\t\(s.classIndex)\t\(s.start)\t\(s.spots)"
+        })
+        progress("indexes")
+        try db.execute("""
+            ALTER TABLE bench.sessions ADD PRIMARY KEY (id);
+            CREATE INDEX ON bench.gyms USING gist (geog);
+            CREATE INDEX ON bench.sessions (gym, start_at) INCLUDE (spots, class, id);
+            CREATE INDEX ON bench.sessions (start_at);
+            CREATE INDEX ON bench.classes USING gin (words);
+            ANALYZE bench.gyms; ANALYZE bench.classes; ANALYZE bench.sessions;
+            """)
+    }
+
+    public func limitation(of query: BenchQuery) -> Limitation? { standardLimitation(of: query, hasFullText: true) }
+
+    public func makeSearcher() throws -> any Searcher { try PostGISSearcher(url: url) }
+}
+
+final class PostGISSearcher: Searcher {
+    let db: PGHandle
+    var prepared: Set<String> = []
+
+    init(url: String) throws {
+        db = try PGHandle(url: url)
+        try db.execute("SET search_path = bench, public; SET work_mem = '64MB'; SET jit = off; SET random_page_cost = 1.1")
+    }
+
+    func search(_ query: BenchQuery) throws -> [String] {
+        let (center, radius, from, to) = query.resolved
+        var parameters: [String?] = ["\(center.latitude)", "\(center.longitude)", "\(radius * 1000)", "\(from)", "\(to)"]
+        var filters = ""
+        if let type = query.classType {
+            parameters.append(type)
+            filters += " AND c.type = $\(parameters.count)"
+        }
+        if query.search.text != nil {
+            parameters.append(FullTextQuery.tsquery(query.nativeTerms))
+            filters += " AND c.words @@ to_tsquery('bench.folded', $\(parameters.count))"
+        }
+        let sort = query.search.sort
+        let name = "q_\(sort.rawValue)_\(query.classType != nil)_\(query.search.text != nil)_\(query.search.limit)"
+        if !prepared.contains(name) {
+            try db.prepare(name, Self.sql(sort: sort, filters: filters, limit: query.search.limit))
+            prepared.insert(name)
+        }
+        return try db.firstColumn(name, parameters)
+    }
+
+    /// By distance: gyms nearest first from the GiST index (KNN), each gym's sessions beside
+    /// it, so the sort is incremental and stops at the limit. By start or credits: the gyms in
+    /// range, their sessions in the window, a top-N sort.
+    static func sql(sort: Marketplace.SortOrder, filters: String, limit: Int) -> String {
+        let point = "ST_SetSRID(ST_MakePoint($2::float8, $1::float8), 4326)::geography"
+        switch sort {
+        case .distance:
+            return """
+                SELECT x.id FROM (
+                    SELECT g.id AS gym, g.geog <-> \(point) AS d FROM gyms g
+                    WHERE g.marketplace AND ST_DWithin(g.geog, \(point), $3::float8, false)
+                    ORDER BY g.geog <-> \(point)
+                ) n CROSS JOIN LATERAL (
+                    SELECT s.id, s.start_at FROM sessions s JOIN classes c ON c.id = s.class
+                    WHERE s.gym = n.gym AND s.start_at >= $4::bigint AND s.start_at < $5::bigint AND s.spots >= 1\(filters)
+                ) x
+                ORDER BY n.d, x.start_at, x.id LIMIT \(limit)
+                """
+        case .startTime, .credits, .relevance:
+            let order = sort == .credits ? "c.credits, s.start_at, s.id" : "s.start_at, s.id"
+            return """
+                SELECT s.id FROM gyms g JOIN sessions s ON s.gym = g.id JOIN classes c ON c.id = s.class
+                WHERE g.marketplace AND ST_DWithin(g.geog, \(point), $3::float8, false)
+                  AND s.start_at >= $4::bigint AND s.start_at < $5::bigint AND s.spots >= 1\(filters)
+                ORDER BY \(order) LIMIT \(limit)
+                """
+        }
+    }
+}

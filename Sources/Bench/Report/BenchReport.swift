@@ -1,0 +1,88 @@
+/// Everything one `studioloop bench` run measured, written as JSON beside its Markdown table.
+public struct BenchReport: Codable, Sendable {
+    public var date: String
+    public var scale: BenchScale
+    public var command: String
+    public var machine: Machine
+    public var dataset: DatasetFigures
+    public var index: IndexFigures
+    public var workload: WorkloadFigures
+    public var systems: [SystemFigures]
+    public var spotUpdates: SpotUpdateFigures?
+    public var spatial: [SpatialFigures]
+
+    public struct Machine: Codable, Sendable {
+        public var cores: Int
+        public var memoryBytes: UInt64
+        public var cpu: String
+        public var system: String
+    }
+
+    public struct DatasetFigures: Codable, Sendable {
+        public var gyms: Int
+        public var classes: Int
+        public var sessions: Int
+        public var horizonDays: Int
+        public var generateSeconds: Double
+    }
+
+    public struct IndexFigures: Codable, Sendable {
+        public var buildSeconds: Double
+        /// Resident memory the index added, bytes (from /proc, so approximate).
+        public var residentBytes: Int?
+        public var bytesPerSession: Double?
+        /// The process's peak resident memory by the end of the build.
+        public var peakResidentBytes: Int?
+    }
+
+    public struct WorkloadFigures: Codable, Sendable {
+        public var queries: Int
+        public var concurrency: Int
+        public var byText: [String: Int]
+        public var bySort: [String: Int]
+        public var needingTypoTolerance: Int
+    }
+
+    public struct SystemFigures: Codable, Sendable {
+        public var name: String
+        public var loadSeconds: Double?
+        public var asked: Int
+        /// Answers that differed from brute force's; the figures of a system with any are void.
+        public var mismatches: Int
+        public var mismatchExamples: [String]
+        public var notExpressible: [String: Int]
+        public var latency: LatencySummary
+        public var queriesPerSecond: Double
+        public var byClass: [String: LatencySummary]
+        /// The index against this system on the queries this system was asked.
+        public var versusIndex: Ratio?
+    }
+
+    /// Latency of this system over the index's on the same queries (above 1: the index is faster).
+    public struct Ratio: Codable, Sendable {
+        public var queries: Int
+        public var indexP50: Double
+        public var peerP50: Double
+        public var p50: Double
+        public var indexP99: Double
+        public var peerP99: Double
+        public var p99: Double
+    }
+
+    public struct SpotUpdateFigures: Codable, Sendable {
+        public var seconds: Double
+        public var updatesPerSecond: Double
+        /// The index's latency on the same queries while spot updates ran.
+        public var searchDuring: LatencySummary
+        public var searchAlone: LatencySummary
+    }
+
+    /// The spatial part alone: the project's R-tree against GEOS's STRtree on the same gyms.
+    public struct SpatialFigures: Codable, Sendable {
+        public var operation: String
+        public var queries: Int
+        public var equal: Bool
+        public var rtree: LatencySummary
+        public var geos: LatencySummary
+    }
+}

@@ -1,0 +1,170 @@
+public import Datasets
+public import Foundation
+import Marketplace
+import Synchronization
+
+/// One comparison at one scale: generate the dataset, build the index, load the peers, check
+/// every system's answers against brute force, time them on the same queries, and put the
+/// figures in a report.
+public struct BenchRun: Sendable {
+    public var scale: BenchScale
+    public var peers: [Peer]
+    public var queryCount: Int
+    public var concurrency: Int
+    public var now: Int64
+    public var postgresURL: String?
+    public var redisAddress: String
+    /// Where the SQLite peer's database file goes.
+    public var workDirectory: URL
+    public var command: String
+
+    public init(
+        scale: BenchScale, peers: [Peer], queryCount: Int, concurrency: Int, now: Int64, postgresURL: String?,
+        redisAddress: String, workDirectory: URL, command: String
+    ) {
+        self.scale = scale
+        self.peers = peers
+        self.queryCount = queryCount
+        self.concurrency = concurrency
+        self.now = now
+        self.postgresURL = postgresURL
+        self.redisAddress = redisAddress
+        self.workDirectory = workDirectory
+        self.command = command
+    }
+
+    /// - Parameter progress: a phase, the work done and the work there is (0 when unknown).
+    public func run(reference: ReferenceData, progress: @escaping @Sendable (String, Int, Int) -> Void) throws -> BenchReport {
+        progress("generating \(scale.title)", 0, 0)
+        let clock = ContinuousClock()
+        var dataset: Dataset!
+        let generated = try clock.measure {
+            let generator = DatasetGenerator(reference: reference)
+            dataset = try generator.generate(cities: try generator.cities(named: scale.cities), gyms: scale.gyms, seed: BenchScale.seed)
+        }
+
+        progress("building the index", 0, 0)
+        let residentBefore = ProcessMemory.resident
+        var index: MarketplaceIndex!
+        let built = clock.measure { index = MarketplaceIndex(dataset: dataset, now: now) }
+        let residentAfter = ProcessMemory.resident
+        let peakAfterBuild = ProcessMemory.peak
+        let counts = index.counts
+        let indexBytes = residentBefore.flatMap { before in residentAfter.map { $0 - before } }
+
+        progress("flattening the catalog for the peers", 0, 0)
+        let catalog = BenchCatalog(dataset: dataset, now: now)
+        progress("drawing \(queryCount) queries", 0, 0)
+        let queries = Workload.queries(queryCount, dataset: dataset, catalog: catalog)
+
+        let indexSystem = IndexSystem(index: index)
+        let brute = BruteForce(catalog: catalog)
+        var systems: [(system: any SearchSystem, loadSeconds: Double?)] = [(indexSystem, built.seconds)]
+        for peer in peers {
+            switch peer {
+            case .brute:
+                systems.append((brute, nil))
+            case .sqlite:
+                var loaded: SQLitePeer!
+                let path = workDirectory.appending(path: "bench-\(scale.rawValue).sqlite").path
+                let seconds = try clock.measure {
+                    loaded = try SQLitePeer(catalog: catalog, path: path) { progress("loading sqlite", Int($0 * 1000), 1000) }
+                }.seconds
+                systems.append((loaded, seconds))
+            case .postgis:
+                guard let postgresURL else {
+                    throw BenchError("the postgis peer needs --postgres-url (or STUDIOLOOP_BENCH_POSTGRES); Benchmarks/peers-setup starts one")
+                }
+                var loaded: PostGISPeer!
+                let seconds = try clock.measure {
+                    loaded = try PostGISPeer(catalog: catalog, url: postgresURL) { progress("loading postgis: \($0)", 0, 0) }
+                }.seconds
+                systems.append((loaded, seconds))
+            case .redis:
+                var loaded: RedisPeer!
+                let seconds = try clock.measure {
+                    loaded = try RedisPeer(catalog: catalog, address: redisAddress) { progress("loading redis", Int($0 * 1000), 1000) }
+                }.seconds
+                systems.append((loaded, seconds))
+            case .geos:
+                break  // the spatial part alone, below
+            }
+        }
+
+        let comparison = Comparison(queries: queries, concurrency: concurrency, progress: progress)
+        let expected = try comparison.referenceAnswers(brute)
+        var measurements: [(SystemMeasurement, Double?)] = []
+        for (system, loadSeconds) in systems {
+            measurements.append((try comparison.measure(system, expected: expected), loadSeconds))
+        }
+        let indexTimes = measurements[0].0.byQuery
+        let figures = measurements.map { measurement, loadSeconds in
+            Self.figures(measurement, loadSeconds: loadSeconds, queries: queries, indexTimes: measurement.name == "studioloop" ? nil : indexTimes)
+        }
+
+        let spot = try SpotUpdateLoad(index: index, catalog: catalog, queries: queries, progress: progress).run()
+        let spatial = peers.contains(.geos) ? try SpatialComparison(catalog: catalog, queries: queries, progress: progress).run() : []
+
+        return BenchReport(
+            date: Self.today(), scale: scale, command: command, machine: Self.machine(),
+            dataset: .init(
+                gyms: counts.gyms, classes: counts.classes, sessions: counts.sessions, horizonDays: index.horizonDays,
+                generateSeconds: generated.seconds
+            ),
+            index: .init(
+                buildSeconds: built.seconds, residentBytes: indexBytes,
+                bytesPerSession: indexBytes.map { Double($0) / Double(max(1, counts.sessions)) }, peakResidentBytes: peakAfterBuild
+            ),
+            workload: .init(
+                queries: queries.count, concurrency: concurrency,
+                byText: Dictionary(grouping: queries, by: \.text.rawValue).mapValues(\.count),
+                bySort: Dictionary(grouping: queries, by: \.search.sort.rawValue).mapValues(\.count),
+                needingTypoTolerance: queries.filter(\.needsTypoTolerance).count
+            ),
+            systems: figures, spotUpdates: spot, spatial: spatial
+        )
+    }
+
+    static func figures(
+        _ m: SystemMeasurement, loadSeconds: Double?, queries: [BenchQuery], indexTimes: [Int: UInt64]?
+    ) -> BenchReport.SystemFigures {
+        let times = m.byQuery
+        let byClass = Dictionary(grouping: m.asked) { queries[$0].label }.mapValues { numbers in
+            LatencySummary(nanoseconds: numbers.compactMap { times[$0] })
+        }
+        var ratio: BenchReport.Ratio?
+        if let indexTimes, !m.asked.isEmpty {
+            let ours = LatencySummary(nanoseconds: m.asked.compactMap { indexTimes[$0] })
+            let theirs = m.summary
+            ratio = .init(
+                queries: m.asked.count, indexP50: ours.p50, peerP50: theirs.p50, p50: theirs.p50 / max(ours.p50, 0.001),
+                indexP99: ours.p99, peerP99: theirs.p99, p99: theirs.p99 / max(ours.p99, 0.001)
+            )
+        }
+        return .init(
+            name: m.name, loadSeconds: loadSeconds, asked: m.asked.count, mismatches: m.mismatches.count,
+            mismatchExamples: m.mismatches.prefix(5).map(\.summary), notExpressible: m.notExpressible, latency: m.summary,
+            queriesPerSecond: m.queriesPerSecond, byClass: byClass, versusIndex: ratio
+        )
+    }
+
+    static func today() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: Date())
+    }
+
+    static func machine() -> BenchReport.Machine {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown"
+        return .init(
+            cores: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
+            cpu: cpu, system: ProcessInfo.processInfo.operatingSystemVersionString
+        )
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,37 @@
+public import Marketplace
+
+/// One query of the workload, with what a peer needs to know to say whether it can ask it.
+public struct BenchQuery: Sendable {
+    /// Its place in the workload, from 0.
+    public var number: Int
+    public var search: SearchQuery
+    public var text: TextKind
+    public var window: TimeWindow
+    /// Per query word (folded): the catalog words it matches exactly, as a synonym or, for the
+    /// last word, as a prefix: what a full-text engine expresses natively.
+    public var nativeTerms: [WordTerms]
+    /// True when some query word also matches a catalog word through a typo, which no peer
+    /// expresses with the project's edit distance: such a query is compared only between the
+    /// index and brute force.
+    public var needsTypoTolerance: Bool
+
+    public struct WordTerms: Sendable, Hashable {
+        public var word: String
+        public var synonyms: [String]
+        /// The last word of the query, matched as a prefix too.
+        public var isPrefix: Bool
+    }
+
+    public enum TextKind: String, Sendable, Codable, CaseIterable {
+        case none, words, misspelled, unfinished
+    }
+
+    public enum TimeWindow: String, Sendable, Codable, CaseIterable {
+        case tonight, tomorrowMorning = "tomorrow_morning", weekend, nextSevenDays = "next_7_days"
+    }
+
+    /// The class a report groups it in: what it asks for, and how it orders.
+    public var label: String {
+        "\(text == .none ? "no text" : text.rawValue), \(search.sort.rawValue)"
+    }
+}

@@ -1,0 +1,136 @@
+public import ArgumentParser
+public import Bench
+import Datasets
+import Foundation
+
+extension BenchScale: ExpressibleByArgument {}
+
+/// `studioloop bench`: the index beside its peers on one seeded dataset, every answer checked
+/// against brute force before any timing counts.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Compare the index with PostGIS, SQLite R*Tree + FTS5, Redis GEOSEARCH, GEOS STRtree and brute force.",
+        discussion: """
+            Generates the scale's dataset (seed 42), builds the index, loads each peer with the same \
+            sessions, checks every system's answers against brute force, then times the same queries. \
+            Writes <out>/<date>-<scale>.json and .md, and redraws <out>/p99-by-scale.svg from the latest \
+            report of each scale. PostGIS and Redis must be running: Benchmarks/peers-setup starts both \
+            and prints the flags to pass. Build with -c release: debug timings mean nothing.
+            """
+    )
+
+    @Option(help: "city (Johannesburg, 2,000 gyms), metro (Gauteng, 10,000) or continent (every city, 100,000).")
+    var scale: BenchScale = .city
+
+    @Option(help: ArgumentHelp("Comma-separated peers to run beside the index: postgis, sqlite, geos, redis, brute.", valueName: "list"))
+    var peers: String = Peer.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: "How many queries the workload draws.")
+    var queries: Int = 1000
+
+    @Option(help: "Worker threads (and connections) per system while timing.")
+    var concurrency: Int = 1
+
+    @Option(help: ArgumentHelp("libpq URL of the PostGIS server (default: $STUDIOLOOP_BENCH_POSTGRES).", valueName: "url"))
+    var postgresURL: String?
+
+    @Option(help: ArgumentHelp("host:port of the Redis server (default: $STUDIOLOOP_BENCH_REDIS, else 127.0.0.1:6379).", valueName: "address"))
+    var redis: String?
+
+    @Option(help: ArgumentHelp("Where reports go.", valueName: "dir"))
+    var out: String = "Benchmarks/results"
+
+    @Option(help: ArgumentHelp("The reference data folder (cities, places, vocabulary).", valueName: "dir"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("The instant sessions are materialized from (ISO 8601); fixed so runs compare.", valueName: "time"))
+    var now: Instant = Instant(seconds: 1_795_600_800)  // 2026-11-25T10:00:00Z
+
+    func validate() throws {
+        guard (1...100_000).contains(queries) else { throw ValidationError("--queries must be between 1 and 100,000 (got \(queries))") }
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256 (got \(concurrency))") }
+        _ = try peerList()
+    }
+
+    func peerList() throws -> [Peer] {
+        try peers.split(separator: ",").map { name in
+            guard let peer = Peer(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("unknown peer '\(name)'; choose from \(Peer.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return peer
+        }
+    }
+
+    func run() throws {
+        let outDirectory = URL(filePath: out, directoryHint: .isDirectory)
+        try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
+        let reference = try ReferenceData(directory: data.map { URL(filePath: $0) } ?? ReferenceData.defaultDirectory())
+        let bench = BenchRun(
+            scale: scale, peers: try peerList(), queryCount: queries, concurrency: concurrency, now: now.seconds,
+            postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_POSTGRES"],
+            redisAddress: redis ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_REDIS"] ?? "127.0.0.1:6379", workDirectory: FileManager.default.temporaryDirectory,
+            command: "studioloop bench --scale \(scale.rawValue) --peers \(peers) --queries \(queries) --concurrency \(concurrency)"
+        )
+        let bar = ProgressBar()
+        let report = try bench.run(reference: reference) { phase, done, total in bar.update(phase, done, total) }
+        bar.finish()
+
+        let stem = outDirectory.appending(path: "\(report.date)-\(scale.rawValue)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try encoder.encode(report).write(to: stem.appendingPathExtension("json"))
+        try Data(report.markdown.utf8).write(to: stem.appendingPathExtension("md"))
+        let chart = outDirectory.appending(path: "p99-by-scale.svg")
+        try Data(LatencyChart.svg(try Self.latestReports(in: outDirectory)).utf8).write(to: chart)
+        print(report.markdown)
+        print("wrote \(stem.path).json, \(stem.path).md and \(chart.path)")
+    }
+
+    /// The newest report of each scale in `directory` (file names start with the date).
+    static func latestReports(in directory: URL) throws -> [BenchReport] {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        var latest: [BenchScale: BenchReport] = [:]
+        for file in files {
+            if let report = try? decoder.decode(BenchReport.self, from: Data(contentsOf: file)) { latest[report.scale] = report }
+        }
+        return BenchScale.allCases.compactMap { latest[$0] }
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn when its phase or percentage changes;
+/// when standard error is not a terminal, one line per phase instead.
+final class ProgressBar: @unchecked Sendable {
+    // @unchecked: every member is touched under `lock`.
+    private let lock = NSLock()
+    private var phase = ""
+    private var percent = -1
+    private let interactive = isatty(STDERR_FILENO) == 1
+    private let started = Date()
+
+    func update(_ phase: String, _ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let percent = total > 0 ? min(100, done * 100 / total) : 0
+        guard phase != self.phase || percent != self.percent else { return }
+        let newPhase = phase != self.phase
+        self.phase = phase
+        self.percent = percent
+        let elapsed = String(format: "%6.1f s", Date().timeIntervalSince(started))
+        if interactive {
+            let filled = percent * 30 / 100
+            let bar = total > 0 ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] \(percent)%" : ""
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(elapsed)  \(phase) \(bar)".utf8))
+        } else if newPhase {
+            FileHandle.standardError.write(Data("\(elapsed)  \(phase)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
