@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Distances on a sphere of the Earth's mean radius, by the haversine formula, which stays
 /// accurate for the short distances search is about (the law of cosines does not).
@@ -14,17 +14,31 @@ public enum GreatCircle {
     /// hav(θ) of the central angle θ between two positions: monotonic in the distance, and
     /// cheaper to compare than the distance itself.
     public static func haversine(_ a: Coordinate, _ b: Coordinate) -> Double {
-        let lat1 = a.latitude * .pi / 180, lat2 = b.latitude * .pi / 180
-        let dLat = lat2 - lat1
-        let dLng = (b.longitude - a.longitude) * .pi / 180
-        return hav(dLat) + cos(lat1) * cos(lat2) * hav(dLng)
+        haversine(a, b, cosLatitudeA: cosLatitude(a), cosLatitudeB: cosLatitude(b))
     }
 
+    /// `haversine(a, b)` with the cosines of the two latitudes given, for callers that keep
+    /// them (an R-tree keeps its items'): the same arithmetic, so the same bits.
+    @inlinable
+    public static func haversine(_ a: Coordinate, _ b: Coordinate, cosLatitudeA: Double, cosLatitudeB: Double) -> Double {
+        let dLat = b.latitude * .pi / 180 - a.latitude * .pi / 180
+        let dLng = (b.longitude - a.longitude) * .pi / 180
+        return hav(dLat) + cosLatitudeA * cosLatitudeB * hav(dLng)
+    }
+
+    /// The cosine of a position's latitude, as `haversine` uses it.
+    @inlinable
+    public static func cosLatitude(_ point: Coordinate) -> Double {
+        cos(point.latitude * .pi / 180)
+    }
+
+    @inlinable
     public static func hav(_ angle: Double) -> Double {
         let s = sin(angle / 2)
         return s * s
     }
 
+    @inlinable
     public static func kilometres(fromHaversine h: Double) -> Double {
         2 * earthRadiusKm * asin(min(1, max(0, h)).squareRoot())
     }

@@ -21,15 +21,24 @@ extension RTree {
     public func forEach(within radiusKm: Double, of center: Coordinate, _ body: (RTreeHit) -> Void) {
         guard !points.isEmpty, radiusKm >= 0 else { return }
         let limit = Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: radiusKm))
-        let cosLat = cos(center.latitude * .pi / 180)
+        let cosLat = GreatCircle.cosLatitude(center)
+        // Plain comparisons against the circle's box spare most trigonometry; nil near a pole
+        // or the antimeridian, where the box would not hold the circle.
+        let bounds = CircleBounds(center: center, radiusKm: radiusKm)
         var stack: [(level: Int, index: Int)] = [(levels.count, 0)]
         while let (level, index) = stack.popLast() {
             for child in childRange(level: level, index: index) {
                 if level == 1 {
-                    let d = GreatCircle.distanceKm(center, points[child])
+                    let point = points[child]
+                    if let bounds, !bounds.contains(point) { continue }
+                    let h = GreatCircle.haversine(center, point, cosLatitudeA: cosLat, cosLatitudeB: cosLatitudes[child])
+                    guard h <= limit else { continue }
+                    let d = GreatCircle.kilometres(fromHaversine: h)
                     if d <= radiusKm { body(RTreeHit(id: Int(ids[child]), distanceKm: d)) }
-                } else if levels[level - 2][child].minHaversine(from: center, cosLatitude: cosLat) <= limit {
-                    stack.append((level - 1, child))
+                } else {
+                    let box = levels[level - 2][child]
+                    if let bounds, !bounds.intersects(box) { continue }
+                    if box.lowerHaversine(from: center, cosLatitude: cosLat) <= limit { stack.append((level - 1, child)) }
                 }
             }
         }
@@ -60,7 +69,7 @@ extension RTree {
     /// - Complexity: O((k + log n) log n) for items spread evenly.
     public func nearest(_ k: Int, to center: Coordinate, maxKm: Double = .infinity) -> [RTreeHit] {
         guard k > 0, !points.isEmpty else { return [] }
-        let cosLat = cos(center.latitude * .pi / 180)
+        let cosLat = GreatCircle.cosLatitude(center)
         let limit = maxKm.isFinite ? Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: maxKm)) : .infinity
         var queue = Heap<NearestCandidate>()
         queue.insert(NearestCandidate(key: 0, tieBreak: 0, level: levels.count, index: 0))
@@ -72,10 +81,11 @@ extension RTree {
             }
             for child in childRange(level: next.level, index: next.index) {
                 if next.level == 1 {
-                    let d = GreatCircle.distanceKm(center, points[child])
+                    let h = GreatCircle.haversine(center, points[child], cosLatitudeA: cosLat, cosLatitudeB: cosLatitudes[child])
+                    let d = GreatCircle.kilometres(fromHaversine: h)
                     if d <= maxKm { queue.insert(NearestCandidate(key: d, tieBreak: Int(ids[child]), level: 0, index: child)) }
                 } else {
-                    let h = levels[next.level - 2][child].minHaversine(from: center, cosLatitude: cosLat)
+                    let h = levels[next.level - 2][child].lowerHaversine(from: center, cosLatitude: cosLat)
                     // Nodes carry a lower bound shaved by the rounding slack, so an item at exactly
                     // that distance is never popped before a node that may hold a nearer one.
                     if h <= limit {

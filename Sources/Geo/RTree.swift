@@ -12,6 +12,8 @@ public struct RTree: Sendable {
     /// Items in Hilbert order, with the index each had in the input.
     let points: [Coordinate]
     let ids: [Int32]
+    /// The cosine of each item's latitude, which every distance to it needs.
+    let cosLatitudes: [Double]
     /// `levels[k - 1]` holds the boxes of level `k`; the last level is the root alone.
     let levels: [[NodeBox]]
 
@@ -27,6 +29,7 @@ public struct RTree: Sendable {
         let order = HilbertOrder.sorted(input)
         self.ids = order.map { Int32($0) }
         self.points = order.map { input[$0] }
+        self.cosLatitudes = points.map(GreatCircle.cosLatitude)
 
         var levels: [[NodeBox]] = []
         var below = points.map(NodeBox.init(point:))

@@ -93,29 +93,40 @@ public final class MarketplaceIndex: Sendable {
         }
         let geographic = searches.reduce(0) { $0 + $1.geographicEstimate }
         let textual: Int? = resolved.words.isEmpty ? nil : searches.reduce(0) { $0 + ($1.textEstimate?.classes ?? 0) }
+        let totalClasses = state.segments.reduce(0) { $0 + $1.classes.count }
         var driver: PlanChoice =
             switch query.plan {
             case .automatic:
                 QueryPlanner.choose(
-                    geographicClasses: geographic, textClasses: textual,
-                    totalClasses: state.segments.reduce(0) { $0 + $1.classes.count }, limit: query.limit, sort: query.sort
+                    geographicClasses: geographic, textClasses: textual, totalClasses: totalClasses, limit: query.limit, sort: query.sort
                 )
             case let forced: forced
             }
+        var budget = query.plan == .automatic ? (textual.map { $0 / 2 } ?? Int.max) : Int.max
+        if query.plan == .automatic, driver == .geographic, QueryPlanner.prefersSessions(
+            geographicClasses: geographic, textClasses: textual, totalClasses: totalClasses,
+            typeShare: query.types.isEmpty ? 1 : min(1, Double(query.types.count) / Double(ClassType.allCases.count)),
+            limit: query.limit, sort: query.sort
+        ) {
+            driver = .sessions
+            // A misjudged walk costs about what the geographic side would have, then yields to it.
+            budget = Int(Double(geographic) / QueryPlanner.sessionStepCost)
+        }
         var top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
         // A chosen geographic plan may spend about what the text side would cost, and no more.
         // A class costs the geographic side more than the text side (its words and sessions are
         // read, where the text side often stops at its gym's area test), hence half.
-        var budget = query.plan == .automatic ? (textual.map { $0 / 2 } ?? Int.max) : Int.max
         var switched = false
         for search in searches where !search.run(driver: driver, into: &top, budget: &budget) {
             switched = true
             break
         }
+        let first = driver
         if switched {
-            driver = .text
+            driver = first == .sessions ? .geographic : .text
             top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
-            for search in searches { _ = search.run(driver: .text, into: &top, budget: &budget) }
+            budget = Int.max
+            for search in searches { _ = search.run(driver: driver, into: &top, budget: &budget) }
         }
 
         let ranked = top.sorted()
@@ -130,7 +141,7 @@ public final class MarketplaceIndex: Sendable {
             tookMs: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
             plan: query.explain
                 ? QueryPlan(
-                    driver: switched ? "geographic, then text" : driver.rawValue, geographicEstimate: geographic,
+                    driver: switched ? "\(first.rawValue), then \(driver.rawValue)" : driver.rawValue, geographicEstimate: geographic,
                     textEstimate: textual
                 ) : nil
         )

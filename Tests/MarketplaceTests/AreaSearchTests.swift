@@ -31,7 +31,7 @@ import Testing
             query.box = nil
             if rng.chance(0.5) { query.radiusKm = nil }
             if rng.chance(0.3) { query.origin = nil; query.radiusKm = nil }
-            query.plan = [PlanChoice.automatic, .geographic, .text][n % 3]
+            query.plan = PlanChoice.allCases[n % PlanChoice.allCases.count]
             let expected = OracleTests.oracle.search(query)
             if !expected.isEmpty { nonEmpty += 1 }
             var served: [String] = []

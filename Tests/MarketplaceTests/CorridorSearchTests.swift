@@ -61,7 +61,7 @@ final class GEOSRoute: @unchecked Sendable {
             let start = query.origin ?? query.box!.center
             query.corridor = try Corridor(path: Self.route(from: start, &rng), widthKm: rng.element(of: [0.3, 1, 2, 5, 10]))
             (query.origin, query.radiusKm, query.box, query.area) = (nil, nil, nil, nil)
-            query.plan = [PlanChoice.automatic, .geographic, .text][n % 3]
+            query.plan = PlanChoice.allCases[n % PlanChoice.allCases.count]
             let expected = OracleTests.oracle.search(query)
             if !expected.isEmpty { nonEmpty += 1 }
             var served: [(String, Double)] = []

@@ -17,7 +17,7 @@ import Testing
         var nonEmpty = 0
         for n in 0..<150 {
             var query = generator.query(&rng)
-            query.plan = [PlanChoice.automatic, .geographic, .text][n % 3]
+            query.plan = PlanChoice.allCases[n % PlanChoice.allCases.count]
             let expected = Self.oracle.search(query)
             if !expected.isEmpty { nonEmpty += 1 }
             var served: [String] = []

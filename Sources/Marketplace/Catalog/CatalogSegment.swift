@@ -16,6 +16,8 @@ final class CatalogSegment: Sendable {
     let placeGyms: PostingLists
     let sessionStarts: [Int64]
     let spots: SpotBoard
+    /// The sessions by start time and by credits, for walks in those orders.
+    let orders: SessionOrders
     let tree: RTree
     let text: TextIndex
     /// Gym index by id and by slug.
@@ -36,6 +38,7 @@ final class CatalogSegment: Sendable {
         self.placeGyms = placeGyms
         self.sessionStarts = sessionStarts
         self.spots = SpotBoard(spots)
+        orders = SessionOrders(classes: classFacts, sessionStarts: sessionStarts)
         self.tree = tree
         self.text = text
         self.records = records
@@ -67,6 +70,16 @@ final class CatalogSegment: Sendable {
         return lo
     }
 
+    /// The first position of `order[range]` (sessions in start order) starting at or after `start`.
+    func lowerBound(_ start: Int64, in order: [Int32], _ range: Range<Int>) -> Int {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sessionStarts[Int(order[mid])] < start { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
     /// Walks every structure and traps on an inconsistency. For tests.
     func checkInvariants() {
         tree.checkInvariants()
@@ -86,6 +99,11 @@ final class CatalogSegment: Sendable {
             for s in entry.sessions.dropFirst() { precondition(sessionStarts[Int(s) - 1] < sessionStarts[Int(s)], "sessions out of order") }
         }
         precondition(Int(nextSession) == sessionStarts.count)
+        precondition(orders.byStart.count == sessionStarts.count && orders.byCredits.count == sessionStarts.count)
+        for (a, b) in zip(orders.byStart, orders.byStart.dropFirst()) { precondition(sessionStarts[Int(a)] <= sessionStarts[Int(b)]) }
+        for (c, entry) in classes.enumerated() {
+            for s in entry.sessions { precondition(orders.sessionClasses[Int(s)] == Int32(c)) }
+        }
         precondition(text.documentTerms[TextCollection.classes.rawValue].rowCount == classes.count)
         precondition(text.documentTerms[TextCollection.gyms.rawValue].rowCount == gyms.count)
         precondition(text.documentTerms[TextCollection.places.rawValue].rowCount == places.count)

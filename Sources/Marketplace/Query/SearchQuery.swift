@@ -63,6 +63,11 @@ public enum SortOrder: String, Sendable, Hashable, CaseIterable, Codable {
 
 public enum PlanChoice: String, Sendable, Hashable, CaseIterable {
     case automatic, geographic, text
+    /// Sessions walked in the order's own key (start time, or credits then start time) from
+    /// the window's beginning, wherever their gyms are: by start time or credits a page is
+    /// full after the first matches. Any order gives the right answer; the others walk the
+    /// whole window.
+    case sessions
 }
 
 /// A query the index cannot answer, said so the asker can fix it. Every case is the client's

@@ -1,5 +1,6 @@
 import Datasets
 import Geo
+import HeapModule
 import TextSearch
 
 /// One query run over one segment: find the gyms, classes and sessions that match, and offer
@@ -24,6 +25,10 @@ struct SegmentSearch {
     let canMatch: Bool
     /// Classes the rarest word's postings lead to, with that word's position; nil without text.
     let textEstimate: (classes: Int, word: Int)?
+    /// The type and difficulty filters as arrays: a handful of cases compare faster than a
+    /// `Set` hashes each class's raw-value string.
+    let types: [ClassType]
+    let difficulties: [Difficulty]
 
     init(segment: CatalogSegment, number: Int, dead: Set<Int32>, query: ResolvedQuery) {
         self.segment = segment
@@ -49,6 +54,8 @@ struct SegmentSearch {
         self.onlyGym = onlyGym
         self.canMatch = canMatch
         textEstimate = Self.estimateText(wordMatches, in: segment)
+        types = Array(query.query.types)
+        difficulties = Array(query.query.difficulties)
     }
 
     // MARK: Planning
@@ -93,6 +100,7 @@ struct SegmentSearch {
             runFromText(word: rarest, into: &top)
             return true
         }
+        if driver == .sessions { return runFromSessions(into: &top, budget: &budget) }
         return runFromGeography(into: &top, budget: &budget)
     }
 
@@ -120,15 +128,93 @@ struct SegmentSearch {
         if query.box != nil || query.area != nil || query.corridor != nil {
             hits.removeAll { !isInArea(segment.gymFacts[$0.id].coordinate, distanceKm: $0.distanceKm) }
         }
-        // Nearest first: for the distance and relevance orders, once the best a gym could offer
-        // cannot beat the worst result kept, no farther gym can either.
-        hits.sort { $0.distanceKm != $1.distanceKm ? $0.distanceKm < $1.distanceKm : $0.id < $1.id }
         var scratch = Scratch()
-        for hit in hits {
-            if let bound = bestPrimaryKey(distanceKm: hit.distanceKm), !top.admits(primary: bound, start: .min) { break }
+        func visit(_ hit: RTreeHit) -> Bool {
             budget -= segment.gymFacts[hit.id].classes.count
             if budget < 0 { return false }
             visitGym(Int32(hit.id), distanceKm: hit.distanceKm, scratch: &scratch, into: &top)
+            return true
+        }
+        guard bestPrimaryKey(distanceKm: 0) != nil else {
+            // By start time or credits every gym in the area may hold the best: any order will do.
+            for hit in hits where !visit(hit) { return false }
+            return true
+        }
+        // Nearest first: for the distance and relevance orders, once the best a gym could offer
+        // cannot beat the worst result kept, no farther gym can either. A heap, because the
+        // walk usually stops long before the last gym.
+        var nearest = Heap(hits.map(NearHit.init))
+        while let next = nearest.popMin() {
+            let hit = next.hit
+            if let bound = bestPrimaryKey(distanceKm: hit.distanceKm), !top.admits(primary: bound, start: .min) { break }
+            if !visit(hit) { return false }
+        }
+        return true
+    }
+
+    /// A gym found by the tree, ordered by distance, then by number.
+    private struct NearHit: Comparable {
+        let hit: RTreeHit
+        static func < (a: Self, b: Self) -> Bool {
+            a.hit.distanceKm != b.hit.distanceKm ? a.hit.distanceKm < b.hit.distanceKm : a.hit.id < b.hit.id
+        }
+        static func == (a: Self, b: Self) -> Bool { a.hit == b.hit }
+    }
+
+    /// Sessions in the sort's own order (start time, or credits then start time) from the
+    /// window's beginning; each is tested through its gym (cached) and its class (cached).
+    /// By start time or credits the walk stops once nothing later can place. Gives up,
+    /// returning false, after `budget` sessions.
+    private func runFromSessions(into top: inout TopCandidates, budget: inout Int) -> Bool {
+        // Per gym: NaN not yet tested, -1 refused, else its distance.
+        var gymVerdicts = [Double](repeating: .nan, count: segment.gymFacts.count)
+        // Per class met: its text score (1 without words), or -1 if it fails a class filter.
+        var classVerdicts: [Int32: Double] = [:]
+        var scratch = Scratch()
+        let minSpots = Int32(clamping: query.query.minSpots)
+        let stops = query.query.sort == .startTime || query.query.sort == .credits
+        for (order, run) in segment.orders.runs(for: query.query.sort) {
+            var i = segment.lowerBound(query.from, in: order, run)
+            while i < run.upperBound {
+                let s = Int(order[i])
+                i += 1
+                let start = segment.sessionStarts[s]
+                if start >= query.to { break }
+                budget -= 1
+                if budget < 0 { return false }
+                let spots = segment.spots[s]
+                if spots < minSpots { continue }
+                let c = segment.orders.sessionClasses[s]
+                let entry = segment.classFacts[Int(c)]
+                let g = entry.gym
+                var distance = gymVerdicts[Int(g)]
+                if distance.isNaN {
+                    let point = segment.gymFacts[Int(g)].coordinate
+                    let d = query.distanceKm(to: point, fromCenter: GreatCircle.distanceKm(query.center, point))
+                    distance = passesGymFilters(g) && isInArea(point, distanceKm: d) ? d : -1
+                    gymVerdicts[Int(g)] = distance
+                }
+                if distance < 0 { continue }
+                let verdict: Double
+                if let known = classVerdicts[c] {
+                    verdict = known
+                } else {
+                    verdict = classTextScore(c, entry, gymScores: gymWordScores(g, scratch: &scratch), scratch: &scratch) ?? -1
+                    classVerdicts[c] = verdict
+                }
+                if verdict < 0 { continue }
+                let textScore = wordMatches.isEmpty ? nil : verdict
+                let primary = primaryKey(start: start, distanceKm: distance, credits: entry.credits, textScore: textScore)
+                if !top.admits(primary: primary, start: start) {
+                    // In start (or credits, start) order nothing later in this run can place.
+                    if stops { break } else { continue }
+                }
+                if top.isBeforeCursor(primary: primary, start: start) { continue }
+                top.offer(Candidate(
+                    key: CursorKey(primary: primary, start: start, identity: SessionIdentity(classHash: entry.idHash, start: start)),
+                    segment: number, classIndex: c, spotsLeft: spots, distanceKm: distance, textScore: textScore
+                ))
+            }
         }
         return true
     }
@@ -283,17 +369,8 @@ struct SegmentSearch {
     ) {
         let entry = segment.classFacts[Int(c)]
         let q = query.query
-        if !q.types.isEmpty && !q.types.contains(entry.type) { return }
-        if !q.difficulties.isEmpty && !q.difficulties.contains(entry.difficulty) { return }
-        if let maxCredits = q.maxCredits, entry.credits > maxCredits { return }
-        var textScore: Double?
-        if !wordMatches.isEmpty {
-            scratch.classScores.removeAll(keepingCapacity: true)
-            scratch.classScores.append(contentsOf: gymScores)
-            accumulate(.classes, document: Int(c), into: &scratch.classScores)
-            if scratch.classScores.contains(0) { return }  // every word must match somewhere
-            textScore = scratch.classScores.reduce(0, +) / Double(scratch.classScores.count)
-        }
+        guard let score = classTextScore(c, entry, gymScores: gymScores, scratch: &scratch) else { return }
+        let textScore = wordMatches.isEmpty ? nil : score
         let minSpots = Int32(clamping: q.minSpots)
         var s = segment.lowerBound(query.from, in: entry.sessions)
         while s < Int(entry.sessions.upperBound) {
@@ -312,6 +389,21 @@ struct SegmentSearch {
                 textScore: textScore
             ))
         }
+    }
+
+    /// Whether the class passes the class filters and, with words, its text score (every word
+    /// must match the class, its gym or its place); nil if it fails, 1 without words.
+    private func classTextScore(_ c: Int32, _ entry: ClassFacts, gymScores: [Double], scratch: inout Scratch) -> Double? {
+        let q = query.query
+        if !types.isEmpty && !types.contains(entry.type) { return nil }
+        if !difficulties.isEmpty && !difficulties.contains(entry.difficulty) { return nil }
+        if let maxCredits = q.maxCredits, entry.credits > maxCredits { return nil }
+        guard !wordMatches.isEmpty else { return 1 }
+        scratch.classScores.removeAll(keepingCapacity: true)
+        scratch.classScores.append(contentsOf: gymScores)
+        accumulate(.classes, document: Int(c), into: &scratch.classScores)
+        if scratch.classScores.contains(0) { return nil }  // every word must match somewhere
+        return scratch.classScores.reduce(0, +) / Double(scratch.classScores.count)
     }
 
     /// The first part of the sort key; smaller comes first.
