@@ -62,10 +62,10 @@ extension NodeBox {
 /// The latitude and longitude box around a circle, grown by a hair for rounding: what a
 /// radius query tests first, with comparisons only. Nil when the circle reaches a pole or the
 /// antimeridian, where such a box would not hold it, and for radii over 500 km.
-struct CircleBounds {
+public struct CircleBounds: Sendable {
     let south: Double, north: Double, west: Double, east: Double
 
-    init?(center: Coordinate, radiusKm: Double) {
+    public init?(center: Coordinate, radiusKm: Double) {
         // The longitude bound below is checked for city and regional radii, not continental.
         guard radiusKm <= 500 else { return nil }
         let dLat = radiusKm / GreatCircle.earthRadiusKm * 180 / .pi * 1.000001 + 1e-9
@@ -81,7 +81,8 @@ struct CircleBounds {
         guard west > -180, east < 180 else { return nil }
     }
 
-    func contains(_ point: Coordinate) -> Bool {
+    /// False only for points farther than the radius (true says nothing).
+    public func contains(_ point: Coordinate) -> Bool {
         point.latitude >= south && point.latitude <= north && point.longitude >= west && point.longitude <= east
     }
 

@@ -103,14 +103,19 @@ public final class MarketplaceIndex: Sendable {
             case let forced: forced
             }
         var budget = query.plan == .automatic ? (textual.map { $0 / 2 } ?? Int.max) : Int.max
-        if query.plan == .automatic, driver == .geographic, QueryPlanner.prefersSessions(
-            geographicClasses: geographic, textClasses: textual, totalClasses: totalClasses,
+        var fallback = PlanChoice.text
+        // By start time or credits, walking the sessions in that order may fill the page long
+        // before either side would finish; a misjudged walk costs about what the chosen side
+        // would have, then yields to it.
+        let chosenCost = driver == .text ? (textual ?? geographic) : geographic
+        if query.plan == .automatic, QueryPlanner.prefersSessions(
+            chosenCost: chosenCost, areaClasses: geographic, textClasses: textual, totalClasses: totalClasses,
             typeShare: query.types.isEmpty ? 1 : min(1, Double(query.types.count) / Double(ClassType.allCases.count)),
             limit: query.limit, sort: query.sort
         ) {
+            fallback = driver
             driver = .sessions
-            // A misjudged walk costs about what the geographic side would have, then yields to it.
-            budget = Int(Double(geographic) / QueryPlanner.sessionStepCost)
+            budget = Int(Double(chosenCost) / QueryPlanner.sessionStepCost)
         }
         var top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
         // A chosen geographic plan may spend about what the text side would cost, and no more.
@@ -123,7 +128,7 @@ public final class MarketplaceIndex: Sendable {
         }
         let first = driver
         if switched {
-            driver = first == .sessions ? .geographic : .text
+            driver = fallback
             top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
             budget = Int.max
             for search in searches { _ = search.run(driver: driver, into: &top, budget: &budget) }

@@ -65,6 +65,16 @@ extension BenchReport {
             out.append("| \(label) | " + cells.joined(separator: " | ") + " |")
         }
 
+        if !slowest.isEmpty {
+            out.append("")
+            out.append("## The index's slowest queries")
+            out.append("")
+            out.append("| query | what | time | results | plan |")
+            out.append("|---|---|---|---|---|")
+            for q in slowest {
+                out.append("| \(q.number) | \(q.description) | \(Self.ms(q.microseconds)) | \(q.results) | \(q.plan) |")
+            }
+        }
         if let spot = spotUpdates {
             out.append("")
             out.append("## Spot updates while searching")

@@ -10,6 +10,16 @@ public struct BenchReport: Codable, Sendable {
     public var systems: [SystemFigures]
     public var spotUpdates: SpotUpdateFigures?
     public var spatial: [SpatialFigures]
+    /// The index's slowest queries, with the plan it chose: where to look next.
+    public var slowest: [SlowQuery]
+
+    public struct SlowQuery: Codable, Sendable {
+        public var number: Int
+        public var microseconds: Double
+        public var description: String
+        public var plan: String
+        public var results: Int
+    }
 
     public struct Machine: Codable, Sendable {
         public var cores: Int

@@ -102,6 +102,7 @@ public struct BenchRun: Sendable {
             Self.figures(measurement, loadSeconds: loadSeconds, queries: queries, indexTimes: measurement.name == "studioloop" ? nil : indexTimes)
         }
 
+        let slowest = Self.slowest(measurements[0].0, queries: queries, index: index)
         let spot = try SpotUpdateLoad(index: index, catalog: catalog, queries: queries, progress: progress).run()
         let spatial = peers.contains(.geos) ? try SpatialComparison(catalog: catalog, queries: queries, progress: progress).run() : []
 
@@ -121,7 +122,7 @@ public struct BenchRun: Sendable {
                 bySort: Dictionary(grouping: queries, by: \.search.sort.rawValue).mapValues(\.count),
                 needingTypoTolerance: queries.filter(\.needsTypoTolerance).count
             ),
-            systems: figures, spotUpdates: spot, spatial: spatial
+            systems: figures, spotUpdates: spot, spatial: spatial, slowest: slowest
         )
     }
 
@@ -146,6 +147,21 @@ public struct BenchRun: Sendable {
             mismatchExamples: m.mismatches.prefix(5).map(\.summary), notExpressible: m.notExpressible, latency: m.summary,
             queriesPerSecond: m.queriesPerSecond, byClass: byClass, versusIndex: ratio
         )
+    }
+
+    /// The index's ten slowest queries, asked again (untimed) for the plan it chose.
+    static func slowest(_ m: SystemMeasurement, queries: [BenchQuery], index: MarketplaceIndex) -> [BenchReport.SlowQuery] {
+        m.byQuery.sorted { $0.value > $1.value }.prefix(10).map { number, nanoseconds in
+            let query = queries[number]
+            var explained = query.search
+            explained.explain = true
+            let page = try? index.search(explained)
+            return .init(
+                number: number, microseconds: Double(nanoseconds) / 1000, description: query.summary,
+                plan: page?.plan.map { "\($0.driver) (geographic estimate \($0.geographicEstimate) classes, text \($0.textEstimate.map(String.init) ?? "—"))" } ?? "—",
+                results: page?.results.count ?? 0
+            )
+        }
     }
 
     static func today() -> String {

@@ -30,6 +30,14 @@ public struct BenchQuery: Sendable {
         case tonight, tomorrowMorning = "tomorrow_morning", weekend, nextSevenDays = "next_7_days"
     }
 
+    /// One line saying what it asks, for reports.
+    public var summary: String {
+        var parts = ["\(search.radiusKm.map { "\(Int($0)) km" } ?? "no radius")", window.rawValue, "by \(search.sort.rawValue)"]
+        if let text = search.text { parts.append("\"\(text)\" (\(self.text.rawValue))") }
+        if let type = search.types.first { parts.append("type \(type.rawValue)") }
+        return parts.joined(separator: ", ")
+    }
+
     /// The class a report groups it in: what it asks for, and how it orders.
     public var label: String {
         "\(text == .none ? "no text" : text.rawValue), \(search.sort.rawValue)"

@@ -34,17 +34,17 @@ enum QueryPlanner {
     /// (a class visit is a binary search, its sessions in the window and its words).
     static let sessionStepCost = 0.25
 
-    /// By start time or credits, whether walking sessions in that order is expected to beat
-    /// visiting every class in the area. A page fills after about `limit / p` sessions, where
-    /// `p` is the share of sessions that pass: the area's share of the classes, times the
-    /// words' share, times the class types'.
+    /// By start time or credits, whether walking sessions in that order is expected to cost
+    /// less than `chosenCost` class visits. A page fills after about `limit / p` sessions,
+    /// where `p` is the share of sessions that pass: the area's share of the classes, times
+    /// the words' share, times the class types'.
     static func prefersSessions(
-        geographicClasses: Int, textClasses: Int?, totalClasses: Int, typeShare: Double, limit: Int, sort: SortOrder
+        chosenCost: Int, areaClasses: Int, textClasses: Int?, totalClasses: Int, typeShare: Double, limit: Int, sort: SortOrder
     ) -> Bool {
-        guard sort == .startTime || sort == .credits, totalClasses > 0, geographicClasses > 0 else { return false }
+        guard sort == .startTime || sort == .credits, totalClasses > 0, areaClasses > 0 else { return false }
         let total = Double(totalClasses)
-        let share = min(1, Double(geographicClasses) / total) * min(1, Double(textClasses ?? totalClasses) / total) * typeShare
+        let share = min(1, Double(areaClasses) / total) * min(1, Double(textClasses ?? totalClasses) / total) * typeShare
         let walk = Double(limit + 1) / max(share, 1e-9)
-        return walk * sessionStepCost < Double(geographicClasses)
+        return walk * sessionStepCost < Double(chosenCost)
     }
 }

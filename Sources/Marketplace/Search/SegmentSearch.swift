@@ -29,6 +29,8 @@ struct SegmentSearch {
     /// `Set` hashes each class's raw-value string.
     let types: [ClassType]
     let difficulties: [Difficulty]
+    /// The radius's box: gyms outside it are refused with comparisons, before any distance.
+    let radiusBounds: CircleBounds?
 
     init(segment: CatalogSegment, number: Int, dead: Set<Int32>, query: ResolvedQuery) {
         self.segment = segment
@@ -56,6 +58,15 @@ struct SegmentSearch {
         textEstimate = Self.estimateText(wordMatches, in: segment)
         types = Array(query.query.types)
         difficulties = Array(query.query.difficulties)
+        radiusBounds = query.corridor == nil ? query.radiusKm.flatMap { CircleBounds(center: query.center, radiusKm: $0) } : nil
+    }
+
+    /// The gym's distance if it is in the area and passes the gym filters, else nil.
+    private func gymVerdict(_ g: Int32) -> Double? {
+        let point = segment.gymFacts[Int(g)].coordinate
+        if let radiusBounds, !radiusBounds.contains(point) { return nil }
+        let distance = query.distanceKm(to: point, fromCenter: GreatCircle.distanceKm(query.center, point))
+        return passesGymFilters(g) && isInArea(point, distanceKm: distance) ? distance : nil
     }
 
     // MARK: Planning
@@ -168,7 +179,7 @@ struct SegmentSearch {
     private func runFromSessions(into top: inout TopCandidates, budget: inout Int) -> Bool {
         // Per gym: NaN not yet tested, -1 refused, else its distance.
         var gymVerdicts = [Double](repeating: .nan, count: segment.gymFacts.count)
-        // Per class met: its text score (1 without words), or -1 if it fails a class filter.
+        // Per class met, with words: its text score, or -1 if some word matches nowhere.
         var classVerdicts: [Int32: Double] = [:]
         var scratch = Scratch()
         let minSpots = Int32(clamping: query.query.minSpots)
@@ -186,23 +197,25 @@ struct SegmentSearch {
                 if spots < minSpots { continue }
                 let c = segment.orders.sessionClasses[s]
                 let entry = segment.classFacts[Int(c)]
+                // The class filters first: comparisons on the class at hand, nothing to look up.
+                guard passesClassFilters(entry) else { continue }
                 let g = entry.gym
                 var distance = gymVerdicts[Int(g)]
                 if distance.isNaN {
-                    let point = segment.gymFacts[Int(g)].coordinate
-                    let d = query.distanceKm(to: point, fromCenter: GreatCircle.distanceKm(query.center, point))
-                    distance = passesGymFilters(g) && isInArea(point, distanceKm: d) ? d : -1
+                    distance = gymVerdict(g) ?? -1
                     gymVerdicts[Int(g)] = distance
                 }
                 if distance < 0 { continue }
-                let verdict: Double
-                if let known = classVerdicts[c] {
-                    verdict = known
-                } else {
-                    verdict = classTextScore(c, entry, gymScores: gymWordScores(g, scratch: &scratch), scratch: &scratch) ?? -1
-                    classVerdicts[c] = verdict
+                var verdict = 1.0
+                if !wordMatches.isEmpty {
+                    if let known = classVerdicts[c] {
+                        verdict = known
+                    } else {
+                        verdict = textScore(c, gymScores: gymWordScores(g, scratch: &scratch), scratch: &scratch) ?? -1
+                        classVerdicts[c] = verdict
+                    }
+                    if verdict < 0 { continue }
                 }
-                if verdict < 0 { continue }
                 let textScore = wordMatches.isEmpty ? nil : verdict
                 let primary = primaryKey(start: start, distanceKm: distance, credits: entry.credits, textScore: textScore)
                 if !top.admits(primary: primary, start: start) {
@@ -245,10 +258,7 @@ struct SegmentSearch {
         func verdict(_ g: Int32) -> Double? {
             var known = gymVerdicts[Int(g)]
             if known.isNaN {
-                let point = segment.gymFacts[Int(g)].coordinate
-                let distance = query.distanceKm(to: point, fromCenter: GreatCircle.distanceKm(query.center, point))
-                let passes = passesGymFilters(g) && isInArea(segment.gymFacts[Int(g)].coordinate, distanceKm: distance)
-                known = passes ? distance : -1
+                known = gymVerdict(g) ?? -1
                 gymVerdicts[Int(g)] = known
             }
             return known >= 0 ? known : nil
@@ -369,7 +379,7 @@ struct SegmentSearch {
     ) {
         let entry = segment.classFacts[Int(c)]
         let q = query.query
-        guard let score = classTextScore(c, entry, gymScores: gymScores, scratch: &scratch) else { return }
+        guard passesClassFilters(entry), let score = textScore(c, gymScores: gymScores, scratch: &scratch) else { return }
         let textScore = wordMatches.isEmpty ? nil : score
         let minSpots = Int32(clamping: q.minSpots)
         var s = segment.lowerBound(query.from, in: entry.sessions)
@@ -391,13 +401,16 @@ struct SegmentSearch {
         }
     }
 
-    /// Whether the class passes the class filters and, with words, its text score (every word
-    /// must match the class, its gym or its place); nil if it fails, 1 without words.
-    private func classTextScore(_ c: Int32, _ entry: ClassFacts, gymScores: [Double], scratch: inout Scratch) -> Double? {
-        let q = query.query
-        if !types.isEmpty && !types.contains(entry.type) { return nil }
-        if !difficulties.isEmpty && !difficulties.contains(entry.difficulty) { return nil }
-        if let maxCredits = q.maxCredits, entry.credits > maxCredits { return nil }
+    private func passesClassFilters(_ entry: ClassFacts) -> Bool {
+        if !types.isEmpty && !types.contains(entry.type) { return false }
+        if !difficulties.isEmpty && !difficulties.contains(entry.difficulty) { return false }
+        if let maxCredits = query.query.maxCredits, entry.credits > maxCredits { return false }
+        return true
+    }
+
+    /// With words, the class's text score: per word its best match in the class, its gym or its
+    /// place, averaged; nil if a word matches nowhere. Without words, 1.
+    private func textScore(_ c: Int32, gymScores: [Double], scratch: inout Scratch) -> Double? {
         guard !wordMatches.isEmpty else { return 1 }
         scratch.classScores.removeAll(keepingCapacity: true)
         scratch.classScores.append(contentsOf: gymScores)
