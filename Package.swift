@@ -145,6 +145,7 @@ let package = Package(
             dependencies: ["Notifications", "Storage", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictness
         ),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Datasets", "Marketplace"], swiftSettings: strictness),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo", "GeoAreas"], swiftSettings: strictness),
     ]
 )

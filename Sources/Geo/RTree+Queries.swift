@@ -89,7 +89,8 @@ extension RTree {
                     // Nodes carry a lower bound shaved by the rounding slack, so an item at exactly
                     // that distance is never popped before a node that may hold a nearer one.
                     if h <= limit {
-                        let bound = max(0, GreatCircle.kilometres(fromHaversine: h) * (1 - 1e-9) - 1e-9)
+                        // asin(y) ≥ y: 2R·√h is at most the distance, and needs no trigonometry.
+                        let bound = max(0, 2 * GreatCircle.earthRadiusKm * min(1, h).squareRoot() * (1 - 1e-9) - 1e-9)
                         queue.insert(NearestCandidate(key: bound, tieBreak: -1, level: next.level - 1, index: child))
                     }
                 }

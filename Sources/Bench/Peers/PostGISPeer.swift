@@ -73,12 +73,12 @@ final class PostGISSearcher: Searcher {
             parameters.append(type)
             filters += " AND c.type = $\(parameters.count)"
         }
-        if query.search.text != nil {
+        if query.hasWords {
             parameters.append(FullTextQuery.tsquery(query.nativeTerms))
             filters += " AND c.words @@ to_tsquery('bench.folded', $\(parameters.count))"
         }
         let sort = query.search.sort
-        let name = "q_\(sort.rawValue)_\(query.classType != nil)_\(query.search.text != nil)_\(query.search.limit)"
+        let name = "q_\(sort.rawValue)_\(query.classType != nil)_\(query.hasWords)_\(query.search.limit)"
         if !prepared.contains(name) {
             try db.prepare(name, Self.sql(sort: sort, filters: filters, limit: query.search.limit))
             prepared.insert(name)

@@ -65,7 +65,7 @@ final class SQLiteSearcher: Searcher {
     func search(_ query: BenchQuery) throws -> [String] {
         let (center, radius, from, to) = query.resolved
         let type = query.classType
-        let match = query.search.text == nil ? nil : FullTextQuery.fts5(query.nativeTerms)
+        let match = query.hasWords ? FullTextQuery.fts5(query.nativeTerms) : nil
         let order =
             switch query.search.sort {
             case .distance: "d, s.start, s.id"

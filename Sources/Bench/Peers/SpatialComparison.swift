@@ -5,12 +5,18 @@ import Geo
 /// The spatial part alone, on the same gyms: the project's R-tree against GEOS's STRtree
 /// (through its C API), for the gyms within each query's radius and for the nearest gym to
 /// each query's centre. Both answers are checked equal before either is timed.
-struct SpatialComparison {
+public struct SpatialComparison {
     let catalog: BenchCatalog
     let queries: [BenchQuery]
     let progress: @Sendable (String, Int, Int) -> Void
 
-    func run() throws -> [BenchReport.SpatialFigures] {
+    public init(catalog: BenchCatalog, queries: [BenchQuery], progress: @escaping @Sendable (String, Int, Int) -> Void) {
+        self.catalog = catalog
+        self.queries = queries
+        self.progress = progress
+    }
+
+    public func run() throws -> [BenchReport.SpatialFigures] {
         progress("geos: building the STRtree", 0, 0)
         let points = catalog.gyms.map { Coordinate(latitude: $0.latitude, longitude: $0.longitude) }
         let rtree = RTree(points: points)

@@ -20,7 +20,8 @@ extension BenchReport {
         out.append(indexLine + "  ")
         out.append(
             "Workload: \(workload.queries) queries (\(Self.counts(workload.byText))); sorts \(Self.counts(workload.bySort)); "
-                + "\(workload.needingTypoTolerance) reach a catalog word only through a typo; \(workload.concurrency) worker thread(s)"
+                + "\(workload.needingTypoTolerance) reach a catalog word only through a typo; on average "
+                + "\(Self.fixed(workload.meanGymsInRadius, 0)) gyms within a query's radius; \(workload.concurrency) worker thread(s)"
         )
         out.append("")
         out.append("## Latency, each system on the queries it can express")

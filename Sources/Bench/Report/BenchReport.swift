@@ -51,6 +51,9 @@ public struct BenchReport: Codable, Sendable {
         public var byText: [String: Int]
         public var bySort: [String: Int]
         public var needingTypoTolerance: Int
+        /// The mean number of gyms within a query's radius: the local density the index's
+        /// latency should follow, rather than the dataset's size.
+        public var meanGymsInRadius: Double
     }
 
     public struct SystemFigures: Codable, Sendable {

@@ -1,5 +1,6 @@
 public import Datasets
 public import Foundation
+import Geo
 import Marketplace
 import Synchronization
 
@@ -120,7 +121,8 @@ public struct BenchRun: Sendable {
                 queries: queries.count, concurrency: concurrency,
                 byText: Dictionary(grouping: queries, by: \.text.rawValue).mapValues(\.count),
                 bySort: Dictionary(grouping: queries, by: \.search.sort.rawValue).mapValues(\.count),
-                needingTypoTolerance: queries.filter(\.needsTypoTolerance).count
+                needingTypoTolerance: queries.filter(\.needsTypoTolerance).count,
+                meanGymsInRadius: Self.meanGymsInRadius(queries, catalog: catalog)
             ),
             systems: figures, spotUpdates: spot, spatial: spatial, slowest: slowest
         )
@@ -147,6 +149,15 @@ public struct BenchRun: Sendable {
             mismatchExamples: m.mismatches.prefix(5).map(\.summary), notExpressible: m.notExpressible, latency: m.summary,
             queriesPerSecond: m.queriesPerSecond, byClass: byClass, versusIndex: ratio
         )
+    }
+
+    static func meanGymsInRadius(_ queries: [BenchQuery], catalog: BenchCatalog) -> Double {
+        let tree = RTree(points: catalog.gyms.map { Coordinate(latitude: $0.latitude, longitude: $0.longitude) })
+        let total = queries.reduce(0) { sum, query in
+            let (center, radius, _, _) = query.resolved
+            return sum + tree.within(radiusKm: radius, of: center).count
+        }
+        return Double(total) / Double(max(1, queries.count))
     }
 
     /// The index's ten slowest queries, asked again (untimed) for the plan it chose.

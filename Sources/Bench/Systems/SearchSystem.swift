@@ -28,7 +28,7 @@ public enum Limitation: String, Sendable, Codable, CaseIterable {
 extension SearchSystem {
     func standardLimitation(of query: BenchQuery, hasFullText: Bool) -> Limitation? {
         if query.search.sort == .relevance { return .relevance }
-        if query.search.text != nil {
+        if query.hasWords {
             if !hasFullText { return .text }
             if query.needsTypoTolerance { return .typos }
         }

@@ -30,6 +30,9 @@ public struct BenchQuery: Sendable {
         case tonight, tomorrowMorning = "tomorrow_morning", weekend, nextSevenDays = "next_7_days"
     }
 
+    /// Whether its text holds any word (punctuation alone holds none, and filters nothing).
+    public var hasWords: Bool { !nativeTerms.isEmpty }
+
     /// One line saying what it asks, for reports.
     public var summary: String {
         var parts = ["\(search.radiusKm.map { "\(Int($0)) km" } ?? "no radius")", window.rawValue, "by \(search.sort.rawValue)"]
