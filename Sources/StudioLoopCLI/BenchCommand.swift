@@ -32,6 +32,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Worker threads (and connections) per system while timing.")
     var concurrency: Int = 1
 
+    @Option(help: "Timed passes per system; each query counts its median over them.")
+    var rounds: Int = 3
+
     @Option(help: ArgumentHelp("libpq URL of the PostGIS server (default: $STUDIOLOOP_BENCH_POSTGRES).", valueName: "url"))
     var postgresURL: String?
 
@@ -49,6 +52,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...100_000).contains(queries) else { throw ValidationError("--queries must be between 1 and 100,000 (got \(queries))") }
+        guard (1...15).contains(rounds) else { throw ValidationError("--rounds must be between 1 and 15 (got \(rounds))") }
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256 (got \(concurrency))") }
         _ = try peerList()
     }
@@ -67,10 +71,10 @@ struct BenchCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
         let reference = try ReferenceData(directory: data.map { URL(filePath: $0) } ?? ReferenceData.defaultDirectory())
         let bench = BenchRun(
-            scale: scale, peers: try peerList(), queryCount: queries, concurrency: concurrency, now: now.seconds,
+            scale: scale, peers: try peerList(), queryCount: queries, concurrency: concurrency, rounds: rounds, now: now.seconds,
             postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_POSTGRES"],
             redisAddress: redis ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_REDIS"] ?? "127.0.0.1:6379", workDirectory: FileManager.default.temporaryDirectory,
-            command: "studioloop bench --scale \(scale.rawValue) --peers \(peers) --queries \(queries) --concurrency \(concurrency)"
+            command: "studioloop bench --scale \(scale.rawValue) --peers \(peers) --queries \(queries) --concurrency \(concurrency) --rounds \(rounds)"
         )
         let bar = ProgressBar()
         let report = try bench.run(reference: reference) { phase, done, total in bar.update(phase, done, total) }

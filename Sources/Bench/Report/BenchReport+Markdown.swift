@@ -21,7 +21,7 @@ extension BenchReport {
         out.append(
             "Workload: \(workload.queries) queries (\(Self.counts(workload.byText))); sorts \(Self.counts(workload.bySort)); "
                 + "\(workload.needingTypoTolerance) reach a catalog word only through a typo; on average "
-                + "\(Self.fixed(workload.meanGymsInRadius, 0)) gyms within a query's radius; \(workload.concurrency) worker thread(s)"
+                + "\(Self.fixed(workload.meanGymsInRadius, 0)) gyms within a query's radius; \(workload.concurrency) worker thread(s); each query's time is its median over \(workload.rounds) timed passes"
         )
         out.append("")
         out.append("## Latency, each system on the queries it can express")

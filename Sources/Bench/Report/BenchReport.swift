@@ -48,6 +48,7 @@ public struct BenchReport: Codable, Sendable {
     public struct WorkloadFigures: Codable, Sendable {
         public var queries: Int
         public var concurrency: Int
+        public var rounds: Int
         public var byText: [String: Int]
         public var bySort: [String: Int]
         public var needingTypoTolerance: Int

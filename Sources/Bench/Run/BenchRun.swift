@@ -12,6 +12,8 @@ public struct BenchRun: Sendable {
     public var peers: [Peer]
     public var queryCount: Int
     public var concurrency: Int
+    /// Timed passes per system; each query counts its median.
+    public var rounds: Int
     public var now: Int64
     public var postgresURL: String?
     public var redisAddress: String
@@ -20,13 +22,14 @@ public struct BenchRun: Sendable {
     public var command: String
 
     public init(
-        scale: BenchScale, peers: [Peer], queryCount: Int, concurrency: Int, now: Int64, postgresURL: String?,
+        scale: BenchScale, peers: [Peer], queryCount: Int, concurrency: Int, rounds: Int, now: Int64, postgresURL: String?,
         redisAddress: String, workDirectory: URL, command: String
     ) {
         self.scale = scale
         self.peers = peers
         self.queryCount = queryCount
         self.concurrency = concurrency
+        self.rounds = rounds
         self.now = now
         self.postgresURL = postgresURL
         self.redisAddress = redisAddress
@@ -92,7 +95,7 @@ public struct BenchRun: Sendable {
             }
         }
 
-        let comparison = Comparison(queries: queries, concurrency: concurrency, progress: progress)
+        let comparison = Comparison(queries: queries, concurrency: concurrency, rounds: rounds, progress: progress)
         let expected = try comparison.referenceAnswers(brute)
         var measurements: [(SystemMeasurement, Double?)] = []
         for (system, loadSeconds) in systems {
@@ -118,7 +121,7 @@ public struct BenchRun: Sendable {
                 bytesPerSession: indexBytes.map { Double($0) / Double(max(1, counts.sessions)) }, peakResidentBytes: peakAfterBuild
             ),
             workload: .init(
-                queries: queries.count, concurrency: concurrency,
+                queries: queries.count, concurrency: concurrency, rounds: rounds,
                 byText: Dictionary(grouping: queries, by: \.text.rawValue).mapValues(\.count),
                 bySort: Dictionary(grouping: queries, by: \.search.sort.rawValue).mapValues(\.count),
                 needingTypoTolerance: queries.filter(\.needsTypoTolerance).count,

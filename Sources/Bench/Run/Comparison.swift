@@ -6,12 +6,16 @@ import Synchronization
 public struct Comparison {
     public var queries: [BenchQuery]
     public var concurrency: Int
+    /// Timed passes over the queries; each query's figure is its median over the passes, so a
+    /// moment of background work on a shared machine does not decide it.
+    public var rounds: Int
     /// Called with a phase, the work done and the work there is.
     public var progress: @Sendable (String, Int, Int) -> Void
 
-    public init(queries: [BenchQuery], concurrency: Int, progress: @escaping @Sendable (String, Int, Int) -> Void) {
+    public init(queries: [BenchQuery], concurrency: Int, rounds: Int = 3, progress: @escaping @Sendable (String, Int, Int) -> Void) {
         self.queries = queries
         self.concurrency = concurrency
+        self.rounds = max(1, rounds)
         self.progress = progress
     }
 
@@ -48,7 +52,12 @@ public struct Comparison {
             }
         }
 
-        let latencies = try time(system, asked)
+        var passes: [TimedRun] = []
+        for round in 1...rounds { passes.append(try time(system, asked, round: round)) }
+        let latencies = TimedRun(
+            nanoseconds: asked.indices.map { i in Self.median(passes.map { $0.nanoseconds[i] }) },
+            seconds: passes.map(\.seconds).sorted()[passes.count / 2]
+        )
         return SystemMeasurement(
             name: system.name, asked: asked.map(\.number), latencies: latencies, notExpressible: limitations,
             mismatches: mismatches, concurrency: concurrency
@@ -57,11 +66,12 @@ public struct Comparison {
 
     /// Each query of `asked` once, shared out to the workers as they free up; per query its
     /// wall-clock nanoseconds, and the whole run's.
-    func time(_ system: any SearchSystem, _ asked: [BenchQuery]) throws -> TimedRun {
+    func time(_ system: any SearchSystem, _ asked: [BenchQuery], round: Int) throws -> TimedRun {
         let shared = SharedRun(count: asked.count)
         let searchers = try (0..<concurrency).map { _ in try system.makeSearcher() }
         let group = DispatchGroup()
         let started = ContinuousClock.now
+        let rounds = rounds
         for worker in 0..<concurrency {
             let searcher = UncheckedBox(searchers[worker])
             group.enter()
@@ -79,7 +89,7 @@ public struct Comparison {
                         break
                     }
                     mine.append((i, DispatchTime.now().uptimeNanoseconds - start))
-                    if worker == 0 { progress("\(system.name): timing", i, asked.count) }
+                    if worker == 0 { progress("\(system.name): timing, pass \(round) of \(rounds)", i, asked.count) }
                 }
                 shared.results.withLock { for (i, ns) in mine { $0.latencies[i] = ns } }
             }
@@ -92,6 +102,13 @@ public struct Comparison {
         if let failure { throw BenchError("\(system.name) failed while timed: \(failure)") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return TimedRun(nanoseconds: latencies, seconds: seconds)
+    }
+}
+
+extension Comparison {
+    static func median(_ values: [UInt64]) -> UInt64 {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
     }
 }
 
