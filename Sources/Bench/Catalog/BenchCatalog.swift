@@ -53,7 +53,6 @@ public struct BenchCatalog: Sendable {
             gymIndex[tenant.id] = Int32(gyms.count)
             gyms.append(Gym(id: tenant.id, latitude: tenant.location.lat, longitude: tenant.location.lng, marketplace: tenant.marketplaceEnabled))
         }
-        let tenants = Dictionary(uniqueKeysWithValues: dataset.tenants.map { ($0.id, $0) })
         let places = Dictionary(uniqueKeysWithValues: dataset.places.map { ($0.id, $0) })
         let instructors = Dictionary(uniqueKeysWithValues: dataset.users.map { ($0.id, $0.fullName) })
 
@@ -91,7 +90,7 @@ public struct BenchCatalog: Sendable {
         for occurrence in SessionSchedule.sessions(of: dataset, from: now, to: now + Int64(horizonDays) * 86_400)
         where !occurrence.isCancelled {
             let row = classes[occurrence.classIndex]
-            guard row.gym >= 0, tenants[dataset.classes[occurrence.classIndex].tenantId]?.isActive == true else { continue }
+            guard row.gym >= 0 else { continue }  // its gym is not active
             sessions.append(Session(
                 classIndex: Int32(occurrence.classIndex), gym: row.gym, start: occurrence.start, spots: Int32(occurrence.availableSpots),
                 id: SessionIdentity(classId: row.id, start: occurrence.start).uuidString

@@ -14,10 +14,9 @@ struct SpotUpdateLoad {
     func run() throws -> BenchReport.SpotUpdateFigures {
         let alone = try searchAll("searching, no writer")
         let writerDone = DispatchSemaphore(value: 0)
-        let box = UncheckedBox((index, catalog))
         let shared = SpotWriterState()
+        let (index, catalog) = (index, catalog)
         let thread = Thread {
-            let (index, catalog) = box.value
             var rng = SeededRandom(seed: 11)
             while !shared.stop.load(ordering: .relaxed) {
                 let session = catalog.sessions[rng.int(in: 0..<catalog.sessions.count)]
