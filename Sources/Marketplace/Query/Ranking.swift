@@ -30,11 +30,12 @@ public enum Ranking {
 
 extension Ranking {
     /// The highest score any session at `distanceKm` can reach, given the best text score the
-    /// query's words can earn (nil without words), if it started now: the search visits gyms
-    /// nearest first and stops when this cannot beat what it has. Computed by the same
-    /// arithmetic as `explain`, so it is never below a real score.
-    public static func bestScore(distanceKm: Double, bestTextScore: Double?) -> Double {
-        explain(textScore: bestTextScore, distanceKm: distanceKm, start: 0, now: 0).total
+    /// query's words can earn (nil without words), if it started at `earliestStart` (the
+    /// window's start, or now if later): the search visits gyms nearest first and stops when
+    /// this cannot beat what it has. Computed by the same arithmetic as `explain`, so it is
+    /// never below a real score.
+    public static func bestScore(distanceKm: Double, bestTextScore: Double?, earliestStart: Int64, now: Int64) -> Double {
+        explain(textScore: bestTextScore, distanceKm: distanceKm, start: max(earliestStart, now), now: now).total
     }
 }
 

@@ -236,7 +236,7 @@ struct SegmentSearch {
     private func bestPrimaryKey(distanceKm: Double) -> Double? {
         switch query.query.sort {
         case .distance: distanceKm
-        case .relevance: -Ranking.bestScore(distanceKm: distanceKm, bestTextScore: bestTextScore)
+        case .relevance: -Ranking.bestScore(distanceKm: distanceKm, bestTextScore: bestTextScore, earliestStart: query.from, now: query.now)
         case .startTime, .credits: nil
         }
     }
