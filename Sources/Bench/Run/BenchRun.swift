@@ -39,6 +39,10 @@ public struct BenchRun: Sendable {
 
     /// - Parameter progress: a phase, the work done and the work there is (0 when unknown).
     public func run(reference: ReferenceData, progress: @escaping @Sendable (String, Int, Int) -> Void) throws -> BenchReport {
+        if peers.contains(.postgis) && postgresURL == nil {
+            // Said before a minute of generating and building, not after.
+            throw BenchError("the postgis peer needs --postgres-url (or STUDIOLOOP_BENCH_POSTGRES); Benchmarks/peers-setup starts one")
+        }
         progress("generating \(scale.title)", 0, 0)
         let clock = ContinuousClock()
         var dataset: Dataset!
@@ -76,9 +80,7 @@ public struct BenchRun: Sendable {
                 }.seconds
                 systems.append((loaded, seconds))
             case .postgis:
-                guard let postgresURL else {
-                    throw BenchError("the postgis peer needs --postgres-url (or STUDIOLOOP_BENCH_POSTGRES); Benchmarks/peers-setup starts one")
-                }
+                guard let postgresURL else { continue }  // refused above
                 var loaded: PostGISPeer!
                 let seconds = try clock.measure {
                     loaded = try PostGISPeer(catalog: catalog, url: postgresURL) { progress("loading postgis: \($0)", 0, 0) }
