@@ -102,6 +102,9 @@ public final class MarketplaceIndex: Sendable {
                 )
             case let forced: forced
             }
+        // A chosen geographic plan may spend about what the text side would cost, and no more.
+        // A class costs the geographic side more than the text side (its words and sessions are
+        // read, where the text side often stops at its gym's area test), hence half.
         var budget = query.plan == .automatic ? (textual.map { $0 / 2 } ?? Int.max) : Int.max
         var fallback = PlanChoice.text
         // By start time or credits, walking the sessions in that order may fill the page long
@@ -118,9 +121,6 @@ public final class MarketplaceIndex: Sendable {
             budget = Int(Double(chosenCost) / QueryPlanner.sessionStepCost)
         }
         var top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
-        // A chosen geographic plan may spend about what the text side would cost, and no more.
-        // A class costs the geographic side more than the text side (its words and sessions are
-        // read, where the text side often stops at its gym's area test), hence half.
         var switched = false
         for search in searches where !search.run(driver: driver, into: &top, budget: &budget) {
             switched = true
