@@ -78,7 +78,14 @@ extension NodeBox {
 /// radius query tests first, with comparisons only. Nil when the circle reaches a pole or the
 /// antimeridian, where such a box would not hold it, and for radii over 500 km.
 public struct CircleBounds: Sendable {
-    let south: Double, north: Double, west: Double, east: Double
+    public let south: Double, north: Double, west: Double, east: Double
+
+    /// The whole globe: what a caller that needs some box falls back to when `init` says nil.
+    public static let globe = CircleBounds(south: -90, north: 90, west: -180, east: 180)
+
+    private init(south: Double, north: Double, west: Double, east: Double) {
+        (self.south, self.north, self.west, self.east) = (south, north, west, east)
+    }
 
     public init?(center: Coordinate, radiusKm: Double) {
         // The longitude bound below is checked for city and regional radii, not continental.

@@ -91,7 +91,7 @@ final class SQLiteSearcher: Searcher {
                 """)
             statements[key] = statement
         }
-        let box = SearchBox(center: center, radiusKm: radius)
+        let box = query.bounds
         var values: [SQLiteValue] = [
             .real(center.latitude), .real(center.longitude), .real(box.south), .real(box.north), .real(radius),
             .int(Int(from)), .int(Int(to)), .real(box.west), .real(box.east),

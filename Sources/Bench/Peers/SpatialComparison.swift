@@ -105,7 +105,7 @@ final class GEOSGymTree {
     /// Gyms within `radiusKm` of `center`: the STRtree's candidates in the circle's box, then
     /// the great-circle distance.
     func within(radiusKm: Double, of center: Coordinate) -> [Int] {
-        let box = SearchBox(center: center, radiusKm: radiusKm)
+        let box = CircleBounds(center: center, radiusKm: radiusKm) ?? .globe
         guard let rectangle = GEOSGeom_createRectangle_r(
             context, box.west * eastScale, box.south * northScale, box.east * eastScale, box.north * northScale
         ) else { return [] }

@@ -34,9 +34,7 @@ final class BruteForceSearcher: Searcher {
 
     func search(_ query: BenchQuery) throws -> [String] {
         let q = query.search
-        guard let origin = q.origin else { throw BenchError("brute force needs a centre") }
-        let radius = q.radiusKm ?? SearchQuery.defaultRadiusKm
-        let from = q.from ?? q.now, to = q.to ?? from + SearchQuery.defaultWindowSeconds
+        let (origin, radius, from, to) = query.resolved
         let text = TextScorer(words: query.nativeTerms.map(\.word), vocabulary: catalog.vocabulary)
         var classScores: [Int32: Double] = [:]
         var rows: [Row] = []

@@ -1,3 +1,4 @@
+public import Geo
 public import Marketplace
 
 /// One query of the workload, with what a peer needs to know to say whether it can ask it.
@@ -45,4 +46,25 @@ public struct BenchQuery: Sendable {
     public var label: String {
         "\(text == .none ? "no text" : text.rawValue), \(search.sort.rawValue)"
     }
+}
+
+extension BenchQuery {
+    /// The centre, radius and window, with the defaults the index applies.
+    var resolved: (center: Coordinate, radiusKm: Double, from: Int64, to: Int64) {
+        let from = search.from ?? search.now
+        return (
+            search.origin ?? Coordinate(latitude: 0, longitude: 0), search.radiusKm ?? SearchQuery.defaultRadiusKm,
+            from, search.to ?? from + SearchQuery.defaultWindowSeconds
+        )
+    }
+
+    /// The latitude and longitude box holding the query's circle, for a peer that filters by a
+    /// box and then by exact distance.
+    var bounds: CircleBounds {
+        let (center, radius, _, _) = resolved
+        return CircleBounds(center: center, radiusKm: radius) ?? .globe
+    }
+
+    /// The one class type a peer filters on (the workload asks for none or one).
+    var classType: String? { search.types.first?.rawValue }
 }

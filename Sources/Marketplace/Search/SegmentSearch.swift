@@ -65,8 +65,28 @@ struct SegmentSearch {
     private func gymVerdict(_ g: Int32) -> Double? {
         let point = segment.gymFacts[Int(g)].coordinate
         if let radiusBounds, !radiusBounds.contains(point) { return nil }
+        guard passesGymFilters(g) else { return nil }
         let distance = query.distanceKm(to: point, fromCenter: GreatCircle.distanceKm(query.center, point))
-        return passesGymFilters(g) && isInArea(point, distanceKm: distance) ? distance : nil
+        return isInArea(point, distanceKm: distance) ? distance : nil
+    }
+
+    /// `gymVerdict` remembered per gym, for the walks that meet gyms in no particular order.
+    struct GymVerdicts {
+        /// Per gym: NaN not yet tested, -1 refused, else its distance.
+        private var known: [Double]
+
+        init(gyms: Int) {
+            known = [Double](repeating: .nan, count: gyms)
+        }
+
+        mutating func distance(of g: Int32, in search: SegmentSearch) -> Double? {
+            var value = known[Int(g)]
+            if value.isNaN {
+                value = search.gymVerdict(g) ?? -1
+                known[Int(g)] = value
+            }
+            return value >= 0 ? value : nil
+        }
     }
 
     // MARK: Planning
@@ -177,8 +197,7 @@ struct SegmentSearch {
     /// By start time or credits the walk stops once nothing later can place. Gives up,
     /// returning false, after `budget` sessions.
     private func runFromSessions(into top: inout TopCandidates, budget: inout Int) -> Bool {
-        // Per gym: NaN not yet tested, -1 refused, else its distance.
-        var gymVerdicts = [Double](repeating: .nan, count: segment.gymFacts.count)
+        var gyms = GymVerdicts(gyms: segment.gymFacts.count)
         // Per class met, with words: its text score, or -1 if some word matches nowhere.
         var classVerdicts: [Int32: Double] = [:]
         var scratch = Scratch()
@@ -200,12 +219,7 @@ struct SegmentSearch {
                 // The class filters first: comparisons on the class at hand, nothing to look up.
                 guard passesClassFilters(entry) else { continue }
                 let g = entry.gym
-                var distance = gymVerdicts[Int(g)]
-                if distance.isNaN {
-                    distance = gymVerdict(g) ?? -1
-                    gymVerdicts[Int(g)] = distance
-                }
-                if distance < 0 { continue }
+                guard let distance = gyms.distance(of: g, in: self) else { continue }
                 var verdict = 1.0
                 if !wordMatches.isEmpty {
                     if let known = classVerdicts[c] {
@@ -253,16 +267,8 @@ struct SegmentSearch {
     /// their classes is looked at; words found in a class are tested through its gym.
     private func runFromText(word: Int, into top: inout TopCandidates) {
         let postings = segment.text.postings
-        // Per gym: NaN not yet tested, -1 refused, else its distance.
-        var gymVerdicts = [Double](repeating: .nan, count: segment.gymFacts.count)
-        func verdict(_ g: Int32) -> Double? {
-            var known = gymVerdicts[Int(g)]
-            if known.isNaN {
-                known = gymVerdict(g) ?? -1
-                gymVerdicts[Int(g)] = known
-            }
-            return known >= 0 ? known : nil
-        }
+        var gyms = GymVerdicts(gyms: segment.gymFacts.count)
+        func verdict(_ g: Int32) -> Double? { gyms.distance(of: g, in: self) }
         var classes: [Int32] = []
         func addGym(_ g: UInt32) {
             if verdict(Int32(g)) != nil { classes += Array(segment.gymFacts[Int(g)].classes) }
