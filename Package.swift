@@ -51,7 +51,11 @@ let package = Package(
         // The store: the booking rules applied in database transactions, SQLite or PostgreSQL.
         .target(
             name: "Storage",
-            dependencies: ["Booking", "Payments", "Datasets", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Booking", "Payments", "Datasets", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictness
         ),
 

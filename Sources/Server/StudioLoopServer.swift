@@ -56,7 +56,7 @@ public enum StudioLoopServer {
             router: StudioLoopApplication.router(services),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "studioloop"),
             services: [
-                IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL, builtAt: now),
+                IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL, builtAt: now, metrics: services.metrics),
                 Maintenance(
                     store: store,
                     dispatcher: OutboxDispatcher(database: database, channel: configuration.notifications),

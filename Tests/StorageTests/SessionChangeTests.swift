@@ -28,8 +28,9 @@ import Testing
 
     @Test func otherProcessesHearChangesThroughPostgres() async throws {
         let f = try await StoreFixture.make(.postgres)
-        let listener = try SessionChangeListener(url: f.postgresURL!)
-        defer { listener.stop() }
+        let listener = try ChangeListener(url: f.postgresURL!)
+        let listening = Task { try await listener.run() }
+        defer { listening.cancel() }
         var events = listener.events.makeAsyncIterator()
         let member = try await f.member("listener-test", credits: 4), poor = try await f.member("broke", credits: 0)
         await #expect(throws: StoreError.self) { try await f.store.book(member: poor, sessionId: f.sessions[5], marketplace: false, now: f.now) }

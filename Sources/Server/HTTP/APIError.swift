@@ -50,7 +50,12 @@ public struct APIError: Error, Sendable, Equatable {
             case .conflict(let what): self = .conflict(what)
             case .unprocessable(let why): self = APIError(.unprocessableContent, "IDEMPOTENCY_KEY_REUSED", why)
             case .busy: self = APIError(.serviceUnavailable, "BUSY", "the store is busy; retry shortly", headers: [.retryAfter: "1"])
-            case .database: self = .internal
+            case .unavailable:
+                self = APIError(
+                    .serviceUnavailable, "STORE_UNAVAILABLE", "the store cannot take requests right now; retry shortly",
+                    headers: [.retryAfter: "2"]
+                )
+            case .schema, .database: self = .internal
             }
         case let error as any HTTPResponseError:
             // Hummingbird's own: a route that does not exist, a body over the limit.

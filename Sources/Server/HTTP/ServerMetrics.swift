@@ -45,6 +45,22 @@ public final class ServerMetrics: Sendable {
         ).increment()
     }
 
+    /// The index could not read what changed from the store (it retries until it can).
+    func indexCatchUpFailed() { failure("catch_up") }
+
+    /// Gyms could not be reloaded into the index (they are asked for again).
+    func indexReloadFailed() { failure("reload") }
+
+    private func failure(_ what: String) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "studioloop", metricName: "index_sync_failures", unitName: "total",
+                helpText: "Reads of the store the index's sync had to retry"
+            ),
+            labels: [("kind", what)]
+        ).increment()
+    }
+
     func indexSize(gyms: Int, classes: Int, sessions: Int) {
         for (what, count) in [("gyms", gyms), ("classes", classes), ("sessions", sessions)] {
             registry.makeGauge(

@@ -2,10 +2,12 @@ import Logging
 public import Marketplace
 public import ServiceLifecycle
 public import Storage
+import Synchronization
 
 /// Keeps the index in step with the store: every committed spot change made through this
 /// process's store, and on PostgreSQL every change other processes announce. A session the
-/// index does not know (new) or one the gym cancelled reloads that gym from the store.
+/// index does not know (new) or one the gym cancelled reloads that gym from the store. All its
+/// work runs in `run()`'s task group, so graceful shutdown waits for it.
 public struct IndexSync: Service {
     let loader: CatalogLoader
     let index: MarketplaceIndex
@@ -14,61 +16,95 @@ public struct IndexSync: Service {
     let listenURL: String?
     /// When the index was read from the store: on PostgreSQL, changes since are caught up at start.
     let builtAt: Int64
+    let metrics: ServerMetrics?
     let logger = Logger(label: "studioloop.index-sync")
-    let reloads = GymReloads()
+    private let reloads = GymReloads.Shared()
+    private let wake: AsyncStream<Void>
+    private let wakeSink: AsyncStream<Void>.Continuation
+    /// Requests within this of the first are reloaded together.
+    static let batchDelay: Duration = .milliseconds(20)
 
-    public init(loader: CatalogLoader, index: MarketplaceIndex, clock: ServerClock, listenURL: String?, builtAt: Int64? = nil) {
+    public init(
+        loader: CatalogLoader, index: MarketplaceIndex, clock: ServerClock, listenURL: String?, builtAt: Int64? = nil,
+        metrics: ServerMetrics? = nil
+    ) {
         self.builtAt = builtAt ?? clock.now()
         self.loader = loader
         self.index = index
         self.clock = clock
         self.listenURL = listenURL
+        self.metrics = metrics
+        (wake, wakeSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     public func run() async throws {
-        let listener = try listenURL.map(SessionChangeListener.init(url:))
-        defer { listener?.stop() }
-        await withTaskGroup(of: Void.self) { group in
+        let listener = try listenURL.map(ChangeListener.init(url:))
+        try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await change in loader.store.changes.cancelOnGracefulShutdown() { await apply(change) }
+                for await change in loader.store.changes.cancelOnGracefulShutdown() { apply(change) }
+            }
+            group.addTask {
+                for await _ in wake.cancelOnGracefulShutdown() { await reloadBatch() }
             }
             if let listener {
+                group.addTask { try await listener.run() }
                 group.addTask {
                     // Changes other servers made between the index's build and this LISTEN.
                     var caughtUpTo = clock.now()
-                    for change in (try? await loader.store.sessionChanges(since: builtAt - 5)) ?? [] { await apply(change) }
+                    await catchUp(since: builtAt - 5)
                     for await event in listener.events.cancelOnGracefulShutdown() {
                         switch event {
                         case .change(let change):
-                            await apply(change)
+                            apply(change)
                         case .reconnected:
                             // Announcements made while disconnected were missed: read them back.
                             let since = caughtUpTo - 5
                             caughtUpTo = clock.now()
-                            for change in (try? await loader.store.sessionChanges(since: since)) ?? [] { await apply(change) }
+                            await catchUp(since: since)
                         }
                     }
                 }
             }
+            // When one loop ends (shutdown), the others are told to end too.
+            try await group.next()
+            group.cancelAll()
         }
     }
 
     /// Applies one change: a spot update at once; a gym whose details, timetable or sessions
     /// changed is queued for a reload.
-    func apply(_ change: SessionChange) async {
+    func apply(_ change: SessionChange) {
         if !change.isGymChange, !change.isCancelled,
             index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft)
         {
-            // A reload of this gym may have read the store just before this change: it is
-            // applied again once the reloaded gym is in.
-            await reloads.note(change)
+            reloads.withLock { $0.note(change) }
             return
         }
-        await reloads.request(change.tenantId, sync: self)
+        if reloads.withLock({ $0.request(change.tenantId) }) == .startBatch { wakeSink.yield() }
     }
 
-    /// Reads `gyms` from the store as they are now and swaps them into the index in one segment.
-    func reload(_ gyms: Set<String>) async {
+    /// Reads every change since `since` back from the store, retrying until it can: an index
+    /// left behind would answer with stale spots.
+    func catchUp(since: Int64) async {
+        var wait: Duration = .milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                for change in try await loader.store.sessionChanges(since: since) { apply(change) }
+                return
+            } catch {
+                metrics?.indexCatchUpFailed()
+                logger.error("could not catch up on changes since \(since) (retrying in \(wait)): \(error)")
+                try? await Task.sleep(for: wait)
+                wait = min(wait * 2, .seconds(10))
+            }
+        }
+    }
+
+    /// One batch: waits a moment for more requests, reads the gyms from the store as they are
+    /// now and swaps them into the index in one segment.
+    func reloadBatch() async {
+        try? await Task.sleep(for: Self.batchDelay)
+        let gyms = reloads.withLock { $0.take() }
         do {
             let now = clock.now()
             // Many gyms at once (the hourly roll of timetables): one read of the whole catalog.
@@ -78,56 +114,18 @@ public struct IndexSync: Service {
                 : try await gyms.sorted().asyncCompactMap { try await loader.gym($0, now: now) }
             index.upsert(records)
             for missing in gyms.subtracting(records.map(\.tenant.id)) { index.removeGym(id: missing) }
-            for change in await reloads.finished(sync: self) {
-                index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft)
-            }
         } catch {
-            logger.error("could not reload \(gyms.count) gyms into the index: \(error)")
-            _ = await reloads.finished(sync: self)
+            metrics?.indexReloadFailed()
+            logger.error("could not reload \(gyms.count) gyms into the index (asked again): \(error)")
+            // Asked again after a pause, so the gyms are not left stale.
+            reloads.withLock { state in for gym in gyms { _ = state.request(gym) } }
+            try? await Task.sleep(for: .seconds(1))
         }
-    }
-}
-
-/// Gyms waiting to be reloaded. Requests within `delay` of the first are reloaded together, so
-/// a burst of changes (a gym editing its timetable, every gym's hourly roll) rebuilds once; one
-/// batch is read at a time.
-actor GymReloads {
-    private var pending: Set<String> = []
-    private var running = false
-    /// Gyms being read from the store now, and the spot changes to them seen meanwhile.
-    private var inFlight: Set<String> = []
-    private var missed: [SessionChange] = []
-    static let delay: Duration = .milliseconds(20)
-
-    func request(_ gym: String, sync: IndexSync) {
-        pending.insert(gym)
-        if !running { start(sync) }
-    }
-
-    func note(_ change: SessionChange) {
-        if inFlight.contains(change.tenantId) { missed.append(change) }
-    }
-
-    /// Ends a batch: the spot changes to re-apply now that its gyms are in the index. Starts
-    /// the next batch if gyms were requested meanwhile.
-    func finished(sync: IndexSync) -> [SessionChange] {
-        let changes = missed
-        (missed, inFlight, running) = ([], [], false)
-        if !pending.isEmpty { start(sync) }
-        return changes
-    }
-
-    private func start(_ sync: IndexSync) {
-        running = true
-        Task {
-            try? await Task.sleep(for: Self.delay)
-            await sync.reload(take())
+        let (reapply, next) = reloads.withLock { $0.finished() }
+        for change in reapply {
+            index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft)
         }
-    }
-
-    private func take() -> Set<String> {
-        (inFlight, pending) = (pending, [])
-        return inFlight
+        if next == .startBatch { wakeSink.yield() }
     }
 }
 

@@ -37,7 +37,7 @@ extension BookingStore {
             guard let row = try db.query("SELECT id, password_hash FROM users WHERE email = $1", .text(email.lowercased())).first,
                 let hash = row["password_hash"].text
             else { return nil }
-            return (row["id"].text!, hash)
+            return try (row.text("id"), hash)
         }
     }
 
@@ -143,11 +143,11 @@ extension BookingStore {
             SELECT r.tenant_id, t.slug, r.role FROM user_tenant_roles r JOIN tenants t ON t.id = r.tenant_id
             WHERE r.user_id = $1 ORDER BY t.slug
             """, .text(id)
-        ).map { Account.Role(tenantId: $0["tenant_id"].text!, tenantSlug: $0["slug"].text!, role: $0["role"].text!) }
-        return Account(
-            id: id, email: row["email"].text!, firstName: row["first_name"].text!, lastName: row["last_name"].text!,
+        ).map { try Account.Role(tenantId: $0.text("tenant_id"), tenantSlug: $0.text("slug"), role: $0.text("role")) }
+        return try Account(
+            id: id, email: row.text("email"), firstName: row.text("first_name"), lastName: row.text("last_name"),
             phone: row["phone"].text ?? "", emailVerified: row["email_verified_at"].integer != nil, roles: roles,
-            createdAt: row["created_at"].integer!
+            createdAt: row.int64("created_at")
         )
     }
 

@@ -1,90 +1,118 @@
-import Dispatch
 import Foundation
 import Synchronization
 
 /// Where the store's transactions run. Each transaction has one connection to itself, runs off
 /// the caller's thread (database calls block), commits when its body returns and rolls back
-/// when it throws, so a failed booking writes nothing.
+/// when it throws, so a failed booking writes nothing. A transaction that meets a deadlock, a
+/// serialization failure, a busy SQLite file or a dropped connection before it committed is run
+/// again (its body must therefore touch nothing but the connection); past `RetryPolicy`'s
+/// attempts it throws, and the API answers 503.
 public protocol Database: Sendable {
     var dialect: SQLDialect { get }
     @discardableResult
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T
+    /// Why the store last could not take a transaction, until one shows it can again; nil
+    /// while it is well. What `/ready` reports.
+    var outage: String? { get }
 }
 
-/// A fixed set of worker threads, each owning one connection, taking transactions from a
-/// shared queue: blocking database calls never run on the caller's executor, and the number of
-/// connections (and threads) stays bounded however many requests wait. The threads end, and
-/// close their connections, when the workers are released.
-final class ConnectionWorkers: Sendable {
-    typealias Job = @Sendable (any SQLConnection) -> Void
+/// How often, and how far apart, a transaction that met a passing conflict is tried again.
+public struct RetryPolicy: Sendable {
+    public var attempts: Int
+    public var firstDelay: Duration
+    public var maxDelay: Duration
 
-    /// The jobs waiting, shared with the threads (which must not keep the workers alive).
-    final class JobQueue: Sendable {
-        private let state = Mutex<(jobs: [Job], closed: Bool)>(([], false))
-        private let ready = DispatchSemaphore(value: 0)
+    public static let standard = RetryPolicy(attempts: 6, firstDelay: .milliseconds(2), maxDelay: .milliseconds(200))
 
-        func push(_ job: @escaping Job) {
-            state.withLock { $0.jobs.append(job) }
-            ready.signal()
-        }
+    public init(attempts: Int, firstDelay: Duration, maxDelay: Duration) {
+        precondition(attempts >= 1)
+        self.attempts = attempts
+        self.firstDelay = firstDelay
+        self.maxDelay = maxDelay
+    }
 
-        /// The next job, waiting for one; nil once closed and drained.
-        func next() -> Job? {
-            while true {
-                ready.wait()
-                let (job, closed) = state.withLock { s -> (Job?, Bool) in
-                    s.jobs.isEmpty ? (nil, s.closed) : (s.jobs.removeFirst(), false)
-                }
-                if let job { return job }
-                if closed { return nil }
+    /// Exponential, with full jitter, so transactions that collided do not collide again.
+    func delay(beforeAttempt attempt: Int) -> Duration {
+        let ceiling = min(maxDelay, firstDelay * (1 << min(attempt, 16)))
+        return ceiling * Double.random(in: 0.5...1)
+    }
+}
+
+/// Runs transactions on a connection pool: begins, runs the body, commits; retries what is safe
+/// to retry; tracks whether the store is reachable.
+final class TransactionRunner: Sendable {
+    let pool: ConnectionPool
+    let begin: String
+    let retry: RetryPolicy
+    private let lastOutage = Mutex<String?>(nil)
+
+    init(pool: ConnectionPool, begin: String, retry: RetryPolicy) {
+        self.pool = pool
+        self.begin = begin
+        self.retry = retry
+    }
+
+    var outage: String? { lastOutage.withLock { $0 } }
+
+    /// A failure before anything committed, so the transaction can run again.
+    private struct Retryable: Error {
+        var error: StoreError
+    }
+
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                let (result, wrote) = try await pool.withConnection { [begin] db in try Self.once(db, begin: begin, body) }
+                if wrote { lastOutage.withLock { $0 = nil } }
+                return result
+            } catch let failure as Retryable {
+                guard attempt < retry.attempts else { throw noted(failure.error) }
+                try await Task.sleep(for: retry.delay(beforeAttempt: attempt))
+                attempt += 1
+            } catch {
+                throw noted(error)
             }
-        }
-
-        func close(threads: Int) {
-            state.withLock { $0.closed = true }
-            for _ in 0..<threads { ready.signal() }
         }
     }
 
-    private let queue = JobQueue()
-    private let threads: Int
+    private func noted(_ error: any Error) -> any Error {
+        if case StoreError.unavailable(let why) = error { lastOutage.withLock { $0 = why } }
+        return error
+    }
 
-    /// Starts one thread per connection.
-    init(connections: [any SQLConnection & Sendable]) {
-        threads = connections.count
-        for (n, connection) in connections.enumerated() {
-            let thread = Thread { [queue] in
-                while let job = queue.next() { job(connection) }
-            }
-            thread.name = "studioloop-db-\(n)"
-            thread.start()
+    /// One attempt. Returns the body's result and whether the connection showed the store takes
+    /// writes (which ends an outage).
+    private static func once<T>(_ db: any SQLConnection, begin: String, _ body: (any SQLConnection) throws -> T) throws -> (T, Bool) {
+        let progress = db.writeProgress
+        do { try db.query(begin) } catch { throw retryable(error, on: db) ?? error }
+        let result: T
+        do {
+            result = try body(db)
+        } catch {
+            if !db.isBroken { _ = try? db.query("ROLLBACK") }
+            throw retryable(error, on: db) ?? error
         }
+        do {
+            try db.query("COMMIT")
+        } catch {
+            // Refused at commit (a serialization failure, a busy file): nothing was written.
+            guard case .busy = error else { throw error }
+            if !db.isBroken { _ = try? db.query("ROLLBACK") }
+            throw Retryable(error: error)
+        }
+        // A connection lost during COMMIT leaves the outcome unknown: that is not retried here
+        // (the error reaches the client as a 503, and an idempotent request may be sent again).
+        return (result, db.writeProgress != progress)
     }
 
-    deinit {
-        queue.close(threads: threads)
-    }
-
-    /// Runs `body` in a transaction begun with `begin` on the next free connection.
-    func transaction<T: Sendable>(
-        begin: String, _ body: @escaping @Sendable (any SQLConnection) throws -> T
-    ) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.push { db in
-                do {
-                    try db.query(begin)
-                    do {
-                        let result = try body(db)
-                        try db.query("COMMIT")
-                        continuation.resume(returning: result)
-                    } catch {
-                        _ = try? db.query("ROLLBACK")
-                        throw error
-                    }
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+    /// The error as a retryable failure, when nothing can have been committed: a passing
+    /// conflict, or the connection lost before COMMIT (the server rolls such a transaction back).
+    private static func retryable(_ error: any Error, on db: any SQLConnection) -> Retryable? {
+        switch error as? StoreError {
+        case .busy(let why)?: Retryable(error: .busy(why))
+        case .unavailable(let why)? where db.isBroken: Retryable(error: .unavailable(why))
+        default: nil
         }
     }
 }
@@ -94,32 +122,38 @@ final class ConnectionWorkers: Sendable {
 /// other processes sharing the file wait (busy timeout) rather than interleave.
 public final class SQLiteDatabase: Database {
     public let dialect = SQLDialect.sqlite
-    private let workers: ConnectionWorkers
+    private let runner: TransactionRunner
 
-    public init(path: String) throws {
-        workers = ConnectionWorkers(connections: [try SQLiteConnection(path: path)])
+    public init(path: String, retry: RetryPolicy = .standard) throws {
+        let pool = try ConnectionPool(size: 1) { () throws(StoreError) in try SQLiteConnection(path: path) }
+        runner = TransactionRunner(pool: pool, begin: "BEGIN IMMEDIATE", retry: retry)
     }
 
     @discardableResult
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await workers.transaction(begin: "BEGIN IMMEDIATE", body)
+        try await runner.transaction(body)
     }
+
+    public var outage: String? { runner.outage }
 }
 
-/// PostgreSQL through libpq: a pool of connections, one per worker thread, each transaction
-/// on a connection of its own under READ COMMITTED with the rows it decides on locked.
+/// PostgreSQL through libpq: a pool of connections, each transaction on a connection of its
+/// own under READ COMMITTED with the rows it decides on locked. Connections the server dropped
+/// are replaced, so the store recovers by itself when PostgreSQL is back.
 public final class PostgresDatabase: Database {
     public let dialect = SQLDialect.postgres
-    private let workers: ConnectionWorkers
+    private let runner: TransactionRunner
 
     /// - Parameter url: `postgresql://user:password@host:port/database`, from configuration.
-    public init(url: String, connections: Int = 4) throws {
-        precondition(connections >= 1)
-        workers = ConnectionWorkers(connections: try (0..<connections).map { _ in try PostgresConnection(url: url) })
+    public init(url: String, connections: Int = 4, retry: RetryPolicy = .standard) throws {
+        let pool = try ConnectionPool(size: connections) { () throws(StoreError) in try PostgresConnection(url: url) }
+        runner = TransactionRunner(pool: pool, begin: "BEGIN", retry: retry)
     }
 
     @discardableResult
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await workers.transaction(begin: "BEGIN", body)
+        try await runner.transaction(body)
     }
+
+    public var outage: String? { runner.outage }
 }

@@ -1,21 +1,28 @@
 import CLibPQ
 import Foundation
 
-/// One PostgreSQL connection through libpq. Parameters go as text with the statement
-/// (PQexecParams), never spliced into SQL.
+/// One PostgreSQL connection through libpq. Parameters go as text beside the statement, never
+/// spliced into SQL; statements with parameters are prepared once per connection and kept.
 public final class PostgresConnection: SQLConnection, @unchecked Sendable {
-    // @unchecked: a connection is only used by the one worker thread that owns it.
+    // @unchecked: a connection is only used by one thread at a time (the pool hands it out).
     private let handle: OpaquePointer
+    private var statements = StatementCache<Prepared>()
+    private var preparedCount = 0
     public let dialect = SQLDialect.postgres
     public private(set) var changes = 0
+    public private(set) var writeProgress = 0
+
+    private struct Prepared {
+        let name: String
+        let columns: SQLColumns
+    }
 
     public init(url: String) throws(StoreError) {
-        guard let handle = PQconnectdb(url) else { throw .database("cannot allocate a libpq connection") }
+        guard let handle = PQconnectdb(url) else { throw .unavailable("cannot allocate a libpq connection") }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(handle))
-                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            let message = Self.oneLine(String(cString: PQerrorMessage(handle)))
             PQfinish(handle)
-            throw .database("cannot connect to PostgreSQL: \(message)")
+            throw .unavailable("cannot connect to PostgreSQL: \(message)")
         }
         self.handle = handle
         try query("SET client_min_messages = warning")
@@ -25,8 +32,20 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         PQfinish(handle)
     }
 
+    public var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+
+    /// The libpq handle, for work this wrapper does not cover (COPY in the benchmark's loader).
+    public func withHandle<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T { try body(handle) }
+
     @discardableResult
     public func query(_ sql: String, _ parameters: [SQLValue]) throws(StoreError) -> [SQLRow] {
+        // Statements without parameters (transaction control, settings, DDL) go as they are.
+        guard !parameters.isEmpty else {
+            let result = PQexec(handle, sql)
+            defer { PQclear(result) }
+            return try rows(of: result, sql: sql, columns: nil)
+        }
+        let prepared = try prepare(sql)
         let texts: [String?] = parameters.map { value in
             switch value {
             case .null: nil
@@ -38,25 +57,56 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         let cStrings = texts.map { $0.flatMap { strdup($0) } }
         defer { cStrings.forEach { free($0) } }
         let result = cStrings.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
+            PQexecPrepared(handle, prepared.name, Int32(parameters.count), values.baseAddress, nil, nil, 0)
         }
-        guard let result else { throw .database(String(cString: PQerrorMessage(handle))) }
         defer { PQclear(result) }
+        do {
+            return try rows(of: result, sql: sql, columns: prepared.columns)
+        } catch {
+            // A kept plan the schema has outgrown ("cached plan must not change result type") is
+            // dropped; the transaction that met it is retried and prepares it afresh.
+            if case .busy = error { statements.remove(sql) { _ = PQexec(handle, "DEALLOCATE \($0.name)").map(PQclear) } }
+            throw error
+        }
+    }
+
+    /// The kept statement for `sql`, prepared on first use.
+    private func prepare(_ sql: String) throws(StoreError) -> Prepared {
+        if let kept = statements[sql] { return kept }
+        preparedCount += 1
+        let name = "sl\(preparedCount)"
+        let made = PQprepare(handle, name, sql, 0, nil)
+        defer { PQclear(made) }
+        _ = try rows(of: made, sql: sql, columns: nil)
+        let described = PQdescribePrepared(handle, name)
+        defer { PQclear(described) }
+        _ = try rows(of: described, sql: sql, columns: nil)
+        let columns = SQLColumns(
+            names: (0..<PQnfields(described)).map { String(cString: PQfname(described, $0)) }, table: SQLColumns.mainTable(of: sql)
+        )
+        let prepared = Prepared(name: name, columns: columns)
+        statements.insert(prepared, for: sql) { _ = PQexec(handle, "DEALLOCATE \($0.name)").map(PQclear) }
+        return prepared
+    }
+
+    private func rows(of result: OpaquePointer?, sql: String, columns known: SQLColumns?) throws(StoreError) -> [SQLRow] {
+        guard let result else { throw lost() }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
             break
         default:
+            if isBroken { throw lost() }
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-            // 40001 serialization failure, 40P01 deadlock, 55P03 lock not available: retryable.
-            if ["40001", "40P01", "55P03"].contains(state) { throw .busy(message) }
-            // 23505 unique violation: a row that already exists.
-            if state == "23505" { throw .conflict(message) }
-            throw .database("\(state) \(message) in: \(sql.prefix(120))")
+            let message = Self.oneLine(String(cString: PQresultErrorMessage(result)))
+            throw Self.error(state: state, message: message, sql: sql)
         }
         changes = Int(String(cString: PQcmdTuples(result))) ?? 0
+        writeProgress += 1
         let rowCount = PQntuples(result), columnCount = PQnfields(result)
-        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        guard rowCount > 0 else { return [] }
+        let columns = known ?? SQLColumns(
+            names: (0..<columnCount).map { String(cString: PQfname(result, $0)) }, table: SQLColumns.mainTable(of: sql)
+        )
         let types = (0..<columnCount).map { PQftype(result, $0) }
         return (0..<rowCount).map { row in
             SQLRow(columns: columns, values: (0..<columnCount).map { column in
@@ -72,13 +122,41 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
+    private func lost() -> StoreError {
+        .unavailable("lost the connection to PostgreSQL: \(Self.oneLine(String(cString: PQerrorMessage(handle))))")
+    }
+
+    /// A failed statement's SQLSTATE as the store's error.
+    static func error(state: String, message: String, sql: String) -> StoreError {
+        switch state {
+        // Serialization failure, deadlock, lock not available, a kept plan the schema outgrew:
+        // the transaction may be tried again.
+        case "40001", "40P01", "55P03", "0A000": return .busy(message)
+        // A row that already exists.
+        case "23505": return .conflict(message)
+        // Connection exceptions, the server shutting down or starting, out of disk or memory.
+        case _ where state.hasPrefix("08") || state.hasPrefix("53") || ["57P01", "57P02", "57P03"].contains(state):
+            return .unavailable(message)
+        case "42703", "42P01":
+            // `column "x" does not exist`, `column s.x does not exist`, `relation "t" does not exist`
+            let name = message.split(separator: " ").dropFirst().first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            return .schema(table: SQLColumns.mainTable(of: sql), column: name ?? "?", problem: "does not exist")
+        default:
+            return .database("\(state) \(message) in: \(sql.prefix(120))")
+        }
+    }
+
+    static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
+
     /// Waits up to `timeoutMilliseconds` for NOTIFY payloads on channels this connection
     /// LISTENs to, and returns those that arrived. Throws if the connection is lost.
     func notifications(timeoutMilliseconds: Int32) throws(StoreError) -> [String] {
         var poller = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        guard poller.fd >= 0 else { throw .database("the PostgreSQL connection is closed") }
+        guard poller.fd >= 0 else { throw .unavailable("the PostgreSQL connection is closed") }
         _ = poll(&poller, 1, timeoutMilliseconds)
-        guard PQconsumeInput(handle) == 1 else { throw .database(String(cString: PQerrorMessage(handle))) }
+        guard PQconsumeInput(handle) == 1 else { throw lost() }
         var payloads: [String] = []
         while let notification = PQnotifies(handle) {
             payloads.append(String(cString: notification.pointee.extra))

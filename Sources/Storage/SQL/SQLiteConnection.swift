@@ -2,38 +2,49 @@ import CSQLite
 import Foundation
 
 /// One SQLite connection: WAL journal, foreign keys on, a busy timeout so writers from other
-/// processes wait instead of failing.
+/// processes wait instead of failing, and every statement prepared once and kept.
 public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
-    // @unchecked: a connection is only used by the one worker thread that owns it.
+    // @unchecked: a connection is only used by one thread at a time (the pool hands it out).
     private var handle: OpaquePointer?
+    private var statements = StatementCache<Prepared>()
     public let dialect = SQLDialect.sqlite
 
-    public init(path: String) throws(StoreError) {
-        // SQLITE_OPEN_FULLMUTEX is not needed: a connection is only ever used by one thread at a time.
+    private struct Prepared {
+        let statement: OpaquePointer
+        let columns: SQLColumns
+    }
+
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws(StoreError) {
+        // No SQLITE_OPEN_FULLMUTEX: a connection is only ever used by one thread at a time.
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(handle)
-            throw .database("\(path): \(message)")
+            throw .unavailable("\(path): \(message)")
         }
-        sqlite3_busy_timeout(handle, 10_000)
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
         try query("PRAGMA journal_mode = WAL")
         try query("PRAGMA synchronous = NORMAL")  // durable across process crashes in WAL mode
         try query("PRAGMA foreign_keys = ON")
     }
 
     deinit {
+        statements.removeAll { sqlite3_finalize($0.statement) }
         sqlite3_close_v2(handle)
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var writeProgress: Int { Int(sqlite3_total_changes(handle)) }
+    public let isBroken = false
 
     @discardableResult
     public func query(_ sql: String, _ parameters: [SQLValue]) throws(StoreError) -> [SQLRow] {
-        var statement: OpaquePointer?
-        let translated = Self.sqliteParameters(sql)
-        guard sqlite3_prepare_v2(handle, translated, -1, &statement, nil) == SQLITE_OK else { throw error(sql) }
-        defer { sqlite3_finalize(statement) }
+        let prepared = try prepare(sql)
+        let statement = prepared.statement
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (i, value) in parameters.enumerated() {
             let index = Int32(i + 1)
             let status: Int32 =
@@ -46,16 +57,17 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             guard status == SQLITE_OK else { throw error(sql) }
         }
         var rows: [SQLRow] = []
-        let columnCount = sqlite3_column_count(statement)
-        let columns = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
+        let columnCount = Int32(prepared.columns.names.count)
         while true {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else {
-                if step == SQLITE_BUSY { throw .busy(String(cString: sqlite3_errmsg(handle))) }
-                throw error(sql)
+                let failure = error(sql)
+                // A statement that no longer prepares (its schema changed) is not kept.
+                if case .schema = failure { statements.remove(sql) { sqlite3_finalize($0.statement) } }
+                throw failure
             }
-            rows.append(SQLRow(columns: columns, values: (0..<columnCount).map { column in
+            rows.append(SQLRow(columns: prepared.columns, values: (0..<columnCount).map { column in
                 switch sqlite3_column_type(statement, column) {
                 case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, column))
                 case SQLITE_FLOAT: .real(sqlite3_column_double(statement, column))
@@ -67,11 +79,37 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         return rows
     }
 
+    /// The kept statement for `sql`, prepared on first use (with `$n` read as `?n`).
+    private func prepare(_ sql: String) throws(StoreError) -> Prepared {
+        if let kept = statements[sql] { return kept }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v3(handle, Self.sqliteParameters(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
+            let statement
+        else { throw error(sql) }
+        let columns = SQLColumns(
+            names: (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) },
+            table: SQLColumns.mainTable(of: sql)
+        )
+        let prepared = Prepared(statement: statement, columns: columns)
+        statements.insert(prepared, for: sql) { sqlite3_finalize($0.statement) }
+        return prepared
+    }
+
     private func error(_ sql: String) -> StoreError {
         let message = String(cString: sqlite3_errmsg(handle))
+        let extended = sqlite3_extended_errcode(handle)
         // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY: a row that already exists.
-        if [2067, 1555].contains(sqlite3_extended_errcode(handle)) { return .conflict(message) }
-        return .database("\(message) in: \(sql.prefix(120))")
+        if extended == 2067 || extended == 1555 { return .conflict(message) }
+        switch extended & 0xff {
+        case SQLITE_BUSY, SQLITE_LOCKED: return .busy(message)
+        case SQLITE_FULL: return .unavailable("the disk is full: \(message)")
+        case SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY: return .unavailable(message)
+        default:
+            if message.hasPrefix("no such column: ") {
+                return .schema(table: SQLColumns.mainTable(of: sql), column: String(message.dropFirst(16)), problem: "does not exist")
+            }
+            return .database("\(message) in: \(sql.prefix(120))")
+        }
     }
 
     /// `$1` → `?1`: SQLite numbers `$NAME` parameters by first appearance, not by the digits.

@@ -62,9 +62,9 @@ extension BookingStore {
                 JOIN classes c ON c.id = s.class_id WHERE s.tenant_id = $1 AND s.start_time >= $2 AND s.start_time < $3
                 """, .text(tenant), .integer(from), .integer(to)
             ) {
-                sessions[row["id"].text!] = Session(
-                    classId: row["class_id"].text!, name: row["name"].text!, start: row["start_time"].integer!,
-                    capacity: Int(row["capacity"].integer!), cancelled: row["status"].text == "cancelled"
+                try sessions[row.text("id")] = Session(
+                    classId: row.text("class_id"), name: row.text("name"), start: row.int64("start_time"),
+                    capacity: row.int("capacity"), cancelled: row["status"].text == "cancelled"
                 )
             }
             var result = GymAnalytics(
@@ -86,9 +86,9 @@ extension BookingStore {
                 WHERE b.tenant_id = $1 AND s.start_time >= $2 AND s.start_time < $3
                 """, .text(tenant), .integer(from), .integer(to)
             ) {
-                let status = row["status"].text!
+                let status = try row.text("status")
                 result.bookingsByStatus[status, default: 0] += 1
-                guard spotTaking.contains(status), let session = sessions[row["session_id"].text!] else { continue }
+                guard spotTaking.contains(status), let session = sessions[try row.text("session_id")] else { continue }
                 if row["is_marketplace"].integer == 1 { result.marketplaceBookings += 1 } else { result.directBookings += 1 }
                 byClass[session.classId, default: (session.name, 0, 0)].bookings += 1
                 byHour[Self.localHour(session.start, in: zone), default: 0] += 1
@@ -128,10 +128,10 @@ extension BookingStore {
                 """, .text(tenant), .integer(from), .integer(to), .text(LedgerAccount.creditLiability.name),
                 .text(LedgerAccount.platformRevenue.name), .text(LedgerAccount.gymPayable(tenant).name)
             ) {
-                guard case .cents(let currency)? = LedgerUnit(row["unit"].text!) else { continue }
+                guard case .cents(let currency)? = LedgerUnit(try row.text("unit")) else { continue }
                 var line = money[currency] ?? .init(currency: currency, grossCents: 0, commissionCents: 0, payoutCents: 0)
                 let total = row["total"].integer ?? Int64(row["total"].real ?? 0)
-                switch row["account"].text! {
+                switch try row.text("account") {
                 case LedgerAccount.creditLiability.name: line.grossCents += total
                 case LedgerAccount.platformRevenue.name: line.commissionCents -= total
                 default: line.payoutCents -= total

@@ -7,18 +7,18 @@ extension BookingStore {
     public func auditLedger() async throws -> LedgerAudit {
         try await database.transaction { db in
             try db.setContext(.system)
-            let transactions = Int(try db.query("SELECT COUNT(*) AS n FROM ledger_transactions")[0]["n"].integer!)
+            let transactions = try db.one("SELECT COUNT(*) AS n FROM ledger_transactions").int("n")
             let unbalanced = try db.query(
                 "SELECT transaction_id FROM ledger_postings GROUP BY transaction_id, unit HAVING SUM(amount) <> 0"
             ).compactMap { $0["transaction_id"].text }
             var fromPostings: [String: Int64] = [:]
             for row in try db.query(
                 "SELECT account, SUM(amount) AS total FROM ledger_postings WHERE account LIKE 'member:%' AND unit = 'credits' GROUP BY account"
-            ) { fromPostings[row["account"].text!] = row["total"].integer! }
+            ) { try fromPostings[row.text("account")] = row.int64("total") }
             var fromLots: [String: Int64] = [:]
             for row in try db.query("SELECT user_id, tenant_id, SUM(remaining) AS total FROM member_credits GROUP BY user_id, tenant_id") {
-                let account = LedgerAccount.memberCredits(row["user_id"].text!, tenant: row["tenant_id"].text).name
-                fromLots[account] = row["total"].integer!
+                let account = try LedgerAccount.memberCredits(row.text("user_id"), tenant: row["tenant_id"].text).name
+                fromLots[account] = try row.int64("total")
             }
             let accounts = Set(fromPostings.keys).union(fromLots.keys)
             return LedgerAudit(

@@ -26,16 +26,16 @@ extension BookingStore {
                     subscription_tier, marketplace_enabled, status, place_id FROM tenants WHERE CAST($1 AS TEXT) IS NULL OR id = $1 ORDER BY id
                 """, only
             ) {
-                let t = Tenant(
-                    id: row["id"].text!, name: row["name"].text!, slug: row["slug"].text!, email: row["email"].text!,
-                    phone: row["phone"].text!,
+                let t = try Tenant(
+                    id: row.text("id"), name: row.text("name"), slug: row.text("slug"), email: row.text("email"),
+                    phone: row.text("phone"),
                     address: Address(
-                        street: row["street"].text!, suburb: row["suburb"].text!, city: row["city"].text!,
-                        province: row["province"].text!, postalCode: row["postal_code"].text!, country: row["country"].text!
+                        street: row.text("street"), suburb: row.text("suburb"), city: row.text("city"),
+                        province: row.text("province"), postalCode: row.text("postal_code"), country: row.text("country")
                     ),
-                    location: Location(lat: row["lat"].real!, lng: row["lng"].real!), timezone: row["timezone"].text!,
-                    subscriptionTier: row["subscription_tier"].text!, marketplaceEnabled: row["marketplace_enabled"].integer == 1,
-                    status: row["status"].text!, placeId: Int(row["place_id"].integer ?? 0)
+                    location: Location(lat: row.double("lat"), lng: row.double("lng")), timezone: row.text("timezone"),
+                    subscriptionTier: row.text("subscription_tier"), marketplaceEnabled: row["marketplace_enabled"].integer == 1,
+                    status: row.text("status"), placeId: Int(row["place_id"].integer ?? 0)
                 )
                 gyms[t.id] = StoredGym(tenant: t, classes: [], instructors: [], sessions: [])
                 order.append(t.id)
@@ -50,14 +50,14 @@ extension BookingStore {
                 guard let tenantId = row["tenant_id"].text, gyms[tenantId] != nil,
                     let type = row["class_type"].text.flatMap(ClassType.init), let level = row["difficulty_level"].text.flatMap(Difficulty.init)
                 else { continue }
-                let c = FitnessClass(
-                    id: row["id"].text!, tenantId: tenantId, name: row["name"].text!, description: row["description"].text!,
-                    classType: type, instructorId: row["instructor_id"].text ?? "", durationMinutes: Int(row["duration_minutes"].integer!),
-                    maxCapacity: Int(row["max_capacity"].integer!), difficultyLevel: level,
-                    creditsRequired: Int(row["credits_required"].integer!),
-                    equipmentNeeded: (try? decoder.decode([String].self, from: Data(row["equipment_needed"].text!.utf8))) ?? [],
+                let c = try FitnessClass(
+                    id: row.text("id"), tenantId: tenantId, name: row.text("name"), description: row.text("description"),
+                    classType: type, instructorId: row["instructor_id"].text ?? "", durationMinutes: row.int("duration_minutes"),
+                    maxCapacity: row.int("max_capacity"), difficultyLevel: level,
+                    creditsRequired: row.int("credits_required"),
+                    equipmentNeeded: (try? decoder.decode([String].self, from: Data(row.text("equipment_needed").utf8))) ?? [],
                     isActive: row["is_active"].integer == 1,
-                    weeklySlots: (try? decoder.decode([WeeklySlot].self, from: Data(row["weekly_slots"].text!.utf8))) ?? []
+                    weeklySlots: (try? decoder.decode([WeeklySlot].self, from: Data(row.text("weekly_slots").utf8))) ?? []
                 )
                 classIndex[c.id] = gyms[tenantId]!.classes.count
                 gyms[tenantId]!.classes.append(c)
@@ -70,9 +70,9 @@ extension BookingStore {
                 """, only
             ) {
                 guard let tenantId = row["tenant_id"].text, gyms[tenantId] != nil else { continue }
-                gyms[tenantId]!.instructors.append(User(
-                    id: row["id"].text!, tenantId: tenantId, email: row["email"].text!, firstName: row["first_name"].text!,
-                    lastName: row["last_name"].text!, phone: row["phone"].text ?? "", role: row["role"].text!
+                try gyms[tenantId]!.instructors.append(User(
+                    id: row.text("id"), tenantId: tenantId, email: row.text("email"), firstName: row.text("first_name"),
+                    lastName: row.text("last_name"), phone: row["phone"].text ?? "", role: row.text("role")
                 ))
             }
             for row in try db.query(
@@ -83,9 +83,9 @@ extension BookingStore {
             ) {
                 guard let tenantId = row["tenant_id"].text, gyms[tenantId] != nil, let index = row["class_id"].text.flatMap({ classIndex[$0] })
                 else { continue }
-                gyms[tenantId]!.sessions.append(SessionOccurrence(
-                    classIndex: index, start: row["start_time"].integer!, end: row["end_time"].integer!,
-                    capacity: Int(row["capacity"].integer!), availableSpots: Int(row["available_spots"].integer!),
+                try gyms[tenantId]!.sessions.append(SessionOccurrence(
+                    classIndex: index, start: row.int64("start_time"), end: row.int64("end_time"),
+                    capacity: row.int("capacity"), availableSpots: row.int("available_spots"),
                     isCancelled: row["status"].text == "cancelled"
                 ))
             }

@@ -14,8 +14,8 @@ extension BookingStore {
                 """, .text(bookingId)
             ).first, row["user_id"].text == member else { throw StoreError.notFound("booking") }
             guard row["status"].text == BookingStatus.confirmed.rawValue else { throw StoreError.refused(.notConfirmed) }
-            return tokens.issue(CheckInToken.Claims(
-                bookingId: bookingId, sessionId: row["session_id"].text!, tenantId: row["tenant_id"].text!, expiresAt: row["end_time"].integer!
+            return try tokens.issue(CheckInToken.Claims(
+                bookingId: bookingId, sessionId: row.text("session_id"), tenantId: row.text("tenant_id"), expiresAt: row.int64("end_time")
             ))
         }
     }
@@ -31,7 +31,7 @@ extension BookingStore {
             try db.setContext(.tenant(tenant, user: staff))
             guard let found = try db.query("SELECT session_id FROM bookings WHERE id = $1", .text(bookingId)).first
             else { throw StoreError.notFound("booking") }
-            let session = try Self.lockedSession(found["session_id"].text!, on: db)
+            let session = try Self.lockedSession(found.text("session_id"), on: db)
             // The status as the session's lock leaves it (a cancellation may have just committed).
             guard let row = try db.query("SELECT user_id, status FROM bookings WHERE id = $1", .text(bookingId)).first,
                 let status = row["status"].text.flatMap(BookingStatus.init)
@@ -46,7 +46,7 @@ extension BookingStore {
             )
             if case .failure(let refusal) = verdict { throw StoreError.refused(refusal) }
             try db.query("UPDATE bookings SET status = 'checked_in', updated_at = $2 WHERE id = $1", .text(bookingId), .integer(now))
-            try Self.notify(row["user_id"].text!, "checked_in", bookingId, now: now, on: db)
+            try Self.notify(row.text("user_id"), "checked_in", bookingId, now: now, on: db)
         }
     }
 
@@ -75,10 +75,10 @@ extension BookingStore {
                 .integer(now)
             )
             for lot in lots {
-                let credits = Int(lot["remaining"].integer!)
+                let credits = try lot.int("remaining")
                 try db.query("UPDATE member_credits SET remaining = 0 WHERE id = $1", lot["id"])
                 try Self.post(LedgerEntries.expireCredits(
-                    id: UUID().uuidString.lowercased(), member: lot["user_id"].text!, tenant: lot["tenant_id"].text, credits: credits, at: now
+                    id: UUID().uuidString.lowercased(), member: lot.text("user_id"), tenant: lot["tenant_id"].text, credits: credits, at: now
                 ), on: db)
                 removed += credits
             }

@@ -56,7 +56,7 @@ extension BookingStore {
             ).first, row["user_id"].text == member, let tenant = row["tenant_id"].text
             else { throw StoreError.notFound("booking") }
             try db.setContext(.tenant(tenant, user: member))
-            let session = try Self.lockedSession(row["session_id"].text!, on: db)
+            let session = try Self.lockedSession(row.text("session_id"), on: db)
             // The status as the session's lock leaves it.
             guard let status = try db.query("SELECT status FROM bookings WHERE id = $1", .text(bookingId)).first?["status"].text
                 .flatMap(BookingStatus.init)
@@ -79,8 +79,8 @@ extension BookingStore {
         guard let row = try db.query(
             "SELECT lat, lng, geofence_radius_m, geofence_geojson FROM tenants WHERE id = $1", .text(tenant)
         ).first else { throw StoreError.notFound("gym") }
-        return Geofence(
-            latitude: row["lat"].real!, longitude: row["lng"].real!,
+        return try Geofence(
+            latitude: row.double("lat"), longitude: row.double("lng"),
             radiusMeters: Int(row["geofence_radius_m"].integer ?? Int64(Geofence.defaultRadiusMeters)),
             polygonGeoJSON: row["geofence_geojson"].text
         )

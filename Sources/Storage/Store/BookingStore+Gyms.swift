@@ -93,7 +93,7 @@ extension BookingStore {
             let future = changes.isActive == false
                 ? try db.query(
                     "SELECT id FROM class_schedules WHERE class_id = $1 AND start_time > $2 AND status = 'scheduled'", .text(id), .integer(now)
-                ).map { $0["id"].text! }
+                ).map { try $0.text("id") }
                 : []
             return (future, [try Self.announceGym(tenant, on: db)])
         }
@@ -112,14 +112,14 @@ extension BookingStore {
             ).first else { throw StoreError.notFound("class") }
             guard start > now else { throw StoreError.invalid("start_time must be in the future") }
             let id = SessionSchedule.sessionID(classId: classId, start: start)
-            let capacity = row["max_capacity"].integer!
+            let capacity = try row.int64("max_capacity")
             try db.query(
                 """
                 INSERT INTO class_schedules (id, tenant_id, class_id, start_time, end_time, capacity, available_spots,
                     booking_window_hours, cancellation_window_hours, status, spots_updated_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, 'scheduled', $9)
                 """,
-                .text(id), .text(tenant), .text(classId), .integer(start), .integer(start + row["duration_minutes"].integer! * 60),
+                .text(id), .text(tenant), .text(classId), .integer(start), .integer(start + row.int64("duration_minutes") * 60),
                 .integer(capacity), .integer(Int64(SessionSchedule.bookingWindowHours)),
                 .integer(Int64(SessionSchedule.cancellationWindowHours)), .integer(now)
             )
@@ -145,14 +145,14 @@ extension BookingStore {
             ) {
                 let from = max(now, (row["last_start"].integer ?? now - 1) + 1)
                 guard from < until,
-                    let slots = try? decoder.decode([WeeklySlot].self, from: Data(row["weekly_slots"].text!.utf8)), !slots.isEmpty
+                    let slots = try? decoder.decode([WeeklySlot].self, from: Data(row.text("weekly_slots").utf8)), !slots.isEmpty
                 else { continue }
                 let added = try Self.insertSessions(
-                    classId: row["id"].text!, tenant: row["tenant_id"].text!, timetable: Timetable(slots),
-                    duration: Int(row["duration_minutes"].integer!), capacity: Int(row["max_capacity"].integer!),
-                    zone: row["timezone"].text!, from: from, to: until, now: now, on: db
+                    classId: row.text("id"), tenant: row.text("tenant_id"), timetable: Timetable(slots),
+                    duration: row.int("duration_minutes"), capacity: row.int("max_capacity"),
+                    zone: row.text("timezone"), from: from, to: until, now: now, on: db
                 )
-                if added > 0 { changed.insert(row["tenant_id"].text!) }
+                if added > 0 { changed.insert(try row.text("tenant_id")) }
             }
             return (changed.count, try changed.sorted().map { try Self.announceGym($0, on: db) })
         }

@@ -30,16 +30,16 @@ extension BookingStore {
             WHERE s.id = $1
             """, .text(id)
         ).first else { throw StoreError.notFound("session") }
-        let capacity = Int(row["capacity"].integer!)
-        return LockedSession(
+        let capacity = try row.int("capacity")
+        return try LockedSession(
             facts: SessionFacts(
-                id: id, tenantId: row["tenant_id"].text!, start: row["start_time"].integer!, end: row["end_time"].integer!,
-                capacity: capacity, confirmed: capacity - Int(row["available_spots"].integer!),
-                waitlisted: Int(row["waitlisted"].integer!), isCancelled: row["status"].text == "cancelled",
-                bookingWindowHours: Int(row["booking_window_hours"].integer!),
-                cancellationWindowHours: Int(row["cancellation_window_hours"].integer!)
+                id: id, tenantId: row.text("tenant_id"), start: row.int64("start_time"), end: row.int64("end_time"),
+                capacity: capacity, confirmed: capacity - row.int("available_spots"),
+                waitlisted: row.int("waitlisted"), isCancelled: row["status"].text == "cancelled",
+                bookingWindowHours: row.int("booking_window_hours"),
+                cancellationWindowHours: row.int("cancellation_window_hours")
             ),
-            classId: row["class_id"].text!, credits: Int(row["credits_required"].integer!),
+            classId: row.text("class_id"), credits: row.int("credits_required"),
             marketplaceEnabled: row["marketplace_enabled"].integer == 1,
             tier: row["subscription_tier"].text.flatMap(SubscriptionTier.init) ?? .starter
         )
@@ -47,7 +47,7 @@ extension BookingStore {
 
     static func lots(of member: String, on db: any SQLConnection) throws -> [CreditLot] {
         try db.query("SELECT id, tenant_id, remaining, expires_at FROM member_credits WHERE user_id = $1 AND remaining > 0", .text(member))
-            .map { CreditLot(id: $0["id"].text!, tenantId: $0["tenant_id"].text, remaining: Int($0["remaining"].integer!), expiresAt: $0["expires_at"].integer) }
+            .map { try CreditLot(id: $0.text("id"), tenantId: $0["tenant_id"].text, remaining: $0.int("remaining"), expiresAt: $0["expires_at"].integer) }
     }
 
     /// The member's active bookings on this session or overlapping it in time.
@@ -59,8 +59,8 @@ extension BookingStore {
               AND (b.session_id = $2 OR (s.start_time < $3 AND s.end_time > $4))
             """, .text(member), .text(session.id), .integer(session.end), .integer(session.start)
         ).map {
-            MemberBooking(sessionId: $0["session_id"].text!, start: $0["start_time"].integer!, end: $0["end_time"].integer!,
-                          status: BookingStatus(rawValue: $0["status"].text!)!)
+            try MemberBooking(sessionId: $0.text("session_id"), start: $0.int64("start_time"), end: $0.int64("end_time"),
+                          status: $0.value("status", as: BookingStatus.self))
         }
     }
 
@@ -118,8 +118,8 @@ extension BookingStore {
     static func refund(bookingId: String, ledgerTransaction: String?, now: Int64, on db: any SQLConnection) throws -> Int {
         var refunded = 0
         for draw in try db.query("SELECT lot_id, credits FROM booking_credit_draws WHERE booking_id = $1", .text(bookingId)) {
-            try db.query("UPDATE member_credits SET remaining = remaining + $2 WHERE id = $1", .text(draw["lot_id"].text!), draw["credits"])
-            refunded += Int(draw["credits"].integer!)
+            try db.query("UPDATE member_credits SET remaining = remaining + $2 WHERE id = $1", .text(draw.text("lot_id")), draw["credits"])
+            refunded += try draw.int("credits")
         }
         if let ledgerTransaction {
             try post(try transaction(ledgerTransaction, on: db).reversal(id: UUID().uuidString.lowercased(), kind: "refund", at: now), on: db)
@@ -139,11 +139,11 @@ extension BookingStore {
         var entries: [BookingRules.WaitlistEntry] = []
         var who: [String: (member: String, purpose: CreditRules.Purpose, lots: [CreditLot])] = [:]
         for row in waiting {
-            let member = row["user_id"].text!
+            let member = try row.text("user_id")
             let purpose: CreditRules.Purpose = row["is_marketplace"].integer == 1 ? .marketplace : .direct(tenantId: session.facts.tenantId)
             let lots = try lots(of: member, on: db)
-            who[row["id"].text!] = (member, purpose, lots)
-            entries.append(.init(bookingId: row["id"].text!, creditsAvailable: CreditRules.available(lots, for: purpose, now: now)))
+            try who[row.text("id")] = (member, purpose, lots)
+            entries.append(try .init(bookingId: row.text("id"), creditsAvailable: CreditRules.available(lots, for: purpose, now: now)))
         }
         let promotion = BookingRules.promote(waitlist: entries, price: session.credits, session: session.facts, now: now, cutoffSeconds: cutoff)
         if let promoted = promotion.promoted, let (member, purpose, lots) = who[promoted] {
@@ -188,12 +188,12 @@ extension BookingStore {
         let postings = try db.query("SELECT account, unit, amount FROM ledger_postings WHERE transaction_id = $1 ORDER BY seq", .text(id))
             .map { row throws -> Posting in
                 guard let unit = row["unit"].text.flatMap(LedgerUnit.init) else { throw StoreError.database("unknown ledger unit in \(id)") }
-                return Posting(LedgerAccount(row["account"].text!), row["amount"].integer!, unit)
+                return try Posting(LedgerAccount(row.text("account")), row.int64("amount"), unit)
             }
         do {
             return try LedgerTransaction(
-                id: id, kind: header["kind"].text!, postings: postings, reverses: header["reverses"].text,
-                createdAt: header["created_at"].integer!
+                id: id, kind: header.text("kind"), postings: postings, reverses: header["reverses"].text,
+                createdAt: header.int64("created_at")
             )
         } catch {
             throw StoreError.database("ledger transaction \(id) does not balance")

@@ -18,9 +18,9 @@ extension BookingStore {
             try db.setContext(.tenant(tenant, user: nil))
             let account = LedgerAccount.gymPayable(tenant).name, unit = LedgerUnit.cents(currency: currency).description
             // The account is a liability: credit (negative) postings are what the gym is owed.
-            let total = try db.query(
+            let total = try db.one(
                 "SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_postings WHERE account = $1 AND unit = $2", .text(account), .text(unit)
-            )[0]["total"].integer ?? 0
+            ).int64("total")
             // The transactions' headers are bookkeeping; the gym sees its postings' own lines.
             try db.setContext(.system)
             let postings = try db.query(
@@ -30,8 +30,8 @@ extension BookingStore {
                 WHERE p.account = $1 AND p.unit = $2 ORDER BY t.created_at DESC, p.transaction_id LIMIT $3
                 """, .text(account), .text(unit), .integer(Int64(limit))
             ).map {
-                PayablePosting(transactionId: $0["transaction_id"].text!, kind: $0["kind"].text!, owed: -$0["amount"].integer!,
-                               createdAt: $0["created_at"].integer!)
+                try PayablePosting(transactionId: $0.text("transaction_id"), kind: $0.text("kind"), owed: -$0.int64("amount"),
+                               createdAt: $0.int64("created_at"))
             }
             return (Money(cents: -total, currency: currency), postings)
         }

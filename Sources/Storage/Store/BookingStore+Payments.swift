@@ -42,7 +42,7 @@ extension BookingStore {
                 guard known["request_hash"].text == requestHash else {
                     throw StoreError.unprocessable("Idempotency-Key was already used with different parameters")
                 }
-                return try Self.pendingPayment(known["payment_id"].text!, on: db)
+                return try Self.pendingPayment(known.text("payment_id"), on: db)
             }
             let id = UUID().uuidString.lowercased()
             try db.query(
@@ -105,14 +105,14 @@ extension BookingStore {
         )
         guard db.changes == 1 else { return .ignored }  // already settled by an earlier event
         guard succeeded else { return .failed(paymentId: paymentId) }
-        let member = payment["user_id"].text!, tenant = payment["tenant_id"].text, credits = Int(payment["credits"].integer!)
+        let member = try payment.text("user_id"), tenant = payment["tenant_id"].text, credits = try payment.int("credits")
         try db.query(
             "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, NULL, $5)",
             .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)), .integer(now)
         )
         try Self.post(LedgerEntries.grantCredits(
             id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits,
-            payment: Money(cents: payment["amount_cents"].integer!, currency: payment["currency"].text!), at: now
+            payment: Money(cents: payment.int64("amount_cents"), currency: payment.text("currency")), at: now
         ), on: db)
         try Self.notify(member, "credits_purchased", paymentId, now: now, on: db)
         return .credited(paymentId: paymentId, credits: credits)
@@ -122,9 +122,9 @@ extension BookingStore {
         guard let row = try db.query("SELECT status, amount_cents, currency, credits FROM payments WHERE id = $1", .text(id)).first else {
             throw StoreError.notFound("payment")
         }
-        return PendingPayment(
-            paymentId: id, status: row["status"].text!, amount: Money(cents: row["amount_cents"].integer!, currency: row["currency"].text!),
-            credits: Int(row["credits"].integer!)
+        return try PendingPayment(
+            paymentId: id, status: row.text("status"), amount: Money(cents: row.int64("amount_cents"), currency: row.text("currency")),
+            credits: row.int("credits")
         )
     }
 }

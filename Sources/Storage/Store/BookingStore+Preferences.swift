@@ -70,7 +70,7 @@ extension BookingStore {
             throw StoreError.notFound("user")
         }
         let optOuts = try db.query("SELECT kind FROM notification_opt_outs WHERE user_id = $1 ORDER BY kind", .text(member))
-            .map { $0["kind"].text! }
+            .map { try $0.text("kind") }
         return NotificationSettings(
             channel: row["notification_channel"].text.flatMap(NotificationChannelKind.init) ?? .email, optOuts: optOuts
         )

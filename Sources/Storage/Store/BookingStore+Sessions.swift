@@ -42,7 +42,7 @@ extension BookingStore {
                 """, .text(sessionId)
             )
             for booking in bookings {
-                let id = booking["id"].text!
+                let id = try booking.text("id")
                 try db.query(
                     "UPDATE bookings SET status = 'cancelled', cancel_reason = $2, updated_at = $3 WHERE id = $1",
                     .text(id), .text("session_cancelled: \(reason)"), .integer(now)
@@ -50,7 +50,7 @@ extension BookingStore {
                 if booking["status"].text != BookingStatus.waitlisted.rawValue {
                     _ = try Self.refund(bookingId: id, ledgerTransaction: booking["ledger_transaction_id"].text, now: now, on: db)
                 }
-                try Self.notify(booking["user_id"].text!, "session_cancelled", id, now: now, on: db)
+                try Self.notify(booking.text("user_id"), "session_cancelled", id, now: now, on: db)
                 try Self.withdrawReminder(bookingId: id, on: db)
             }
             return (bookings.count, [try Self.announce(sessionId, on: db)])

@@ -55,7 +55,7 @@ extension BookingStore {
             ) {
                 let tenant = row["tenant_id"].text
                 var balance = byTenant[tenant ?? ""] ?? .init(tenantId: tenant, tenantSlug: row["slug"].text, credits: 0, nextExpiry: nil)
-                balance.credits += Int(row["remaining"].integer!)
+                balance.credits += try row.int("remaining")
                 if let expiry = row["expires_at"].integer { balance.nextExpiry = min(balance.nextExpiry ?? .max, expiry) }
                 byTenant[tenant ?? ""] = balance
             }
@@ -70,10 +70,10 @@ extension BookingStore {
                 ORDER BY t.created_at DESC, t.id DESC LIMIT $3
                 """, .text(prefix), .text(prefix + "\u{FFFF}"), .integer(Int64(recentLimit))
             ).map { row in
-                let tenant = String(row["account"].text!.dropFirst(prefix.count))
-                return CreditStatement.Movement(
-                    transactionId: row["id"].text!, kind: row["kind"].text!, tenantId: tenant == "universal" ? nil : tenant,
-                    credits: row["amount"].integer!, at: row["created_at"].integer!
+                let tenant = try String(row.text("account").dropFirst(prefix.count))
+                return try CreditStatement.Movement(
+                    transactionId: row.text("id"), kind: row.text("kind"), tenantId: tenant == "universal" ? nil : tenant,
+                    credits: row.int64("amount"), at: row.int64("created_at")
                 )
             }
             let balances = byTenant.values.sorted { ($0.tenantId == nil ? "" : $0.tenantSlug ?? "~") < ($1.tenantId == nil ? "" : $1.tenantSlug ?? "~") }
@@ -96,12 +96,12 @@ extension BookingStore {
                 WHERE b.user_id = $1 AND b.updated_at >= $2 ORDER BY s.start_time DESC, b.id LIMIT $3
                 """, .text(member), .integer(updatedSince ?? 0), .integer(Int64(limit))
             ).map { row in
-                BookingSummary(
-                    id: row["id"].text!, sessionId: row["session_id"].text!, tenantId: row["tenant_id"].text!,
-                    classId: row["class_id"].text!, className: row["name"].text!, startTime: row["start_time"].integer!,
-                    endTime: row["end_time"].integer!, status: row["status"].text!, creditsCharged: Int(row["credits_charged"].integer ?? 0),
+                try BookingSummary(
+                    id: row.text("id"), sessionId: row.text("session_id"), tenantId: row.text("tenant_id"),
+                    classId: row.text("class_id"), className: row.text("name"), startTime: row.int64("start_time"),
+                    endTime: row.int64("end_time"), status: row.text("status"), creditsCharged: Int(row["credits_charged"].integer ?? 0),
                     isMarketplace: row["is_marketplace"].integer == 1, waitlistPosition: row["position"].integer.map(Int.init),
-                    updatedAt: row["updated_at"].integer!
+                    updatedAt: row.int64("updated_at")
                 )
             }
         }

@@ -85,7 +85,7 @@ extension BookingStore {
                    current_period_end FROM subscriptions WHERE id = $1
             """, .text(id)
         ).first else { throw StoreError.notFound("subscription") }
-        let member = sub["user_id"].text!, previousEnd = sub["current_period_end"].integer
+        let member = try sub.text("user_id"), previousEnd = sub["current_period_end"].integer
         // Nothing renews once lapsed or cancelled, nor past the end of a cancelled period.
         guard sub["status"].text == "pending" || sub["status"].text == "active", periodEnd > (previousEnd ?? now),
             !(sub["cancel_at_period_end"].integer == 1 && now >= (previousEnd ?? .max))
@@ -94,13 +94,13 @@ extension BookingStore {
             "UPDATE subscriptions SET status = 'active', current_period_end = $2, failed_renewals = 0, updated_at = $3 WHERE id = $1",
             .text(id), .integer(periodEnd), .integer(now)
         )
-        let price = Money(cents: sub["price_cents"].integer!, currency: sub["currency"].text!)
+        let price = try Money(cents: sub.int64("price_cents"), currency: sub.text("currency"))
         if sub["kind"].text == "gym_tier" {
             try db.query("UPDATE tenants SET subscription_tier = $2 WHERE id = $1", sub["tenant_id"], sub["tier"])
             try notify(member, "gym_tier_renewed", id, now: now, on: db)
             return .renewed(subscriptionId: id, credits: 0, periodEnd: periodEnd)
         }
-        let credits = Int(sub["credits_per_period"].integer!), tenant = sub["tenant_id"].text
+        let credits = try sub.int("credits_per_period"), tenant = sub["tenant_id"].text
         let period = periodEnd - (previousEnd ?? max(now, periodEnd - 30 * 86_400))
         try db.query(
             "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -121,13 +121,13 @@ extension BookingStore {
             throw StoreError.notFound("subscription")
         }
         guard sub["status"].text == "active" || sub["status"].text == "pending" else { return .ignored }
-        let failures = Int(sub["failed_renewals"].integer!) + 1
+        let failures = try sub.int("failed_renewals") + 1
         let lapsed = failures >= renewalAttempts
         try db.query(
             "UPDATE subscriptions SET failed_renewals = $2, status = $3, updated_at = $4 WHERE id = $1",
-            .text(id), .integer(Int64(failures)), .text(lapsed ? "lapsed" : sub["status"].text!), .integer(now)
+            .text(id), .integer(Int64(failures)), .text(lapsed ? "lapsed" : sub.text("status")), .integer(now)
         )
-        try notify(sub["user_id"].text!, lapsed ? "subscription_lapsed" : "subscription_renewal_failed", id, now: now, on: db)
+        try notify(sub.text("user_id"), lapsed ? "subscription_lapsed" : "subscription_renewal_failed", id, now: now, on: db)
         return .renewalFailed(subscriptionId: id, lapsed: lapsed)
     }
 }

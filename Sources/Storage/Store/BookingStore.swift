@@ -121,9 +121,9 @@ public final class BookingStore: Sendable {
             case .failure(let refusal):
                 throw StoreError.refused(refusal)
             case .success(.waitlist(let position)):
-                let seq = try db.query(
+                let seq = try db.one(
                     "UPDATE class_schedules SET waitlist_seq = waitlist_seq + 1 WHERE id = $1 RETURNING waitlist_seq", .text(sessionId)
-                )[0]["waitlist_seq"].integer!
+                ).int64("waitlist_seq")
                 try db.query(
                     """
                     INSERT INTO bookings (id, tenant_id, session_id, user_id, status, waitlist_seq, is_marketplace, created_at, updated_at)
@@ -219,8 +219,8 @@ public final class BookingStore: Sendable {
             guard let row = try db.query(
                 "SELECT id, tenant_id, session_id, user_id, status, credits_charged, is_marketplace FROM bookings WHERE id = $1", .text(id)
             ).first, let status = row["status"].text.flatMap(BookingStatus.init) else { throw StoreError.notFound("booking") }
-            return BookingRecord(
-                id: id, tenantId: row["tenant_id"].text!, sessionId: row["session_id"].text!, userId: row["user_id"].text!,
+            return try BookingRecord(
+                id: id, tenantId: row.text("tenant_id"), sessionId: row.text("session_id"), userId: row.text("user_id"),
                 status: status, creditsCharged: Int(row["credits_charged"].integer ?? 0), isMarketplace: row["is_marketplace"].integer == 1
             )
         }
@@ -233,7 +233,7 @@ public final class BookingStore: Sendable {
             guard let row = try db.query("SELECT available_spots FROM class_schedules WHERE id = $1", .text(sessionId)).first else {
                 throw StoreError.notFound("session")
             }
-            return Int(row["available_spots"].integer!)
+            return try row.int("available_spots")
         }
     }
 }

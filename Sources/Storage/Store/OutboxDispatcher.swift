@@ -132,10 +132,10 @@ public struct OutboxDispatcher: Sendable {
             for row in rows {
                 try db.query("UPDATE outbox SET claimed_until = $2 WHERE id = $1", row["id"], .integer(now + lease))
             }
-            return rows.map { row in
-                OutboxMessage(
-                    id: row["id"].text!, userId: row["user_id"].text, kind: row["kind"].text!, payload: row["payload"].text!,
-                    attempts: Int(row["attempts"].integer!),
+            return try rows.map { row in
+                try OutboxMessage(
+                    id: row.text("id"), userId: row["user_id"].text, kind: row.text("kind"), payload: row.text("payload"),
+                    attempts: row.int("attempts"),
                     recipient: row["email"].text.map { email in
                         Recipient(
                             email: email, phone: row["phone"].text ?? "",
@@ -156,7 +156,7 @@ public struct OutboxDispatcher: Sendable {
             var optOuts: Set<String> = []
             for member in members {
                 for row in try db.query("SELECT kind FROM notification_opt_outs WHERE user_id = $1", .text(member)) {
-                    optOuts.insert("\(member)|\(row["kind"].text!)")
+                    optOuts.insert(try "\(member)|\(row.text("kind"))")
                 }
             }
             return optOuts

@@ -32,9 +32,9 @@ extension BookingStore {
         guard let row = try db.query(
             "SELECT tenant_id, class_id, start_time, available_spots, status FROM class_schedules WHERE id = $1", .text(sessionId)
         ).first else { throw StoreError.notFound("session") }
-        let change = SessionChange(
-            sessionId: sessionId, tenantId: row["tenant_id"].text!, classId: row["class_id"].text!,
-            start: row["start_time"].integer!, spotsLeft: Int(row["available_spots"].integer!), isCancelled: row["status"].text == "cancelled"
+        let change = try SessionChange(
+            sessionId: sessionId, tenantId: row.text("tenant_id"), classId: row.text("class_id"),
+            start: row.int64("start_time"), spotsLeft: row.int("available_spots"), isCancelled: row["status"].text == "cancelled"
         )
         if db.dialect == .postgres {
             let payload = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
@@ -54,8 +54,8 @@ extension BookingStore {
                 WHERE spots_updated_at >= $1 ORDER BY spots_updated_at, id
                 """, .integer(since)
             ).map {
-                SessionChange(sessionId: $0["id"].text!, tenantId: $0["tenant_id"].text!, classId: $0["class_id"].text!,
-                              start: $0["start_time"].integer!, spotsLeft: Int($0["available_spots"].integer!),
+                try SessionChange(sessionId: $0.text("id"), tenantId: $0.text("tenant_id"), classId: $0.text("class_id"),
+                              start: $0.int64("start_time"), spotsLeft: $0.int("available_spots"),
                               isCancelled: $0["status"].text == "cancelled")
             }
         }

@@ -1,18 +1,23 @@
 public import Booking
 
 /// What can go wrong in the store. `refused` carries a booking rule's refusal (the client's
-/// doing, a 4xx); `notFound` is a 404; `invalid` a 400 and `conflict` (a row that already
-/// exists, such as a second account with one email) a 409; the rest are server faults.
+/// doing); `notFound`, `invalid`, `conflict` (a row that already exists, such as a second
+/// account with one email) and `unprocessable` are the client's too. `busy` (a conflict that
+/// outlasted the retries) and `unavailable` (the database cannot be reached, or its disk is
+/// full) pass with time; `schema` and `database` are faults of the server.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case refused(BookingRefusal)
     case notFound(String)
     case invalid(String)
     case conflict(String)
     /// Well-formed but contradicting what was asked before (an idempotency key reused with other
-    /// parameters): a 422.
+    /// parameters).
     case unprocessable(String)
-    case database(String)
     case busy(String)
+    case unavailable(String)
+    /// A column the store reads is missing or holds something else: the schema drifted.
+    case schema(table: String, column: String, problem: String)
+    case database(String)
 
     public var description: String {
         switch self {
@@ -21,8 +26,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalid(let why): why
         case .conflict(let what): what
         case .unprocessable(let why): why
-        case .database(let message): "database error: \(message)"
         case .busy(let message): "database busy: \(message)"
+        case .unavailable(let message): "database unavailable: \(message)"
+        case .schema(let table, let column, let problem): "schema mismatch: \(table).\(column) \(problem)"
+        case .database(let message): "database error: \(message)"
         }
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import NIOPosix
+public import ServiceLifecycle
+
+/// Hears the changes every process sharing a PostgreSQL database announces, as a service: it
+/// LISTENs from the moment it is made (so nothing committed after that is missed), and its
+/// `run()` hands each announcement to `events` until graceful shutdown. When the connection
+/// drops it reconnects, backing off up to 5 s, and says so with `.reconnected`: announcements
+/// made meanwhile were missed, and the consumer catches up from the store
+/// (`BookingStore.sessionChanges(since:)`).
+public struct ChangeListener: Service {
+    public enum Event: Hashable, Sendable {
+        case change(SessionChange)
+        case reconnected
+    }
+
+    public let events: AsyncStream<Event>
+    private let sink: AsyncStream<Event>.Continuation
+    private let url: String
+    private let first: PostgresConnection
+
+    public init(url: String) throws {
+        (events, sink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(100_000))
+        self.url = url
+        first = try Self.listen(url: url)
+    }
+
+    public func run() async throws {
+        // libpq's wait for a notification blocks: it runs on a thread of its own, 200 ms at a time.
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        defer { sink.finish() }
+        var connection: PostgresConnection? = first
+        var backoff: Duration = .milliseconds(100)
+        let decoder = JSONDecoder()
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            guard let current = connection else {
+                try? await cancelWhenGracefulShutdown { [backoff] in try await Task.sleep(for: backoff) }
+                backoff = min(backoff * 2, .seconds(5))
+                if let fresh = try? await thread.runIfActive({ [url] in try Self.listen(url: url) }) {
+                    connection = fresh
+                    backoff = .milliseconds(100)
+                    sink.yield(.reconnected)
+                }
+                continue
+            }
+            do {
+                for payload in try await thread.runIfActive({ try current.notifications(timeoutMilliseconds: 200) }) {
+                    if let change = try? decoder.decode(SessionChange.self, from: Data(payload.utf8)) { sink.yield(.change(change)) }
+                }
+            } catch {
+                connection = nil
+            }
+        }
+        try await thread.shutdownGracefully()
+    }
+
+    private static func listen(url: String) throws -> PostgresConnection {
+        let connection = try PostgresConnection(url: url)
+        try connection.query("LISTEN \(SessionChange.channel)")
+        return connection
+    }
+}
