@@ -152,10 +152,7 @@ public enum BookingRules {
     }
 
     /// Staff who may check members in at a gym.
-    public enum StaffRole: String, Sendable, CaseIterable {
-        case owner, admin, instructor, member
-        public var canCheckIn: Bool { self != .member }
-    }
+    public typealias StaffRole = Booking.StaffRole
 
     /// Decides a check-in: staff of the session's gym, a valid token for this booking, an
     /// active booking, inside [start - 30 min, end].

@@ -17,7 +17,7 @@ public enum DemoAccounts {
     /// Makes sure the demo accounts exist, and returns them. The gym is the first marketplace
     /// gym by slug in Johannesburg (South Africa comes first), else anywhere, so the demo is the
     /// same on every machine.
-    public static func ensure(store: BookingStore, authenticator: Authenticator, gyms: [StoredGym], now: Int64) async throws -> [DemoAccount] {
+    public static func ensure(store: Store, authenticator: Authenticator, gyms: [StoredGym], now: Int64) async throws -> [DemoAccount] {
         let open = gyms.filter { $0.tenant.marketplaceEnabled && $0.tenant.isActive }
         let local = open.filter { $0.tenant.address.city == "Johannesburg" }
         guard let gym = (local.isEmpty ? open : local).min(by: { $0.tenant.slug < $1.tenant.slug }) else { return [] }
@@ -26,18 +26,18 @@ public enum DemoAccounts {
             DemoAccount(role: "owner", email: "owner@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
             DemoAccount(role: "instructor", email: "instructor@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
         ]
-        for account in accounts where try await store.credentials(email: account.email) == nil {
+        for account in accounts where try await store.accounts.credentials(email: account.email) == nil {
             let hash = try await authenticator.hash(password: account.password)
             let first = account.role.prefix(1).uppercased() + account.role.dropFirst()
-            let user = try await store.register(email: account.email, passwordHash: hash, firstName: first, lastName: "Demo", now: now)
+            let user = try await store.accounts.register(email: account.email, passwordHash: hash, firstName: first, lastName: "Demo", now: now)
             switch account.role {
             case "member":
-                try await store.grantCredits(member: user, tenant: nil, credits: 40, now: now)
-                try await store.grantCredits(member: user, tenant: gym.tenant.id, credits: 20, now: now)
+                try await store.ledger.grantCredits(member: user, tenant: nil, credits: 40, now: now)
+                try await store.ledger.grantCredits(member: user, tenant: gym.tenant.id, credits: 20, now: now)
             case "owner":
-                try await store.grantRole(user: user, tenant: gym.tenant.id, role: .owner)
+                try await store.staff.grantRole(user: user, tenant: gym.tenant.id, role: .owner)
             default:
-                try await store.grantRole(user: user, tenant: gym.tenant.id, role: .instructor)
+                try await store.staff.grantRole(user: user, tenant: gym.tenant.id, role: .instructor)
             }
         }
         return accounts

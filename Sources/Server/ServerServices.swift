@@ -7,7 +7,7 @@ public import Storage
 /// Everything the routes share: the store, the index kept in step with it, sign-in, metrics and
 /// the clock.
 public struct ServerServices: Sendable {
-    public let store: BookingStore
+    public let store: Store
     public let index: MarketplaceIndex
     public let authenticator: Authenticator
     public let metrics: ServerMetrics
@@ -27,7 +27,7 @@ public struct ServerServices: Sendable {
     let authRateLimit: RateLimiter?
 
     public init(
-        store: BookingStore, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
+        store: Store, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
         rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil, places: [Place] = [],
         horizonDays: Int = 14, areas: NamedAreas? = nil
@@ -39,7 +39,7 @@ public struct ServerServices: Sendable {
         self.clock = clock
         self.providers = Dictionary(providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.defaultProvider = defaultProvider ?? providers.first?.name ?? "none"
-        prices = PriceList(creditValue: store.creditValue)
+        prices = PriceList(creditValue: store.bookings.creditValue)
         self.places = places
         self.horizonDays = horizonDays
         self.areas = areas ?? NamedAreas()
@@ -52,7 +52,7 @@ extension ServerServices {
     /// The id of the gym the path's `{slug}` names, or a 404.
     func tenantId(_ context: AppContext) async throws -> String {
         let slug = try context.parameters.require("slug")
-        guard let id = try await store.tenantId(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
+        guard let id = try await store.catalog.tenantId(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
         return id
     }
 }

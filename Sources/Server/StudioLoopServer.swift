@@ -14,15 +14,15 @@ public enum StudioLoopServer {
         database: any Database, storeName: String, listenURL: String?, demoDataset: URL?, configuration: ServerConfiguration,
         clock: ServerClock = .system
     ) async throws {
-        let store = BookingStore(
+        let store = Store(
             database: database, creditValue: Money(cents: configuration.creditValueCents, currency: configuration.currency),
             rates: configuration.commission, checkInSecret: configuration.checkInSecret
         )
         let now = clock.now()
         try await store.migrate(now: now)
-        if configuration.development, let demoDataset, try await store.isEmpty() {
+        if configuration.development, let demoDataset, try await store.catalog.isEmpty() {
             let dataset = try Dataset.read(from: demoDataset)
-            let summary = try await store.importDataset(dataset, from: now, to: now + Int64(configuration.horizonDays) * 86_400, now: now)
+            let summary = try await store.catalog.importDataset(dataset, from: now, to: now + Int64(configuration.horizonDays) * 86_400, now: now)
             say("filled the empty store from \(demoDataset.path): \(summary.tenants) gyms, \(summary.sessions) sessions")
         }
         let reference: ReferenceData?

@@ -94,10 +94,10 @@ extension DataCommand {
 
         func run() async throws {
             let dataset = try Dataset.read(from: options.datasetURL)
-            let bookings = BookingStore(database: try store.open())
+            let opened = Store(database: try store.open())
             let now = options.nowSeconds
-            try await bookings.migrate(now: now)
-            let summary = try await bookings.importDataset(dataset, from: now, to: now + Int64(days) * 86_400, now: now)
+            try await opened.migrate(now: now)
+            let summary = try await opened.catalog.importDataset(dataset, from: now, to: now + Int64(days) * 86_400, now: now)
             print(
                 "\(store.displayName): imported \(summary.tenants) gyms, \(summary.users) instructors, "
                     + "\(summary.classes) classes, \(summary.sessions) sessions"

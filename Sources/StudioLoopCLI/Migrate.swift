@@ -8,8 +8,8 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let bookings = BookingStore(database: try store.open())
-        let applied = try await bookings.migrate(now: Instant.now.seconds)
+        let opened = Store(database: try store.open())
+        let applied = try await opened.migrate(now: Instant.now.seconds)
         print(applied.isEmpty ? "\(store.displayName): schema up to date" : "\(store.displayName): applied migrations \(applied.map(String.init).joined(separator: ", "))")
     }
 }

@@ -95,19 +95,19 @@ struct ChannelAdapterTests {
 
     @Test("the dispatcher delivers through the member's channel and retries a provider's refusal")
     func dispatcher() async throws {
-        let store = BookingStore(database: try SQLiteDatabase(path: FileManager.default.temporaryDirectory.appending(path: "sl-notify-\(UUID()).sqlite").path))
+        let store = Store(database: try SQLiteDatabase(path: FileManager.default.temporaryDirectory.appending(path: "sl-notify-\(UUID()).sqlite").path))
         let now: Int64 = 1_800_000_000
         try await store.migrate(now: now)
-        let ok = try await store.createMember(email: "ok@example.com", firstName: "O", lastName: "K", now: now)
-        let refused = try await store.createMember(email: "fail@example.com", firstName: "F", lastName: "L", now: now)
-        _ = try await store.updateProfile(id: ok, firstName: nil, lastName: nil, phone: "+254700000001", now: now)
-        _ = try await store.setNotificationSettings(member: ok, NotificationSettings(channel: .whatsapp, optOuts: ["class_reminder"]))
+        let ok = try await store.accounts.createMember(email: "ok@example.com", firstName: "O", lastName: "K", now: now)
+        let refused = try await store.accounts.createMember(email: "fail@example.com", firstName: "F", lastName: "L", now: now)
+        _ = try await store.accounts.updateProfile(id: ok, firstName: nil, lastName: nil, phone: "+254700000001", now: now)
+        _ = try await store.accounts.setNotificationSettings(member: ok, NotificationSettings(channel: .whatsapp, optOuts: ["class_reminder"]))
         await #expect(throws: StoreError.self) {
-            try await store.setNotificationSettings(member: refused, NotificationSettings(channel: .sms, optOuts: []))
+            try await store.accounts.setNotificationSettings(member: refused, NotificationSettings(channel: .sms, optOuts: []))
         }
-        try await store.requestPasswordReset(email: "ok@example.com", now: now)
-        try await store.requestPasswordReset(email: "fail@example.com", now: now)
-        try await store.setNotificationOptOut(member: ok, kind: "*", optedOut: true)
+        try await store.accounts.requestPasswordReset(email: "ok@example.com", now: now)
+        try await store.accounts.requestPasswordReset(email: "fail@example.com", now: now)
+        try await store.accounts.setNotificationOptOut(member: ok, kind: "*", optedOut: true)
         let inbox = Inbox()
         try await Self.standIn(inbox).test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
@@ -122,7 +122,7 @@ struct ChannelAdapterTests {
             #expect(report.retried == 1)
         }
         #expect(inbox.all.allSatisfy { $0.path.hasPrefix("/email") })
-        let settings = try await store.notificationSettings(member: ok)
+        let settings = try await store.accounts.notificationSettings(member: ok)
         #expect(settings.channel == .whatsapp && settings.optOuts == ["*", "class_reminder"])
     }
 }

@@ -41,12 +41,12 @@ struct AnalyticsAPITests {
                 bookings[name] = response.object["id"] as? String
             }
             // D cancels in time (refunded); C an hour before class (late: nothing back).
-            _ = try await fixture.store.cancel(bookingId: bookings["d"]!, member: d.id, reason: nil, now: fixture.clock.now)
-            _ = try await fixture.store.cancel(bookingId: bookings["c"]!, member: c.id, reason: nil, now: start - 3_600)
+            _ = try await fixture.store.bookings.cancel(bookingId: bookings["d"]!, member: d.id, reason: nil, now: fixture.clock.now)
+            _ = try await fixture.store.bookings.cancel(bookingId: bookings["c"]!, member: c.id, reason: nil, now: start - 3_600)
             // A is checked in; B never comes.
-            let token = try await fixture.store.checkInToken(bookingId: bookings["a"]!, member: a.id)
-            try await fixture.store.checkIn(bookingId: bookings["a"]!, token: token, staff: owner.id, now: start - 600)
-            try await fixture.store.settleEndedSessions(now: start + 7_200)
+            let token = try await fixture.store.bookings.checkInToken(bookingId: bookings["a"]!, member: a.id)
+            try await fixture.store.bookings.checkIn(bookingId: bookings["a"]!, token: token, staff: owner.id, now: start - 600)
+            try await fixture.store.bookings.settleEndedSessions(now: start + 7_200)
 
             fixture.clock.set(start + 7_200)
             let ownerToken = try await fixture.services.authenticator.accessToken(for: owner.id, now: fixture.clock.now)

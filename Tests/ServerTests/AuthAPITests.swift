@@ -88,7 +88,7 @@ struct AuthAPITests {
             }
             let notJSON = try await client.json("/api/v1/auth/register", method: .post, raw: "{nope")
             #expect(notJSON.status == .badRequest)
-            #expect(try await fixture.store.credentials(email: "a@example.com") == nil)
+            #expect(try await fixture.store.accounts.credentials(email: "a@example.com") == nil)
         }
     }
 
@@ -128,7 +128,7 @@ struct AuthAPITests {
     }
 
     /// The token an account email carries, read from the outbox as the mailer would.
-    func outboxToken(_ store: BookingStore, kind: String, user: String) async throws -> String {
+    func outboxToken(_ store: Store, kind: String, user: String) async throws -> String {
         let payload = try await store.database.transaction { db in
             try db.setContext(.system)
             return try db.query(

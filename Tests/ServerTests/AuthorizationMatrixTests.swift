@@ -45,9 +45,9 @@ struct AuthorizationMatrixTests {
             let created = try await client.json("/api/v1/tenants", method: .post, token: tokens[.owner], body: gymBody(slug))
             let gym = try #require(created.object["id"] as? String, "\(created.text)")
             _ = try await client.json("/api/v1/tenants", method: .post, token: tokens[.otherGymOwner], body: gymBody(slug + "-y"))
-            try await fixture.store.grantRole(user: ids[.admin]!, tenant: gym, role: .admin)
-            try await fixture.store.grantRole(user: ids[.instructor]!, tenant: gym, role: .instructor)
-            try await fixture.store.grantCredits(member: ids[.member]!, tenant: gym, credits: 50, now: fixture.clock.now)
+            try await fixture.store.staff.grantRole(user: ids[.admin]!, tenant: gym, role: .admin)
+            try await fixture.store.staff.grantRole(user: ids[.instructor]!, tenant: gym, role: .instructor)
+            try await fixture.store.ledger.grantCredits(member: ids[.member]!, tenant: gym, credits: 50, now: fixture.clock.now)
             let classId = try await client.json("/api/v1/tenants/\(slug)/classes", method: .post, token: tokens[.owner], body: [
                 "name": "Matrix Flow", "class_type": "yoga", "duration_minutes": 60, "max_capacity": 20, "credits_required": 1,
             ]).object["id"] as! String

@@ -10,7 +10,7 @@ import Testing
 @Suite("Bad input")
 struct BadInputTests {
     /// Rows in every table a request could write to.
-    func counts(_ store: BookingStore) async throws -> [String: Int64] {
+    func counts(_ store: Store) async throws -> [String: Int64] {
         try await store.database.transaction { db in
             try db.setContext(.system)
             var counts: [String: Int64] = [:]
@@ -28,7 +28,7 @@ struct BadInputTests {
         let (session, gym, _) = fixture.openSession()
         try await fixture.test { client in
             let member = try await fixture.member("careful", universalCredits: 5, client: client)
-            try await fixture.store.grantRole(user: member.id, tenant: gym.tenant.id, role: .owner)
+            try await fixture.store.staff.grantRole(user: member.id, tenant: gym.tenant.id, role: .owner)
             let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["session_id": session])
             let booking = try #require(booked.object["id"] as? String)
             let slug = gym.tenant.slug

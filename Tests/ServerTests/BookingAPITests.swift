@@ -32,7 +32,7 @@ struct BookingAPITests {
         let (session, gym, _) = fixture.openSession()
         try await fixture.test { client in
             let member = try await fixture.member("thandi", universalCredits: 30, client: client)
-            let spotsBefore = try await fixture.store.spotsLeft(sessionId: session)
+            let spotsBefore = try await fixture.store.bookings.spotsLeft(sessionId: session)
             let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["session_id": session])
             #expect(booked.status == .created, "\(booked.text)")
             #expect(booked.object["status"] as? String == "confirmed")
@@ -55,7 +55,7 @@ struct BookingAPITests {
             let twice = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["session_id": session])
             #expect(twice.status == .conflict)
             #expect(twice.error?.code == "BOOKING_CONFLICT")
-            #expect(try await fixture.store.spotsLeft(sessionId: session) == spotsBefore - 1)
+            #expect(try await fixture.store.bookings.spotsLeft(sessionId: session) == spotsBefore - 1)
 
             // Cancelling in time refunds in full and gives the spot back, in search too.
             let cancelled = try await client.json("/api/v1/bookings/\(id)", method: .delete, token: member.token, body: ["reason": "sick"])
@@ -65,7 +65,7 @@ struct BookingAPITests {
             let list = try await client.json("/api/v1/users/me/bookings", token: member.token)
             #expect((list.object["bookings"] as? [[String: Any]])?.first?["status"] as? String == "cancelled")
         }
-        #expect(try await fixture.store.auditLedger().isClean)
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
     }
 
     @Test("members never see each other's bookings or credits; refusals carry their codes", arguments: StoreKind.allCases)
@@ -103,7 +103,7 @@ struct BookingAPITests {
         try await fixture.test { client in
             let member = try await fixture.member("lindiwe", gymCredits: [(gym.tenant.id, 20)], client: client)
             let coach = try await fixture.member("coach", client: client)
-            try await fixture.store.grantRole(user: coach.id, tenant: gym.tenant.id, role: .instructor)
+            try await fixture.store.staff.grantRole(user: coach.id, tenant: gym.tenant.id, role: .instructor)
             let booked = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["session_id": session])
             #expect(booked.status == .created, "\(booked.text)")
             let id = booked.object["id"] as! String

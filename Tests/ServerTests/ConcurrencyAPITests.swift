@@ -46,7 +46,7 @@ struct ConcurrencyAPITests {
             }
             #expect(statuses.filter { $0 == "confirmed" }.count == 10, "\(Set(statuses))")
             #expect(statuses.filter { $0 == "waitlisted" }.count == 20)
-            #expect(try await fixture.store.spotsLeft(sessionId: session) == 0)
+            #expect(try await fixture.store.bookings.spotsLeft(sessionId: session) == 0)
 
             let late = try await fixture.member("late", gymCredits: [(gym, 3)], client: client)
             let refused = try await client.json(
@@ -55,7 +55,7 @@ struct ConcurrencyAPITests {
             #expect(refused.status == .conflict)
             #expect(refused.error?.code == "CLASS_FULL")
         }
-        #expect(try await fixture.store.auditLedger().isClean)
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
     }
 
     @Test("two servers on one PostgreSQL: 20 members book 10 spots, half through each; both searches then show 0 left")
@@ -97,6 +97,6 @@ struct ConcurrencyAPITests {
                 }
             }
         }
-        #expect(try await first.store.auditLedger().isClean)
+        #expect(try await first.store.ledger.auditLedger().isClean)
     }
 }

@@ -101,19 +101,19 @@ struct CrashSafetyTests {
         case .postgres: database = try StoreKind.freshPostgresDatabase()
         }
         let opened: any Database = kind == .sqlite ? try SQLiteDatabase(path: database) : try PostgresDatabase(url: database, connections: 2)
-        let store = BookingStore(database: opened)
+        let store = Store(database: opened)
         let now = Int64(Date().timeIntervalSince1970)
         try await store.migrate(now: now)
-        try await store.importDataset(ServerFixture.dataset, from: now, to: now + 14 * 86_400, now: now)
+        try await store.catalog.importDataset(ServerFixture.dataset, from: now, to: now + 14 * 86_400, now: now)
         let authenticator = await Authenticator(secret: Array(Self.jwtSecret.utf8), bcryptCost: 4)
         var members: [(id: String, token: String)] = []
         for i in 0..<24 {
-            let id = try await store.createMember(email: "storm\(i)-\(UUID().uuidString.prefix(6))@example.com", firstName: "Storm", lastName: "\(i)", now: now)
-            try await store.grantCredits(member: id, tenant: nil, credits: 200, now: now)
+            let id = try await store.accounts.createMember(email: "storm\(i)-\(UUID().uuidString.prefix(6))@example.com", firstName: "Storm", lastName: "\(i)", now: now)
+            try await store.ledger.grantCredits(member: id, tenant: nil, credits: 200, now: now)
             members.append((id, try await authenticator.accessToken(for: id, now: now)))
         }
         // Sessions with few spots left, so the storm fills them and waitlists.
-        let gyms = try await store.catalog(from: now + 26 * 3_600, to: now + 3 * 86_400)
+        let gyms = try await store.catalog.gyms(from: now + 26 * 3_600, to: now + 3 * 86_400)
         var sessions: [String] = []
         for gym in gyms where gym.tenant.marketplaceEnabled && gym.tenant.isActive {
             for s in gym.sessions where !s.isCancelled && (2...6).contains(s.availableSpots) && gym.classes[s.classIndex].isActive {
@@ -122,7 +122,7 @@ struct CrashSafetyTests {
             if sessions.count >= 8 { break }
         }
         try #require(sessions.count >= 4)
-        let spotsBefore = Dictionary(uniqueKeysWithValues: try await sessions.asyncMap { ($0, try await store.spotsLeft(sessionId: $0)) })
+        let spotsBefore = Dictionary(uniqueKeysWithValues: try await sessions.asyncMap { ($0, try await store.bookings.spotsLeft(sessionId: $0)) })
 
         let server = try ServerProcess(database: database)
         try await server.waitUntilReady()
@@ -192,10 +192,10 @@ struct CrashSafetyTests {
         // Each stormed session's spots are what it had less its confirmed bookings, never below 0.
         for session in sessions {
             let confirmed = stored.filter { $0.pair.hasSuffix("|" + session) && $0.status == "confirmed" }.count
-            let left = try await store.spotsLeft(sessionId: session)
+            let left = try await store.bookings.spotsLeft(sessionId: session)
             #expect(left >= 0 && left == spotsBefore[session]! - confirmed, "\(session): \(left) left, \(confirmed) confirmed of \(spotsBefore[session]!)")
         }
-        #expect(try await store.auditLedger().isClean)
+        #expect(try await store.ledger.auditLedger().isClean)
         // The restarted server's dispatcher sends what was due, within a few seconds.
         var due = -1
         for _ in 0..<100 {

@@ -33,7 +33,7 @@ struct GeofenceAPITests {
             #expect(far.status == .unprocessableContent)
             #expect(far.error?.code == "OUTSIDE_GEOFENCE")
             #expect(far.error?.message.contains("420 m") == true, "\(far.text)")
-            #expect(try await fixture.store.booking(id: id).status == .confirmed, "a refusal changes nothing")
+            #expect(try await fixture.store.bookings.booking(id: id).status == .confirmed, "a refusal changes nothing")
 
             let other = try await fixture.member("thief", client: client)
             let notYours = try await client.json(
@@ -46,7 +46,7 @@ struct GeofenceAPITests {
             )
             #expect(done.status == .ok, "\(done.text)")
             #expect(done.object["distance_m"] as? Int == 100)
-            #expect(try await fixture.store.booking(id: id).status == .checkedIn)
+            #expect(try await fixture.store.bookings.booking(id: id).status == .checkedIn)
             let twice = try await client.json(
                 "/api/v1/bookings/\(id)/self-checkin", method: .post, token: token, body: ["lat": across.latitude, "lng": across.longitude]
             )
@@ -71,7 +71,7 @@ struct GeofenceAPITests {
                 "/api/v1/tenants/\(slug)/geofence", method: .put, token: owner.token, body: ["area": ["type": "Polygon", "coordinates": [square]]]
             )
             #expect(set.status == .ok, "\(set.text)")
-            let fence = try await fixture.store.geofence(tenant: try #require(try await fixture.store.tenant(slug: slug)).tenant.id)
+            let fence = try await fixture.store.bookings.geofence(tenant: try #require(try await fixture.store.catalog.tenant(slug: slug)).tenant.id)
             #expect(fence.polygonGeoJSON != nil)
             let bowTie: [[Double]] = [[28.039, -26.201], [28.041, -26.199], [28.041, -26.201], [28.039, -26.199], [28.039, -26.201]]
             let bad = try await client.json(

@@ -88,7 +88,7 @@ struct GymAdminAPITests {
             )
             #expect(cancelled.status == .ok, "\(cancelled.text)")
             #expect(cancelled.object["bookings_cancelled"] as? Int == 1)
-            #expect(try await fixture.store.credits(member: member.id, tenant: gym, now: fixture.clock.now) == 5)
+            #expect(try await fixture.store.ledger.credits(member: member.id, tenant: gym, now: fixture.clock.now) == 5)
             shown = try await sessions(fixture, gym: gym, near: near) { $0.count == 4 }
             #expect(!shown.contains { $0.sessionId == session })
 
@@ -103,7 +103,7 @@ struct GymAdminAPITests {
             shown = try await sessions(fixture, gym: gym, near: near) { $0.isEmpty }
             #expect(shown.isEmpty)
         }
-        #expect(try await fixture.store.auditLedger().isClean)
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
     }
 
     @Test("the rolling horizon materializes timetables ahead, and the index takes the new sessions in one batch")
@@ -113,9 +113,9 @@ struct GymAdminAPITests {
             let before = fixture.index.counts.sessions
             let later = fixture.clock.now + 7 * 86_400
             fixture.clock.set(later)
-            let gyms = try await fixture.store.extendSchedules(until: later + 14 * 86_400, now: later)
+            let gyms = try await fixture.store.catalog.extendSchedules(until: later + 14 * 86_400, now: later)
             #expect(gyms > 0)
-            #expect(try await fixture.store.extendSchedules(until: later + 14 * 86_400, now: later) == 0, "a second roll adds nothing")
+            #expect(try await fixture.store.catalog.extendSchedules(until: later + 14 * 86_400, now: later) == 0, "a second roll adds nothing")
             // The index follows: the week beyond the first horizon is searchable.
             var found = 0
             for _ in 0..<300 {

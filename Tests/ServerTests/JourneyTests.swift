@@ -67,9 +67,9 @@ struct JourneyTests {
             let secondId = try #require(again.object["id"] as? String)
             let qr = try #require(try await client.json("/api/v1/bookings/\(secondId)", token: token).object["checkin_token"] as? String)
             let instructor = try await fixture.member("instructor", client: client)
-            try await fixture.store.grantRole(user: instructor.id, tenant: gym.tenant.id, role: .instructor)
+            try await fixture.store.staff.grantRole(user: instructor.id, tenant: gym.tenant.id, role: .instructor)
             let owner = try await fixture.member("owner", client: client)
-            try await fixture.store.grantRole(user: owner.id, tenant: gym.tenant.id, role: .owner)
+            try await fixture.store.staff.grantRole(user: owner.id, tenant: gym.tenant.id, role: .owner)
             fixture.clock.set(start - 10 * 60)
             let staffToken = try await fixture.services.authenticator.accessToken(for: instructor.id, now: fixture.clock.now)
             let checkedIn = try await client.json("/api/v1/bookings/\(secondId)/checkin", method: .post, token: staffToken, body: ["token": qr])
@@ -87,7 +87,7 @@ struct JourneyTests {
             let money = try #require((numbers["money"] as! [[String: Any]]).first)
             #expect(money["gross_cents"] as? Int == charged * 5_000)
         }
-        #expect(try await fixture.store.auditLedger().isClean)
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
     }
 
     func universalCredits(_ client: any TestClientProtocol, token: String, me: String) async throws -> Int? {

@@ -29,7 +29,7 @@ struct NotificationSettingsAPITests {
                 let refused = try await client.json("/api/v1/users/notifications", method: .put, token: member.token, body: bad)
                 #expect(refused.status == .badRequest, "\(bad)")
             }
-            #expect(try await fixture.store.notificationSettings(member: member.id).channel == .whatsapp, "refusals changed nothing")
+            #expect(try await fixture.store.accounts.notificationSettings(member: member.id).channel == .whatsapp, "refusals changed nothing")
             #expect(try await client.json("/api/v1/users/notifications").status == .unauthorized)
         }
     }

@@ -53,20 +53,20 @@ struct PaymentAPITests {
             #expect(unknown.status == .badRequest)
 
             // Nothing is credited before the provider confirms.
-            #expect(try await fixture.store.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 0)
+            #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 0)
             let payment = first.object["payment_id"] as! String
             var forged = fixture.sandbox.webhook(for: .paymentSucceeded(paymentId: payment), eventId: "evt-1", at: fixture.clock.now)
             forged.body = Data(String(decoding: forged.body, as: UTF8.self).replacingOccurrences(of: "succeeded", with: "succeeded ").utf8)
             #expect(try await deliver(forged, client: client).status == .badRequest)
-            #expect(try await fixture.store.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 0)
+            #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 0)
 
             let webhook = fixture.sandbox.webhook(for: .paymentSucceeded(paymentId: payment), eventId: "evt-2", at: fixture.clock.now)
             let credited = try await deliver(webhook, client: client)
             #expect(credited.status == .ok, "\(credited.text)")
             #expect(try await deliver(webhook, client: client).object["result"] as? String == "already handled")
-            #expect(try await fixture.store.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 10)
+            #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 10)
         }
-        #expect(try await fixture.store.auditLedger().isClean)
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
     }
 
     @Test("a monthly credit plan credits each renewal and can be cancelled")
@@ -81,7 +81,7 @@ struct PaymentAPITests {
                 for: .subscriptionRenewed(subscriptionId: id, periodEnd: fixture.clock.now + 30 * 86_400), eventId: "evt-r1", at: fixture.clock.now
             )
             #expect(try await deliver(renewal, client: client).status == .ok)
-            #expect(try await fixture.store.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 8)
+            #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 8)
             let other = try await fixture.member("thief", client: client)
             #expect(try await client.json("/api/v1/payments/subscriptions/\(id)", method: .delete, token: other.token).status == .notFound)
             #expect(try await client.json("/api/v1/payments/subscriptions/\(id)", method: .delete, token: member.token).status == .ok)

@@ -35,7 +35,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
 /// A migrated store filled with 60 generated Johannesburg gyms, the index built from it and
 /// kept in step by `IndexSync`, and the API in front, on a clock the test can move.
 struct ServerFixture {
-    let store: BookingStore
+    let store: Store
     let index: MarketplaceIndex
     let services: ServerServices
     let gyms: [StoredGym]
@@ -66,9 +66,9 @@ struct ServerFixture {
             listenURL = try other?.postgresURL ?? StoreKind.freshPostgresDatabase()
             database = try PostgresDatabase(url: listenURL!, connections: 4)
         }
-        let store = BookingStore(database: database, checkInSecret: Array("check-in secret for tests, 32+ bytes".utf8))
+        let store = Store(database: database, checkInSecret: Array("check-in secret for tests, 32+ bytes".utf8))
         try await store.migrate(now: start)
-        try await store.importDataset(dataset, from: start, to: start + 14 * 86_400, now: start)
+        try await store.catalog.importDataset(dataset, from: start, to: start + 14 * 86_400, now: start)
         let clock = MovableClock(start)
         let serverClock = ServerClock { clock.now }
         let loader = CatalogLoader(store: store, places: dataset.places, horizonDays: 14)
@@ -80,7 +80,7 @@ struct ServerFixture {
         )
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(
-            store: store, index: index, services: services, gyms: try await store.catalog(from: start, to: start + 14 * 86_400),
+            store: store, index: index, services: services, gyms: try await store.catalog.gyms(from: start, to: start + 14 * 86_400),
             clock: clock, sync: sync, sandbox: sandbox, postgresURL: listenURL
         )
     }
@@ -103,8 +103,8 @@ struct ServerFixture {
         )
         guard response.status == .created else { throw StoreError.invalid("register failed: \(response.status) \(response.text)") }
         let id = response.object["user_id"] as! String
-        if universalCredits > 0 { try await store.grantCredits(member: id, tenant: nil, credits: universalCredits, now: clock.now) }
-        for (gym, credits) in gymCredits { try await store.grantCredits(member: id, tenant: gym, credits: credits, now: clock.now) }
+        if universalCredits > 0 { try await store.ledger.grantCredits(member: id, tenant: nil, credits: universalCredits, now: clock.now) }
+        for (gym, credits) in gymCredits { try await store.ledger.grantCredits(member: id, tenant: gym, credits: credits, now: clock.now) }
         return (id, response.object["access_token"] as! String)
     }
 

@@ -16,11 +16,11 @@ import Testing
     func directBookingSpendsGymCredits(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind)
         let member = try await f.member("naledi", credits: 5)
-        let outcome = try await f.store.book(member: member, sessionId: f.sessions[0], marketplace: false, now: f.now)
+        let outcome = try await f.store.bookings.book(member: member, sessionId: f.sessions[0], marketplace: false, now: f.now)
         #expect(outcome.status == .confirmed && outcome.creditsCharged == 2 && outcome.spotsLeft == 9)
-        #expect(try await f.store.credits(member: member, tenant: f.tenant.id, now: f.now) == 3)
-        #expect(try await f.store.spotsLeft(sessionId: f.sessions[0]) == 9)
-        #expect(try await f.store.auditLedger().isClean)
+        #expect(try await f.store.ledger.credits(member: member, tenant: f.tenant.id, now: f.now) == 3)
+        #expect(try await f.store.bookings.spotsLeft(sessionId: f.sessions[0]) == 9)
+        #expect(try await f.store.ledger.auditLedger().isClean)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -28,23 +28,23 @@ import Testing
         let f = try await StoreFixture.make(kind)
         let poor = try await f.member("poor", credits: 1)
         await #expect(throws: StoreError.refused(.insufficientCredits)) {
-            try await f.store.book(member: poor, sessionId: f.sessions[0], marketplace: false, now: f.now)
+            try await f.store.bookings.book(member: poor, sessionId: f.sessions[0], marketplace: false, now: f.now)
         }
         let member = try await f.member("sipho", credits: 10)
-        _ = try await f.store.book(member: member, sessionId: f.sessions[0], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.book(member: member, sessionId: f.sessions[0], marketplace: false, now: f.now)
         await #expect(throws: StoreError.refused(.bookingConflict)) {
-            try await f.store.book(member: member, sessionId: f.sessions[0], marketplace: false, now: f.now)
+            try await f.store.bookings.book(member: member, sessionId: f.sessions[0], marketplace: false, now: f.now)
         }
         await #expect(throws: StoreError.refused(.bookingWindowClosed)) {
-            try await f.store.book(member: member, sessionId: f.sessions[1], marketplace: false, now: f.now + 30 * 86_400)
+            try await f.store.bookings.book(member: member, sessionId: f.sessions[1], marketplace: false, now: f.now + 30 * 86_400)
         }
         await #expect(throws: StoreError.notFound("session")) {
-            try await f.store.book(member: member, sessionId: "no-such-session", marketplace: false, now: f.now)
+            try await f.store.bookings.book(member: member, sessionId: "no-such-session", marketplace: false, now: f.now)
         }
-        #expect(try await f.store.credits(member: poor, tenant: f.tenant.id, now: f.now) == 1)
-        #expect(try await f.store.credits(member: member, tenant: f.tenant.id, now: f.now) == 8)
-        #expect(try await f.store.spotsLeft(sessionId: f.sessions[0]) == 9)
-        #expect(try await f.store.auditLedger().isClean)
+        #expect(try await f.store.ledger.credits(member: poor, tenant: f.tenant.id, now: f.now) == 1)
+        #expect(try await f.store.ledger.credits(member: member, tenant: f.tenant.id, now: f.now) == 8)
+        #expect(try await f.store.bookings.spotsLeft(sessionId: f.sessions[0]) == 9)
+        #expect(try await f.store.ledger.auditLedger().isClean)
     }
 
     /// 100 members book a 10-spot session at once: exactly 10 confirmed, 90 waitlisted in
@@ -57,14 +57,14 @@ import Testing
         let session = f.sessions[2]
         let outcomes = try await withThrowingTaskGroup(of: BookingOutcome.self) { group in
             for member in members {
-                group.addTask { try await f.store.book(member: member, sessionId: session, marketplace: false, now: f.now) }
+                group.addTask { try await f.store.bookings.book(member: member, sessionId: session, marketplace: false, now: f.now) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(outcomes.filter { $0.status == .confirmed }.count == 10)
         #expect(outcomes.filter { $0.status == .waitlisted }.compactMap(\.waitlistPosition).sorted() == Array(1...90))
-        #expect(try await f.store.spotsLeft(sessionId: session) == 0)
-        let audit = try await f.store.auditLedger()
+        #expect(try await f.store.bookings.spotsLeft(sessionId: session) == 0)
+        let audit = try await f.store.ledger.auditLedger()
         #expect(audit.isClean, "\(audit)")
     }
 
@@ -75,61 +75,61 @@ import Testing
         var confirmed: [(member: String, booking: String)] = []
         for i in 0..<10 {
             let m = try await f.member("c\(i)", credits: 2)
-            confirmed.append((m, try await f.store.book(member: m, sessionId: session, marketplace: false, now: f.now).bookingId))
+            confirmed.append((m, try await f.store.bookings.book(member: m, sessionId: session, marketplace: false, now: f.now).bookingId))
         }
         let broke = try await f.member("broke", credits: 0)
         let waiting = try await f.member("waiting", credits: 2)
-        let brokeBooking = try await f.store.book(member: broke, sessionId: session, marketplace: false, now: f.now)
-        let waitingBooking = try await f.store.book(member: waiting, sessionId: session, marketplace: false, now: f.now)
+        let brokeBooking = try await f.store.bookings.book(member: broke, sessionId: session, marketplace: false, now: f.now)
+        let waitingBooking = try await f.store.bookings.book(member: waiting, sessionId: session, marketplace: false, now: f.now)
         #expect(brokeBooking.waitlistPosition == 1 && waitingBooking.waitlistPosition == 2)
 
         // In time: full refund; the spot skips the member without credits and goes to the next.
-        let first = try await f.store.cancel(bookingId: confirmed[0].booking, member: confirmed[0].member, reason: "sick", now: f.now)
+        let first = try await f.store.bookings.cancel(bookingId: confirmed[0].booking, member: confirmed[0].member, reason: "sick", now: f.now)
         #expect(first.decision == .refund && first.creditsRefunded == 2)
         #expect(first.promoted == waitingBooking.bookingId && first.skipped == [brokeBooking.bookingId])
         #expect(first.spotsLeft == 0)
-        #expect(try await f.store.credits(member: confirmed[0].member, tenant: f.tenant.id, now: f.now) == 2)
-        #expect(try await f.store.credits(member: waiting, tenant: f.tenant.id, now: f.now) == 0)
-        #expect(try await f.store.booking(id: waitingBooking.bookingId).status == .confirmed)
+        #expect(try await f.store.ledger.credits(member: confirmed[0].member, tenant: f.tenant.id, now: f.now) == 2)
+        #expect(try await f.store.ledger.credits(member: waiting, tenant: f.tenant.id, now: f.now) == 0)
+        #expect(try await f.store.bookings.booking(id: waitingBooking.bookingId).status == .confirmed)
 
         // Someone else's booking cannot be cancelled, nor can it be found.
         await #expect(throws: StoreError.notFound("booking")) {
-            try await f.store.cancel(bookingId: confirmed[1].booking, member: waiting, reason: nil, now: f.now)
+            try await f.store.bookings.cancel(bookingId: confirmed[1].booking, member: waiting, reason: nil, now: f.now)
         }
         // Inside the 24-hour window: no refund, and after the 2-hour cut-off the waitlist closes.
         let start = try await f.store.database.transaction { db in
             try db.query("SELECT start_time FROM class_schedules WHERE id = $1", .text(session))[0]["start_time"].integer!
         }
-        let late = try await f.store.cancel(bookingId: confirmed[1].booking, member: confirmed[1].member, reason: nil, now: start - 3600)
+        let late = try await f.store.bookings.cancel(bookingId: confirmed[1].booking, member: confirmed[1].member, reason: nil, now: start - 3600)
         #expect(late.decision == .lateCancel && late.creditsRefunded == 0)
         #expect(late.closed == [brokeBooking.bookingId] && late.promoted == nil)
-        #expect(try await f.store.booking(id: brokeBooking.bookingId).status == .cancelled)
-        #expect(try await f.store.credits(member: confirmed[1].member, tenant: f.tenant.id, now: f.now) == 0)
-        #expect(try await f.store.auditLedger().isClean)
+        #expect(try await f.store.bookings.booking(id: brokeBooking.bookingId).status == .cancelled)
+        #expect(try await f.store.ledger.credits(member: confirmed[1].member, tenant: f.tenant.id, now: f.now) == 0)
+        #expect(try await f.store.ledger.auditLedger().isClean)
     }
 
     @Test(arguments: StoreKind.allCases)
     func marketplaceBookingSplitsThePrice(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind, tier: "growth")
         let member = try await f.member("amara", credits: 0, universal: 3)
-        let outcome = try await f.store.book(member: member, sessionId: f.sessions[3], marketplace: true, now: f.now)
+        let outcome = try await f.store.bookings.book(member: member, sessionId: f.sessions[3], marketplace: true, now: f.now)
         // 2 credits × R50.00 at 15 %: R15.00 to the platform, R85.00 owed to the gym.
         #expect(outcome.marketplaceFee == Money(cents: 1_500, currency: "ZAR"))
-        #expect(try await f.store.credits(member: member, tenant: nil, now: f.now) == 1)
+        #expect(try await f.store.ledger.credits(member: member, tenant: nil, now: f.now) == 1)
         let payable = try await f.store.database.transaction { db in
             try db.setContext(.system)
             return try db.query("SELECT SUM(amount) AS total FROM ledger_postings WHERE account = $1", .text(LedgerAccount.gymPayable(f.tenant.id).name))[0]["total"].integer
         }
         #expect(payable == -8_500)
         // Cancelled days ahead, a refund reverses it all.
-        _ = try await f.store.cancel(bookingId: outcome.bookingId, member: member, reason: nil, now: f.now)
-        #expect(try await f.store.credits(member: member, tenant: nil, now: f.now) == 3)
-        #expect(try await f.store.auditLedger().isClean)
+        _ = try await f.store.bookings.cancel(bookingId: outcome.bookingId, member: member, reason: nil, now: f.now)
+        #expect(try await f.store.ledger.credits(member: member, tenant: nil, now: f.now) == 3)
+        #expect(try await f.store.ledger.auditLedger().isClean)
 
         let direct = try await StoreFixture.make(kind, marketplace: false)
         let other = try await direct.member("kwame", credits: 0, universal: 3)
         await #expect(throws: StoreError.invalid("this gym does not take marketplace bookings")) {
-            try await direct.store.book(member: other, sessionId: direct.sessions[0], marketplace: true, now: direct.now)
+            try await direct.store.bookings.book(member: other, sessionId: direct.sessions[0], marketplace: true, now: direct.now)
         }
     }
 
@@ -142,16 +142,16 @@ import Testing
         var holders: [(String, String)] = []
         for i in 0..<10 {
             let m = try await f.member("h\(i)", credits: 2)
-            holders.append((m, try await f.store.book(member: m, sessionId: session, marketplace: false, now: f.now).bookingId))
+            holders.append((m, try await f.store.bookings.book(member: m, sessionId: session, marketplace: false, now: f.now).bookingId))
         }
         var newcomers: [String] = []
         for i in 0..<50 { newcomers.append(try await f.member("n\(i)", credits: 2)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (i, member) in newcomers.enumerated() {
-                group.addTask { _ = try await f.store.book(member: member, sessionId: session, marketplace: false, now: f.now) }
+                group.addTask { _ = try await f.store.bookings.book(member: member, sessionId: session, marketplace: false, now: f.now) }
                 if i < holders.count {
                     let (holder, booking) = holders[i]
-                    group.addTask { _ = try await f.store.cancel(bookingId: booking, member: holder, reason: nil, now: f.now) }
+                    group.addTask { _ = try await f.store.bookings.cancel(bookingId: booking, member: holder, reason: nil, now: f.now) }
                 }
             }
             try await group.waitForAll()
@@ -164,7 +164,7 @@ import Testing
         #expect(counts["confirmed"] == 10)
         #expect(counts["cancelled"] == 10)
         #expect(counts["waitlisted"] == 40)
-        #expect(try await f.store.spotsLeft(sessionId: session) == 0)
-        #expect(try await f.store.auditLedger().isClean)
+        #expect(try await f.store.bookings.spotsLeft(sessionId: session) == 0)
+        #expect(try await f.store.ledger.auditLedger().isClean)
     }
 }

@@ -24,7 +24,7 @@ final class RecordingChannel: NotificationChannel {
     func bookingNotificationsAreDeliveredOnce(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind)
         let member = try await f.member("notify", credits: 2)
-        _ = try await f.store.book(member: member, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.book(member: member, sessionId: f.sessions[2], marketplace: false, now: f.now)
         let channel = RecordingChannel()
         let dispatcher = OutboxDispatcher(database: f.store.database, channel: channel)
         #expect(try await dispatcher.dispatchDue(now: f.now).delivered == 1)
@@ -37,7 +37,7 @@ final class RecordingChannel: NotificationChannel {
     func failuresBackOffThenFail(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind)
         let member = try await f.member("retry", credits: 2)
-        _ = try await f.store.book(member: member, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.book(member: member, sessionId: f.sessions[2], marketplace: false, now: f.now)
         let channel = RecordingChannel()
         channel.failing.store(true, ordering: .relaxed)
         var dispatcher = OutboxDispatcher(database: f.store.database, channel: channel)
@@ -59,7 +59,7 @@ final class RecordingChannel: NotificationChannel {
     func aCrashAfterLeasingLosesNothing(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind)
         let member = try await f.member("crash", credits: 2)
-        _ = try await f.store.book(member: member, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.book(member: member, sessionId: f.sessions[2], marketplace: false, now: f.now)
         let channel = RecordingChannel()
         let dispatcher = OutboxDispatcher(database: f.store.database, channel: channel)
         let leased = try await dispatcher.lease(now: f.now)  // …and then the process dies.

@@ -18,14 +18,14 @@ import Testing
         let f = try await StoreFixture.make(kind)
         let member = try await f.member("zawadi", credits: 0)
         let price = Money(cents: 25_000, currency: "ZAR")
-        let first = try await f.store.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
-        let again = try await f.store.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now + 60)
+        let first = try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
+        let again = try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now + 60)
         #expect(first == again && first.status == "pending")
         await #expect(throws: StoreError.unprocessable("Idempotency-Key was already used with different parameters")) {
-            try await f.store.startCreditPurchase(member: member, tenant: nil, credits: 6, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
+            try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 6, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
         }
         // Nothing is credited before the provider confirms.
-        #expect(try await f.store.credits(member: member, tenant: nil, now: f.now) == 0)
+        #expect(try await f.store.ledger.credits(member: member, tenant: nil, now: f.now) == 0)
     }
 
     /// A forged signature, a stale timestamp and a replay each leave balances unchanged; the
@@ -34,26 +34,26 @@ import Testing
     func webhooksCreditExactlyOnce(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind)
         let member = try await f.member("baraka", credits: 0)
-        let payment = try await f.store.startCreditPurchase(
+        let payment = try await f.store.payments.startCreditPurchase(
             member: member, tenant: nil, credits: 4, price: Money(cents: 20_000, currency: "ZAR"), provider: "sandbox",
             idempotencyKey: "buy-4", now: f.now
         )
         var forged = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now)
         forged.headers["webhook-signature"] = "v1," + Data(repeating: 1, count: 32).base64EncodedString()
-        await #expect(throws: StoreError.self) { try await f.store.handleWebhook(provider: sandbox, request: forged, now: f.now) }
+        await #expect(throws: StoreError.self) { try await f.store.payments.handleWebhook(provider: sandbox, request: forged, now: f.now) }
         let stale = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now - 600)
-        await #expect(throws: StoreError.self) { try await f.store.handleWebhook(provider: sandbox, request: stale, now: f.now) }
-        #expect(try await f.store.credits(member: member, tenant: nil, now: f.now) == 0)
+        await #expect(throws: StoreError.self) { try await f.store.payments.handleWebhook(provider: sandbox, request: stale, now: f.now) }
+        #expect(try await f.store.ledger.credits(member: member, tenant: nil, now: f.now) == 0)
 
         let real = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now)
-        #expect(try await f.store.handleWebhook(provider: sandbox, request: real, now: f.now + 5)
+        #expect(try await f.store.payments.handleWebhook(provider: sandbox, request: real, now: f.now + 5)
             == .credited(paymentId: payment.paymentId, credits: 4))
-        #expect(try await f.store.handleWebhook(provider: sandbox, request: real, now: f.now + 10) == .ignored)
+        #expect(try await f.store.payments.handleWebhook(provider: sandbox, request: real, now: f.now + 10) == .ignored)
         // Another event about the same payment settles nothing twice.
         let second = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-2", at: f.now)
-        #expect(try await f.store.handleWebhook(provider: sandbox, request: second, now: f.now + 20) == .ignored)
-        #expect(try await f.store.credits(member: member, tenant: nil, now: f.now) == 4)
-        let audit = try await f.store.auditLedger()
+        #expect(try await f.store.payments.handleWebhook(provider: sandbox, request: second, now: f.now + 20) == .ignored)
+        #expect(try await f.store.ledger.credits(member: member, tenant: nil, now: f.now) == 4)
+        let audit = try await f.store.ledger.auditLedger()
         #expect(audit.isClean, "\(audit)")
     }
 }

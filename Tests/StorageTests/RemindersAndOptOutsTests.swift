@@ -7,9 +7,9 @@ import Testing
     func remindersGoOutTwoHoursBeforeAndNotAfterACancellation(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind)
         let staying = try await f.member("staying", credits: 2), leaving = try await f.member("leaving", credits: 2)
-        let kept = try await f.store.book(member: staying, sessionId: f.sessions[2], marketplace: false, now: f.now)
-        let dropped = try await f.store.book(member: leaving, sessionId: f.sessions[2], marketplace: false, now: f.now)
-        _ = try await f.store.cancel(bookingId: dropped.bookingId, member: leaving, reason: nil, now: f.now)
+        let kept = try await f.store.bookings.book(member: staying, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        let dropped = try await f.store.bookings.book(member: leaving, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.cancel(bookingId: dropped.bookingId, member: leaving, reason: nil, now: f.now)
         let start = try await f.store.database.transaction { db in
             try db.query("SELECT start_time FROM class_schedules WHERE id = $1", .text(f.sessions[2]))[0]["start_time"].integer!
         }
@@ -27,16 +27,16 @@ import Testing
     func optedOutKindsAreSkipped(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind)
         let quiet = try await f.member("quiet", credits: 4), all = try await f.member("all", credits: 4)
-        try await f.store.setNotificationOptOut(member: quiet, kind: "booking_confirmed", optedOut: true)
-        _ = try await f.store.book(member: quiet, sessionId: f.sessions[0], marketplace: false, now: f.now)
-        _ = try await f.store.book(member: all, sessionId: f.sessions[0], marketplace: false, now: f.now)
+        try await f.store.accounts.setNotificationOptOut(member: quiet, kind: "booking_confirmed", optedOut: true)
+        _ = try await f.store.bookings.book(member: quiet, sessionId: f.sessions[0], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.book(member: all, sessionId: f.sessions[0], marketplace: false, now: f.now)
         let channel = RecordingChannel()
         let report = try await OutboxDispatcher(database: f.store.database, channel: channel).dispatchDue(now: f.now)
         #expect(report.delivered == 1 && report.skipped == 1)
         #expect(channel.delivered.withLock { $0.map(\.userId) } == [all])
         // Opting back in applies to what comes next.
-        try await f.store.setNotificationOptOut(member: quiet, kind: "booking_confirmed", optedOut: false)
-        _ = try await f.store.book(member: quiet, sessionId: f.sessions[1], marketplace: false, now: f.now)
+        try await f.store.accounts.setNotificationOptOut(member: quiet, kind: "booking_confirmed", optedOut: false)
+        _ = try await f.store.bookings.book(member: quiet, sessionId: f.sessions[1], marketplace: false, now: f.now)
         #expect(try await OutboxDispatcher(database: f.store.database, channel: channel).dispatchDue(now: f.now).delivered == 1)
     }
 }

@@ -19,7 +19,7 @@ import Testing
         second.users[0].tenantId = second.tenants[0].id
         second.users[0].email = "b-" + second.users[0].email
         second.classes[0].instructorId = second.users[0].id
-        try await f.store.importDataset(second, from: f.now, to: f.now + 7 * 86_400, now: f.now)
+        try await f.store.catalog.importDataset(second, from: f.now, to: f.now + 7 * 86_400, now: f.now)
         let gymB = second.tenants[0].id
         let sessionB = try await f.store.database.transaction { db in
             try db.setContext(.system)
@@ -28,9 +28,9 @@ import Testing
         }
         let memberA = try await f.member("a", credits: 4)
         let memberB = try await f.member("b", credits: 0)
-        try await f.store.grantCredits(member: memberB, tenant: gymB, credits: 4, now: f.now)
-        _ = try await f.store.book(member: memberA, sessionId: f.sessions[2], marketplace: false, now: f.now)
-        _ = try await f.store.book(member: memberB, sessionId: sessionB, marketplace: false, now: f.now)
+        try await f.store.ledger.grantCredits(member: memberB, tenant: gymB, credits: 4, now: f.now)
+        _ = try await f.store.bookings.book(member: memberA, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.book(member: memberB, sessionId: sessionB, marketplace: false, now: f.now)
         return (f, gymB, memberA, memberB)
     }
 
@@ -97,6 +97,6 @@ import Testing
             return (updated, db.changes, try db.query("SELECT COUNT(*) AS n FROM ledger_postings")[0]["n"].integer!)
         }
         #expect(updated == 0 && deleted == 0 && postings > 0)
-        #expect(try await f.store.auditLedger().isClean)
+        #expect(try await f.store.ledger.auditLedger().isClean)
     }
 }

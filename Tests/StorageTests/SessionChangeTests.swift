@@ -13,17 +13,17 @@ import Testing
         let f = try await StoreFixture.make(kind)
         var changes = f.store.changes.makeAsyncIterator()
         let rich = try await f.member("rich", credits: 6), poor = try await f.member("poor", credits: 0)
-        _ = try await f.store.book(member: rich, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.book(member: rich, sessionId: f.sessions[2], marketplace: false, now: f.now)
         #expect(await changes.next()?.spotsLeft == 9)
         // A refused booking rolls back and publishes nothing: the next change is the next booking.
-        await #expect(throws: StoreError.self) { try await f.store.book(member: poor, sessionId: f.sessions[2], marketplace: false, now: f.now) }
+        await #expect(throws: StoreError.self) { try await f.store.bookings.book(member: poor, sessionId: f.sessions[2], marketplace: false, now: f.now) }
         let other = try await f.member("other", credits: 2)
-        _ = try await f.store.book(member: other, sessionId: f.sessions[2], marketplace: false, now: f.now)
+        _ = try await f.store.bookings.book(member: other, sessionId: f.sessions[2], marketplace: false, now: f.now)
         let next = await changes.next()
         #expect(next?.spotsLeft == 8 && next?.sessionId == f.sessions[2] && next?.tenantId == f.tenant.id)
         // Catching up: everything changed since a moment.
-        #expect(try await f.store.sessionChanges(since: f.now).map(\.spotsLeft) == [8])
-        #expect(try await f.store.sessionChanges(since: f.now + 1).isEmpty)
+        #expect(try await f.store.catalog.sessionChanges(since: f.now).map(\.spotsLeft) == [8])
+        #expect(try await f.store.catalog.sessionChanges(since: f.now + 1).isEmpty)
     }
 
     @Test func otherProcessesHearChangesThroughPostgres() async throws {
@@ -33,8 +33,8 @@ import Testing
         defer { listening.cancel() }
         var events = listener.events.makeAsyncIterator()
         let member = try await f.member("listener-test", credits: 4), poor = try await f.member("broke", credits: 0)
-        await #expect(throws: StoreError.self) { try await f.store.book(member: poor, sessionId: f.sessions[5], marketplace: false, now: f.now) }
-        _ = try await f.store.book(member: member, sessionId: f.sessions[5], marketplace: false, now: f.now)
+        await #expect(throws: StoreError.self) { try await f.store.bookings.book(member: poor, sessionId: f.sessions[5], marketplace: false, now: f.now) }
+        _ = try await f.store.bookings.book(member: member, sessionId: f.sessions[5], marketplace: false, now: f.now)
         guard case .change(let change) = await events.next() else { Issue.record("no change heard"); return }
         #expect(change.sessionId == f.sessions[5] && change.spotsLeft == 9)
     }
@@ -52,7 +52,7 @@ import Testing
         query.sort = .startTime
         query.minSpots = 0
         // The store opened every session in full; so does the index.
-        for opened in try await f.store.sessionChanges(since: 0) {
+        for opened in try await f.store.catalog.sessionChanges(since: 0) {
             index.setSpots(gymId: opened.tenantId, classId: opened.classId, start: opened.start, spotsLeft: opened.spotsLeft)
         }
         // A session the index has (it leaves out the few the dataset's seed marks cancelled).
@@ -60,7 +60,7 @@ import Testing
         let indexed = Set(try index.search(query).results.map(\.sessionId))
         let session = try #require(f.sessions.dropFirst().first { indexed.contains($0) })
         let member = try await f.member("search", credits: 2)
-        let booked = try await f.store.book(member: member, sessionId: session, marketplace: false, now: f.now)
+        let booked = try await f.store.bookings.book(member: member, sessionId: session, marketplace: false, now: f.now)
         let change = try #require(await changes.next())
         #expect(index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft))
         let result = try #require(try index.search(query).results.first { $0.sessionId == session })

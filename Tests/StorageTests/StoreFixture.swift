@@ -38,7 +38,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
 /// A fresh, migrated store with one gym, one class of 10 spots at 2 credits, and its sessions
 /// over the next week, all open.
 struct StoreFixture {
-    let store: BookingStore
+    let store: Store
     let tenant: Tenant
     let sessions: [String]
     /// The PostgreSQL database's URL, for listeners; nil on SQLite.
@@ -57,7 +57,7 @@ struct StoreFixture {
             postgresURL = try StoreKind.freshPostgresDatabase()
             database = try PostgresDatabase(url: postgresURL!, connections: 4)
         }
-        let store = BookingStore(database: database)
+        let store = Store(database: database)
         let now = ISO8601.parse("2026-11-25T08:00:00Z")!
         try await store.migrate(now: now)
         let tenant = Tenant(
@@ -79,7 +79,7 @@ struct StoreFixture {
             manifest: DatasetManifest(format: DatasetGenerator.format, cities: ["johannesburg"], gyms: 1, seed: 1, generator: "test"),
             places: [], tenants: [tenant], classes: [fitnessClass], users: [instructor]
         )
-        let summary = try await store.importDataset(dataset, from: now, to: now + 7 * 86_400, now: now)
+        let summary = try await store.catalog.importDataset(dataset, from: now, to: now + 7 * 86_400, now: now)
         precondition(summary.sessions == 7)
         // Open every session fully, whatever the seed's hash said.
         let ids = try await store.database.transaction { db in
@@ -92,10 +92,10 @@ struct StoreFixture {
 
     /// A member with `credits` credits at the fixture's gym (and `universal` marketplace credits).
     func member(_ name: String, credits: Int, universal: Int = 0) async throws -> String {
-        let id = try await store.createMember(email: "\(name)-\(UUID().uuidString.prefix(8))@example.com", firstName: name, lastName: "Test", now: now)
-        if credits > 0 { try await store.grantCredits(member: id, tenant: tenant.id, credits: credits, now: now) }
+        let id = try await store.accounts.createMember(email: "\(name)-\(UUID().uuidString.prefix(8))@example.com", firstName: name, lastName: "Test", now: now)
+        if credits > 0 { try await store.ledger.grantCredits(member: id, tenant: tenant.id, credits: credits, now: now) }
         if universal > 0 {
-            try await store.grantCredits(member: id, tenant: nil, credits: universal, payment: Money(cents: Int64(universal) * 5_000, currency: "ZAR"), now: now)
+            try await store.ledger.grantCredits(member: id, tenant: nil, credits: universal, payment: Money(cents: Int64(universal) * 5_000, currency: "ZAR"), now: now)
         }
         return id
     }

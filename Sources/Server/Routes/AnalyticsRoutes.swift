@@ -31,7 +31,7 @@ struct AnalyticsRoutes {
             let to = try instant("to", default: now)
             guard from < to else { throw APIError.validation("to must be after from") }
             guard to - from <= 366 * 86_400 else { throw APIError.validation("a report covers at most 366 days") }
-            let analytics = try await services.store.analytics(tenant: tenant, staff: user, from: from, to: to)
+            let analytics = try await services.store.analytics.analytics(tenant: tenant, staff: user, from: from, to: to)
             switch parameters["format"].map(String.init) ?? "json" {
             case "json":
                 return try Reply(View(from: ISO8601.format(from), to: ISO8601.format(to), analytics: analytics))

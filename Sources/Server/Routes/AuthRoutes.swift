@@ -62,7 +62,7 @@ struct AuthRoutes {
             let hash = try await services.authenticator.hash(password: body.password)
             let user: String
             do {
-                user = try await services.store.register(email: email, passwordHash: hash, firstName: first, lastName: last, now: now)
+                user = try await services.store.accounts.register(email: email, passwordHash: hash, firstName: first, lastName: last, now: now)
             } catch StoreError.conflict {
                 throw APIError(.conflict, "EMAIL_TAKEN", "an account with this email already exists; sign in instead")
             }
@@ -72,7 +72,7 @@ struct AuthRoutes {
             let body = try await request.json(Login.self, context: context)
             let now = services.clock.now()
             // The same answer, and about the same time, whether the email or the password is wrong.
-            let credentials = try await services.store.credentials(email: body.email.trimmingCharacters(in: .whitespaces))
+            let credentials = try await services.store.accounts.credentials(email: body.email.trimmingCharacters(in: .whitespaces))
             let matches = try await services.authenticator.verify(password: body.password, hash: credentials?.passwordHash ?? services.authenticator.decoyHash)
             guard let credentials, matches else { throw APIError.unauthenticated("the email or password is wrong") }
             return Reply(try await tokens(for: credentials.userId, now: now))
@@ -80,7 +80,7 @@ struct AuthRoutes {
         api.post("auth/refresh") { request, context in
             let body = try await request.json(Refresh.self, context: context)
             let now = services.clock.now()
-            guard let (user, next) = try await services.store.rotateRefreshToken(
+            guard let (user, next) = try await services.store.accounts.rotateRefreshToken(
                 body.refreshToken, lifetime: services.authenticator.refreshTokenLifetime, now: now
             ) else { throw APIError.unauthenticated("the refresh token is invalid, expired or already used; sign in again") }
             let access = try await services.authenticator.accessToken(for: user, now: now)
@@ -88,21 +88,21 @@ struct AuthRoutes {
         }
         api.post("auth/password-reset") { request, context in
             let body = try await request.json(ResetRequest.self, context: context)
-            try await services.store.requestPasswordReset(email: try Self.checkedEmail(body.email), now: services.clock.now())
+            try await services.store.accounts.requestPasswordReset(email: try Self.checkedEmail(body.email), now: services.clock.now())
             return Reply(Done(status: "if the address has an account, a reset link is on its way"), status: .accepted)
         }
         api.post("auth/password-reset/confirm") { request, context in
             let body = try await request.json(ResetConfirm.self, context: context)
             if let weakness = Authenticator.weakness(of: body.password) { throw APIError.validation(weakness) }
             let hash = try await services.authenticator.hash(password: body.password)
-            guard try await services.store.resetPassword(token: body.token, passwordHash: hash, now: services.clock.now()) else {
+            guard try await services.store.accounts.resetPassword(token: body.token, passwordHash: hash, now: services.clock.now()) else {
                 throw APIError(.badRequest, "INVALID_TOKEN", "the reset link is invalid, expired or already used")
             }
             return Reply(Done(status: "password changed; sign in with the new one"))
         }
         api.post("auth/verify-email") { request, context in
             let body = try await request.json(Verify.self, context: context)
-            guard try await services.store.verifyEmail(token: body.token, now: services.clock.now()) else {
+            guard try await services.store.accounts.verifyEmail(token: body.token, now: services.clock.now()) else {
                 throw APIError(.badRequest, "INVALID_TOKEN", "the verification link is invalid, expired or already used")
             }
             return Reply(Done(status: "email verified"))
@@ -111,7 +111,7 @@ struct AuthRoutes {
 
     private func tokens(for user: String, now: Int64) async throws -> Tokens {
         let access = try await services.authenticator.accessToken(for: user, now: now)
-        let refresh = try await services.store.issueRefreshToken(user: user, lifetime: services.authenticator.refreshTokenLifetime, now: now)
+        let refresh = try await services.store.accounts.issueRefreshToken(user: user, lifetime: services.authenticator.refreshTokenLifetime, now: now)
         return Tokens(userId: user, accessToken: access, refreshToken: refresh, expiresIn: services.authenticator.accessTokenLifetime)
     }
 

@@ -56,8 +56,8 @@ struct BookingRoutes {
                 id: booking.id, sessionId: booking.sessionId, tenantId: booking.tenantId, status: booking.status.rawValue,
                 creditsCharged: booking.creditsCharged, isMarketplace: booking.isMarketplace
             )
-            if booking.userId == user && booking.status == .confirmed && services.store.checkInTokens != nil {
-                view.checkinToken = try await services.store.checkInToken(bookingId: booking.id, member: user)
+            if booking.userId == user && booking.status == .confirmed && services.store.bookings.checkInTokens != nil {
+                view.checkinToken = try await services.store.bookings.checkInToken(bookingId: booking.id, member: user)
             }
             return Reply(view)
         }
@@ -67,7 +67,7 @@ struct BookingRoutes {
             let reason = try await request.optionalJSON(Cancellation.self, context: context)?.reason
             if let reason, reason.count > 500 { throw APIError.validation("reason must be at most 500 characters") }
             let id = try context.parameters.require("id")
-            let outcome = try await services.store.cancel(bookingId: id, member: user, reason: reason, now: services.clock.now())
+            let outcome = try await services.store.bookings.cancel(bookingId: id, member: user, reason: reason, now: services.clock.now())
             services.metrics.booking(outcome: "cancelled")
             return Reply(CancelView(
                 id: id, refund: Self.describe(outcome.decision), creditsRefunded: outcome.creditsRefunded, spotsLeft: outcome.spotsLeft
@@ -77,8 +77,8 @@ struct BookingRoutes {
             let staff = try context.requireUser()
             let body = try await request.json(CheckIn.self, context: context)
             let id = try context.parameters.require("id")
-            try await services.store.checkIn(bookingId: id, token: body.token, staff: staff, now: services.clock.now())
-            let booking = try await services.store.booking(id: id)
+            try await services.store.bookings.checkIn(bookingId: id, token: body.token, staff: staff, now: services.clock.now())
+            let booking = try await services.store.bookings.booking(id: id)
             return Reply(BookingView(
                 id: id, sessionId: booking.sessionId, tenantId: booking.tenantId, status: booking.status.rawValue,
                 creditsCharged: booking.creditsCharged, isMarketplace: booking.isMarketplace
@@ -90,7 +90,7 @@ struct BookingRoutes {
         let user = try context.requireUser()
         let body = try await request.json(NewBooking.self, context: context)
         do {
-            let outcome = try await services.store.book(
+            let outcome = try await services.store.bookings.book(
                 member: user, sessionId: body.sessionId, marketplace: marketplace, joinWaitlist: body.joinWaitlist ?? true,
                 now: services.clock.now()
             )
@@ -120,11 +120,11 @@ struct BookingRoutes {
     /// missing, so nobody learns that another member's booking exists.
     private func visibleBooking(_ id: String, to user: String) async throws -> BookingRecord {
         let booking: BookingRecord
-        do { booking = try await services.store.booking(id: id) } catch StoreError.notFound { throw APIError.notFound("booking not found") }
+        do { booking = try await services.store.bookings.booking(id: id) } catch StoreError.notFound { throw APIError.notFound("booking not found") }
         if booking.userId == user { return booking }
-        switch try await services.store.role(of: user, at: booking.tenantId) {
-        case "owner", "admin", "instructor": return booking
-        default: throw APIError.notFound("booking not found")
+        guard try await services.store.staff.role(of: user, at: booking.tenantId)?.isStaff == true else {
+            throw APIError.notFound("booking not found")
         }
+        return booking
     }
 }

@@ -34,7 +34,7 @@ struct GeofenceRoutes {
 
     func register(on api: RouterGroup<AppContext>) {
         api.get("tenants/{slug}/geofence") { _, context in
-            let fence = try await services.store.geofence(tenant: try await services.tenantId(context))
+            let fence = try await services.store.bookings.geofence(tenant: try await services.tenantId(context))
             return Reply(FenceView(
                 radiusM: fence.radiusMeters,
                 area: try fence.polygonGeoJSON.map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
@@ -54,7 +54,7 @@ struct GeofenceRoutes {
                 do { _ = try Area(geoJSON: data) } catch { throw APIError.validation("area: \(error)") }
                 polygon = String(decoding: data, as: UTF8.self)
             }
-            try await services.store.setGeofence(tenant: tenant, staff: user, radiusMeters: radius, polygonGeoJSON: polygon)
+            try await services.store.bookings.setGeofence(tenant: tenant, staff: user, radiusMeters: radius, polygonGeoJSON: polygon)
             return Reply(FenceView(radiusM: radius, area: body.area))
         }
         api.post("bookings/{id}/self-checkin") { request, context in
@@ -63,7 +63,7 @@ struct GeofenceRoutes {
             let position = Coordinate(latitude: body.lat, longitude: body.lng)
             guard position.isValid else { throw APIError.validation("lat must be within [-90, 90] and lng within [-180, 180]") }
             let id = try context.parameters.require("id")
-            let outcome = try await services.store.selfCheckIn(bookingId: id, member: user, now: services.clock.now()) { fence in
+            let outcome = try await services.store.bookings.selfCheckIn(bookingId: id, member: user, now: services.clock.now()) { fence in
                 Self.locate(position, in: fence)
             }
             switch outcome {

@@ -68,7 +68,7 @@ struct GymAdminRoutes {
             let user = try context.requireUser()
             let tenant = try gym(from: try await request.json(NewGym.self, context: context))
             do {
-                try await services.store.createGym(tenant, owner: user, now: services.clock.now())
+                try await services.store.catalog.createGym(tenant, owner: user, now: services.clock.now())
             } catch StoreError.conflict(let why) {
                 throw APIError(.conflict, "SLUG_TAKEN", "\(why); choose another slug")
             }
@@ -79,7 +79,7 @@ struct GymAdminRoutes {
             let tenant = try await services.tenantId(context)
             let fitnessClass = try newClass(try await request.json(NewClass.self, context: context), tenant: tenant)
             let now = services.clock.now()
-            let added = try await services.store.createClass(
+            let added = try await services.store.catalog.createClass(
                 fitnessClass, staff: user, until: now + Int64(services.horizonDays) * 86_400, now: now
             )
             return Reply(Created(id: fitnessClass.id, sessionsAdded: added), status: .created)
@@ -93,7 +93,7 @@ struct GymAdminRoutes {
             if let description = patch.description { changes.description = try Self.text(description, "description", 0...2_000, trim: false) }
             if let level = patch.difficultyLevel { changes.difficulty = try Self.difficulty(level) }
             if let credits = patch.creditsRequired { changes.creditsRequired = try Self.number(credits, "credits_required", 0...100) }
-            try await services.store.updateClass(
+            try await services.store.catalog.updateClass(
                 id: try context.parameters.require("class_id"), tenant: tenant, staff: user, changes: changes, now: services.clock.now()
             )
             return Reply(Created(id: try context.parameters.require("class_id")))
@@ -102,7 +102,7 @@ struct GymAdminRoutes {
             let user = try context.requireUser()
             let tenant = try await services.tenantId(context)
             let id = try context.parameters.require("class_id")
-            try await services.store.updateClass(id: id, tenant: tenant, staff: user, changes: ClassChanges(isActive: false), now: services.clock.now())
+            try await services.store.catalog.updateClass(id: id, tenant: tenant, staff: user, changes: ClassChanges(isActive: false), now: services.clock.now())
             return Reply(Created(id: id))
         }
         api.post("tenants/{slug}/schedules") { request, context in
@@ -118,7 +118,7 @@ struct GymAdminRoutes {
             }
             let id: String
             do {
-                id = try await services.store.addSession(classId: body.classId, tenant: tenant, start: start, staff: user, now: now)
+                id = try await services.store.catalog.addSession(classId: body.classId, tenant: tenant, start: start, staff: user, now: now)
             } catch StoreError.conflict {
                 throw APIError(.conflict, "SESSION_EXISTS", "this class already has a session at that time")
             }
@@ -130,8 +130,8 @@ struct GymAdminRoutes {
             let reason = try await request.optionalJSON(Cancellation.self, context: context)?.reason
             let session = try context.parameters.require("session_id")
             // The session must belong to the gym in the path, or it is as good as missing.
-            guard try await services.store.sessionTenant(session) == tenant else { throw APIError.notFound("session not found") }
-            let cancelled = try await services.store.cancelSession(
+            guard try await services.store.catalog.sessionTenant(session) == tenant else { throw APIError.notFound("session not found") }
+            let cancelled = try await services.store.catalog.cancelSession(
                 sessionId: session, staff: user, reason: String((reason ?? "cancelled by the gym").prefix(500)), now: services.clock.now()
             )
             return Reply(SessionCancelled(sessionId: session, bookingsCancelled: cancelled))

@@ -54,7 +54,7 @@ struct PaymentRoutes {
                 throw APIError.validation("package_id must be one of \(services.prices.all.filter { !$0.recurring }.map(\.id).joined(separator: ", "))")
             }
             let provider = try providerName(body.provider)
-            let pending = try await services.store.startCreditPurchase(
+            let pending = try await services.store.payments.startCreditPurchase(
                 member: user, tenant: nil, credits: package.credits, price: Money(cents: package.priceCents, currency: package.currency),
                 provider: provider, idempotencyKey: key, now: services.clock.now()
             )
@@ -82,13 +82,13 @@ struct PaymentRoutes {
                 plan = .memberCredits(credits: package.credits, tenant: nil)
                 price = Money(cents: package.priceCents, currency: package.currency)
             }
-            let id = try await services.store.subscribe(member: user, plan: plan, price: price, provider: provider, now: services.clock.now())
+            let id = try await services.store.payments.subscribe(member: user, plan: plan, price: price, provider: provider, now: services.clock.now())
             return Reply(SubscriptionView(subscriptionId: id, status: "pending", provider: provider), status: .created)
         }
         api.delete("payments/subscriptions/{id}") { _, context in
             let user = try context.requireUser()
             let id = try context.parameters.require("id")
-            try await services.store.cancelSubscription(id: id, member: user, now: services.clock.now())
+            try await services.store.payments.cancelSubscription(id: id, member: user, now: services.clock.now())
             return Reply(SubscriptionView(subscriptionId: id, status: "cancelling at the end of the period", provider: ""))
         }
         api.post("payments/webhooks/{provider}") { request, context in
@@ -97,7 +97,7 @@ struct PaymentRoutes {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            let outcome = try await services.store.handleWebhook(
+            let outcome = try await services.store.payments.handleWebhook(
                 provider: provider, request: WebhookRequest(headers: headers, body: Data(buffer: body)), now: services.clock.now()
             )
             return Reply(["result": Self.describe(outcome)])

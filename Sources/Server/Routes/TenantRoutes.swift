@@ -44,14 +44,14 @@ struct TenantRoutes {
         }
         api.get("tenants/{slug}") { _, context in
             let slug = try context.parameters.require("slug")
-            guard let gym = try await services.store.tenant(slug: slug), gym.tenant.isActive else {
+            guard let gym = try await services.store.catalog.tenant(slug: slug), gym.tenant.isActive else {
                 throw APIError.notFound("no gym with slug '\(slug)'")
             }
             return Reply(page(gym))
         }
         api.get("tenants/{slug}/classes") { _, context in
             let slug = try context.parameters.require("slug")
-            guard let gym = try await services.store.tenant(slug: slug), gym.tenant.isActive else {
+            guard let gym = try await services.store.catalog.tenant(slug: slug), gym.tenant.isActive else {
                 throw APIError.notFound("no gym with slug '\(slug)'")
             }
             return Reply(["classes": page(gym).classes])

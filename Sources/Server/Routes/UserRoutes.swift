@@ -89,17 +89,17 @@ struct UserRoutes {
 
     func register(on api: RouterGroup<AppContext>) {
         api.get("users/notifications") { _, context in
-            Reply(try await services.store.notificationSettings(member: try context.requireUser()))
+            Reply(try await services.store.accounts.notificationSettings(member: try context.requireUser()))
         }
         api.put("users/notifications") { request, context in
             let user = try context.requireUser()
             let body = try await request.json(NotificationUpdate.self, context: context)
-            return Reply(try await services.store.setNotificationSettings(
+            return Reply(try await services.store.accounts.setNotificationSettings(
                 member: user, NotificationSettings(channel: body.channel, optOuts: body.optOuts ?? [])
             ))
         }
         api.get("users/profile") { _, context in
-            Reply(try await services.store.account(id: try context.requireUser()))
+            Reply(try await services.store.accounts.account(id: try context.requireUser()))
         }
         api.put("users/profile") { request, context in
             let user = try context.requireUser()
@@ -112,14 +112,14 @@ struct UserRoutes {
             if let phone = body.phone, phone.count > 30 || phone.contains(where: { !($0.isNumber || " +-()".contains($0)) }) {
                 throw APIError.validation("phone must be a phone number such as +27 82 555 0101")
             }
-            return Reply(try await services.store.updateProfile(
+            return Reply(try await services.store.accounts.updateProfile(
                 id: user, firstName: body.firstName?.trimmingCharacters(in: .whitespaces),
                 lastName: body.lastName?.trimmingCharacters(in: .whitespaces), phone: body.phone, now: services.clock.now()
             ))
         }
         api.get("users/{user_id}/credits") { _, context in
             let user = try ownUser(context)
-            return Reply(StatementView(try await services.store.creditStatement(member: user, now: services.clock.now())))
+            return Reply(StatementView(try await services.store.ledger.creditStatement(member: user, now: services.clock.now())))
         }
         api.get("users/{user_id}/bookings") { request, context in
             let user = try ownUser(context)
@@ -132,7 +132,7 @@ struct UserRoutes {
             }
             // Read the clock first: a change committed while the list is read shows up next time too.
             let now = services.clock.now()
-            let bookings = try await services.store.bookings(of: user, updatedSince: since)
+            let bookings = try await services.store.bookings.bookings(of: user, updatedSince: since)
             return Reply(BookingList(bookings: bookings.map(BookingView.init), syncedAt: ISO8601.format(now)))
         }
     }

@@ -5,11 +5,11 @@ public import Storage
 /// Builds the search index from the store: the store holds the catalog and the live spots,
 /// the index is a copy of it in memory. Places (for "yoga in Soweto") come from `Data/`.
 public struct CatalogLoader: Sendable {
-    public let store: BookingStore
+    public let store: Store
     public let places: [Int: Place]
     public let horizonDays: Int
 
-    public init(store: BookingStore, places: [Place], horizonDays: Int) {
+    public init(store: Store, places: [Place], horizonDays: Int) {
         self.store = store
         var byId: [Int: Place] = [:]
         for place in places { byId[place.id] = place }
@@ -23,7 +23,7 @@ public struct CatalogLoader: Sendable {
 
     /// The gyms with their sessions from `now` to the horizon, as the index holds them.
     public func catalog(now: Int64) async throws -> [StoredGym] {
-        try await store.catalog(from: now, to: now + Int64(horizonDays) * 86_400)
+        try await store.catalog.gyms(from: now, to: now + Int64(horizonDays) * 86_400)
     }
 
     /// The index over gyms already read (by `catalog(now:)`).
@@ -33,7 +33,7 @@ public struct CatalogLoader: Sendable {
 
     /// One gym as it stands in the store now, for replacing it in the index.
     public func gym(_ tenantId: String, now: Int64) async throws -> GymRecords? {
-        try await store.catalog(from: now, to: now + Int64(horizonDays) * 86_400, tenant: tenantId).first.map(records)
+        try await store.catalog.gyms(from: now, to: now + Int64(horizonDays) * 86_400, tenant: tenantId).first.map(records)
     }
 
     func records(_ gym: StoredGym) -> GymRecords {

@@ -40,34 +40,43 @@ public struct IndexSync: Service {
     public func run() async throws {
         let listener = try listenURL.map(ChangeListener.init(url:))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await change in loader.store.changes.cancelOnGracefulShutdown() { apply(change) }
-            }
-            group.addTask {
-                for await _ in wake.cancelOnGracefulShutdown() { await reloadBatch() }
-            }
+            group.addTask(operation: followOwnChanges)
+            group.addTask(operation: runReloads)
             if let listener {
-                group.addTask { try await listener.run() }
-                group.addTask {
-                    // Changes other servers made between the index's build and this LISTEN.
-                    var caughtUpTo = clock.now()
-                    await catchUp(since: builtAt - 5)
-                    for await event in listener.events.cancelOnGracefulShutdown() {
-                        switch event {
-                        case .change(let change):
-                            apply(change)
-                        case .reconnected:
-                            // Announcements made while disconnected were missed: read them back.
-                            let since = caughtUpTo - 5
-                            caughtUpTo = clock.now()
-                            await catchUp(since: since)
-                        }
-                    }
-                }
+                group.addTask(operation: listener.run)
+                group.addTask(operation: { await followOtherServers(listener) })
             }
             // When one loop ends (shutdown), the others are told to end too.
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// The changes committed through this process's store.
+    private func followOwnChanges() async {
+        for await change in loader.store.changes.cancelOnGracefulShutdown() { apply(change) }
+    }
+
+    /// The batches of gym reloads the state machine asks for, one at a time.
+    private func runReloads() async {
+        for await _ in wake.cancelOnGracefulShutdown() { await reloadBatch() }
+    }
+
+    /// What other servers announce, and what they changed while this one was not listening.
+    private func followOtherServers(_ listener: ChangeListener) async {
+        // Changes other servers made between the index's build and the LISTEN.
+        var caughtUpTo = clock.now()
+        await catchUp(since: builtAt - 5)
+        for await event in listener.events.cancelOnGracefulShutdown() {
+            switch event {
+            case .change(let change):
+                apply(change)
+            case .reconnected:
+                // Announcements made while disconnected were missed: read them back.
+                let since = caughtUpTo - 5
+                caughtUpTo = clock.now()
+                await catchUp(since: since)
+            }
         }
     }
 
@@ -89,7 +98,7 @@ public struct IndexSync: Service {
         var wait: Duration = .milliseconds(100)
         while !Task.isCancelled {
             do {
-                for change in try await loader.store.sessionChanges(since: since) { apply(change) }
+                for change in try await loader.store.catalog.sessionChanges(since: since) { apply(change) }
                 return
             } catch {
                 metrics?.indexCatchUpFailed()

@@ -6,7 +6,7 @@ public import Storage
 /// sessions (no-shows and completions), expire credits, end cancelled subscriptions and purge
 /// spent idempotency keys. Each job is idempotent, so several servers may run it at once.
 public struct Maintenance: Service {
-    let store: BookingStore
+    let store: Store
     let dispatcher: OutboxDispatcher
     let clock: ServerClock
     let interval: Duration
@@ -14,7 +14,7 @@ public struct Maintenance: Service {
     let horizonDays: Int
     let logger = Logger(label: "studioloop.maintenance")
 
-    public init(store: BookingStore, dispatcher: OutboxDispatcher, clock: ServerClock, interval: Duration = .seconds(30), horizonDays: Int = 14) {
+    public init(store: Store, dispatcher: OutboxDispatcher, clock: ServerClock, interval: Duration = .seconds(30), horizonDays: Int = 14) {
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
@@ -38,12 +38,12 @@ public struct Maintenance: Service {
         let now = clock.now()
         do {
             _ = try await dispatcher.dispatchDue(now: now)
-            let settled = try await store.settleEndedSessions(now: now)
-            let expired = try await store.expireCredits(now: now)
-            let ended = try await store.endCancelledSubscriptions(now: now)
+            let settled = try await store.bookings.settleEndedSessions(now: now)
+            let expired = try await store.ledger.expireCredits(now: now)
+            let ended = try await store.payments.endCancelledSubscriptions(now: now)
             if extendSchedules {
-                try await store.purgeIdempotencyKeys(now: now)
-                let gyms = try await store.extendSchedules(until: now + Int64(horizonDays) * 86_400, now: now)
+                try await store.payments.purgeIdempotencyKeys(now: now)
+                let gyms = try await store.catalog.extendSchedules(until: now + Int64(horizonDays) * 86_400, now: now)
                 if gyms > 0 { logger.info("materialized new sessions for \(gyms) gyms") }
             }
             if settled.noShows + settled.completed + expired + ended > 0 {

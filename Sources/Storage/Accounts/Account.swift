@@ -1,3 +1,5 @@
+public import Booking
+
 /// A signed-up person as the API shows them to themselves.
 public struct Account: Codable, Equatable, Sendable {
     public var id: String
@@ -13,7 +15,7 @@ public struct Account: Codable, Equatable, Sendable {
     public struct Role: Codable, Equatable, Sendable {
         public var tenantId: String
         public var tenantSlug: String
-        public var role: String
+        public var role: StaffRole
     }
 }
 

@@ -10,10 +10,10 @@ public struct StoredGym: Sendable {
     public var sessions: [SessionOccurrence]
 }
 
-extension BookingStore {
+extension CatalogStore {
     /// The catalog: every gym (or one) with its classes, instructors and the sessions that start
     /// in [`from`, `to`), with their spots as they stand.
-    public func catalog(from: Int64, to: Int64, tenant: String? = nil) async throws -> [StoredGym] {
+    public func gyms(from: Int64, to: Int64, tenant: String? = nil) async throws -> [StoredGym] {
         try await database.transaction { db in
             try db.setContext(.system)
             let decoder = JSONDecoder()

@@ -2,115 +2,37 @@ public import Booking
 import Datasets
 import Foundation
 
-/// The booking and credit core over a database: every operation is one transaction that reads
-/// what the rules need with the session locked, asks `BookingRules`, and writes the booking,
-/// the credit draws, the balanced ledger transaction and the outbox rows together, or nothing.
-public final class BookingStore: Sendable {
-    public let database: any Database
+/// Booking, cancelling and checking in: every operation is one transaction that reads what the
+/// rules need with the session locked, asks `BookingRules`, and writes the booking, the credit
+/// draws, the balanced ledger transaction and the outbox rows together, or nothing.
+public struct BookingStore: Sendable {
+    let database: any Database
+    let feed: ChangeFeed
     /// What one credit is worth when a marketplace booking is paid for.
     public let creditValue: Money
     public let rates: CommissionRates
     public let promotionCutoffSeconds: Int64
     /// Signs and checks QR check-in tokens; nil until configured with a secret.
     public let checkInTokens: CheckInToken?
-    /// Every committed change to a session's spots made through this store, for the search
-    /// index (one consumer). A transaction that rolls back publishes nothing. Changes made by
-    /// other processes arrive through `SessionChangeListener` on PostgreSQL.
-    public let changes: AsyncStream<SessionChange>
-    private let changeSink: AsyncStream<SessionChange>.Continuation
+}
 
-    public init(
-        database: any Database, creditValue: Money = Money(cents: 5_000, currency: "ZAR"), rates: CommissionRates = .standard,
-        promotionCutoffSeconds: Int64 = BookingRules.defaultPromotionCutoffSeconds, checkInSecret: [UInt8]? = nil
-    ) {
-        self.database = database
-        self.creditValue = creditValue
-        self.rates = rates
-        self.promotionCutoffSeconds = promotionCutoffSeconds
-        checkInTokens = checkInSecret.map(CheckInToken.init(secret:))
-        (changes, changeSink) = AsyncStream.makeStream(of: SessionChange.self, bufferingPolicy: .bufferingNewest(100_000))
-    }
-
-    deinit {
-        changeSink.finish()
-    }
-
-    /// Runs a transaction that may change sessions' spots, and publishes the changes it
-    /// returns once it has committed.
-    func changingSpots<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> (T, [SessionChange])) async throws -> T {
-        let (result, changes) = try await database.transaction(body)
-        for change in changes { changeSink.yield(change) }
-        return result
-    }
-
-    /// Brings the schema up to date; returns the migrations applied.
-    @discardableResult
-    public func migrate(now: Int64) async throws -> [Int] {
-        try await Migrations.apply(to: database, at: now)
-    }
-
-    // MARK: Members and credits
-
-    public func createMember(email: String, firstName: String, lastName: String, now: Int64) async throws -> String {
-        let id = UUID().uuidString.lowercased()
-        try await database.transaction { db in
-            try db.setContext(.system)
-            try db.query(
-                "INSERT INTO users (id, email, first_name, last_name, created_at) VALUES ($1, $2, $3, $4, $5)",
-                .text(id), .text(email.lowercased()), .text(firstName), .text(lastName), .integer(now)
-            )
-        }
-        return id
-    }
-
-    /// Adds a lot of credits for one gym (or universal when `tenant` is nil), bought for
-    /// `payment` or granted free, and posts it to the ledger.
-    @discardableResult
-    public func grantCredits(
-        member: String, tenant: String?, credits: Int, expiresAt: Int64? = nil, payment: Money? = nil, now: Int64
-    ) async throws -> String {
-        guard credits > 0 else { throw StoreError.invalid("credits must be at least 1") }
-        let lot = UUID().uuidString.lowercased()
-        try await database.transaction { db in
-            try db.setContext(.system)
-            try db.query(
-                "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                .text(lot), .text(member), SQLValue(tenant), .integer(Int64(credits)), SQLValue(expiresAt), .integer(now)
-            )
-            try Self.post(LedgerEntries.grantCredits(
-                id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits, payment: payment, at: now
-            ), on: db)
-        }
-        return lot
-    }
-
-    /// The credits a member can spend now at `tenant` (or universally when nil).
-    public func credits(member: String, tenant: String?, now: Int64) async throws -> Int {
-        try await database.transaction { db in
-            try db.setContext(.member(member))
-            let lots = try Self.lots(of: member, on: db)
-            return CreditRules.available(lots, for: tenant.map { .direct(tenantId: $0) } ?? .marketplace, now: now)
-        }
-    }
-
-    // MARK: Booking
-
+extension BookingStore {
     /// Books `sessionId` for `member`: a direct booking paid with that gym's credits, or a
     /// marketplace booking paid with universal credits and split into commission and payout.
     public func book(member: String, sessionId: String, marketplace: Bool, joinWaitlist: Bool = true, now: Int64) async throws -> BookingOutcome {
         let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
-        return try await changingSpots { db in
+        return try await feed.transaction(on: database) { db in
             // The catalog is public: learn the session's gym, then act as this member at that gym.
             try db.setContext(.member(member))
             guard let tenant = try db.query("SELECT tenant_id FROM class_schedules WHERE id = $1", .text(sessionId)).first?["tenant_id"].text
             else { throw StoreError.notFound("session") }
             try db.setContext(.tenant(tenant, user: member))
-            let session = try Self.lockedSession(sessionId, on: db)
+            let session = try LockedSession.read(sessionId, on: db)
             if marketplace && !session.marketplaceEnabled {
                 throw StoreError.invalid("this gym does not take marketplace bookings")
             }
             let purpose: CreditRules.Purpose = marketplace ? .marketplace : .direct(tenantId: session.facts.tenantId)
-            let lots = try Self.lots(of: member, on: db)
+            let lots = try Charges.lots(of: member, on: db)
             let decision = BookingRules.book(
                 session.facts, price: session.credits, creditsAvailable: CreditRules.available(lots, for: purpose, now: now),
                 memberBookings: try Self.activeBookings(of: member, overlapping: session.facts, on: db), now: now,
@@ -132,7 +54,7 @@ public final class BookingStore: Sendable {
                     .text(bookingId), .text(session.facts.tenantId), .text(sessionId), .text(member), .integer(seq),
                     SQLValue(marketplace), .integer(now)
                 )
-                try Self.notify(member, "booking_waitlisted", bookingId, now: now, on: db)
+                try OutboxRows.notify(member, "booking_waitlisted", bookingId, now: now, on: db)
                 return (BookingOutcome(
                     bookingId: bookingId, tenantId: session.facts.tenantId, status: .waitlisted, waitlistPosition: position, creditsCharged: 0, marketplaceFee: nil,
                     spotsLeft: session.facts.spotsLeft
@@ -145,16 +67,16 @@ public final class BookingStore: Sendable {
                     """,
                     .text(bookingId), .text(session.facts.tenantId), .text(sessionId), .text(member), SQLValue(marketplace), .integer(now)
                 )
-                let fee = try Self.charge(
+                let fee = try Charges.charge(
                     bookingId: bookingId, member: member, session: session, credits: credits, lots: lots, purpose: purpose,
                     creditValue: creditValue, rates: rates, now: now, on: db
                 )
-                try Self.notify(member, "booking_confirmed", bookingId, now: now, on: db)
-                try Self.scheduleReminder(member, bookingId: bookingId, start: session.facts.start, now: now, on: db)
+                try OutboxRows.notify(member, "booking_confirmed", bookingId, now: now, on: db)
+                try OutboxRows.scheduleReminder(member, bookingId: bookingId, start: session.facts.start, now: now, on: db)
                 return (BookingOutcome(
                     bookingId: bookingId, tenantId: session.facts.tenantId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
                     spotsLeft: session.facts.spotsLeft - 1
-                ), [try Self.announce(sessionId, on: db)])
+                ), [try SessionChange.announce(sessionId, on: db)])
             }
         }
     }
@@ -164,7 +86,7 @@ public final class BookingStore: Sendable {
     /// the cut-off).
     public func cancel(bookingId: String, member: String, reason: String?, now: Int64) async throws -> CancelOutcome {
         let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
-        return try await changingSpots { db in
+        return try await feed.transaction(on: database) { db in
             try db.setContext(.member(member))
             let rows = try db.query(
                 "SELECT session_id, tenant_id, user_id, status, ledger_transaction_id FROM bookings WHERE id = $1", .text(bookingId)
@@ -174,7 +96,7 @@ public final class BookingStore: Sendable {
                 let tenant = found["tenant_id"].text
             else { throw StoreError.notFound("booking") }
             try db.setContext(.tenant(tenant, user: member))
-            var session = try Self.lockedSession(sessionId, on: db)
+            var session = try LockedSession.read(sessionId, on: db)
             // Read the booking again under the session's lock: every change to a session's
             // bookings holds it, so this status cannot move (a promotion racing this cancel
             // would otherwise leave a confirmed spot cancelled as if it had been waitlisted).
@@ -194,9 +116,9 @@ public final class BookingStore: Sendable {
             // on other members' credits and the ledger too.
             try db.setContext(.system)
             var refunded = 0
-            if decision == .refund { refunded = try Self.refund(bookingId: bookingId, ledgerTransaction: row["ledger_transaction_id"].text, now: now, on: db) }
-            try Self.notify(member, "booking_cancelled", bookingId, now: now, on: db)
-            try Self.withdrawReminder(bookingId: bookingId, on: db)
+            if decision == .refund { refunded = try Charges.refund(bookingId: bookingId, ledgerTransaction: row["ledger_transaction_id"].text, now: now, on: db) }
+            try OutboxRows.notify(member, "booking_cancelled", bookingId, now: now, on: db)
+            try OutboxRows.withdrawReminder(bookingId: bookingId, on: db)
             guard decision != .leaveWaitlist else {
                 return (CancelOutcome(decision: decision, creditsRefunded: 0, promoted: nil, skipped: [], closed: [], spotsLeft: session.facts.spotsLeft), [])
             }
@@ -205,11 +127,11 @@ public final class BookingStore: Sendable {
                 .text(sessionId), .integer(now)
             )
             session.facts.confirmed -= 1
-            let promotion = try Self.promote(session: &session, cutoff: cutoff, creditValue: creditValue, rates: rates, now: now, on: db)
+            let promotion = try Charges.promote(session: &session, cutoff: cutoff, creditValue: creditValue, rates: rates, now: now, on: db)
             return (CancelOutcome(
                 decision: decision, creditsRefunded: refunded, promoted: promotion.promoted, skipped: promotion.skipped,
                 closed: promotion.closed, spotsLeft: session.facts.spotsLeft
-            ), [try Self.announce(sessionId, on: db)])
+            ), [try SessionChange.announce(sessionId, on: db)])
         }
     }
 
@@ -234,6 +156,20 @@ public final class BookingStore: Sendable {
                 throw StoreError.notFound("session")
             }
             return try row.int("available_spots")
+        }
+    }
+
+    /// The member's active bookings on this session or overlapping it in time.
+    static func activeBookings(of member: String, overlapping session: SessionFacts, on db: any SQLConnection) throws -> [MemberBooking] {
+        try db.query(
+            """
+            SELECT b.session_id, s.start_time, s.end_time, b.status FROM bookings b JOIN class_schedules s ON s.id = b.session_id
+            WHERE b.user_id = $1 AND b.status IN ('confirmed', 'waitlisted', 'checked_in')
+              AND (b.session_id = $2 OR (s.start_time < $3 AND s.end_time > $4))
+            """, .text(member), .text(session.id), .integer(session.end), .integer(session.start)
+        ).map {
+            try MemberBooking(sessionId: $0.text("session_id"), start: $0.int64("start_time"), end: $0.int64("end_time"),
+                          status: $0.value("status", as: BookingStatus.self))
         }
     }
 }

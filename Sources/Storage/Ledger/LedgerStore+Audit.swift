@@ -1,6 +1,18 @@
 import Booking
 
-extension BookingStore {
+/// What a ledger audit found: every transaction balanced, and every member balance equal to
+/// the sum of its postings and to the credits left in the member's lots.
+public struct LedgerAudit: Equatable, Sendable {
+    public var transactions: Int
+    public var unbalancedTransactions: [String]
+    /// Accounts whose posting sum differs from the credits left in their lots.
+    public var mismatchedAccounts: [String]
+    public var negativeAccounts: [String]
+
+    public var isClean: Bool { unbalancedTransactions.isEmpty && mismatchedAccounts.isEmpty && negativeAccounts.isEmpty }
+}
+
+extension LedgerStore {
     /// Checks the books: every transaction sums to zero in each unit, no member's credits are
     /// negative, and each member credit account's postings add up to the credits left in that
     /// member's lots for that gym (or universal).

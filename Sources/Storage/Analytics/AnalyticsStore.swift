@@ -45,13 +45,18 @@ public struct GymAnalytics: Codable, Equatable, Sendable {
     }
 }
 
-extension BookingStore {
+/// What gyms read on their dashboard.
+public struct AnalyticsStore: Sendable {
+    let database: any Database
+}
+
+extension AnalyticsStore {
     /// The analytics of a gym's sessions starting in [`from`, `to`). Only its owner and admins
     /// may read them.
     public func analytics(tenant: String, staff: String, from: Int64, to: Int64) async throws -> GymAnalytics {
         try await database.transaction { db in
             try db.setContext(.tenant(tenant, user: staff))
-            try Self.requireManager(staff, of: tenant, on: db)
+            try Authorization.requireManager(staff, of: tenant, on: db)
             let zone = try db.query("SELECT timezone FROM tenants WHERE id = $1", .text(tenant)).first?["timezone"].text
                 .flatMap(TimeZone.init(identifier:)) ?? .gmt
             struct Session { var classId: String; var name: String; var start: Int64; var capacity: Int; var cancelled: Bool }

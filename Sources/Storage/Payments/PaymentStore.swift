@@ -23,7 +23,13 @@ public enum WebhookOutcome: Equatable, Sendable {
     case ignored
 }
 
-extension BookingStore {
+/// Money in: credit purchases and subscriptions, settled only by a provider's verified
+/// webhook, each event once.
+public struct PaymentStore: Sendable {
+    let database: any Database
+}
+
+extension PaymentStore {
     /// Starts buying `credits` for `price` (universal credits when `tenant` is nil). However
     /// often it is retried with the same `idempotencyKey`, it creates one pending payment and
     /// answers the same; the same key with different parameters is refused. Credits arrive only
@@ -110,11 +116,11 @@ extension BookingStore {
             "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, NULL, $5)",
             .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)), .integer(now)
         )
-        try Self.post(LedgerEntries.grantCredits(
+        try LedgerRows.post(LedgerEntries.grantCredits(
             id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits,
             payment: Money(cents: payment.int64("amount_cents"), currency: payment.text("currency")), at: now
         ), on: db)
-        try Self.notify(member, "credits_purchased", paymentId, now: now, on: db)
+        try OutboxRows.notify(member, "credits_purchased", paymentId, now: now, on: db)
         return .credited(paymentId: paymentId, credits: credits)
     }
 
@@ -129,7 +135,7 @@ extension BookingStore {
     }
 }
 
-extension BookingStore {
+extension PaymentStore {
     /// Idempotency keys are answered for `keepSeconds` (a week by default), then forgotten.
     /// Returns how many were purged.
     @discardableResult

@@ -9,7 +9,7 @@ public enum SubscriptionPlan: Equatable, Sendable {
     case gymTier(tenant: String, tier: SubscriptionTier)
 }
 
-extension BookingStore {
+extension PaymentStore {
     /// Fails a renewal this many times in a row and the subscription lapses.
     public static let renewalAttempts = 3
 
@@ -27,9 +27,7 @@ extension BookingStore {
                 (tenant, tier, credits, kind) = (gym, nil, n, "member_credits")
             case .gymTier(let gym, let newTier):
                 try db.setContext(.tenant(gym, user: member))
-                let role = try db.query("SELECT role FROM user_tenant_roles WHERE user_id = $1 AND tenant_id = $2", .text(member), .text(gym))
-                    .first?["role"].text
-                guard role == BookingRules.StaffRole.owner.rawValue else { throw StoreError.refused(.forbidden) }
+                try Authorization.require(member, at: gym, on: db) { $0 == .owner }
                 (tenant, tier, credits, kind) = (gym, newTier.rawValue, 0, "gym_tier")
             }
             try db.query(
@@ -56,7 +54,7 @@ extension BookingStore {
             )
             guard db.changes == 1 else { throw StoreError.notFound("subscription") }
             try db.setContext(.system)
-            try Self.notify(member, "subscription_cancelling", id, now: now, on: db)
+            try OutboxRows.notify(member, "subscription_cancelling", id, now: now, on: db)
         }
     }
 
@@ -97,7 +95,7 @@ extension BookingStore {
         let price = try Money(cents: sub.int64("price_cents"), currency: sub.text("currency"))
         if sub["kind"].text == "gym_tier" {
             try db.query("UPDATE tenants SET subscription_tier = $2 WHERE id = $1", sub["tenant_id"], sub["tier"])
-            try notify(member, "gym_tier_renewed", id, now: now, on: db)
+            try OutboxRows.notify(member, "gym_tier_renewed", id, now: now, on: db)
             return .renewed(subscriptionId: id, credits: 0, periodEnd: periodEnd)
         }
         let credits = try sub.int("credits_per_period"), tenant = sub["tenant_id"].text
@@ -107,10 +105,10 @@ extension BookingStore {
             .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)),
             .integer(periodEnd + period), .integer(now)
         )
-        try post(LedgerEntries.grantCredits(
+        try LedgerRows.post(LedgerEntries.grantCredits(
             id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits, payment: price, at: now
         ), on: db)
-        try notify(member, "subscription_renewed", id, now: now, on: db)
+        try OutboxRows.notify(member, "subscription_renewed", id, now: now, on: db)
         return .renewed(subscriptionId: id, credits: credits, periodEnd: periodEnd)
     }
 
@@ -127,7 +125,7 @@ extension BookingStore {
             "UPDATE subscriptions SET failed_renewals = $2, status = $3, updated_at = $4 WHERE id = $1",
             .text(id), .integer(Int64(failures)), .text(lapsed ? "lapsed" : sub.text("status")), .integer(now)
         )
-        try notify(sub.text("user_id"), lapsed ? "subscription_lapsed" : "subscription_renewal_failed", id, now: now, on: db)
+        try OutboxRows.notify(sub.text("user_id"), lapsed ? "subscription_lapsed" : "subscription_renewal_failed", id, now: now, on: db)
         return .renewalFailed(subscriptionId: id, lapsed: lapsed)
     }
 }

@@ -27,7 +27,7 @@ extension BookingStore {
         guard (25...2_000).contains(radiusMeters) else { throw StoreError.invalid("radius_m must be between 25 and 2000") }
         try await database.transaction { db in
             try db.setContext(.tenant(tenant, user: staff))
-            try Self.requireManager(staff, of: tenant, on: db)
+            try Authorization.requireManager(staff, of: tenant, on: db)
             try db.query(
                 "UPDATE tenants SET geofence_radius_m = $2, geofence_geojson = $3 WHERE id = $1",
                 .text(tenant), .integer(Int64(radiusMeters)), SQLValue(polygonGeoJSON)
@@ -56,7 +56,7 @@ extension BookingStore {
             ).first, row["user_id"].text == member, let tenant = row["tenant_id"].text
             else { throw StoreError.notFound("booking") }
             try db.setContext(.tenant(tenant, user: member))
-            let session = try Self.lockedSession(row.text("session_id"), on: db)
+            let session = try LockedSession.read(row.text("session_id"), on: db)
             // The status as the session's lock leaves it.
             guard let status = try db.query("SELECT status FROM bookings WHERE id = $1", .text(bookingId)).first?["status"].text
                 .flatMap(BookingStatus.init)
@@ -70,7 +70,7 @@ extension BookingStore {
                 throw StoreError.refused(refusal)
             }
             try db.query("UPDATE bookings SET status = 'checked_in', updated_at = $2 WHERE id = $1", .text(bookingId), .integer(now))
-            try Self.notify(member, "checked_in", bookingId, now: now, on: db)
+            try OutboxRows.notify(member, "checked_in", bookingId, now: now, on: db)
             return .checkedIn(distanceMeters: position.distanceMeters)
         }
     }

@@ -9,7 +9,7 @@ public struct PayablePosting: Equatable, Sendable {
     public var createdAt: Int64
 }
 
-extension BookingStore {
+extension LedgerStore {
     /// What the platform owes a gym for its marketplace bookings, read in the gym's own
     /// context, with the movements that make it up, newest first.
     public func payable(tenant: String, currency: String, limit: Int = 100) async throws -> (owed: Money, postings: [PayablePosting]) {

@@ -37,23 +37,3 @@ public struct BookingRecord: Equatable, Sendable {
     public var creditsCharged: Int
     public var isMarketplace: Bool
 }
-
-/// What a dataset import wrote.
-public struct ImportSummary: Equatable, Sendable {
-    public var tenants: Int
-    public var classes: Int
-    public var sessions: Int
-    public var users: Int
-}
-
-/// What a ledger audit found: every transaction balanced, and every member balance equal to
-/// the sum of its postings and to the credits left in the member's lots.
-public struct LedgerAudit: Equatable, Sendable {
-    public var transactions: Int
-    public var unbalancedTransactions: [String]
-    /// Accounts whose posting sum differs from the credits left in their lots.
-    public var mismatchedAccounts: [String]
-    public var negativeAccounts: [String]
-
-    public var isClean: Bool { unbalancedTransactions.isEmpty && mismatchedAccounts.isEmpty && negativeAccounts.isEmpty }
-}

@@ -2,16 +2,6 @@ import Booking
 public import Datasets
 import Foundation
 
-extension SessionChange {
-    /// "Reload this gym": its details, classes or timetable changed. Carries no session, so an
-    /// index applying it cannot take it for a spot update.
-    public static func gymChanged(_ tenantId: String) -> SessionChange {
-        SessionChange(sessionId: "", tenantId: tenantId, classId: "", start: 0, spotsLeft: 0)
-    }
-
-    public var isGymChange: Bool { sessionId.isEmpty }
-}
-
 /// What a gym's staff may change about a class; nil leaves a field as it is.
 public struct ClassChanges: Sendable {
     public var name: String?
@@ -29,12 +19,18 @@ public struct ClassChanges: Sendable {
     }
 }
 
-/// Gyms running their own catalog: a new gym and its owner, classes with weekly timetables,
-/// one-off sessions. Every change is announced so each server's index reloads the gym.
-extension BookingStore {
+/// The catalog: gyms, their classes with weekly timetables, and sessions, as the search index
+/// is built from them, and gyms running their own. Every change is announced so each server's
+/// index reloads the gym.
+public struct CatalogStore: Sendable {
+    let database: any Database
+    let feed: ChangeFeed
+}
+
+extension CatalogStore {
     /// Creates a gym owned by `owner`. Throws `conflict` when the slug is taken.
     public func createGym(_ tenant: Tenant, owner: String, now: Int64) async throws {
-        try await changingSpots { db in
+        try await feed.transaction(on: database) { db in
             try db.setContext(.system)
             guard try db.query("SELECT 1 FROM tenants WHERE slug = $1", .text(tenant.slug)).isEmpty else {
                 throw StoreError.conflict("a gym with the slug '\(tenant.slug)' already exists")
@@ -43,7 +39,7 @@ extension BookingStore {
             try db.query(
                 "INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, 'owner')", .text(owner), .text(tenant.id)
             )
-            return ((), [try Self.announceGym(tenant.id, on: db)])
+            return ((), [try SessionChange.announceGym(tenant.id, on: db)])
         }
     }
 
@@ -51,9 +47,9 @@ extension BookingStore {
     /// Only the gym's owner or an admin may.
     @discardableResult
     public func createClass(_ fitnessClass: FitnessClass, staff: String, until: Int64, now: Int64) async throws -> Int {
-        try await changingSpots { db in
+        try await feed.transaction(on: database) { db in
             try db.setContext(.tenant(fitnessClass.tenantId, user: staff))
-            try Self.requireManager(staff, of: fitnessClass.tenantId, on: db)
+            try Authorization.requireManager(staff, of: fitnessClass.tenantId, on: db)
             let encoder = JSONLines.encoder()
             try db.query(
                 """
@@ -69,15 +65,15 @@ extension BookingStore {
                 .text(String(decoding: try encoder.encode(fitnessClass.weeklySlots), as: UTF8.self))
             )
             let added = try Self.materialize(fitnessClass, from: now, to: until, now: now, on: db)
-            return (added, [try Self.announceGym(fitnessClass.tenantId, on: db)])
+            return (added, [try SessionChange.announceGym(fitnessClass.tenantId, on: db)])
         }
     }
 
     /// Changes a class. Deactivating it cancels its future sessions as `cancelSession` would.
     public func updateClass(id: String, tenant: String, staff: String, changes: ClassChanges, now: Int64) async throws {
-        let cancelled: [String] = try await changingSpots { db in
+        let cancelled: [String] = try await feed.transaction(on: database) { db in
             try db.setContext(.tenant(tenant, user: staff))
-            try Self.requireManager(staff, of: tenant, on: db)
+            try Authorization.requireManager(staff, of: tenant, on: db)
             guard !(try db.query("SELECT 1 FROM classes WHERE id = $1 AND tenant_id = $2", .text(id), .text(tenant))).isEmpty else {
                 throw StoreError.notFound("class")
             }
@@ -95,7 +91,7 @@ extension BookingStore {
                     "SELECT id FROM class_schedules WHERE class_id = $1 AND start_time > $2 AND status = 'scheduled'", .text(id), .integer(now)
                 ).map { try $0.text("id") }
                 : []
-            return (future, [try Self.announceGym(tenant, on: db)])
+            return (future, [try SessionChange.announceGym(tenant, on: db)])
         }
         for session in cancelled {
             try await cancelSession(sessionId: session, staff: staff, reason: "class discontinued", now: now)
@@ -104,9 +100,9 @@ extension BookingStore {
 
     /// Adds one session of a class at `start`, open to book. Returns its id.
     public func addSession(classId: String, tenant: String, start: Int64, staff: String, now: Int64) async throws -> String {
-        try await changingSpots { db in
+        try await feed.transaction(on: database) { db in
             try db.setContext(.tenant(tenant, user: staff))
-            try Self.requireManager(staff, of: tenant, on: db)
+            try Authorization.requireManager(staff, of: tenant, on: db)
             guard let row = try db.query(
                 "SELECT duration_minutes, max_capacity FROM classes WHERE id = $1 AND tenant_id = $2", .text(classId), .text(tenant)
             ).first else { throw StoreError.notFound("class") }
@@ -123,7 +119,7 @@ extension BookingStore {
                 .integer(capacity), .integer(Int64(SessionSchedule.bookingWindowHours)),
                 .integer(Int64(SessionSchedule.cancellationWindowHours)), .integer(now)
             )
-            return (id, [try Self.announceGym(tenant, on: db)])
+            return (id, [try SessionChange.announceGym(tenant, on: db)])
         }
     }
 
@@ -132,7 +128,7 @@ extension BookingStore {
     /// each announced.
     @discardableResult
     public func extendSchedules(until: Int64, now: Int64) async throws -> Int {
-        try await changingSpots { db in
+        try await feed.transaction(on: database) { db in
             try db.setContext(.system)
             let decoder = JSONDecoder()
             var changed: Set<String> = []
@@ -154,17 +150,11 @@ extension BookingStore {
                 )
                 if added > 0 { changed.insert(try row.text("tenant_id")) }
             }
-            return (changed.count, try changed.sorted().map { try Self.announceGym($0, on: db) })
+            return (changed.count, try changed.sorted().map { try SessionChange.announceGym($0, on: db) })
         }
     }
 
     // MARK: Internals
-
-    static func requireManager(_ staff: String, of tenant: String, on db: any SQLConnection) throws {
-        let role = try db.query("SELECT role FROM user_tenant_roles WHERE user_id = $1 AND tenant_id = $2", .text(staff), .text(tenant))
-            .first?["role"].text.flatMap(BookingRules.StaffRole.init)
-        guard role == .owner || role == .admin else { throw StoreError.refused(.forbidden) }
-    }
 
     static func materialize(_ c: FitnessClass, from: Int64, to: Int64, now: Int64, on db: any SQLConnection) throws -> Int {
         guard c.isActive, let zone = try db.query("SELECT timezone FROM tenants WHERE id = $1", .text(c.tenantId)).first?["timezone"].text
@@ -217,14 +207,4 @@ extension BookingStore {
         )
     }
 
-    /// Announces on PostgreSQL that a gym changed (delivered only if the transaction commits),
-    /// and returns the change for this process's index.
-    static func announceGym(_ tenantId: String, on db: any SQLConnection) throws -> SessionChange {
-        let change = SessionChange.gymChanged(tenantId)
-        if db.dialect == .postgres {
-            let payload = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
-            try db.query("SELECT pg_notify($1, $2)", .text(SessionChange.channel), .text(payload))
-        }
-        return change
-    }
 }

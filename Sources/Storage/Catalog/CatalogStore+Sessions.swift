@@ -1,34 +1,20 @@
 public import Booking
 import Foundation
 
-extension BookingStore {
-    /// Gives `user` a role at a gym (owner, admin, instructor), replacing any role they had there.
-    public func grantRole(user: String, tenant: String, role: BookingRules.StaffRole) async throws {
-        try await database.transaction { db in
-            try db.setContext(.system)
-            try db.query(
-                """
-                INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, $3)
-                ON CONFLICT (user_id, tenant_id) DO UPDATE SET role = excluded.role
-                """, .text(user), .text(tenant), .text(role.rawValue)
-            )
-        }
-    }
+extension CatalogStore {
 
     /// The gym cancels a session (its owner or an admin): every confirmed booking is refunded
     /// in full whatever the hour, the waitlist is cancelled, everyone is told, and the index
     /// hears that the session is gone. Returns the bookings cancelled.
     @discardableResult
     public func cancelSession(sessionId: String, staff: String, reason: String, now: Int64) async throws -> Int {
-        try await changingSpots { db in
+        try await feed.transaction(on: database) { db in
             try db.setContext(.system)
             guard let tenant = try db.query("SELECT tenant_id FROM class_schedules WHERE id = $1", .text(sessionId)).first?["tenant_id"].text
             else { throw StoreError.notFound("session") }
             try db.setContext(.tenant(tenant, user: staff))
-            let role = try db.query("SELECT role FROM user_tenant_roles WHERE user_id = $1 AND tenant_id = $2", .text(staff), .text(tenant))
-                .first.flatMap { $0["role"].text }.flatMap(BookingRules.StaffRole.init)
-            guard role == .owner || role == .admin else { throw StoreError.refused(.forbidden) }
-            let session = try Self.lockedSession(sessionId, on: db)
+            try Authorization.requireManager(staff, of: tenant, on: db)
+            let session = try LockedSession.read(sessionId, on: db)
             if session.facts.isCancelled { throw StoreError.refused(.sessionCancelled) }
             try db.query(
                 "UPDATE class_schedules SET status = 'cancelled', spots_updated_at = $2 WHERE id = $1", .text(sessionId), .integer(now)
@@ -48,12 +34,12 @@ extension BookingStore {
                     .text(id), .text("session_cancelled: \(reason)"), .integer(now)
                 )
                 if booking["status"].text != BookingStatus.waitlisted.rawValue {
-                    _ = try Self.refund(bookingId: id, ledgerTransaction: booking["ledger_transaction_id"].text, now: now, on: db)
+                    _ = try Charges.refund(bookingId: id, ledgerTransaction: booking["ledger_transaction_id"].text, now: now, on: db)
                 }
-                try Self.notify(booking.text("user_id"), "session_cancelled", id, now: now, on: db)
-                try Self.withdrawReminder(bookingId: id, on: db)
+                try OutboxRows.notify(booking.text("user_id"), "session_cancelled", id, now: now, on: db)
+                try OutboxRows.withdrawReminder(bookingId: id, on: db)
             }
-            return (bookings.count, [try Self.announce(sessionId, on: db)])
+            return (bookings.count, [try SessionChange.announce(sessionId, on: db)])
         }
     }
 }

@@ -10,7 +10,7 @@ public struct NotificationSettings: Codable, Equatable, Sendable {
     }
 }
 
-extension BookingStore {
+extension AccountStore {
     /// The kinds of notification a member may turn off; `*` turns off everything. Account
     /// emails (password reset, email verification) cannot be turned off.
     public static let notificationKinds: Set<String> = [

@@ -1,7 +1,15 @@
 public import Datasets
 import Foundation
 
-extension BookingStore {
+/// What a dataset import wrote.
+public struct ImportSummary: Equatable, Sendable {
+    public var tenants: Int
+    public var classes: Int
+    public var sessions: Int
+    public var users: Int
+}
+
+extension CatalogStore {
     /// Fills the store from a dataset: gyms, instructors with their roles, classes, and the
     /// sessions their timetables give in [`from`, `to`). Existing rows are left as they are,
     /// so importing twice changes nothing.

@@ -31,22 +31,20 @@ extension BookingStore {
             try db.setContext(.tenant(tenant, user: staff))
             guard let found = try db.query("SELECT session_id FROM bookings WHERE id = $1", .text(bookingId)).first
             else { throw StoreError.notFound("booking") }
-            let session = try Self.lockedSession(found.text("session_id"), on: db)
+            let session = try LockedSession.read(found.text("session_id"), on: db)
             // The status as the session's lock leaves it (a cancellation may have just committed).
             guard let row = try db.query("SELECT user_id, status FROM bookings WHERE id = $1", .text(bookingId)).first,
                 let status = row["status"].text.flatMap(BookingStatus.init)
             else { throw StoreError.notFound("booking") }
             // The staff member's role at the session's gym, if any.
-            let role = try db.query(
-                "SELECT role FROM user_tenant_roles WHERE user_id = $1 AND tenant_id = $2", .text(staff), .text(session.facts.tenantId)
-            ).first.flatMap { $0["role"].text }.flatMap(BookingRules.StaffRole.init)
+            let role = try Authorization.role(of: staff, at: session.facts.tenantId, on: db)
             let verdict = BookingRules.checkIn(
                 bookingId: bookingId, status: status, session: session.facts, staffRole: role, staffTenant: session.facts.tenantId,
                 token: tokens.verify(token, now: now), now: now
             )
             if case .failure(let refusal) = verdict { throw StoreError.refused(refusal) }
             try db.query("UPDATE bookings SET status = 'checked_in', updated_at = $2 WHERE id = $1", .text(bookingId), .integer(now))
-            try Self.notify(row.text("user_id"), "checked_in", bookingId, now: now, on: db)
+            try OutboxRows.notify(row.text("user_id"), "checked_in", bookingId, now: now, on: db)
         }
     }
 
@@ -64,25 +62,4 @@ extension BookingStore {
         }
     }
 
-    /// Removes unspent credits whose lots have expired, posting each removal. Returns the credits removed.
-    @discardableResult
-    public func expireCredits(now: Int64) async throws -> Int {
-        try await database.transaction { db in
-            try db.setContext(.system)
-            var removed = 0
-            let lots = try db.query(
-                "SELECT id, user_id, tenant_id, remaining FROM member_credits WHERE expires_at IS NOT NULL AND expires_at <= $1 AND remaining > 0",
-                .integer(now)
-            )
-            for lot in lots {
-                let credits = try lot.int("remaining")
-                try db.query("UPDATE member_credits SET remaining = 0 WHERE id = $1", lot["id"])
-                try Self.post(LedgerEntries.expireCredits(
-                    id: UUID().uuidString.lowercased(), member: lot.text("user_id"), tenant: lot["tenant_id"].text, credits: credits, at: now
-                ), on: db)
-                removed += credits
-            }
-            return removed
-        }
-    }
 }

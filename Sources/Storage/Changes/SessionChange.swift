@@ -24,7 +24,7 @@ public struct SessionChange: Codable, Hashable, Sendable {
     public static let channel = "studioloop_session_changes"
 }
 
-extension BookingStore {
+extension SessionChange {
     /// Reads a session's spots as this transaction leaves them, and on PostgreSQL announces them
     /// to every listening process: `pg_notify` in the same transaction is delivered only if it
     /// commits.
@@ -43,21 +43,25 @@ extension BookingStore {
         return change
     }
 
-    /// Sessions whose spots changed at or after `since`, as they are now: how a process that
-    /// missed announcements (a restart, a dropped connection) catches up from the store.
-    public func sessionChanges(since: Int64) async throws -> [SessionChange] {
-        try await database.transaction { db in
-            try db.setContext(.system)
-            return try db.query(
-                """
-                SELECT id, tenant_id, class_id, start_time, available_spots, status FROM class_schedules
-                WHERE spots_updated_at >= $1 ORDER BY spots_updated_at, id
-                """, .integer(since)
-            ).map {
-                try SessionChange(sessionId: $0.text("id"), tenantId: $0.text("tenant_id"), classId: $0.text("class_id"),
-                              start: $0.int64("start_time"), spotsLeft: $0.int("available_spots"),
-                              isCancelled: $0["status"].text == "cancelled")
-            }
+
+    /// Announces on PostgreSQL that a gym changed (delivered only if the transaction commits),
+    /// and returns the change for this process's index.
+    static func announceGym(_ tenantId: String, on db: any SQLConnection) throws -> SessionChange {
+        let change = SessionChange.gymChanged(tenantId)
+        if db.dialect == .postgres {
+            let payload = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
+            try db.query("SELECT pg_notify($1, $2)", .text(SessionChange.channel), .text(payload))
         }
+        return change
     }
+}
+
+extension SessionChange {
+    /// "Reload this gym": its details, classes or timetable changed. Carries no session, so an
+    /// index applying it cannot take it for a spot update.
+    public static func gymChanged(_ tenantId: String) -> SessionChange {
+        SessionChange(sessionId: "", tenantId: tenantId, classId: "", start: 0, spotsLeft: 0)
+    }
+
+    public var isGymChange: Bool { sessionId.isEmpty }
 }

@@ -1,9 +1,26 @@
+import Booking
 import Crypto
 import Foundation
 
 /// Accounts and their single-use tokens. Passwords arrive already hashed (bcrypt is the server's
 /// business); tokens are random, handed out once, and stored only as SHA-256 hashes.
-extension BookingStore {
+public struct AccountStore: Sendable {
+    let database: any Database
+}
+
+extension AccountStore {
+    public func createMember(email: String, firstName: String, lastName: String, now: Int64) async throws -> String {
+        let id = UUID().uuidString.lowercased()
+        try await database.transaction { db in
+            try db.setContext(.system)
+            try db.query(
+                "INSERT INTO users (id, email, first_name, last_name, created_at) VALUES ($1, $2, $3, $4, $5)",
+                .text(id), .text(email.lowercased()), .text(firstName), .text(lastName), .integer(now)
+            )
+        }
+        return id
+    }
+
     /// Creates an account, and queues the email that verifies its address. Throws `conflict` when
     /// the email is taken.
     public func register(
@@ -25,7 +42,7 @@ extension BookingStore {
                 .text(id), .text(address), .text(firstName), .text(lastName), .text(passwordHash), .integer(now)
             )
             let token = try Self.insertToken(user: id, purpose: .emailVerification, family: nil, lifetime: verificationLifetime, now: now, on: db)
-            try Self.sendAccountMessage(to: id, kind: "email_verification", token: token, now: now, on: db)
+            try OutboxRows.accountMessage(to: id, kind: "email_verification", token: token, now: now, on: db)
         }
         return id
     }
@@ -104,7 +121,7 @@ extension BookingStore {
             try db.setContext(.system)
             guard let user = try db.query("SELECT id FROM users WHERE email = $1", .text(email.lowercased())).first?["id"].text else { return }
             let token = try Self.insertToken(user: user, purpose: .passwordReset, family: nil, lifetime: lifetime, now: now, on: db)
-            try Self.sendAccountMessage(to: user, kind: "password_reset", token: token, now: now, on: db)
+            try OutboxRows.accountMessage(to: user, kind: "password_reset", token: token, now: now, on: db)
         }
     }
 
@@ -143,7 +160,7 @@ extension BookingStore {
             SELECT r.tenant_id, t.slug, r.role FROM user_tenant_roles r JOIN tenants t ON t.id = r.tenant_id
             WHERE r.user_id = $1 ORDER BY t.slug
             """, .text(id)
-        ).map { try Account.Role(tenantId: $0.text("tenant_id"), tenantSlug: $0.text("slug"), role: $0.text("role")) }
+        ).map { try Account.Role(tenantId: $0.text("tenant_id"), tenantSlug: $0.text("slug"), role: $0.value("role", as: StaffRole.self)) }
         return try Account(
             id: id, email: row.text("email"), firstName: row.text("first_name"), lastName: row.text("last_name"),
             phone: row["phone"].text ?? "", emailVerified: row["email_verified_at"].integer != nil, roles: roles,
@@ -182,11 +199,4 @@ extension BookingStore {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// An account email (verification, password reset) for the outbox to deliver.
-    static func sendAccountMessage(to user: String, kind: String, token: String, now: Int64, on db: any SQLConnection) throws {
-        try db.query(
-            "INSERT INTO outbox (id, user_id, kind, payload, deliver_after, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $5)",
-            .text(UUID().uuidString.lowercased()), .text(user), .text(kind), .text("{\"token\":\"\(token)\"}"), .integer(now)
-        )
-    }
 }
