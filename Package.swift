@@ -131,7 +131,11 @@ let package = Package(
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Marketplace", "Geo"], swiftSettings: strictness),
+        // What the test targets share: the store fixtures on both engines, a PostgreSQL of a test's own.
+        .target(name: "TestSupport", dependencies: ["Storage", "Booking", "Datasets"], path: "Tests/TestSupport", swiftSettings: strictness),
+        .testTarget(
+            name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Marketplace", "Geo", "TestSupport"], swiftSettings: strictness
+        ),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
         .testTarget(
             name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "GeoAreas", "TextSearch", "CGEOS"], swiftSettings: strictness
@@ -139,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage", "Datasets", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments",
+                "Server", "Storage", "Datasets", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictness

@@ -5,6 +5,7 @@ import HummingbirdTesting
 @testable import Server
 import Storage
 import Testing
+import TestSupport
 
 @Suite("Analytics API")
 struct AnalyticsAPITests {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Server
 import Storage
 import Testing
+import TestSupport
 
 @Suite("Auth API")
 struct AuthAPITests {

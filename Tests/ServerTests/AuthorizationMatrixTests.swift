@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Server
 import Storage
 import Testing
+import TestSupport
 
 /// Who may do what: every mutating route tried by an anonymous caller, a plain member, the
 /// gym's instructor, admin and owner, and the owner of another gym. A refused call says so with

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Server
 import Storage
 import Testing
+import TestSupport
 
 /// Bad input on every route that reads one: a 4xx in the error envelope, and nothing stored.
 @Suite("Bad input")

@@ -5,6 +5,7 @@ import Marketplace
 import Server
 import Storage
 import Testing
+import TestSupport
 
 @Suite("Booking API")
 struct BookingAPITests {

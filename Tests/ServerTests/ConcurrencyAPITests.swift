@@ -6,6 +6,7 @@ import Marketplace
 import Server
 import Storage
 import Testing
+import TestSupport
 
 @Suite("Concurrent API use")
 struct ConcurrencyAPITests {

@@ -1,6 +1,7 @@
 import Booking
 import Server
 import Testing
+import TestSupport
 
 @Suite("Configuration")
 struct ConfigurationTests {

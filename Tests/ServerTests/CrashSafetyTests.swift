@@ -7,6 +7,7 @@ import Server
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 
 /// `kill -9` in the middle of a storm of bookings and cancellations, on both stores: after a
 /// restart every booking that got a 2xx is there, none whose request failed is, no session is

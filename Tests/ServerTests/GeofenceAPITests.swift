@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Server
 import Storage
 import Testing
+import TestSupport
 
 @Suite("Geofenced self check-in")
 struct GeofenceAPITests {

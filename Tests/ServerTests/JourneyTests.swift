@@ -8,6 +8,7 @@ import Payments
 import Server
 import Storage
 import Testing
+import TestSupport
 
 /// A member's first week, end to end over real HTTP on loopback: sign up, buy credits through
 /// the sandbox provider's signed webhook, search, book from the marketplace and see the spot

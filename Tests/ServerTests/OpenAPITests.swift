@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Server
 import Testing
+import TestSupport
 
 /// The served OpenAPI description names exactly the routes the server has, so schemathesis
 /// (scripts/api-fuzz, run by CI) fuzzes all of them and clients can trust it.

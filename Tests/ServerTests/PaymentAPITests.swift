@@ -6,6 +6,7 @@ import Payments
 import Server
 import Storage
 import Testing
+import TestSupport
 
 @Suite("Payments API")
 struct PaymentAPITests {

@@ -7,6 +7,7 @@ import Marketplace
 import Server
 import Storage
 import Testing
+import TestSupport
 
 @Suite("Search API")
 struct SearchAPITests {

@@ -8,29 +8,7 @@ import Payments
 import Server
 import Storage
 import Synchronization
-
-/// The stores the server runs on in tests: both, always. PostgreSQL is the throwaway cluster
-/// `scripts/test` starts; without it the PostgreSQL cases fail rather than skip.
-enum StoreKind: String, CaseIterable, CustomStringConvertible {
-    case sqlite, postgres
-    var description: String { rawValue }
-
-    /// A new, empty database on the test cluster owned by the application's plain role (so
-    /// row-level security applies), and its URL logging in as that role.
-    static func freshPostgresDatabase() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        guard let admin = environment["STUDIOLOOP_TEST_POSTGRES_URL"], !admin.isEmpty else {
-            throw StoreError.invalid("STUDIOLOOP_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
-        }
-        let role = environment["STUDIOLOOP_TEST_POSTGRES_APP_ROLE"] ?? "studioloop_app"
-        let name = "s_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresConnection(url: admin).query("CREATE DATABASE \(name) OWNER \(role)")
-        var url = admin
-        url.replaceSubrange(url.range(of: "/postgres", options: .backwards)!, with: "/\(name)")
-        url.replaceSubrange(url.range(of: "//postgres@")!, with: "//\(role)@")
-        return url
-    }
-}
+import TestSupport
 
 /// A migrated store filled with 60 generated Johannesburg gyms, the index built from it and
 /// kept in step by `IndexSync`, and the API in front, on a clock the test can move.
@@ -55,16 +33,16 @@ struct ServerFixture {
     /// A server on a fresh store; or, with `sharing`, a second server on the same PostgreSQL
     /// database as another, as when several servers run behind a load balancer.
     static func make(
-        _ kind: StoreKind, sharing other: ServerFixture? = nil, rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil
+        _ kind: StoreKind, sharing other: ServerFixture? = nil, postgresURL: String? = nil, rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil
     ) async throws -> ServerFixture {
         let database: any Database
         var listenURL: String?
-        switch kind {
-        case .sqlite:
-            database = try SQLiteDatabase(path: FileManager.default.temporaryDirectory.appending(path: "sl-server-\(UUID()).sqlite").path)
-        case .postgres:
-            listenURL = try other?.postgresURL ?? StoreKind.freshPostgresDatabase()
-            database = try PostgresDatabase(url: listenURL!, connections: 4)
+        switch (kind, other?.postgresURL ?? postgresURL) {
+        case (.postgres, let shared?):
+            listenURL = shared
+            database = try PostgresDatabase(url: shared, connections: 4)
+        default:
+            (database, listenURL) = try kind.openFresh()
         }
         let store = Store(database: database, checkInSecret: Array("check-in secret for tests, 32+ bytes".utf8))
         try await store.migrate(now: start)

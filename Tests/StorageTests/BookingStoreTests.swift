@@ -2,6 +2,7 @@ import Booking
 import Datasets
 import Storage
 import Testing
+import TestSupport
 
 /// The store suite: the booking rules applied in real transactions, on every store kind.
 @Suite struct BookingStoreTests {

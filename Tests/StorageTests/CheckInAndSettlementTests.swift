@@ -1,6 +1,7 @@
 import Booking
 import Storage
 import Testing
+import TestSupport
 
 @Suite struct CheckInAndSettlementTests {
     static let secret = Array("test-check-in-secret-of-32-bytes!!".utf8)

@@ -3,6 +3,7 @@ import Foundation
 @testable import Storage
 import Synchronization
 import Testing
+import TestSupport
 
 /// A channel that records what it is given and fails while told to.
 final class RecordingChannel: NotificationChannel {

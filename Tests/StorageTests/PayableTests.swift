@@ -1,6 +1,7 @@
 import Booking
 import Storage
 import Testing
+import TestSupport
 
 @Suite struct PayableTests {
     @Test(arguments: StoreKind.allCases)

@@ -3,6 +3,7 @@ import Foundation
 import Payments
 import Storage
 import Testing
+import TestSupport
 
 @Suite struct PaymentStoreTests {
     let sandbox = SandboxProvider(webhookSecret: "whsec_" + Data("sandbox-secret-key-for-tests-0123".utf8).base64EncodedString())!

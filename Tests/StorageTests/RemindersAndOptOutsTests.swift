@@ -1,6 +1,7 @@
 import Booking
 @testable import Storage
 import Testing
+import TestSupport
 
 @Suite struct RemindersAndOptOutsTests {
     @Test(arguments: StoreKind.allCases)

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Storage
 import Testing
+import TestSupport
 
 /// On PostgreSQL, row-level security alone keeps tenants and members apart: queries below carry
 /// no tenant or user filter at all, as if the application had forgotten them.

@@ -4,6 +4,7 @@ import Geo
 import Marketplace
 import Storage
 import Testing
+import TestSupport
 
 /// Committed spot changes reach the search index: in process through `changes`, across
 /// processes through PostgreSQL's NOTIFY, and after a gap by catching up from the store.

@@ -96,9 +96,10 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
             break
         default:
             if isBroken { throw lost() }
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-            let message = Self.oneLine(String(cString: PQresultErrorMessage(result)))
-            throw Self.error(state: state, message: message, sql: sql)
+            func field(_ code: Character) -> String {
+                PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) } ?? ""
+            }
+            throw Self.error(state: field("C"), message: Self.oneLine(field("M")), sql: sql)
         }
         changes = Int(String(cString: PQcmdTuples(result))) ?? 0
         writeProgress += 1
@@ -140,7 +141,8 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         case "42703", "42P01":
             // `column "x" does not exist`, `column s.x does not exist`, `relation "t" does not exist`
             let name = message.split(separator: " ").dropFirst().first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-            return .schema(table: SQLColumns.mainTable(of: sql), column: name ?? "?", problem: "does not exist")
+            let column = name.map { String($0.split(separator: ".").last ?? "") } ?? "?"
+            return .schema(table: SQLColumns.mainTable(of: sql), column: column, problem: "does not exist")
         default:
             return .database("\(state) \(message) in: \(sql.prefix(120))")
         }

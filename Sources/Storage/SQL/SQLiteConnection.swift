@@ -106,7 +106,8 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         case SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY: return .unavailable(message)
         default:
             if message.hasPrefix("no such column: ") {
-                return .schema(table: SQLColumns.mainTable(of: sql), column: String(message.dropFirst(16)), problem: "does not exist")
+                let column = message.dropFirst(16).split(separator: ".").last.map(String.init) ?? "?"
+                return .schema(table: SQLColumns.mainTable(of: sql), column: column, problem: "does not exist")
             }
             return .database("\(message) in: \(sql.prefix(120))")
         }

@@ -1,62 +1,21 @@
-import Booking
-import Datasets
+public import Booking
+public import Datasets
 import Foundation
-import Storage
-
-/// The stores the shared suite runs against: both, always. PostgreSQL is the throwaway cluster
-/// `scripts/test` starts (STUDIOLOOP_TEST_POSTGRES_URL); without it the PostgreSQL cases fail,
-/// they do not skip.
-enum StoreKind: String, CaseIterable, CustomStringConvertible {
-    case sqlite, postgres
-    var description: String { rawValue }
-
-    static var postgresURL: String {
-        get throws {
-            guard let url = ProcessInfo.processInfo.environment["STUDIOLOOP_TEST_POSTGRES_URL"], !url.isEmpty else {
-                throw StoreError.invalid("STUDIOLOOP_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
-            }
-            return url
-        }
-    }
-
-    /// The application's plain role, to which row-level security applies.
-    static var appRole: String { ProcessInfo.processInfo.environment["STUDIOLOOP_TEST_POSTGRES_APP_ROLE"] ?? "studioloop_app" }
-
-    /// A new, empty database on the test cluster, owned by the application's role, one per
-    /// fixture so tests run in parallel; its URL logs in as that role.
-    static func freshPostgresDatabase() throws -> String {
-        let admin = try postgresURL
-        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresConnection(url: admin).query("CREATE DATABASE \(name) OWNER \(appRole)")
-        var url = admin
-        url.replaceSubrange(url.range(of: "/postgres", options: .backwards)!, with: "/\(name)")
-        url.replaceSubrange(url.range(of: "//postgres@")!, with: "//\(appRole)@")
-        return url
-    }
-}
+public import Storage
 
 /// A fresh, migrated store with one gym, one class of 10 spots at 2 credits, and its sessions
 /// over the next week, all open.
-struct StoreFixture {
-    let store: Store
-    let tenant: Tenant
-    let sessions: [String]
+public struct StoreFixture: Sendable {
+    public let store: Store
+    public let tenant: Tenant
+    public let sessions: [String]
     /// The PostgreSQL database's URL, for listeners; nil on SQLite.
-    let postgresURL: String?
-    let dataset: Dataset
-    let now: Int64 = ISO8601.parse("2026-11-25T08:00:00Z")!
+    public let postgresURL: String?
+    public let dataset: Dataset
+    public let now: Int64 = ISO8601.parse("2026-11-25T08:00:00Z")!
 
-    static func make(_ kind: StoreKind, tier: String = "growth", marketplace: Bool = true) async throws -> StoreFixture {
-        let database: any Database
-        var postgresURL: String?
-        switch kind {
-        case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appending(path: "sl-store-\(UUID().uuidString).sqlite").path
-            database = try SQLiteDatabase(path: path)
-        case .postgres:
-            postgresURL = try StoreKind.freshPostgresDatabase()
-            database = try PostgresDatabase(url: postgresURL!, connections: 4)
-        }
+    public static func make(_ kind: StoreKind, tier: String = "growth", marketplace: Bool = true) async throws -> StoreFixture {
+        let (database, postgresURL) = try kind.openFresh()
         let store = Store(database: database)
         let now = ISO8601.parse("2026-11-25T08:00:00Z")!
         try await store.migrate(now: now)
@@ -91,7 +50,7 @@ struct StoreFixture {
     }
 
     /// A member with `credits` credits at the fixture's gym (and `universal` marketplace credits).
-    func member(_ name: String, credits: Int, universal: Int = 0) async throws -> String {
+    public func member(_ name: String, credits: Int, universal: Int = 0) async throws -> String {
         let id = try await store.accounts.createMember(email: "\(name)-\(UUID().uuidString.prefix(8))@example.com", firstName: name, lastName: "Test", now: now)
         if credits > 0 { try await store.ledger.grantCredits(member: id, tenant: tenant.id, credits: credits, now: now) }
         if universal > 0 {

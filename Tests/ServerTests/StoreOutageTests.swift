@@ -1,0 +1,127 @@
+import Datasets
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Server
+import Storage
+import Testing
+import TestSupport
+
+/// The store going away under load and coming back: the API answers 503 with Retry-After
+/// meanwhile, and recovers by itself.
+@Suite("Store outages")
+struct StoreOutageTests {
+    /// Sessions bookable now on the fixture's marketplace gyms, shared out to `members` so
+    /// that none of a member's sessions overlap (an overlapping booking is refused).
+    func bookableSessions(_ fixture: ServerFixture, members: Int) -> [[String]] {
+        let now = fixture.clock.now
+        let open = fixture.gyms.filter { $0.tenant.marketplaceEnabled && $0.tenant.isActive }.flatMap { gym in
+            gym.sessions.filter { !$0.isCancelled && $0.availableSpots > 0 && $0.start > now + 3_600 && $0.start < now + 6 * 86_400 }
+                .filter { gym.classes[$0.classIndex].isActive }
+                .map { (start: $0.start, end: $0.end, id: SessionSchedule.sessionID(classId: gym.classes[$0.classIndex].id, start: $0.start)) }
+        }.sorted { $0.start < $1.start }
+        var lists = Array(repeating: [String](), count: members)
+        var free = Array(repeating: Int64.min, count: members)
+        for session in open {
+            guard let m = free.indices.first(where: { free[$0] <= session.start }) else { continue }
+            lists[m].append(session.id)
+            free[m] = session.end
+        }
+        return lists
+    }
+
+    @Test("PostgreSQL restarted under a booking load: 503 while down, bookings again within 5 s of its return, nothing acknowledged lost")
+    func postgresRestart() async throws {
+        let cluster = try PrivatePostgres()
+        let fixture = try await ServerFixture.make(.postgres, postgresURL: cluster.url)
+        try await fixture.test { client in
+            let members = try await (0..<8).asyncMap { try await fixture.member("load\($0)", universalCredits: 2_000, client: client) }
+            let sessions = bookableSessions(fixture, members: members.count)
+            try #require(sessions.allSatisfy { $0.count >= 40 })
+            let acknowledged = Locked<[String]>([])
+            let statuses = Locked<[Int: Int]>([:])
+            let lastSuccess = Locked<ContinuousClock.Instant?>(nil)
+            let stop = Locked(false)
+            let load = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (m, member) in members.enumerated() {
+                        group.addTask {
+                            var next = 0
+                            while !stop.value, next < sessions[m].count {
+                                let response = try await client.json(
+                                    "/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["session_id": sessions[m][next]]
+                                )
+                                statuses.withLock { $0[Int(response.status.code), default: 0] += 1 }
+                                if response.status == .created, let id = response.object["id"] as? String {
+                                    acknowledged.withLock { $0.append(id) }
+                                    lastSuccess.withLock { $0 = .now }
+                                    next += 1
+                                } else {
+                                    #expect(response.status == .serviceUnavailable, "\(response.status): \(response.text)")
+                                    #expect(response.headers[.retryAfter] != nil)
+                                    try await Task.sleep(for: .milliseconds(50))
+                                }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            try await Task.sleep(for: .seconds(1))
+            try cluster.stop()
+            try await Task.sleep(for: .milliseconds(1_500))
+            let unavailableWhileDown = statuses.withLock { $0[503, default: 0] }
+            try cluster.start()
+            let back = ContinuousClock.now
+            while ContinuousClock.now - back < .seconds(10) {
+                if let success = lastSuccess.withLock({ $0 }), success > back { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let recovered = lastSuccess.withLock { $0 }.map { $0 - back }
+            try await Task.sleep(for: .milliseconds(500))
+            stop.withLock { $0 = true }
+            try await load.value
+
+            #expect(unavailableWhileDown > 0, "bookings while PostgreSQL was down should have been 503s: \(statuses.withLock { $0 })")
+            let recoveredIn = try #require(recovered)
+            #expect(recoveredIn > .zero && recoveredIn < .seconds(5), "bookings succeeded again \(recoveredIn) after PostgreSQL was back")
+            // Every acknowledged booking is there, confirmed.
+            let ids = acknowledged.withLock { $0 }
+            #expect(ids.count > 20)
+            for id in ids { #expect(try await fixture.store.bookings.booking(id: id).status == .confirmed) }
+            let ready = try await client.json("/ready")
+            #expect(ready.status == .ok)
+        }
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
+    }
+
+    @Test("SQLite's disk full: a sign-up is a 503 with Retry-After, /ready says not ready until a write succeeds")
+    func sqliteDiskFull() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let pages = try await fixture.store.database.transaction { db in try db.one("PRAGMA page_count").int("page_count") }
+            try await fixture.store.database.transaction { db in try db.query("PRAGMA max_page_count = \(pages)") }
+            func signUp(_ n: Int) async throws -> JSONResponse {
+                try await client.json("/api/v1/auth/register", method: .post, body: [
+                    "email": "full-\(n)-\(UUID().uuidString.prefix(6))@example.com", "password": "correct horse 9", "first_name": "Full",
+                    "last_name": "Disk",
+                ])
+            }
+            var full: JSONResponse?
+            for n in 0..<300 where full == nil {
+                let response = try await signUp(n)
+                if response.status != .created { full = response }
+            }
+            let refused = try #require(full)
+            #expect(refused.status == .serviceUnavailable && refused.error?.code == "STORE_UNAVAILABLE", "\(refused.status): \(refused.text)")
+            #expect(refused.headers[.retryAfter] != nil)
+            let notReady = try await client.json("/ready")
+            #expect(notReady.status == .serviceUnavailable && notReady.headers[.retryAfter] != nil)
+
+            try await fixture.store.database.transaction { db in try db.query("PRAGMA max_page_count = 1000000") }
+            #expect(try await signUp(1_000).status == .created)
+            #expect(try await client.json("/ready").status == .ok)
+        }
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Storage
+import Testing
+import TestSupport
+
+/// The typed SQL layer under the store: schema drift is an error naming the column, passing
+/// conflicts are retried, a full disk is an outage the store recovers from.
+@Suite struct SQLLayerTests {
+    @Test(arguments: StoreKind.allCases)
+    func aRenamedColumnIsAStoreErrorNamingIt(kind: StoreKind) async throws {
+        let f = try await StoreFixture.make(kind)
+        try await f.store.database.transaction { db in
+            try db.query("ALTER TABLE class_schedules RENAME COLUMN available_spots TO spots_renamed")
+        }
+        await #expect(throws: StoreError.schema(table: "class_schedules", column: "available_spots", problem: "does not exist")) {
+            try await f.store.bookings.spotsLeft(sessionId: f.sessions[0])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aColumnOfTheWrongKindIsAStoreErrorNamingIt(kind: StoreKind) async throws {
+        let f = try await StoreFixture.make(kind)
+        let error = await #expect(throws: StoreError.self) {
+            try await f.store.database.transaction { db in
+                try db.one("SELECT id, name FROM tenants WHERE id = $1", .text(f.tenant.id)).int64("name")
+            }
+        }
+        guard case .schema(let table, let column, _)? = error else { Issue.record("not a schema error: \(String(describing: error))"); return }
+        #expect(table == "tenants" && column == "name")
+        await #expect(throws: StoreError.schema(table: "tenants", column: "missing", problem: "is not in the result")) {
+            try await f.store.database.transaction { db in try db.one("SELECT id FROM tenants").text("missing") }
+        }
+    }
+
+    /// Two transactions take the same two sessions' spots in opposite order: PostgreSQL aborts
+    /// one as a deadlock, the store runs it again, and both commit.
+    @Test func aDeadlockIsRetriedAndBothTransactionsCommit() async throws {
+        let f = try await StoreFixture.make(.postgres)
+        let (a, b) = (f.sessions[0], f.sessions[1])
+        let attempts = Locked(0)
+        let bothHoldOne = DispatchGroup()
+        bothHoldOne.enter()
+        bothHoldOne.enter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (first, second) in [(a, b), (b, a)] {
+                group.addTask {
+                    try await f.store.database.transaction { db in
+                        let attempt = attempts.withLock { n in n += 1; return n }
+                        try db.setContext(.system)
+                        try db.query("UPDATE class_schedules SET available_spots = available_spots - 1 WHERE id = $1", .text(first))
+                        // The first attempts wait until each holds its first row, so they must deadlock.
+                        if attempt <= 2 {
+                            bothHoldOne.leave()
+                            bothHoldOne.wait()
+                        }
+                        try db.query("UPDATE class_schedules SET available_spots = available_spots - 1 WHERE id = $1", .text(second))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(attempts.value == 3)
+        #expect(try await f.store.bookings.spotsLeft(sessionId: a) == 8)
+        #expect(try await f.store.bookings.spotsLeft(sessionId: b) == 8)
+    }
+
+    /// SQLite's "database or disk is full" is an outage (a 503 at the API, `/ready` not ready)
+    /// that changes nothing, and ends with the first write that succeeds.
+    @Test func aFullDiskIsAnOutageTheStoreRecoversFrom() async throws {
+        let f = try await StoreFixture.make(.sqlite)
+        let pages = try await f.store.database.transaction { db in try db.one("PRAGMA page_count").int("page_count") }
+        try await f.store.database.transaction { db in try db.query("PRAGMA max_page_count = \(pages)") }
+        var refused: StoreError?
+        for n in 0..<500 where refused == nil {
+            do { _ = try await f.member("filler-\(n)", credits: 5) } catch let error as StoreError { refused = error }
+        }
+        guard case .unavailable? = refused else { Issue.record("the disk never filled: \(String(describing: refused))"); return }
+        #expect(f.store.database.outage != nil)
+        try await f.store.database.transaction { db in try db.query("PRAGMA max_page_count = 1000000") }
+        #expect(f.store.database.outage != nil, "a write that did not happen yet does not end the outage")
+        _ = try await f.member("after", credits: 5)
+        #expect(f.store.database.outage == nil)
+        #expect(try await f.store.ledger.auditLedger().isClean)
+    }
+}
