@@ -31,15 +31,4 @@ public enum BookingRefusal: String, Error, Sendable, CaseIterable {
     case checkInClosed = "CHECKIN_CLOSED"
     /// A self check-in from outside the gym's geofence.
     case outsideGeofence = "OUTSIDE_GEOFENCE"
-
-    /// The HTTP status the API answers with.
-    public var httpStatus: Int {
-        switch self {
-        case .insufficientCredits: 402
-        case .forbidden, .tokenForAnotherGym: 403
-        case .bookingConflict, .classFull, .alreadyCheckedIn, .notCancellable, .bookingCancelled, .notConfirmed: 409
-        case .invalidToken, .tokenExpired: 401
-        case .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed, .outsideGeofence: 422
-        }
-    }
 }

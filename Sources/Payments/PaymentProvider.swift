@@ -25,6 +25,23 @@ public protocol PaymentProvider: Sendable {
     func event(from webhook: VerifiedWebhook) throws(ProviderError) -> ProviderEvent
 }
 
+/// A provider's event whose signature and age were checked: all the store is ever given.
+public struct VerifiedEvent: Equatable, Sendable {
+    public var provider: String
+    /// The provider's id of the event, so each is acted on once.
+    public var eventId: String
+    public var event: ProviderEvent
+}
+
+extension PaymentProvider {
+    /// Checks a webhook's signature and age, then reads its event. Throws `WebhookRejection`
+    /// (forged, stale, unsigned) or `ProviderError` (not an event of ours).
+    public func verifiedEvent(_ request: WebhookRequest, now: Int64) throws -> VerifiedEvent {
+        let verified = try verifier.verify(request, now: now)
+        return VerifiedEvent(provider: name, eventId: verified.eventId, event: try event(from: verified))
+    }
+}
+
 /// Reads the Standard Webhooks body Yoco sends (and the sandbox imitates):
 /// `{"type": "payment.succeeded", "payload": {"metadata": {"payment_id": "…"}, "period_end": 123}}`.
 struct StandardEventBody: Decodable {

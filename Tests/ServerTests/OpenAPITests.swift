@@ -44,3 +44,26 @@ struct OpenAPITests {
         }
     }
 }
+
+extension OpenAPITests {
+    /// `Error.code`'s enum in the YAML, in order.
+    static func errorCodes(in yaml: String) -> [String] {
+        let lines = yaml.split(separator: "\n").map(String.init)
+        guard let code = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "code:" }),
+            let line = lines[code...].first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("enum: [") })
+        else { return [] }
+        return line.split(separator: "[")[1].dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    @Test("the error codes described are the ones the server answers with, each with its status")
+    func describesEveryErrorCode() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let yaml = String(buffer: try await client.execute(uri: "/openapi.yaml", method: .get).body)
+            #expect(Self.errorCodes(in: yaml) == ErrorCode.allCases.map(\.rawValue))
+        }
+        #expect(Set(ErrorCode.allCases.map(\.rawValue)).count == ErrorCode.allCases.count)
+        #expect(ErrorCode.refused(.classFull).status.code == 409)
+        #expect(ErrorCode.allCases.allSatisfy { $0.status.code >= 400 })
+    }
+}

@@ -41,18 +41,18 @@ import TestSupport
         )
         var forged = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now)
         forged.headers["webhook-signature"] = "v1," + Data(repeating: 1, count: 32).base64EncodedString()
-        await #expect(throws: StoreError.self) { try await f.store.payments.handleWebhook(provider: sandbox, request: forged, now: f.now) }
+        #expect(throws: WebhookRejection.badSignature) { try sandbox.verifiedEvent(forged, now: f.now) }
         let stale = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now - 600)
-        await #expect(throws: StoreError.self) { try await f.store.payments.handleWebhook(provider: sandbox, request: stale, now: f.now) }
+        #expect(throws: WebhookRejection.stale(ageSeconds: 600)) { try sandbox.verifiedEvent(stale, now: f.now) }
         #expect(try await f.store.ledger.credits(member: member, tenant: nil, now: f.now) == 0)
 
         let real = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now)
-        #expect(try await f.store.payments.handleWebhook(provider: sandbox, request: real, now: f.now + 5)
+        #expect(try await f.store.payments.apply(sandbox.verifiedEvent(real, now: f.now + 5), now: f.now + 5)
             == .credited(paymentId: payment.paymentId, credits: 4))
-        #expect(try await f.store.payments.handleWebhook(provider: sandbox, request: real, now: f.now + 10) == .ignored)
+        #expect(try await f.store.payments.apply(sandbox.verifiedEvent(real, now: f.now + 10), now: f.now + 10) == .ignored)
         // Another event about the same payment settles nothing twice.
         let second = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-2", at: f.now)
-        #expect(try await f.store.payments.handleWebhook(provider: sandbox, request: second, now: f.now + 20) == .ignored)
+        #expect(try await f.store.payments.apply(sandbox.verifiedEvent(second, now: f.now + 20), now: f.now + 20) == .ignored)
         #expect(try await f.store.ledger.credits(member: member, tenant: nil, now: f.now) == 4)
         let audit = try await f.store.ledger.auditLedger()
         #expect(audit.isClean, "\(audit)")

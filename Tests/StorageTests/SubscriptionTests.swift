@@ -12,7 +12,7 @@ import TestSupport
     func event(_ f: StoreFixture, _ type: String, subscription: String, periodEnd: Int64? = nil, id: String = UUID().uuidString) async throws -> WebhookOutcome {
         let event: ProviderEvent = type == "subscription.renewed"
             ? .subscriptionRenewed(subscriptionId: subscription, periodEnd: periodEnd!) : .subscriptionPaymentFailed(subscriptionId: subscription)
-        return try await f.store.payments.handleWebhook(provider: sandbox, request: sandbox.webhook(for: event, eventId: id, at: f.now), now: f.now)
+        return try await f.store.payments.apply(sandbox.verifiedEvent(sandbox.webhook(for: event, eventId: id, at: f.now), now: f.now), now: f.now)
     }
 
     /// Monthly credits, each month's lot living one month past its own, so unused credits roll

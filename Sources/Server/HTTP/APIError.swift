@@ -1,35 +1,34 @@
 import Booking
 import Foundation
 public import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import Marketplace
 import Storage
 
-/// An error the API answers with: a status, a stable code the app can switch on, and a message
-/// a person can act on. Rendered as `{"error": {"code", "message", "timestamp", "request_id"}}`.
-public struct APIError: Error, Sendable, Equatable {
-    public var status: HTTPResponse.Status
-    public var code: String
+/// An error the API answers with: a stable code the app can switch on (which decides the
+/// status) and a message a person can act on. Every error a route throws becomes one, and it
+/// renders itself as Hummingbird's errors do: `{"error": {"code", "message", "timestamp", "request_id"}}`.
+public struct APIError: HTTPResponseError, Sendable, Equatable {
+    public var code: ErrorCode
     public var message: String
     public var headers: HTTPFields = [:]
+    /// The code's status, except for Hummingbird's own errors passed on with theirs.
+    public var status: HTTPResponse.Status
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
-        self.status = status
+    public init(_ code: ErrorCode, _ message: String, headers: HTTPFields = [:], status: HTTPResponse.Status? = nil) {
         self.code = code
         self.message = message
         self.headers = headers
+        self.status = status ?? code.status
     }
 
-    public static func validation(_ message: String) -> APIError { APIError(.badRequest, "VALIDATION_ERROR", message) }
-    public static func unauthenticated(_ message: String) -> APIError { APIError(.unauthorized, "UNAUTHENTICATED", message) }
-    public static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "FORBIDDEN", message) }
-    public static func notFound(_ message: String) -> APIError { APIError(.notFound, "NOT_FOUND", message) }
-    public static func conflict(_ message: String) -> APIError { APIError(.conflict, "CONFLICT", message) }
+    public static func validation(_ message: String) -> APIError { APIError(.validation, message) }
+    public static func unauthenticated(_ message: String) -> APIError { APIError(.unauthenticated, message) }
+    public static func forbidden(_ message: String) -> APIError { APIError(.forbidden, message) }
+    public static func notFound(_ message: String) -> APIError { APIError(.notFound, message) }
+    public static func conflict(_ message: String) -> APIError { APIError(.conflict, message) }
     public static func rateLimited(retryAfter seconds: Int) -> APIError {
-        APIError(
-            .tooManyRequests, "RATE_LIMITED", "too many requests; try again in \(seconds) s",
-            headers: [.retryAfter: String(seconds)]
-        )
+        APIError(.rateLimited, "too many requests; try again in \(seconds) s", headers: [.retryAfter: String(seconds)])
     }
 
     /// Any error a route throws, as the client should see it. Errors that are not the client's
@@ -48,44 +47,52 @@ public struct APIError: Error, Sendable, Equatable {
             case .notFound(let what): self = .notFound("\(what) not found")
             case .invalid(let why): self = .validation(why)
             case .conflict(let what): self = .conflict(what)
-            case .unprocessable(let why): self = APIError(.unprocessableContent, "IDEMPOTENCY_KEY_REUSED", why)
-            case .busy: self = APIError(.serviceUnavailable, "BUSY", "the store is busy; retry shortly", headers: [.retryAfter: "1"])
+            case .unprocessable(let why): self = APIError(.idempotencyKeyReused, why)
+            case .busy: self = APIError(.busy, "the store is busy; retry shortly", headers: [.retryAfter: "1"])
             case .unavailable:
-                self = APIError(
-                    .serviceUnavailable, "STORE_UNAVAILABLE", "the store cannot take requests right now; retry shortly",
-                    headers: [.retryAfter: "2"]
-                )
+                self = APIError(.storeUnavailable, "the store cannot take requests right now; retry shortly", headers: [.retryAfter: "2"])
             case .schema, .database: self = .internal
             }
         case let error as any HTTPResponseError:
             // Hummingbird's own: a route that does not exist, a body over the limit.
             let message = (error as? HTTPError)?.body
                 ?? (error.status == .contentTooLarge ? "the body is larger than the 1 MiB allowed" : error.status.reasonPhrase.lowercased())
-            let code =
+            let code: ErrorCode =
                 switch error.status.code {
-                case 400: "VALIDATION_ERROR"
-                case 401: "UNAUTHENTICATED"
-                case 404: "NOT_FOUND"
-                case 405: "METHOD_NOT_ALLOWED"
-                case 413: "PAYLOAD_TOO_LARGE"
-                default: error.status.code < 500 ? "BAD_REQUEST" : "INTERNAL_ERROR"
+                case 400: .validation
+                case 401: .unauthenticated
+                case 404: .notFound
+                case 405: .methodNotAllowed
+                case 413: .payloadTooLarge
+                default: error.status.code < 500 ? .badRequest : .internalError
                 }
-            self = APIError(error.status, code, message, headers: (error as? HTTPError)?.headers ?? [:])
+            self = APIError(code, message, headers: (error as? HTTPError)?.headers ?? [:], status: error.status)
         default:
             self = .internal
         }
     }
 
     init(_ refusal: BookingRefusal) {
-        self.init(HTTPResponse.Status(code: refusal.httpStatus), refusal.rawValue, refusal.message)
+        self.init(.refused(refusal), refusal.message)
     }
 
-    static let `internal` = APIError(.internalServerError, "INTERNAL_ERROR", "something went wrong on our side; it has been logged")
+    static let `internal` = APIError(.internalError, "something went wrong on our side; it has been logged")
+
+    /// The envelope, with the request's id (`AppContext` gives it; other contexts a new one).
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let requestId = (context as? AppContext)?.requestId ?? UUID().uuidString.lowercased()
+        var response = Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body(requestId: requestId, at: Date())))
+        )
+        response.headers.append(contentsOf: headers)
+        return response
+    }
 
     /// The envelope, encoded.
     func body(requestId: String, at date: Date) -> Data {
         let envelope = Envelope(error: .init(
-            code: code, message: message, timestamp: date.formatted(.iso8601), requestId: requestId
+            code: code.rawValue, message: message, timestamp: date.formatted(.iso8601), requestId: requestId
         ))
         return (try? JSONEncoder.envelope.encode(envelope)) ?? Data("{}".utf8)
     }
@@ -107,31 +114,5 @@ extension JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
-}
-
-extension BookingRefusal {
-    /// What the member or staff reads.
-    var message: String {
-        switch self {
-        case .sessionCancelled: "the gym cancelled this session"
-        case .bookingNotYetOpen: "booking for this session has not opened yet"
-        case .bookingWindowClosed: "booking for this session has closed"
-        case .bookingConflict: "you already hold a booking for this session or one that overlaps it"
-        case .classFull: "this session is full and its waitlist is closed (or you asked not to join it)"
-        case .insufficientCredits: "not enough credits for this class; buy more or choose a cheaper class"
-        case .notCancellable: "this booking is no longer active"
-        case .cancellationClosed: "this session has started; the booking can no longer be cancelled"
-        case .forbidden: "you may not do this at this gym"
-        case .invalidToken: "this check-in code is not valid"
-        case .tokenExpired: "this check-in code has expired"
-        case .tokenForAnotherGym: "this check-in code belongs to another gym"
-        case .bookingCancelled: "this booking was cancelled"
-        case .notConfirmed: "only a confirmed booking can be checked in"
-        case .alreadyCheckedIn: "this booking is already checked in"
-        case .checkInNotOpen: "check-in opens 30 minutes before the class"
-        case .checkInClosed: "check-in closed when the class ended"
-        case .outsideGeofence: "you are not at the gym; check in when you arrive"
-        }
     }
 }

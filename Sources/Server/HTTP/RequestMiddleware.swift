@@ -25,11 +25,7 @@ struct RequestMiddleware: RouterMiddleware {
             if apiError.status.code >= 500 {
                 context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
             }
-            response = Response(
-                status: apiError.status, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: apiError.body(requestId: context.requestId, at: Date())))
-            )
-            response.headers.append(contentsOf: apiError.headers)
+            response = try apiError.response(from: request, context: context)
         }
         response.headers[Self.requestIDHeader] = context.requestId
         metrics.requestFinished(

@@ -64,7 +64,7 @@ struct AuthRoutes {
             do {
                 user = try await services.store.accounts.register(email: email, passwordHash: hash, firstName: first, lastName: last, now: now)
             } catch StoreError.conflict {
-                throw APIError(.conflict, "EMAIL_TAKEN", "an account with this email already exists; sign in instead")
+                throw APIError(.emailTaken, "an account with this email already exists; sign in instead")
             }
             return Reply(try await tokens(for: user, now: now), status: .created)
         }
@@ -96,14 +96,14 @@ struct AuthRoutes {
             if let weakness = Authenticator.weakness(of: body.password) { throw APIError.validation(weakness) }
             let hash = try await services.authenticator.hash(password: body.password)
             guard try await services.store.accounts.resetPassword(token: body.token, passwordHash: hash, now: services.clock.now()) else {
-                throw APIError(.badRequest, "INVALID_TOKEN", "the reset link is invalid, expired or already used")
+                throw APIError(.invalidToken, "the reset link is invalid, expired or already used")
             }
             return Reply(Done(status: "password changed; sign in with the new one"))
         }
         api.post("auth/verify-email") { request, context in
             let body = try await request.json(Verify.self, context: context)
             guard try await services.store.accounts.verifyEmail(token: body.token, now: services.clock.now()) else {
-                throw APIError(.badRequest, "INVALID_TOKEN", "the verification link is invalid, expired or already used")
+                throw APIError(.invalidToken, "the verification link is invalid, expired or already used")
             }
             return Reply(Done(status: "email verified"))
         }

@@ -71,9 +71,7 @@ struct GeofenceRoutes {
                 return Reply(CheckedIn(id: id, distanceM: distance))
             case .outside(let distance, let fence):
                 let limit = fence.polygonGeoJSON == nil ? "within \(fence.radiusMeters) m of it" : "inside the area it marked"
-                throw APIError(
-                    .unprocessableContent, "OUTSIDE_GEOFENCE", "you are \(distance) m from the gym; check in \(limit)"
-                )
+                throw APIError(.refused(.outsideGeofence), "you are \(distance) m from the gym; check in \(limit)")
             }
         }
     }

@@ -70,7 +70,7 @@ struct GymAdminRoutes {
             do {
                 try await services.store.catalog.createGym(tenant, owner: user, now: services.clock.now())
             } catch StoreError.conflict(let why) {
-                throw APIError(.conflict, "SLUG_TAKEN", "\(why); choose another slug")
+                throw APIError(.slugTaken, "\(why); choose another slug")
             }
             return Reply(Created(id: tenant.id, slug: tenant.slug), status: .created)
         }
@@ -120,7 +120,7 @@ struct GymAdminRoutes {
             do {
                 id = try await services.store.catalog.addSession(classId: body.classId, tenant: tenant, start: start, staff: user, now: now)
             } catch StoreError.conflict {
-                throw APIError(.conflict, "SESSION_EXISTS", "this class already has a session at that time")
+                throw APIError(.sessionExists, "this class already has a session at that time")
             }
             return Reply(Created(id: id), status: .created)
         }

@@ -32,10 +32,10 @@ struct HealthRoutes {
     /// listens); else a 503 saying why.
     private func ready() async throws -> Reply<Readiness> {
         do { try await services.store.ping() } catch {
-            throw APIError(.serviceUnavailable, "NOT_READY", "the store does not answer", headers: [.retryAfter: "2"])
+            throw APIError(.notReady, "the store does not answer", headers: [.retryAfter: "2"])
         }
         if let outage = services.store.database.outage {
-            throw APIError(.serviceUnavailable, "NOT_READY", "the store cannot take writes (\(outage.count > 0 ? "the server log says why" : "")); retry shortly", headers: [.retryAfter: "2"])
+            throw APIError(.notReady, "the store cannot take writes (\(outage.count > 0 ? "the server log says why" : "")); retry shortly", headers: [.retryAfter: "2"])
         }
         return Reply(Readiness(status: "ready", store: "reachable", indexGyms: services.index.counts.gyms))
     }

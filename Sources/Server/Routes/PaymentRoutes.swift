@@ -97,9 +97,15 @@ struct PaymentRoutes {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            let outcome = try await services.store.payments.handleWebhook(
-                provider: provider, request: WebhookRequest(headers: headers, body: Data(buffer: body)), now: services.clock.now()
-            )
+            let now = services.clock.now()
+            // The signature is checked here, at the edge: the store is only ever given a verified event.
+            let verified: VerifiedEvent
+            do {
+                verified = try provider.verifiedEvent(WebhookRequest(headers: headers, body: Data(buffer: body)), now: now)
+            } catch {
+                throw APIError.validation("webhook refused: \(error)")
+            }
+            let outcome = try await services.store.payments.apply(verified, now: now)
             return Reply(["result": Self.describe(outcome)])
         }
     }
@@ -107,7 +113,7 @@ struct PaymentRoutes {
     /// The provider asked for, or the default one; it must be configured.
     private func providerName(_ asked: String?) throws -> String {
         guard !services.providers.isEmpty else {
-            throw APIError(.serviceUnavailable, "PAYMENTS_UNAVAILABLE", "payments are not configured on this server")
+            throw APIError(.paymentsUnavailable, "payments are not configured on this server")
         }
         let name = asked ?? services.defaultProvider
         guard services.providers[name] != nil else {

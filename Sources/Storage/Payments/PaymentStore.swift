@@ -33,7 +33,7 @@ extension PaymentStore {
     /// Starts buying `credits` for `price` (universal credits when `tenant` is nil). However
     /// often it is retried with the same `idempotencyKey`, it creates one pending payment and
     /// answers the same; the same key with different parameters is refused. Credits arrive only
-    /// when the provider confirms (`handleWebhook`).
+    /// when the provider confirms (`apply`).
     public func startCreditPurchase(
         member: String, tenant: String?, credits: Int, price: Money, provider: String, idempotencyKey: String, now: Int64
     ) async throws -> PendingPayment {
@@ -66,21 +66,12 @@ extension PaymentStore {
         }
     }
 
-    /// Acts on a provider's webhook: verifies its signature and age first (a forged or stale one
-    /// throws and changes nothing), records its event id so a replay is ignored, and then does
-    /// what it says: settles a payment (credits added exactly once on success), or renews a
+    /// Acts on a provider's event, verified before it reached the store
+    /// (`PaymentProvider.verifiedEvent`): records its event id so a replay is ignored, and then
+    /// does what it says: settles a payment (credits added exactly once on success), or renews a
     /// subscription, or records a failed renewal.
-    public func handleWebhook(provider: any PaymentProvider, request: WebhookRequest, now: Int64) async throws -> WebhookOutcome {
-        let event: ProviderEvent
-        let eventId: String
-        do {
-            let verified = try provider.verifier.verify(request, now: now)
-            eventId = verified.eventId
-            event = try provider.event(from: verified)
-        } catch {
-            throw StoreError.invalid("webhook refused: \(error)")
-        }
-        let name = provider.name
+    public func apply(_ verified: VerifiedEvent, now: Int64) async throws -> WebhookOutcome {
+        let (name, eventId, event) = (verified.provider, verified.eventId, verified.event)
         return try await database.transaction { db in
             try db.setContext(.system)
             try db.query(

@@ -1,0 +1,191 @@
+import Datasets
+import Geo
+import HeapModule
+import TextSearch
+
+/// The three ways a search can be driven: from the geography, from sessions in start order,
+/// from a query word's postings.
+extension SegmentSearch {
+
+    /// Runs the search from `driver`'s side. The geographic side gives up, returning false,
+    /// once it has visited more classes than `budget` allows (the planner's estimate of the
+    /// text side's whole cost), so a misjudged plan costs at most twice the better one.
+    func run(driver: PlanChoice, into top: inout TopCandidates, budget: inout Int) -> Bool {
+        guard canMatch else { return true }
+        if driver == .text, let rarest = textEstimate?.word {
+            runFromText(word: rarest, into: &top)
+            return true
+        }
+        if driver == .sessions { return runFromSessions(into: &top, budget: &budget) }
+        return runFromGeography(into: &top, budget: &budget)
+    }
+
+    /// Gyms from the R-tree, then their classes.
+    func runFromGeography(into top: inout TopCandidates, budget: inout Int) -> Bool {
+        if let onlyGym {
+            // One gym: no tree walk needed.
+            let gym = segment.gymFacts[Int(onlyGym)]
+            let distance = query.distanceKm(to: gym.coordinate, fromCenter: GreatCircle.distanceKm(query.center, gym.coordinate))
+            var scratch = Scratch()
+            if isInArea(gym.coordinate, distanceKm: distance) { visitGym(onlyGym, distanceKm: distance, scratch: &scratch, into: &top) }
+            return true
+        }
+        var hits: [RTreeHit]
+        if let radius = query.radiusKm {
+            hits = segment.tree.within(radiusKm: radius, of: query.center)
+        } else {
+            hits = segment.tree.within(box: query.searchBox!, distancesFrom: query.center)
+        }
+        if query.corridor != nil {
+            for i in hits.indices {
+                hits[i].distanceKm = query.distanceKm(to: segment.gymFacts[hits[i].id].coordinate, fromCenter: hits[i].distanceKm)
+            }
+        }
+        if query.box != nil || query.area != nil || query.corridor != nil {
+            hits.removeAll { !isInArea(segment.gymFacts[$0.id].coordinate, distanceKm: $0.distanceKm) }
+        }
+        var scratch = Scratch()
+        func visit(_ hit: RTreeHit) -> Bool {
+            budget -= segment.gymFacts[hit.id].classes.count
+            if budget < 0 { return false }
+            visitGym(Int32(hit.id), distanceKm: hit.distanceKm, scratch: &scratch, into: &top)
+            return true
+        }
+        guard bestPrimaryKey(distanceKm: 0) != nil else {
+            // By start time or credits every gym in the area may hold the best: any order will do.
+            for hit in hits where !visit(hit) { return false }
+            return true
+        }
+        // Nearest first: for the distance and relevance orders, once the best a gym could offer
+        // cannot beat the worst result kept, no farther gym can either. A heap, because the
+        // walk usually stops long before the last gym.
+        var nearest = Heap(hits.map(NearHit.init))
+        while let next = nearest.popMin() {
+            let hit = next.hit
+            if let bound = bestPrimaryKey(distanceKm: hit.distanceKm), !top.admits(primary: bound, start: .min) { break }
+            if !visit(hit) { return false }
+        }
+        return true
+    }
+
+    /// A gym found by the tree, ordered by distance, then by number.
+    private struct NearHit: Comparable {
+        let hit: RTreeHit
+        static func < (a: Self, b: Self) -> Bool {
+            a.hit.distanceKm != b.hit.distanceKm ? a.hit.distanceKm < b.hit.distanceKm : a.hit.id < b.hit.id
+        }
+        static func == (a: Self, b: Self) -> Bool { a.hit == b.hit }
+    }
+
+    /// Sessions in the sort's own order (start time, or credits then start time) from the
+    /// window's beginning; each is tested through its gym (cached) and its class (cached).
+    /// By start time or credits the walk stops once nothing later can place. Gives up,
+    /// returning false, after `budget` sessions.
+    func runFromSessions(into top: inout TopCandidates, budget: inout Int) -> Bool {
+        var gyms = GymVerdicts(gyms: segment.gymFacts.count)
+        // Per class met, with words: its text score, or -1 if some word matches nowhere.
+        var classVerdicts: [Int32: Double] = [:]
+        var scratch = Scratch()
+        let minSpots = Int32(clamping: query.query.minSpots)
+        let stops = query.query.sort == .startTime || query.query.sort == .credits
+        for (order, run) in segment.orders.runs(for: query.query.sort) {
+            var i = segment.lowerBound(query.from, in: order, run)
+            while i < run.upperBound {
+                let s = Int(order[i])
+                i += 1
+                let start = segment.sessionStarts[s]
+                if start >= query.to { break }
+                budget -= 1
+                if budget < 0 { return false }
+                let spots = segment.spots[s]
+                if spots < minSpots { continue }
+                let c = segment.orders.sessionClasses[s]
+                let entry = segment.classFacts[Int(c)]
+                // The class filters first: comparisons on the class at hand, nothing to look up.
+                guard passesClassFilters(entry) else { continue }
+                let g = entry.gym
+                guard let distance = gyms.distance(of: g, in: self) else { continue }
+                var verdict = 1.0
+                if !wordMatches.isEmpty {
+                    if let known = classVerdicts[c] {
+                        verdict = known
+                    } else {
+                        verdict = textScore(c, gymScores: gymWordScores(g, scratch: &scratch), scratch: &scratch) ?? -1
+                        classVerdicts[c] = verdict
+                    }
+                    if verdict < 0 { continue }
+                }
+                let textScore = wordMatches.isEmpty ? nil : verdict
+                let primary = primaryKey(start: start, distanceKm: distance, credits: entry.credits, textScore: textScore)
+                if !top.admits(primary: primary, start: start) {
+                    // In start (or credits, start) order nothing later in this run can place.
+                    if stops { break } else { continue }
+                }
+                if top.isBeforeCursor(primary: primary, start: start) { continue }
+                top.offer(Candidate(
+                    key: CursorKey(primary: primary, start: start, identity: SessionIdentity(classHash: entry.idHash, start: start)),
+                    segment: number, classIndex: c, spotsLeft: spots, distanceKm: distance, textScore: textScore
+                ))
+            }
+        }
+        return true
+    }
+
+    /// The smallest primary key a session at this distance can have, when the order has one.
+    func bestPrimaryKey(distanceKm: Double) -> Double? {
+        switch query.query.sort {
+        case .distance: distanceKm
+        case .relevance: -Ranking.bestScore(distanceKm: distanceKm, bestTextScore: bestTextScore, earliestStart: query.from, now: query.now)
+        case .startTime, .credits: nil
+        }
+    }
+
+    /// What one run remembers between gyms: the text scores of places, which many gyms share.
+    struct Scratch {
+        var placeScores: [Int32: [Double]] = [:]
+        /// Reused for each class's word scores, so scoring a class allocates nothing.
+        var classScores: [Double] = []
+    }
+
+    /// Classes from the postings of the rarest word. Words found in a gym's or a place's names
+    /// bring whole gyms, which are tested against the area and the gym filters before any of
+    /// their classes is looked at; words found in a class are tested through its gym.
+    func runFromText(word: Int, into top: inout TopCandidates) {
+        let postings = segment.text.postings
+        var gyms = GymVerdicts(gyms: segment.gymFacts.count)
+        func verdict(_ g: Int32) -> Double? { gyms.distance(of: g, in: self) }
+        var classes: [Int32] = []
+        func addGym(_ g: UInt32) {
+            if verdict(Int32(g)) != nil { classes += Array(segment.gymFacts[Int(g)].classes) }
+        }
+        for term in wordMatches[word].keys {
+            let classPostings = postings[TextCollection.classes.rawValue]
+            for i in classPostings.range(of: term) {
+                let c = Int32(classPostings.ids[i])
+                if verdict(segment.classFacts[Int(c)].gym) != nil { classes.append(c) }
+            }
+            let gymPostings = postings[TextCollection.gyms.rawValue]
+            for i in gymPostings.range(of: term) { addGym(gymPostings.ids[i]) }
+            let placePostings = postings[TextCollection.places.rawValue]
+            for i in placePostings.range(of: term) {
+                for j in segment.placeGyms.range(of: Int(placePostings.ids[i])) { addGym(segment.placeGyms.ids[j]) }
+            }
+        }
+        classes.sort()
+        var currentGym: Int32 = -1
+        var distance = 0.0
+        var gymScores: [Double] = []
+        var previous: Int32 = -1
+        var scratch = Scratch()
+        for c in classes where c != previous {
+            previous = c
+            let g = segment.classFacts[Int(c)].gym
+            if g != currentGym {
+                currentGym = g
+                distance = verdict(g)!
+                gymScores = gymWordScores(g, scratch: &scratch)
+            }
+            visitClass(c, distanceKm: distance, gymScores: gymScores, scratch: &scratch, into: &top)
+        }
+    }
+}

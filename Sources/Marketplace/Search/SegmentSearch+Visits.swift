@@ -1,0 +1,139 @@
+import Datasets
+import Geo
+import HeapModule
+import TextSearch
+
+/// Visiting a gym and its classes: the filters, the text scores, the offer to the top-k.
+extension SegmentSearch {
+    func isInArea(_ point: Coordinate, distanceKm: Double) -> Bool {
+        if let radius = query.radiusKm, distanceKm > radius { return false }
+        if let box = query.box, !box.contains(point) { return false }
+        if let area = query.area, !area.contains(point) { return false }
+        // Along a route `distanceKm` is the detour: twice the distance off the route.
+        if let corridor = query.corridor, distanceKm > 2 * corridor.widthKm { return false }
+        return true
+    }
+
+    func passesGymFilters(_ g: Int32) -> Bool {
+        let gym = segment.gymFacts[Int(g)]
+        if !gym.searchable || (!dead.isEmpty && dead.contains(g)) { return false }
+        if query.query.marketplaceOnly && !gym.marketplaceEnabled { return false }
+        if let onlyGym, onlyGym != g { return false }
+        return true
+    }
+
+    func visitGym(_ g: Int32, distanceKm: Double, scratch: inout Scratch, into top: inout TopCandidates) {
+        guard passesGymFilters(g) else { return }
+        let gymScores = gymWordScores(g, scratch: &scratch)
+        for c in segment.gymFacts[Int(g)].classes {
+            visitClass(c, distanceKm: distanceKm, gymScores: gymScores, scratch: &scratch, into: &top)
+        }
+    }
+
+    /// Per query word, the best match among the gym's own words and its place's names.
+    func gymWordScores(_ g: Int32, scratch: inout Scratch) -> [Double] {
+        guard !wordMatches.isEmpty else { return [] }
+        var scores = [Double](repeating: 0, count: wordMatches.count)
+        let place = segment.gymFacts[Int(g)].place
+        if place >= 0 {
+            if let known = scratch.placeScores[place] {
+                scores = known
+            } else {
+                accumulate(.places, document: Int(place), into: &scores)
+                scratch.placeScores[place] = scores
+            }
+        }
+        accumulate(.gyms, document: Int(g), into: &scores)
+        return scores
+    }
+
+    /// Raises each word's score to its best match in one document: the document's sorted
+    /// terms intersected with the word's sorted matches, searching the longer list for each
+    /// entry of the shorter.
+    func accumulate(_ collection: TextCollection, document: Int, into scores: inout [Double]) {
+        let terms = segment.text.documentTerms[collection.rawValue]
+        let range = terms.range(of: document)
+        guard !range.isEmpty else { return }
+        for (w, matched) in wordTerms.enumerated() {
+            if matched.terms.count <= range.count {
+                for (k, term) in matched.terms.enumerated() {
+                    if let i = Self.find(term, in: terms.ids, range) {
+                        scores[w] = max(scores[w], matched.qualities[k] * collection.weight(ofFields: terms.fields[i]))
+                    }
+                }
+            } else {
+                for i in range {
+                    if let k = Self.find(terms.ids[i], in: matched.terms, matched.terms.indices) {
+                        scores[w] = max(scores[w], matched.qualities[k] * collection.weight(ofFields: terms.fields[i]))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Binary search for `value` in the ascending `ids[range]`.
+    private static func find(_ value: UInt32, in ids: [UInt32], _ range: Range<Int>) -> Int? {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ids[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < range.upperBound && ids[lo] == value ? lo : nil
+    }
+
+    func visitClass(
+        _ c: Int32, distanceKm: Double, gymScores: [Double], scratch: inout Scratch, into top: inout TopCandidates
+    ) {
+        let entry = segment.classFacts[Int(c)]
+        let q = query.query
+        guard passesClassFilters(entry), let score = textScore(c, gymScores: gymScores, scratch: &scratch) else { return }
+        let textScore = wordMatches.isEmpty ? nil : score
+        let minSpots = Int32(clamping: q.minSpots)
+        var s = segment.lowerBound(query.from, in: entry.sessions)
+        while s < Int(entry.sessions.upperBound) {
+            let start = segment.sessionStarts[s]
+            if start >= query.to { break }
+            defer { s += 1 }
+            let spots = segment.spots[s]
+            if spots < minSpots { continue }
+            let primary = primaryKey(start: start, distanceKm: distanceKm, credits: entry.credits, textScore: textScore)
+            // Within a class keys only grow with the start: past the worst kept, stop.
+            if !top.admits(primary: primary, start: start) { break }
+            if top.isBeforeCursor(primary: primary, start: start) { continue }
+            top.offer(Candidate(
+                key: CursorKey(primary: primary, start: start, identity: SessionIdentity(classHash: entry.idHash, start: start)),
+                segment: number, classIndex: c, spotsLeft: spots, distanceKm: distanceKm,
+                textScore: textScore
+            ))
+        }
+    }
+
+    func passesClassFilters(_ entry: ClassFacts) -> Bool {
+        if !types.isEmpty && !types.contains(entry.type) { return false }
+        if !difficulties.isEmpty && !difficulties.contains(entry.difficulty) { return false }
+        if let maxCredits = query.query.maxCredits, entry.credits > maxCredits { return false }
+        return true
+    }
+
+    /// With words, the class's text score: per word its best match in the class, its gym or its
+    /// place, averaged; nil if a word matches nowhere. Without words, 1.
+    func textScore(_ c: Int32, gymScores: [Double], scratch: inout Scratch) -> Double? {
+        guard !wordMatches.isEmpty else { return 1 }
+        scratch.classScores.removeAll(keepingCapacity: true)
+        scratch.classScores.append(contentsOf: gymScores)
+        accumulate(.classes, document: Int(c), into: &scratch.classScores)
+        if scratch.classScores.contains(0) { return nil }  // every word must match somewhere
+        return scratch.classScores.reduce(0, +) / Double(scratch.classScores.count)
+    }
+
+    /// The first part of the sort key; smaller comes first.
+    func primaryKey(start: Int64, distanceKm: Double, credits: Int32, textScore: Double?) -> Double {
+        switch query.query.sort {
+        case .relevance:
+            -Ranking.explain(textScore: textScore, distanceKm: distanceKm, start: start, now: query.now).total
+        case .distance: distanceKm
+        case .startTime: Double(start)
+        case .credits: Double(credits)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+public import Booking
+public import HTTPTypes
+
+/// Every code the API's errors carry, with its HTTP status: the one place statuses are
+/// decided, and the list the OpenAPI description's `Error.code` enum must match.
+public enum ErrorCode: Hashable, Sendable, CaseIterable {
+    case validation, badRequest, invalidToken, unauthenticated, forbidden, notFound, methodNotAllowed
+    case conflict, emailTaken, slugTaken, sessionExists, payloadTooLarge, idempotencyKeyReused, rateLimited
+    case internalError, paymentsUnavailable, busy, storeUnavailable, notReady
+    /// A booking rule's refusal, under the rule's own code ("CLASS_FULL").
+    case refused(BookingRefusal)
+
+    public static var allCases: [ErrorCode] {
+        [
+            .validation, .badRequest, .invalidToken, .unauthenticated, .forbidden, .notFound, .methodNotAllowed, .conflict, .emailTaken,
+            .slugTaken, .sessionExists, .payloadTooLarge, .idempotencyKeyReused, .rateLimited, .internalError, .paymentsUnavailable,
+            .busy, .storeUnavailable, .notReady,
+        ] + BookingRefusal.allCases.filter { $0 != .forbidden }.map(ErrorCode.refused)
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .validation: "VALIDATION_ERROR"
+        case .badRequest: "BAD_REQUEST"
+        case .invalidToken: "INVALID_TOKEN"
+        case .unauthenticated: "UNAUTHENTICATED"
+        case .forbidden: "FORBIDDEN"
+        case .notFound: "NOT_FOUND"
+        case .methodNotAllowed: "METHOD_NOT_ALLOWED"
+        case .conflict: "CONFLICT"
+        case .emailTaken: "EMAIL_TAKEN"
+        case .slugTaken: "SLUG_TAKEN"
+        case .sessionExists: "SESSION_EXISTS"
+        case .payloadTooLarge: "PAYLOAD_TOO_LARGE"
+        case .idempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED"
+        case .rateLimited: "RATE_LIMITED"
+        case .internalError: "INTERNAL_ERROR"
+        case .paymentsUnavailable: "PAYMENTS_UNAVAILABLE"
+        case .busy: "BUSY"
+        case .storeUnavailable: "STORE_UNAVAILABLE"
+        case .notReady: "NOT_READY"
+        case .refused(let refusal): refusal.rawValue
+        }
+    }
+
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .validation, .badRequest, .invalidToken: .badRequest
+        case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .conflict, .emailTaken, .slugTaken, .sessionExists: .conflict
+        case .payloadTooLarge: .contentTooLarge
+        case .idempotencyKeyReused: .unprocessableContent
+        case .rateLimited: .tooManyRequests
+        case .internalError: .internalServerError
+        case .paymentsUnavailable, .busy, .storeUnavailable, .notReady: .serviceUnavailable
+        case .refused(let refusal):
+            switch refusal {
+            case .insufficientCredits: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
+            case .forbidden, .tokenForAnotherGym: .forbidden
+            case .bookingConflict, .classFull, .alreadyCheckedIn, .notCancellable, .bookingCancelled, .notConfirmed: .conflict
+            case .invalidToken, .tokenExpired: .unauthorized
+            case .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed,
+                .outsideGeofence:
+                .unprocessableContent
+            }
+        }
+    }
+}
