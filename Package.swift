@@ -52,18 +52,21 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Booking", "Payments", "Datasets", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
+                "Booking", "Payments", "Datasets", "Domain", "Notifications", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictness
         ),
 
+        // The domain model (gyms, classes, timetables, instructors, places), shared by the
+        // generator, the store and the index.
+        .target(name: "Domain", dependencies: ["Geo"], swiftSettings: strictness),
         // The catalog: datasets and the search index over them.
-        .target(name: "Datasets", dependencies: ["Geo", "TextSearch"], swiftSettings: strictness),
+        .target(name: "Datasets", dependencies: ["Domain", "Geo", "TextSearch"], swiftSettings: strictness),
         .target(
             name: "Marketplace",
-            dependencies: ["Geo", "GeoAreas", "TextSearch", "Datasets", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["Geo", "GeoAreas", "TextSearch", "Datasets", "Domain", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strictness
         ),
 
@@ -72,17 +75,18 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "Marketplace", "Datasets", "Geo", "GeoAreas", "TextSearch", "CGEOS", "CSQLite", "CLibPQ",
+                "Marketplace", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "CSQLite", "CLibPQ",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictness
         ),
 
-        // Notification channels: WhatsApp, SMS and email adapters over their providers' HTTP APIs.
+        // Notification channels and the outbox's message types: WhatsApp, SMS and email adapters
+        // over their providers' HTTP APIs. The store depends on these types, not the other way round.
         .target(
             name: "Notifications",
             dependencies: [
-                "Storage", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictness
@@ -92,7 +96,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Marketplace", "Datasets", "Storage", "Booking", "Payments", "Geo", "GeoAreas", "Notifications",
+                "Marketplace", "Datasets", "Domain", "Storage", "Booking", "Payments", "Geo", "GeoAreas", "Notifications",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -111,7 +115,7 @@ let package = Package(
         .target(
             name: "StudioLoopCLI",
             dependencies: [
-                "Marketplace", "Datasets", "Storage", "GeoAreas", "Server", "Booking", "Bench",
+                "Marketplace", "Datasets", "Domain", "Storage", "GeoAreas", "Server", "Booking", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness
@@ -121,29 +125,29 @@ let package = Package(
         // package-benchmark suites for the hot paths: `swift package benchmark`.
         .executableTarget(
             name: "SearchBenchmarks",
-            dependencies: ["Marketplace", "Geo", "GeoAreas", "TextSearch", "Datasets", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["Marketplace", "Geo", "GeoAreas", "TextSearch", "Datasets", "Domain", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/SearchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
-        .testTarget(name: "GeoAreasTests", dependencies: ["GeoAreas", "Geo", "Datasets", "CGEOS"], swiftSettings: strictness),
-        .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets"], swiftSettings: strictness),
-        .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets"], swiftSettings: strictness),
-        .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets"], swiftSettings: strictness),
+        .testTarget(name: "GeoAreasTests", dependencies: ["GeoAreas", "Geo", "Datasets", "Domain", "CGEOS"], swiftSettings: strictness),
+        .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets", "Domain"], swiftSettings: strictness),
+        .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets", "Domain"], swiftSettings: strictness),
+        .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
         // What the test targets share: the store fixtures on both engines, a PostgreSQL of a test's own.
-        .target(name: "TestSupport", dependencies: ["Storage", "Booking", "Datasets"], path: "Tests/TestSupport", swiftSettings: strictness),
+        .target(name: "TestSupport", dependencies: ["Storage", "Booking", "Datasets", "Domain"], path: "Tests/TestSupport", swiftSettings: strictness),
         .testTarget(
-            name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Marketplace", "Geo", "TestSupport"], swiftSettings: strictness
+            name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Domain", "Marketplace", "Geo", "Notifications", "TestSupport"], swiftSettings: strictness
         ),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], swiftSettings: strictness),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(
-            name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Geo", "GeoAreas", "TextSearch", "CGEOS"], swiftSettings: strictness
+            name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS"], swiftSettings: strictness
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage", "Datasets", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport",
+                "Server", "Storage", "Datasets", "Domain", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictness
@@ -153,7 +157,7 @@ let package = Package(
             dependencies: ["Notifications", "Storage", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictness
         ),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Datasets", "Marketplace"], swiftSettings: strictness),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Datasets", "Domain", "Marketplace"], swiftSettings: strictness),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo", "GeoAreas"], swiftSettings: strictness),
     ]
 )

@@ -1,5 +1,6 @@
 import Benchmark
 import Datasets
+import Domain
 import Foundation
 import Geo
 import GeoAreas

@@ -1,4 +1,5 @@
 public import Geo
+public import Domain
 
 /// A metropolitan area a dataset can be generated for (Data/cities.json).
 public struct City: Codable, Hashable, Sendable {

@@ -1,4 +1,5 @@
 public import Foundation
+public import Domain
 
 /// A generated dataset: gyms, their classes with weekly timetables, instructors, and the real
 /// places they stand in. Sessions are not stored: they are materialized from the timetables

@@ -1,5 +1,6 @@
 public import Foundation
 import Geo
+public import Domain
 
 /// The committed reference data under `Data/`: cities, GeoNames places and vocabularies.
 public struct ReferenceData: Sendable {

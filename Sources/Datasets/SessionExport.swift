@@ -1,3 +1,4 @@
+public import Domain
 /// A materialized session with its gym and class, as `studioloop data export` writes it.
 public struct ExportedSession: Codable, Sendable {
     public var id: String

@@ -1,3 +1,4 @@
+public import Domain
 /// One scheduled session of a class (the seed's `class_schedules`), materialized from the
 /// class's weekly timetable.
 public struct SessionOccurrence: Hashable, Sendable {

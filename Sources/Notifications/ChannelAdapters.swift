@@ -2,7 +2,6 @@ public import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-public import Storage
 
 /// Why a provider did not take a message; the dispatcher retries it with backoff.
 public struct ChannelError: Error, CustomStringConvertible, Sendable {

@@ -1,5 +1,4 @@
 import Foundation
-public import Storage
 
 /// What a member reads: a subject (for email) and one short text (for all channels), in plain
 /// words from the message's kind. Links carry the ids the app opens.

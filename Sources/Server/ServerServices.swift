@@ -1,5 +1,6 @@
 public import Booking
 public import Datasets
+public import Domain
 public import Marketplace
 public import Payments
 public import Storage

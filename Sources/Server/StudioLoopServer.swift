@@ -1,5 +1,6 @@
 import Booking
 public import Datasets
+public import Domain
 public import Foundation
 import Hummingbird
 import Logging

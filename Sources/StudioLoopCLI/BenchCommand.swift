@@ -1,6 +1,7 @@
 public import ArgumentParser
 public import Bench
 import Datasets
+import Domain
 import Foundation
 
 extension BenchScale: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Domain
 import Foundation
 import Storage
 

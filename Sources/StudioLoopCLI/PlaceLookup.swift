@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import TextSearch
 
 /// Finds a place by any of its names, compared as search folds them ("Fès", "fes", "فاس").

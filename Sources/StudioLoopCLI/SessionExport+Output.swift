@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 
 enum SessionExport {
     /// Writes every session in [`from`, `to`) as JSON Lines; returns how many.

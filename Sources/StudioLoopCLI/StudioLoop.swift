@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Datasets
+import Domain
 import Foundation
 import Marketplace
 import Storage

@@ -1,5 +1,6 @@
 import Bench
 import Datasets
+import Domain
 import Foundation
 import Marketplace
 import Testing

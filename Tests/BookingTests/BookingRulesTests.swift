@@ -1,5 +1,6 @@
 import Booking
 import Datasets
+import Domain
 import Testing
 
 @Suite struct BookingRulesTests {

@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import Testing
 
 /// Weekly timetables across the offset changes of Cairo (summer time from the last Friday of

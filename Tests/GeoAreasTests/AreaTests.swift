@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import Foundation
 import Geo
 import GeoAreas

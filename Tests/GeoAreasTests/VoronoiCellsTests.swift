@@ -1,5 +1,6 @@
 import CGEOS
 import Datasets
+import Domain
 import Foundation
 import Geo
 import GeoAreas

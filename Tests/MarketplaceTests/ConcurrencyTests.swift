@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import Foundation
 import Geo
 @testable import Marketplace

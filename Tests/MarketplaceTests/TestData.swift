@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import Foundation
 
 /// Datasets generated from the committed reference data, once per test process.

@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,5 +1,6 @@
 import Booking
 import Foundation
+import Notifications
 @testable import Storage
 import Synchronization
 import Testing

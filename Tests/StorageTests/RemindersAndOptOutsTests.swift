@@ -1,4 +1,5 @@
 import Booking
+import Notifications
 @testable import Storage
 import Testing
 import TestSupport

@@ -1,5 +1,6 @@
 import Booking
 import Datasets
+import Domain
 import Foundation
 import Storage
 import Testing

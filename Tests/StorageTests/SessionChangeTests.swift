@@ -1,5 +1,6 @@
 import Booking
 import Datasets
+import Domain
 import Geo
 import Marketplace
 import Storage

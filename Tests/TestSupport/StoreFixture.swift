@@ -1,5 +1,6 @@
 public import Booking
 public import Datasets
+public import Domain
 import Foundation
 public import Storage
 

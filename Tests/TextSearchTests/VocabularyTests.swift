@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import Testing
 import TextSearch
 

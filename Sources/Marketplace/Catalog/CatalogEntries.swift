@@ -1,4 +1,5 @@
 public import Datasets
+public import Domain
 import Geo
 
 /// A gym as the index keeps it: what results show, what filters test, and where its classes are.

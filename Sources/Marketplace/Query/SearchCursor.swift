@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import Foundation
 
 /// Where a page ended, in the total order of the sort: the next page is everything after it.

@@ -1,4 +1,5 @@
 public import Datasets
+public import Domain
 public import Geo
 public import GeoAreas
 

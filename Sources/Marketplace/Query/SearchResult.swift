@@ -1,4 +1,5 @@
 public import Datasets
+public import Domain
 
 /// One session in an answer.
 public struct SearchResult: Codable, Hashable, Sendable {

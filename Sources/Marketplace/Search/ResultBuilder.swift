@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 
 /// Turns ranked candidates into results: names, ISO times in each gym's offset, live spots.
 struct ResultBuilder {

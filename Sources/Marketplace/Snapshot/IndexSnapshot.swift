@@ -1,5 +1,6 @@
 public import Foundation
 import Datasets
+import Domain
 import Geo
 import TextSearch
 

@@ -1,5 +1,6 @@
 public import Hummingbird
 import Datasets
+import Domain
 public import Foundation
 
 /// JSON in snake_case both ways, as the API documents it.

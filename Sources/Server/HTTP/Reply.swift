@@ -1,5 +1,6 @@
 import Crypto
 import Datasets
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,4 +1,5 @@
 import Datasets
+import Domain
 import Geo
 import Hummingbird
 import Marketplace

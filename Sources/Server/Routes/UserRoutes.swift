@@ -1,5 +1,7 @@
 import Datasets
+import Domain
 import Hummingbird
+import Notifications
 import Storage
 
 /// A member's own profile, credits and bookings. Another member's are as good as missing.

@@ -1,3 +1,5 @@
+public import Notifications
+
 /// A member's notification settings: the channel they chose and the kinds they turned off.
 public struct NotificationSettings: Codable, Equatable, Sendable {
     public var channel: NotificationChannelKind

@@ -1,5 +1,6 @@
 public import Booking
 import Datasets
+import Domain
 import Foundation
 
 /// Booking, cancelling and checking in: every operation is one transaction that reads what the

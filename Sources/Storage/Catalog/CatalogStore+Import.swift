@@ -1,4 +1,5 @@
 public import Datasets
+public import Domain
 import Foundation
 
 /// What a dataset import wrote.

@@ -1,4 +1,5 @@
 public import Datasets
+public import Domain
 import Foundation
 
 /// One gym as the store holds it: what the search index is built from.

@@ -1,5 +1,6 @@
 import Booking
 public import Datasets
+public import Domain
 import Foundation
 
 /// What a gym's staff may change about a class; nil leaves a field as it is.

@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -25,6 +25,12 @@ enum Migrations {
     /// How each member likes to be told: email, SMS or WhatsApp (checked by the application).
     static let channels: (version: Int, statements: [String]) = (9, [
         "ALTER TABLE users ADD COLUMN notification_channel TEXT NOT NULL DEFAULT 'email'",
+    ])
+
+    /// A cancelled booking's reminder is found by its booking: without this every cancellation
+    /// read the whole outbox, which grows with every booking.
+    static let outboxByBooking: (version: Int, statements: [String]) = (10, [
+        "CREATE INDEX outbox_by_booking ON outbox (booking_id)",
     ])
 
     /// Where members may check themselves in: a radius around the gym (150 m when unset) or a

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A notification waiting in the outbox.
+public struct OutboxMessage: Equatable, Sendable {
+    public var id: String
+    public var userId: String?
+    /// "booking_confirmed", "waitlist_promoted", "credits_purchased", …
+    public var kind: String
+    /// JSON.
+    public var payload: String
+    public var attempts: Int
+    /// Whom it goes to and how they like to hear; nil for a message without a member.
+    public var recipient: Recipient?
+
+    public init(id: String, userId: String?, kind: String, payload: String, attempts: Int, recipient: Recipient? = nil) {
+        self.id = id
+        self.userId = userId
+        self.kind = kind
+        self.payload = payload
+        self.attempts = attempts
+        self.recipient = recipient
+    }
+}
+
+/// A member's addresses and the channel they chose.
+public struct Recipient: Equatable, Sendable {
+    public var email: String
+    /// E.164 or local; empty when the member gave none.
+    public var phone: String
+    public var channel: NotificationChannelKind
+
+    public init(email: String, phone: String, channel: NotificationChannelKind) {
+        self.email = email
+        self.phone = phone
+        self.channel = channel
+    }
+}
+
+/// How a member may choose to be told.
+public enum NotificationChannelKind: String, Sendable, CaseIterable, Codable {
+    case email, sms, whatsapp
+}
+
+/// Where notifications go: WhatsApp, SMS, email adapters; the log channel by default.
+public protocol NotificationChannel: Sendable {
+    /// Delivers one message, or throws to have it retried later.
+    func deliver(_ message: OutboxMessage) async throws
+}
+
+/// Writes each notification as one line to standard error: the embedded default. Outside
+/// development a payload is left out, since it may carry a password-reset or verification token
+/// that logs must never hold.
+public struct LogChannel: NotificationChannel {
+    public let showsPayloads: Bool
+
+    public init(showsPayloads: Bool = true) {
+        self.showsPayloads = showsPayloads
+    }
+
+    public func deliver(_ message: OutboxMessage) async throws {
+        let payload = showsPayloads ? message.payload : "(payload withheld)"
+        FileHandle.standardError.write(Data("notify \(message.kind) to \(message.userId ?? "-"): \(payload)\n".utf8))
+    }
+}
