@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "GeoAreas", dependencies: ["Geo", "CGEOS"], swiftSettings: strictness),
 
         // The booking and credit rules: pure logic, no I/O.
-        .target(name: "Booking", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
+        .target(name: "Booking", dependencies: ["Domain", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
 
         // Payment providers: webhook signatures, checked the way each provider signs.
         .target(name: "Payments", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),

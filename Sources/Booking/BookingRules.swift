@@ -1,3 +1,4 @@
+public import Domain
 /// A scheduled session as the rules see it.
 public struct SessionFacts: Sendable, Hashable {
     public var id: String
@@ -152,7 +153,7 @@ public enum BookingRules {
     }
 
     /// Staff who may check members in at a gym.
-    public typealias StaffRole = Booking.StaffRole
+    public typealias StaffRole = Domain.StaffRole
 
     /// Decides a check-in: staff of the session's gym, a valid token for this booking, an
     /// active booking, inside [start - 30 min, end].

@@ -1,7 +1,5 @@
-/// A gym's platform tier, which sets the marketplace commission on its bookings.
-public enum SubscriptionTier: String, Sendable, Codable, CaseIterable {
-    case starter, growth, pro, enterprise
-}
+public import Domain
+
 
 /// The platform's commission per tier, in basis points (1/100 of a percent).
 public struct CommissionRates: Sendable, Equatable {

@@ -125,9 +125,9 @@ struct CityGenerator {
             ),
             location: Location(lat: Self.round6(location.latitude), lng: Self.round6(location.longitude)),
             timezone: place.timezone,
-            subscriptionTier: rng.chance(0.5) ? "starter" : (rng.chance(0.7) ? "growth" : "pro"),
+            subscriptionTier: rng.chance(0.5) ? .starter : (rng.chance(0.7) ? .growth : .pro),
             marketplaceEnabled: rng.chance(0.85),
-            status: rng.chance(0.97) ? "active" : "suspended",
+            status: rng.chance(0.97) ? .active : .suspended,
             placeId: place.id
         )
         state.tenants.append(tenant)
@@ -201,7 +201,7 @@ struct CityGenerator {
         let id = UUIDText.random(using: &rng)
         return User(
             id: id, tenantId: tenant.id, email: "coach-\(id.prefix(8))@\(tenant.slug).studioloop.example",
-            firstName: first, lastName: last, phone: phoneNumber(&rng), role: "instructor"
+            firstName: first, lastName: last, phone: phoneNumber(&rng), role: .instructor
         )
     }
 
@@ -237,7 +237,7 @@ struct CityGenerator {
             id: UUIDText.random(using: &rng), tenantId: tenant.id, name: rng.element(of: names), description: description,
             classType: type, instructorId: rng.element(of: instructors).id, durationMinutes: duration,
             maxCapacity: capacity, difficultyLevel: difficulty,
-            creditsRequired: min(5, rng.int(in: 1...3) + (tenant.subscriptionTier == "pro" ? 1 : 0)),
+            creditsRequired: min(5, rng.int(in: 1...3) + (tenant.subscriptionTier == .pro ? 1 : 0)),
             equipmentNeeded: Self.distinct(equipment.isEmpty ? [] : (0..<rng.int(in: 0...2)).map { _ in rng.element(of: equipment) }),
             isActive: rng.chance(0.95), weeklySlots: slots.sorted()
         )

@@ -24,7 +24,7 @@ public struct ExportedSession: Codable, Sendable {
         public var country: String
         public var location: Location
         public var marketplaceEnabled: Bool
-        public var status: String
+        public var status: TenantStatus
     }
 
     public struct Class: Codable, Sendable {

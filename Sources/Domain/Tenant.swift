@@ -8,15 +8,15 @@ public struct Tenant: Codable, Hashable, Sendable {
     public var address: Address
     public var location: Location
     public var timezone: String
-    public var subscriptionTier: String
+    public var subscriptionTier: SubscriptionTier
     public var marketplaceEnabled: Bool
-    public var status: String
+    public var status: TenantStatus
     /// The GeoNames place the gym belongs to; its alternate names are searchable.
     public var placeId: Int
 
     public init(
         id: String, name: String, slug: String, email: String, phone: String, address: Address, location: Location,
-        timezone: String, subscriptionTier: String, marketplaceEnabled: Bool, status: String, placeId: Int
+        timezone: String, subscriptionTier: SubscriptionTier, marketplaceEnabled: Bool, status: TenantStatus, placeId: Int
     ) {
         self.id = id
         self.name = name
@@ -32,5 +32,15 @@ public struct Tenant: Codable, Hashable, Sendable {
         self.placeId = placeId
     }
 
-    public var isActive: Bool { status == "active" }
+    public var isActive: Bool { status == .active }
+}
+
+/// Whether a gym trades: a suspended gym is kept, but out of search and closed to booking.
+public enum TenantStatus: String, Codable, Sendable, CaseIterable {
+    case active, suspended
+}
+
+/// A gym's platform tier, which sets the marketplace commission on its bookings.
+public enum SubscriptionTier: String, Sendable, Codable, CaseIterable {
+    case starter, growth, pro, enterprise
 }

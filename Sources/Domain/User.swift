@@ -6,9 +6,9 @@ public struct User: Codable, Hashable, Sendable {
     public var firstName: String
     public var lastName: String
     public var phone: String
-    public var role: String
+    public var role: StaffRole
 
-    public init(id: String, tenantId: String, email: String, firstName: String, lastName: String, phone: String, role: String) {
+    public init(id: String, tenantId: String, email: String, firstName: String, lastName: String, phone: String, role: StaffRole) {
         self.id = id
         self.tenantId = tenantId
         self.email = email

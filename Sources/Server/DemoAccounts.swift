@@ -1,11 +1,12 @@
 import Booking
+public import Domain
 public import Storage
 
 /// Accounts for trying the embedded default in the first minute: a member with credits, and
 /// the owner and an instructor of one demo gym. Created once; their passwords are printed at
 /// start-up and only exist in development mode.
 public struct DemoAccount: Sendable, Equatable {
-    public var role: String
+    public var role: StaffRole
     public var email: String
     public var password: String
     public var tenantSlug: String?
@@ -22,19 +23,19 @@ public enum DemoAccounts {
         let local = open.filter { $0.tenant.address.city == "Johannesburg" }
         guard let gym = (local.isEmpty ? open : local).min(by: { $0.tenant.slug < $1.tenant.slug }) else { return [] }
         let accounts = [
-            DemoAccount(role: "member", email: "member@demo.studioloop.africa", password: password, tenantSlug: nil),
-            DemoAccount(role: "owner", email: "owner@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
-            DemoAccount(role: "instructor", email: "instructor@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
+            DemoAccount(role: .member, email: "member@demo.studioloop.africa", password: password, tenantSlug: nil),
+            DemoAccount(role: .owner, email: "owner@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
+            DemoAccount(role: .instructor, email: "instructor@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
         ]
         for account in accounts where try await store.accounts.credentials(email: account.email) == nil {
             let hash = try await authenticator.hash(password: account.password)
-            let first = account.role.prefix(1).uppercased() + account.role.dropFirst()
+            let first = account.role.rawValue.prefix(1).uppercased() + account.role.rawValue.dropFirst()
             let user = try await store.accounts.register(email: account.email, passwordHash: hash, firstName: first, lastName: "Demo", now: now)
             switch account.role {
-            case "member":
+            case .member:
                 try await store.ledger.grantCredits(member: user, tenant: nil, credits: 40, now: now)
                 try await store.ledger.grantCredits(member: user, tenant: gym.tenant.id, credits: 20, now: now)
-            case "owner":
+            case .owner:
                 try await store.staff.grantRole(user: user, tenant: gym.tenant.id, role: .owner)
             default:
                 try await store.staff.grantRole(user: user, tenant: gym.tenant.id, role: .instructor)

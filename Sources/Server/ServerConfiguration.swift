@@ -4,6 +4,7 @@ import Foundation
 public import Notifications
 public import Payments
 public import Storage
+import Domain
 
 /// How a server runs: where it listens, its secrets and money settings. Secrets have no
 /// defaults outside development mode; in development mode a missing secret is made up for the

@@ -67,7 +67,7 @@ public enum StudioLoopServer {
             onServerRunning: { _ in
                 say(startupLine(index: index, storeName: storeName, configuration: configuration))
                 for account in demo {
-                    say("  demo \(account.role)\(account.tenantSlug.map { " of \($0)" } ?? ""): \(account.email) / \(account.password)")
+                    say("  demo \(account.role.rawValue)\(account.tenantSlug.map { " of \($0)" } ?? ""): \(account.email) / \(account.password)")
                 }
                 if !demo.isEmpty {
                     say("""

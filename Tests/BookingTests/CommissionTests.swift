@@ -1,5 +1,6 @@
 import Booking
 import Testing
+import Domain
 
 @Suite struct CommissionTests {
     struct Row: CustomTestStringConvertible {

@@ -112,7 +112,7 @@ import TestSupport
 
     @Test(arguments: StoreKind.allCases)
     func marketplaceBookingSplitsThePrice(kind: StoreKind) async throws {
-        let f = try await StoreFixture.make(kind, tier: "growth")
+        let f = try await StoreFixture.make(kind, tier: .growth)
         let member = try await f.member("amara", credits: 0, universal: 3)
         let outcome = try await f.store.bookings.book(member: member, sessionId: f.sessions[3], marketplace: true, now: f.now)
         // 2 credits × R50.00 at 15 %: R15.00 to the platform, R85.00 owed to the gym.

@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct PayableTests {
     @Test(arguments: StoreKind.allCases)
     func aGymReadsWhatItIsOwed(kind: StoreKind) async throws {
-        let f = try await StoreFixture.make(kind, tier: "pro")
+        let f = try await StoreFixture.make(kind, tier: .pro)
         let member = try await f.member("owed", credits: 0, universal: 6)
         let first = try await f.store.bookings.book(member: member, sessionId: f.sessions[3], marketplace: true, now: f.now)
         _ = try await f.store.bookings.book(member: member, sessionId: f.sessions[4], marketplace: true, now: f.now + 60)

@@ -71,7 +71,7 @@ import TestSupport
     /// A gym's tier sets its commission from its next booking on; only its owner can buy one.
     @Test(arguments: StoreKind.allCases)
     func gymTiersSetTheCommission(kind: StoreKind) async throws {
-        let f = try await StoreFixture.make(kind, tier: "starter")
+        let f = try await StoreFixture.make(kind, tier: .starter)
         let owner = try await f.member("owner", credits: 0), stranger = try await f.member("stranger", credits: 0)
         try await f.store.staff.grantRole(user: owner, tenant: f.tenant.id, role: .owner)
         await #expect(throws: StoreError.refused(.forbidden)) {

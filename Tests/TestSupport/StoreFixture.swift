@@ -15,7 +15,7 @@ public struct StoreFixture: Sendable {
     public let dataset: Dataset
     public let now: Int64 = ISO8601.parse("2026-11-25T08:00:00Z")!
 
-    public static func make(_ kind: StoreKind, tier: String = "growth", marketplace: Bool = true) async throws -> StoreFixture {
+    public static func make(_ kind: StoreKind, tier: SubscriptionTier = .growth, marketplace: Bool = true) async throws -> StoreFixture {
         let (database, postgresURL) = try kind.openFresh()
         let store = Store(database: database)
         let now = ISO8601.parse("2026-11-25T08:00:00Z")!
@@ -25,10 +25,10 @@ public struct StoreFixture: Sendable {
             email: "hello@baobab.example", phone: "+27 11 000 0000",
             address: Address(street: "1 Main Road", suburb: "Melville", city: "Johannesburg", province: "Gauteng", postalCode: "2092", country: "South Africa"),
             location: Location(lat: -26.17, lng: 28.0), timezone: "Africa/Johannesburg", subscriptionTier: tier,
-            marketplaceEnabled: marketplace, status: "active", placeId: 993800
+            marketplaceEnabled: marketplace, status: .active, placeId: 993800
         )
         let instructor = User(id: UUID().uuidString.lowercased(), tenantId: tenant.id, email: "coach-\(UUID().uuidString.prefix(6))@baobab.example",
-                              firstName: "Thabo", lastName: "Mokoena", phone: "", role: "instructor")
+                              firstName: "Thabo", lastName: "Mokoena", phone: "", role: .instructor)
         // Every day at 18:00 local time.
         let fitnessClass = FitnessClass(
             id: UUID().uuidString.lowercased(), tenantId: tenant.id, name: "Vinyasa Flow", description: "Evening flow", classType: .yoga,

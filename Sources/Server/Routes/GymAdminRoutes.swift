@@ -165,7 +165,7 @@ struct GymAdminRoutes {
         return Tenant(
             id: UUID().uuidString.lowercased(), name: name, slug: slug, email: try AuthRoutes.checkedEmail(body.email),
             phone: try Self.text(body.phone, "phone", 5...30), address: address, location: body.location, timezone: body.timezone,
-            subscriptionTier: "starter", marketplaceEnabled: body.marketplaceEnabled ?? true, status: "active", placeId: place?.id ?? 0
+            subscriptionTier: .starter, marketplaceEnabled: body.marketplaceEnabled ?? true, status: .active, placeId: place?.id ?? 0
         )
     }
 

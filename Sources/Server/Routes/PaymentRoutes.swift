@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Payments
 import Storage
+import Domain
 
 /// Buying credits and subscriptions, and the providers' signed webhooks that confirm them.
 /// Nothing is credited until a verified webhook says the money arrived.

@@ -1,4 +1,5 @@
 import Booking
+import Domain
 
 /// What the platform sells, priced from the value of one credit so that every currency gets
 /// the same list: credit packages (bigger ones cheaper per credit), monthly credit plans, and

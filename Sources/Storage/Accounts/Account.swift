@@ -1,4 +1,5 @@
 public import Booking
+public import Domain
 
 /// A signed-up person as the API shows them to themselves.
 public struct Account: Codable, Equatable, Sendable {

@@ -1,4 +1,5 @@
 public import Booking
+public import Domain
 
 /// Who works at which gym, and as what.
 public struct StaffStore: Sendable {

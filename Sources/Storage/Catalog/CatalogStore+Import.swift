@@ -35,7 +35,7 @@ extension CatalogStore {
                 summary.users += db.changes
                 try db.query(
                     "INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    .text(u.id), .text(u.tenantId), .text(u.role)
+                    .text(u.id), .text(u.tenantId), .text(u.role.rawValue)
                 )
             }
             let encoder = JSONLines.encoder()

@@ -35,8 +35,8 @@ extension CatalogStore {
                         province: row.text("province"), postalCode: row.text("postal_code"), country: row.text("country")
                     ),
                     location: Location(lat: row.double("lat"), lng: row.double("lng")), timezone: row.text("timezone"),
-                    subscriptionTier: row.text("subscription_tier"), marketplaceEnabled: row["marketplace_enabled"].integer == 1,
-                    status: row.text("status"), placeId: Int(row["place_id"].integer ?? 0)
+                    subscriptionTier: row.value("subscription_tier", as: SubscriptionTier.self), marketplaceEnabled: row["marketplace_enabled"].integer == 1,
+                    status: row.value("status", as: TenantStatus.self), placeId: Int(row["place_id"].integer ?? 0)
                 )
                 gyms[t.id] = StoredGym(tenant: t, classes: [], instructors: [], sessions: [])
                 order.append(t.id)
@@ -73,7 +73,7 @@ extension CatalogStore {
                 guard let tenantId = row["tenant_id"].text, gyms[tenantId] != nil else { continue }
                 try gyms[tenantId]!.instructors.append(User(
                     id: row.text("id"), tenantId: tenantId, email: row.text("email"), firstName: row.text("first_name"),
-                    lastName: row.text("last_name"), phone: row["phone"].text ?? "", role: row.text("role")
+                    lastName: row.text("last_name"), phone: row["phone"].text ?? "", role: row.value("role", as: StaffRole.self)
                 ))
             }
             for row in try db.query(

@@ -204,7 +204,7 @@ extension CatalogStore {
             .text(t.id), .text(t.name), .text(t.slug), .text(t.email), .text(t.phone), .text(t.address.street),
             .text(t.address.suburb), .text(t.address.city), .text(t.address.province), .text(t.address.postalCode),
             .text(t.address.country), .real(t.location.lat), .real(t.location.lng), .text(t.timezone),
-            .text(t.subscriptionTier), SQLValue(t.marketplaceEnabled), .text(t.status), .integer(Int64(t.placeId)), .integer(now)
+            .text(t.subscriptionTier.rawValue), SQLValue(t.marketplaceEnabled), .text(t.status.rawValue), .integer(Int64(t.placeId)), .integer(now)
         )
     }
 

@@ -1,5 +1,6 @@
 public import Booking
 import Foundation
+public import Domain
 
 /// What a subscription buys each period.
 public enum SubscriptionPlan: Equatable, Sendable {

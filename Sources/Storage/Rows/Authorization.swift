@@ -1,4 +1,5 @@
 public import Booking
+import Domain
 
 /// The one place a role is read: what a user is at a gym, as a `StaffRole`, in the
 /// transaction that acts on it.

@@ -1,4 +1,5 @@
 import Booking
+import Domain
 
 /// A session with what booking it needs, read with the session row locked.
 struct LockedSession {
