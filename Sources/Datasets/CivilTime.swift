@@ -1,5 +1,5 @@
 public import Foundation
-public import Domain
+import Domain
 
 /// Calendar arithmetic on the proleptic Gregorian calendar, in whole days since 1970-01-01
 /// (Howard Hinnant's algorithms): exact, allocation-free, and independent of any time zone.

@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 /// What can go wrong reading or writing a dataset, said so a person can fix it.
 public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case unreadable(String, String)

@@ -1,7 +1,7 @@
 import Foundation
 import Geo
 import TextSearch
-public import Domain
+import Domain
 
 /// Generates gyms, classes and instructors around the real places of African cities.
 ///

@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 /// What a dataset was generated from, so materialization is reproducible from the files alone.
 public struct DatasetManifest: Codable, Hashable, Sendable {
     public var format: Int

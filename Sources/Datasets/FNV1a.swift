@@ -1,5 +1,5 @@
 public import Foundation
-public import Domain
+import Domain
 
 /// 64-bit FNV-1a: a fast, stable, non-cryptographic hash, for deterministic identifiers
 /// and fingerprints. Not for anything an attacker chooses.

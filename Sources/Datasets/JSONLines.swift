@@ -1,5 +1,5 @@
 public import Foundation
-public import Domain
+import Domain
 
 /// JSON Lines with the seed's snake_case field names. Keys are sorted, so the same records
 /// always give the same bytes.

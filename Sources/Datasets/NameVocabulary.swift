@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 /// The words gyms, classes and people are named with, per language (Data/vocabulary.json).
 public struct NameVocabulary: Codable, Sendable {
     public var gymNouns: [String: [String]]

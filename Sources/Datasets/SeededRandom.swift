@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 /// SplitMix64: a small, fast generator whose output depends only on its seed, on every
 /// platform and Swift version, which is what byte-identical datasets and repeatable randomized
 /// tests need (`SystemRandomNumberGenerator` cannot be seeded).

@@ -3,7 +3,7 @@ import Crypto
 import Foundation
 public import Notifications
 public import Payments
-public import Storage
+import Storage
 import Domain
 
 /// How a server runs: where it listens, its secrets and money settings. Secrets have no

@@ -1,5 +1,5 @@
-public import Booking
-public import Datasets
+import Booking
+import Datasets
 public import Domain
 public import Marketplace
 public import Payments

@@ -1,6 +1,6 @@
 import Booking
-public import Datasets
-public import Domain
+import Datasets
+import Domain
 public import Foundation
 import Hummingbird
 import Logging

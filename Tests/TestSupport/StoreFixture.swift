@@ -1,4 +1,4 @@
-public import Booking
+import Booking
 public import Datasets
 public import Domain
 import Foundation

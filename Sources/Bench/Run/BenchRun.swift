@@ -1,5 +1,5 @@
 public import Datasets
-public import Domain
+import Domain
 public import Foundation
 import Geo
 import Marketplace

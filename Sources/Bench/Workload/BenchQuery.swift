@@ -1,4 +1,4 @@
-public import Geo
+import Geo
 public import Marketplace
 
 /// One query of the workload, with what a peer needs to know to say whether it can ask it.

@@ -1,5 +1,5 @@
 public import Datasets
-public import Domain
+import Domain
 import Foundation
 import Geo
 import Marketplace

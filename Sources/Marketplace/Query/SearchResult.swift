@@ -1,4 +1,4 @@
-public import Datasets
+import Datasets
 public import Domain
 
 /// One session in an answer.

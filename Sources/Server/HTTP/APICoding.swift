@@ -1,7 +1,7 @@
 public import Hummingbird
 import Datasets
 import Domain
-public import Foundation
+import Foundation
 
 /// JSON in snake_case both ways, as the API documents it.
 public struct APIEncoder: ResponseEncoder {

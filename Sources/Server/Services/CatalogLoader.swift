@@ -1,4 +1,4 @@
-public import Datasets
+import Datasets
 public import Domain
 public import Marketplace
 public import Storage

@@ -1,4 +1,4 @@
-public import Storage
+import Storage
 import Synchronization
 
 /// Which gyms wait to be reloaded into the index, as a state machine with no I/O: the index's

@@ -1,7 +1,7 @@
 import Logging
 public import Marketplace
 public import ServiceLifecycle
-public import Storage
+import Storage
 import Synchronization
 
 /// Keeps the index in step with the store: every committed spot change made through this

@@ -1,4 +1,4 @@
-public import Booking
+import Booking
 public import Domain
 
 /// A signed-up person as the API shows them to themselves.

@@ -1,4 +1,4 @@
-public import Booking
+import Booking
 public import Domain
 
 /// Who works at which gym, and as what.

@@ -1,4 +1,4 @@
-public import Booking
+import Booking
 import Foundation
 
 extension CatalogStore {

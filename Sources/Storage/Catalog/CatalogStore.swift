@@ -1,5 +1,5 @@
 import Booking
-public import Datasets
+import Datasets
 public import Domain
 import Foundation
 

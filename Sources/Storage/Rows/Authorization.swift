@@ -1,4 +1,4 @@
-public import Booking
+import Booking
 import Domain
 
 /// The one place a role is read: what a user is at a gym, as a `StaffRole`, in the
