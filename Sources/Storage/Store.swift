@@ -34,7 +34,7 @@ public struct Store: Sendable {
     }
 
     /// Every committed change made through this store, for the search index (one consumer).
-    public var changes: AsyncStream<SessionChange> { feed.changes }
+    public var changes: AsyncStream<CatalogChange> { feed.changes }
 
     /// Brings the schema up to date; returns the migrations applied.
     @discardableResult

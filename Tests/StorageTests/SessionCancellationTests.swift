@@ -29,7 +29,7 @@ import TestSupport
         #expect(try await f.store.ledger.credits(member: waiting, tenant: f.tenant.id, now: f.now) == 2)
         // Ten confirmations were announced before; the eleventh change is the cancellation.
         var last: SessionChange?
-        for _ in 0..<11 { last = await changes.next() }
+        for _ in 0..<11 { last = await changes.next()?.session }
         #expect(last?.isCancelled == true && last?.sessionId == session)
         await #expect(throws: StoreError.refused(.sessionCancelled)) {
             try await f.store.bookings.book(member: waiting, sessionId: session, marketplace: false, now: f.now)

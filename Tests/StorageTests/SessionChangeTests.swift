@@ -16,12 +16,12 @@ import TestSupport
         var changes = f.store.changes.makeAsyncIterator()
         let rich = try await f.member("rich", credits: 6), poor = try await f.member("poor", credits: 0)
         _ = try await f.store.bookings.book(member: rich, sessionId: f.sessions[2], marketplace: false, now: f.now)
-        #expect(await changes.next()?.spotsLeft == 9)
+        #expect(await changes.next()?.session?.spotsLeft == 9)
         // A refused booking rolls back and publishes nothing: the next change is the next booking.
         await #expect(throws: StoreError.self) { try await f.store.bookings.book(member: poor, sessionId: f.sessions[2], marketplace: false, now: f.now) }
         let other = try await f.member("other", credits: 2)
         _ = try await f.store.bookings.book(member: other, sessionId: f.sessions[2], marketplace: false, now: f.now)
-        let next = await changes.next()
+        let next = await changes.next()?.session
         #expect(next?.spotsLeft == 8 && next?.sessionId == f.sessions[2] && next?.tenantId == f.tenant.id)
         // Catching up: everything changed since a moment.
         #expect(try await f.store.catalog.sessionChanges(since: f.now).map(\.spotsLeft) == [8])
@@ -37,7 +37,7 @@ import TestSupport
         let member = try await f.member("listener-test", credits: 4), poor = try await f.member("broke", credits: 0)
         await #expect(throws: StoreError.self) { try await f.store.bookings.book(member: poor, sessionId: f.sessions[5], marketplace: false, now: f.now) }
         _ = try await f.store.bookings.book(member: member, sessionId: f.sessions[5], marketplace: false, now: f.now)
-        guard case .change(let change) = await events.next() else { Issue.record("no change heard"); return }
+        guard case .change(.session(let change)) = await events.next() else { Issue.record("no change heard"); return }
         #expect(change.sessionId == f.sessions[5] && change.spotsLeft == 9)
     }
 
@@ -63,7 +63,7 @@ import TestSupport
         let session = try #require(f.sessions.dropFirst().first { indexed.contains($0) })
         let member = try await f.member("search", credits: 2)
         let booked = try await f.store.bookings.book(member: member, sessionId: session, marketplace: false, now: f.now)
-        let change = try #require(await changes.next())
+        let change = try #require(await changes.next()?.session)
         #expect(index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft))
         let result = try #require(try index.search(query).results.first { $0.sessionId == session })
         #expect(result.spotsLeft == 9 && booked.spotsLeft == 9)

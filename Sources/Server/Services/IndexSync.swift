@@ -82,11 +82,11 @@ public struct IndexSync: Service {
 
     /// Applies one change: a spot update at once; a gym whose details, timetable or sessions
     /// changed is queued for a reload.
-    func apply(_ change: SessionChange) {
-        if !change.isGymChange, !change.isCancelled,
-            index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft)
+    func apply(_ change: CatalogChange) {
+        if let spots = change.session, !spots.isCancelled,
+            index.setSpots(gymId: spots.tenantId, classId: spots.classId, start: spots.start, spotsLeft: spots.spotsLeft)
         {
-            reloads.withLock { $0.note(change) }
+            reloads.withLock { $0.note(spots) }
             return
         }
         if reloads.withLock({ $0.request(change.tenantId) }) == .startBatch { wakeSink.yield() }
@@ -98,7 +98,7 @@ public struct IndexSync: Service {
         var wait: Duration = .milliseconds(100)
         while !Task.isCancelled {
             do {
-                for change in try await loader.store.catalog.sessionChanges(since: since) { apply(change) }
+                for change in try await loader.store.catalog.sessionChanges(since: since) { apply(.session(change)) }
                 return
             } catch {
                 metrics?.indexCatchUpFailed()

@@ -77,7 +77,7 @@ extension BookingStore {
                 return (BookingOutcome(
                     bookingId: bookingId, tenantId: session.facts.tenantId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
                     spotsLeft: session.facts.spotsLeft - 1
-                ), [try SessionChange.announce(sessionId, on: db)])
+                ), [try CatalogChange.announceSession(sessionId, on: db)])
             }
         }
     }
@@ -132,7 +132,7 @@ extension BookingStore {
             return (CancelOutcome(
                 decision: decision, creditsRefunded: refunded, promoted: promotion.promoted, skipped: promotion.skipped,
                 closed: promotion.closed, spotsLeft: session.facts.spotsLeft
-            ), [try SessionChange.announce(sessionId, on: db)])
+            ), [try CatalogChange.announceSession(sessionId, on: db)])
         }
     }
 

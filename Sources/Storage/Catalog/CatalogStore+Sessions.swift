@@ -39,7 +39,7 @@ extension CatalogStore {
                 try OutboxRows.notify(booking.text("user_id"), "session_cancelled", id, now: now, on: db)
                 try OutboxRows.withdrawReminder(bookingId: id, on: db)
             }
-            return (bookings.count, [try SessionChange.announce(sessionId, on: db)])
+            return (bookings.count, [try CatalogChange.announceSession(sessionId, on: db)])
         }
     }
 }

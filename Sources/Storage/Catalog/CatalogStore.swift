@@ -40,7 +40,7 @@ extension CatalogStore {
             try db.query(
                 "INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, 'owner')", .text(owner), .text(tenant.id)
             )
-            return ((), [try SessionChange.announceGym(tenant.id, on: db)])
+            return ((), [try CatalogChange.announceGym(tenant.id, on: db)])
         }
     }
 
@@ -66,7 +66,7 @@ extension CatalogStore {
                 .text(String(decoding: try encoder.encode(fitnessClass.weeklySlots), as: UTF8.self))
             )
             let added = try Self.materialize(fitnessClass, from: now, to: until, now: now, on: db)
-            return (added, [try SessionChange.announceGym(fitnessClass.tenantId, on: db)])
+            return (added, [try CatalogChange.announceGym(fitnessClass.tenantId, on: db)])
         }
     }
 
@@ -92,7 +92,7 @@ extension CatalogStore {
                     "SELECT id FROM class_schedules WHERE class_id = $1 AND start_time > $2 AND status = 'scheduled'", .text(id), .integer(now)
                 ).map { try $0.text("id") }
                 : []
-            return (future, [try SessionChange.announceGym(tenant, on: db)])
+            return (future, [try CatalogChange.announceGym(tenant, on: db)])
         }
         for session in cancelled {
             try await cancelSession(sessionId: session, staff: staff, reason: "class discontinued", now: now)
@@ -120,7 +120,7 @@ extension CatalogStore {
                 .integer(capacity), .integer(Int64(SessionSchedule.bookingWindowHours)),
                 .integer(Int64(SessionSchedule.cancellationWindowHours)), .integer(now)
             )
-            return (id, [try SessionChange.announceGym(tenant, on: db)])
+            return (id, [try CatalogChange.announceGym(tenant, on: db)])
         }
     }
 
@@ -151,7 +151,7 @@ extension CatalogStore {
                 )
                 if added > 0 { changed.insert(try row.text("tenant_id")) }
             }
-            return (changed.count, try changed.sorted().map { try SessionChange.announceGym($0, on: db) })
+            return (changed.count, try changed.sorted().map { try CatalogChange.announceGym($0, on: db) })
         }
     }
 

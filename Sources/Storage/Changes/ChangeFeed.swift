@@ -2,11 +2,11 @@
 /// store, for the search index (one consumer). A transaction that rolls back publishes nothing;
 /// changes other processes make arrive through `ChangeListener` on PostgreSQL.
 final class ChangeFeed: Sendable {
-    let changes: AsyncStream<SessionChange>
-    private let sink: AsyncStream<SessionChange>.Continuation
+    let changes: AsyncStream<CatalogChange>
+    private let sink: AsyncStream<CatalogChange>.Continuation
 
     init() {
-        (changes, sink) = AsyncStream.makeStream(of: SessionChange.self, bufferingPolicy: .bufferingNewest(100_000))
+        (changes, sink) = AsyncStream.makeStream(of: CatalogChange.self, bufferingPolicy: .bufferingNewest(100_000))
     }
 
     deinit {
@@ -16,7 +16,7 @@ final class ChangeFeed: Sendable {
     /// Runs a transaction that may change sessions or gyms, and publishes the changes it returns
     /// once it has committed.
     func transaction<T: Sendable>(
-        on database: any Database, _ body: @escaping @Sendable (any SQLConnection) throws -> (T, [SessionChange])
+        on database: any Database, _ body: @escaping @Sendable (any SQLConnection) throws -> (T, [CatalogChange])
     ) async throws -> T {
         let (result, changes) = try await database.transaction(body)
         for change in changes { sink.yield(change) }

@@ -10,7 +10,7 @@ public import ServiceLifecycle
 /// (`BookingStore.sessionChanges(since:)`).
 public struct ChangeListener: Service {
     public enum Event: Hashable, Sendable {
-        case change(SessionChange)
+        case change(CatalogChange)
         case reconnected
     }
 
@@ -46,7 +46,7 @@ public struct ChangeListener: Service {
             }
             do {
                 for payload in try await thread.runIfActive({ try current.notifications(timeoutMilliseconds: 200) }) {
-                    if let change = try? decoder.decode(SessionChange.self, from: Data(payload.utf8)) { sink.yield(.change(change)) }
+                    if let change = try? decoder.decode(CatalogChange.self, from: Data(payload.utf8)) { sink.yield(.change(change)) }
                 }
             } catch {
                 connection = nil
@@ -57,7 +57,7 @@ public struct ChangeListener: Service {
 
     private static func listen(url: String) throws -> PostgresConnection {
         let connection = try PostgresConnection(url: url)
-        try connection.query("LISTEN \(SessionChange.channel)")
+        try connection.query("LISTEN \(CatalogChange.channel)")
         return connection
     }
 }

@@ -19,49 +19,56 @@ public struct SessionChange: Codable, Hashable, Sendable {
         self.spotsLeft = spotsLeft
         self.isCancelled = isCancelled
     }
+}
+
+/// A committed change the search index applies: a gym to reload, or a session's spots.
+public enum CatalogChange: Codable, Hashable, Sendable {
+    /// The gym's details, classes or timetable changed: reload it from the store.
+    case gym(tenantId: String)
+    case session(SessionChange)
+
+    public var tenantId: String {
+        switch self {
+        case .gym(let tenantId): tenantId
+        case .session(let change): change.tenantId
+        }
+    }
+
+    /// The session's spots, when the change is one.
+    public var session: SessionChange? {
+        if case .session(let change) = self { change } else { nil }
+    }
 
     /// The PostgreSQL channel every change is announced on.
     public static let channel = "studioloop_session_changes"
 }
 
-extension SessionChange {
+extension CatalogChange {
     /// Reads a session's spots as this transaction leaves them, and on PostgreSQL announces them
     /// to every listening process: `pg_notify` in the same transaction is delivered only if it
     /// commits.
-    static func announce(_ sessionId: String, on db: any SQLConnection) throws -> SessionChange {
+    static func announceSession(_ sessionId: String, on db: any SQLConnection) throws -> CatalogChange {
         guard let row = try db.query(
             "SELECT tenant_id, class_id, start_time, available_spots, status FROM class_schedules WHERE id = $1", .text(sessionId)
         ).first else { throw StoreError.notFound("session") }
-        let change = try SessionChange(
+        let change = try CatalogChange.session(SessionChange(
             sessionId: sessionId, tenantId: row.text("tenant_id"), classId: row.text("class_id"),
             start: row.int64("start_time"), spotsLeft: row.int("available_spots"), isCancelled: row["status"].text == "cancelled"
-        )
-        if db.dialect == .postgres {
-            let payload = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
-            try db.query("SELECT pg_notify($1, $2)", .text(SessionChange.channel), .text(payload))
-        }
+        ))
+        try change.announce(on: db)
         return change
     }
 
-
-    /// Announces on PostgreSQL that a gym changed (delivered only if the transaction commits),
-    /// and returns the change for this process's index.
-    static func announceGym(_ tenantId: String, on db: any SQLConnection) throws -> SessionChange {
-        let change = SessionChange.gymChanged(tenantId)
-        if db.dialect == .postgres {
-            let payload = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
-            try db.query("SELECT pg_notify($1, $2)", .text(SessionChange.channel), .text(payload))
-        }
+    /// Announces that a gym changed, and returns the change for this process's index.
+    static func announceGym(_ tenantId: String, on db: any SQLConnection) throws -> CatalogChange {
+        let change = CatalogChange.gym(tenantId: tenantId)
+        try change.announce(on: db)
         return change
     }
-}
 
-extension SessionChange {
-    /// "Reload this gym": its details, classes or timetable changed. Carries no session, so an
-    /// index applying it cannot take it for a spot update.
-    public static func gymChanged(_ tenantId: String) -> SessionChange {
-        SessionChange(sessionId: "", tenantId: tenantId, classId: "", start: 0, spotsLeft: 0)
+    private func announce(on db: any SQLConnection) throws {
+        guard db.dialect == .postgres else { return }
+        let payload = String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+        try db.query("SELECT pg_notify($1, $2)", .text(Self.channel), .text(payload))
     }
-
-    public var isGymChange: Bool { sessionId.isEmpty }
 }
