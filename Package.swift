@@ -6,6 +6,9 @@ let strictness: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// Debug builds (the tests) compile the structures' invariant checks; release builds leave them out.
+let checked: [SwiftSetting] = strictness + [.define("STUDIOLOOP_INVARIANTS", .when(configuration: .debug))]
+
 let package = Package(
     name: "StudioLoop",
     platforms: [.macOS(.v15)],
@@ -38,12 +41,12 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Pure logic.
-        .target(name: "Geo", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: strictness),
+        .target(name: "Geo", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: checked),
         .target(name: "TextSearch", dependencies: ["CICUShim"], swiftSettings: strictness),
         .target(name: "GeoAreas", dependencies: ["Geo", "CGEOS"], swiftSettings: strictness),
 
         // The booking and credit rules: pure logic, no I/O.
-        .target(name: "Booking", dependencies: ["Domain", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
+        .target(name: "Booking", dependencies: ["Domain", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: checked),
 
         // Payment providers: webhook signatures, checked the way each provider signs.
         .target(name: "Payments", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
@@ -67,7 +70,7 @@ let package = Package(
         .target(
             name: "Marketplace",
             dependencies: ["Geo", "GeoAreas", "TextSearch", "Datasets", "Domain", .product(name: "HeapModule", package: "swift-collections")],
-            swiftSettings: strictness
+            swiftSettings: checked
         ),
 
         // The comparison behind `studioloop bench`: the workload, the brute-force reference and

@@ -40,10 +40,14 @@ public struct LedgerBook: Sendable {
         if let original = transaction.reverses { reversed.insert(original) }
         transactions.append(transaction)
     }
+}
 
+#if STUDIOLOOP_INVARIANTS
+extension LedgerBook {
     /// Recomputes every balance from the postings and checks each transaction balances;
-    /// traps on any difference. Tests call it after every step.
-    public func checkInvariants() {
+    /// traps on any difference. Compiled into checked (debug) builds only; tests call it after
+    /// every posting.
+    public func _checkInvariants() {
         var recomputed: [BalanceKey: Int64] = [:]
         for transaction in transactions {
             var sums: [LedgerUnit: Int64] = [:]
@@ -59,3 +63,4 @@ public struct LedgerBook: Sendable {
         }
     }
 }
+#endif

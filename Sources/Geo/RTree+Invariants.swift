@@ -1,7 +1,8 @@
+#if STUDIOLOOP_INVARIANTS
 extension RTree {
-    /// Walks the whole tree and traps if a node does not enclose its children. Tests call it
-    /// after building; nothing on the query path does.
-    public func checkInvariants() {
+    /// Walks the whole tree and traps if a node does not enclose its children. Compiled into
+    /// checked (debug) builds only; tests call it after building.
+    public func _checkInvariants() {
         precondition(ids.count == points.count)
         precondition(Set(ids).count == ids.count, "an item appears twice")
         guard !points.isEmpty else { return }
@@ -23,3 +24,4 @@ extension RTree {
         }
     }
 }
+#endif

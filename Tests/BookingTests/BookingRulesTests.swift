@@ -1,4 +1,4 @@
-import Booking
+@testable import Booking
 import Datasets
 import Domain
 import Testing
@@ -209,7 +209,7 @@ import Testing
             for member in members {
                 #expect(book.balance(.memberCredits(member, tenant: "gym"), .credits) == Int64(credits[member]!))
             }
-            book.checkInvariants()
+            book._checkInvariants()
         }
     }
 }

@@ -1,4 +1,4 @@
-import Booking
+@testable import Booking
 import Datasets
 import Domain
 import Testing
@@ -33,7 +33,7 @@ import Testing
         #expect(book.balance(.gymPayable("gym"), zar) == -8_500)
         #expect(book.balance(.platformRevenue, zar) == -1_500)
         #expect(book.balance(.creditLiability, zar) == -40_000)
-        book.checkInvariants()
+        book._checkInvariants()
 
         // A refund reverses every posting of the original, once.
         try book.post(booking.reversal(id: "r1", kind: "refund", at: 3))
@@ -42,7 +42,7 @@ import Testing
         #expect(book.balance(.platformRevenue, zar) == 0)
         #expect(throws: LedgerError.alreadyReversed("b1")) { try book.post(booking.reversal(id: "r2", kind: "refund", at: 4)) }
         #expect(throws: LedgerError.duplicateTransaction("b1")) { try book.post(booking) }
-        book.checkInvariants()
+        book._checkInvariants()
     }
 
     @Test func membersNeverGoNegative() throws {
@@ -53,7 +53,7 @@ import Testing
         }
         try book.post(LedgerEntries.directBooking(id: "b", member: "m", tenant: "gym", credits: 2, at: 1))
         #expect(book.balance(.memberCredits("m", tenant: "gym"), .credits) == 0)
-        book.checkInvariants()
+        book._checkInvariants()
     }
 
     /// Random grants, bookings, refunds and expiries: every balance stays the sum of its
@@ -93,7 +93,7 @@ import Testing
             } catch LedgerError.wouldGoNegative {
                 // Refused whole: nothing of it was written.
             }
-            book.checkInvariants()
+            book._checkInvariants()
         }
         #expect(book.transactions.count > 100)
     }

@@ -1,6 +1,6 @@
 import Datasets
 import Domain
-import Marketplace
+@testable import Marketplace
 import Testing
 
 /// Several gyms replaced in one segment: each once, the last copy winning, none searchable twice.
@@ -15,6 +15,7 @@ import Testing
         var first = records[0]
         first.tenant.name = "Renamed Once Gym"
         index.upsert([first, records[1], renamed])
+        index._checkInvariants()
         #expect(index.counts.gyms == before.gyms)
         #expect(index.counts.sessions == before.sessions)
         var query = SearchQuery(now: TestData.now)

@@ -57,6 +57,8 @@ import Testing
                 update.tenant.name = "Churn v\(version)"
                 for i in update.classes.indices { update.classes[i].name = "Churn class v\(version)" }
                 index.upsert(update)
+                // Every upsert (and the merges it sets off) leaves the index whole.
+                index._checkInvariants()
             }
         }
         let writers = threads.count
@@ -100,7 +102,8 @@ import Testing
         let state = index.currentState
         // Upserts were merged into at most the base plus the small segments allowed.
         #expect(state.segments.count <= MarketplaceIndex.maxSmallSegments + 1)
-        for segment in state.segments { segment.checkInvariants() }
+        for segment in state.segments { segment._checkInvariants() }
+        index._checkInvariants()
         #expect(index.counts.gyms == records.count)
     }
 
@@ -129,9 +132,11 @@ import Testing
 
         // Removing the gym removes its sessions; upserting brings them back.
         #expect(index.removeGym(id: gym.tenant.id))
+        index._checkInvariants()
         #expect(try index.search(query).results.isEmpty)
         #expect(!index.removeGym(id: gym.tenant.id))
         index.upsert(gym)
+        index._checkInvariants()
         #expect(try index.search(query).results.contains { $0.sessionId == id })
     }
 }

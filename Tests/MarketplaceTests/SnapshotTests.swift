@@ -22,7 +22,7 @@ import Testing
         let loaded = try IndexSnapshot.read(from: file, datasetFingerprint: 7, now: now)
         let built = MarketplaceIndex(dataset: Self.dataset, now: now)
         #expect(loaded.counts == built.counts)
-        for segment in loaded.currentState.segments { segment.checkInvariants() }
+        for segment in loaded.currentState.segments { segment._checkInvariants() }
         let generator = QueryGenerator(dataset: Self.dataset, now: now)
         var rng = SeededRandom(seed: 77)
         for _ in 0..<200 {

@@ -80,10 +80,13 @@ final class CatalogSegment: Sendable {
         }
         return lo
     }
+}
 
-    /// Walks every structure and traps on an inconsistency. For tests.
-    func checkInvariants() {
-        tree.checkInvariants()
+#if STUDIOLOOP_INVARIANTS
+extension CatalogSegment {
+    /// Walks every structure and traps on an inconsistency. Checked (debug) builds only.
+    func _checkInvariants() {
+        tree._checkInvariants()
         precondition(tree.count == gyms.count)
         precondition(spots.count == sessionStarts.count)
         var nextClass: Int32 = 0
@@ -110,3 +113,4 @@ final class CatalogSegment: Sendable {
         precondition(text.documentTerms[TextCollection.places.rawValue].rowCount == places.count)
     }
 }
+#endif
