@@ -27,7 +27,7 @@ struct CrashSafetyTests {
         let log: URL
 
         init(database: String) throws {
-            port = try Self.freePort()
+            port = try TestSupport.freePort()
             log = FileManager.default.temporaryDirectory.appending(path: "sl-crash-\(UUID()).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let process = Process()
@@ -48,19 +48,6 @@ struct CrashSafetyTests {
         }
 
         var base: String { "http://127.0.0.1:\(port)" }
-
-        /// A port the kernel says is free now.
-        static func freePort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            return Int(UInt16(bigEndian: address.sin_port))
-        }
 
         func waitUntilReady() async throws {
             // Generous: on two busy cores a debug server takes a while to build its index.
@@ -198,19 +185,31 @@ struct CrashSafetyTests {
             #expect(left >= 0 && left == spotsBefore[session]! - confirmed, "\(session): \(left) left, \(confirmed) confirmed of \(spotsBefore[session]!)")
         }
         #expect(try await store.ledger.auditLedger().isClean)
-        // The restarted server's dispatcher sends what was due, within a few seconds.
+        // The restarted server's dispatcher sends what was due, within a few seconds. Messages the
+        // killed server had leased but not yet settled wait for their lease (60 s) to run out and
+        // go out then: they must still be pending, leased no further than that.
         var due = -1
         for _ in 0..<100 {
             due = try await store.database.transaction { db in
                 try db.setContext(.system)
                 return try db.query(
-                    "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND deliver_after <= $1", .integer(Int64(Date().timeIntervalSince1970) - 2)
+                    """
+                    SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND deliver_after <= $1
+                      AND (claimed_until IS NULL OR claimed_until <= $1)
+                    """, .integer(Int64(Date().timeIntervalSince1970) - 2)
                 ).first?["n"].integer.map(Int.init) ?? -1
             }
             if due == 0 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(due == 0, "\(due) notifications still due after the restart")
+        let leasedTooLong = try await store.database.transaction { db in
+            try db.setContext(.system)
+            return try db.one(
+                "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND claimed_until > $1", .integer(Int64(Date().timeIntervalSince1970) + 61)
+            ).int("n")
+        }
+        #expect(leasedTooLong == 0, "a lease outlives its 60 s")
     }
 }
 

@@ -19,7 +19,7 @@ public final class PrivatePostgres: Sendable {
         self.bin = URL(filePath: bin)
         folder = FileManager.default.temporaryDirectory.appending(path: "sl-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        port = try Self.freePort()
+        port = try freePort()
         url = "postgresql://studioloop_app@127.0.0.1:\(port)/studioloop"
         if getuid() == 0 { try Self.run("/usr/bin/chown", ["postgres", folder.path]) }
         try command("initdb", ["-D", folder.appending(path: "data").path, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale"])
@@ -75,19 +75,5 @@ public final class PrivatePostgres: Sendable {
         guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
             throw StoreError.invalid("\(path) \(arguments.joined(separator: " ")) failed (status \(status))")
         }
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw StoreError.invalid("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
