@@ -57,7 +57,7 @@ let package = Package(
             dependencies: [
                 "Booking", "Payments", "Datasets", "Domain", "Notifications", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness
         ),

@@ -34,8 +34,9 @@ struct HealthRoutes {
         do { try await services.store.ping() } catch {
             throw APIError(.notReady, "the store does not answer", headers: [.retryAfter: "2"])
         }
-        if let outage = services.store.database.outage {
-            throw APIError(.notReady, "the store cannot take writes (\(outage.count > 0 ? "the server log says why" : "")); retry shortly", headers: [.retryAfter: "2"])
+        // Why it cannot is in the server's log (with the requests that failed), not in the answer.
+        if services.store.database.outage != nil {
+            throw APIError(.notReady, "the store cannot take writes right now; retry shortly", headers: [.retryAfter: "2"])
         }
         return Reply(Readiness(status: "ready", store: "reachable", indexGyms: services.index.counts.gyms))
     }

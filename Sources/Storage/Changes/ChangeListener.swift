@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOPosix
 public import ServiceLifecycle
 
@@ -18,6 +19,7 @@ public struct ChangeListener: Service {
     private let sink: AsyncStream<Event>.Continuation
     private let url: String
     private let first: PostgresConnection
+    private let logger = Logger(label: "studioloop.change-listener")
 
     public init(url: String) throws {
         (events, sink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(100_000))
@@ -37,10 +39,13 @@ public struct ChangeListener: Service {
             guard let current = connection else {
                 try? await cancelWhenGracefulShutdown { [backoff] in try await Task.sleep(for: backoff) }
                 backoff = min(backoff * 2, .seconds(5))
-                if let fresh = try? await thread.runIfActive({ [url] in try Self.listen(url: url) }) {
-                    connection = fresh
+                do {
+                    connection = try await thread.runIfActive { [url] in try Self.listen(url: url) }
                     backoff = .milliseconds(100)
+                    logger.info("listening for other servers' changes again")
                     sink.yield(.reconnected)
+                } catch {
+                    logger.debug("still cannot listen (retrying in \(backoff)): \(error)")
                 }
                 continue
             }
@@ -49,6 +54,7 @@ public struct ChangeListener: Service {
                     if let change = try? decoder.decode(CatalogChange.self, from: Data(payload.utf8)) { sink.yield(.change(change)) }
                 }
             } catch {
+                if !Task.isCancelled { logger.warning("lost the connection that hears other servers' changes; reconnecting: \(error)") }
                 connection = nil
             }
         }
