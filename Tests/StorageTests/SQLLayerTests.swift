@@ -64,6 +64,31 @@ import TestSupport
         #expect(try await f.store.bookings.spotsLeft(sessionId: b) == 8)
     }
 
+    /// Another process holds the SQLite file's write lock for longer than the busy timeout: the
+    /// transaction that met SQLITE_BUSY runs again and commits once the lock is free.
+    @Test func aBusySQLiteFileIsRetried() async throws {
+        let path = FileManager.default.temporaryDirectory.appending(path: "sl-busy-\(UUID().uuidString).sqlite").path
+        let holder = try SQLiteDatabase(path: path)
+        let contender = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: 20)
+        try await holder.transaction { db in try db.query("CREATE TABLE marks (n INTEGER NOT NULL)") }
+        let holding = DispatchSemaphore(value: 0)
+        let held = Task {
+            try await holder.transaction { db in
+                try db.query("INSERT INTO marks VALUES (1)")
+                holding.signal()
+                Thread.sleep(forTimeInterval: 0.04)
+            }
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { holding.wait(); continuation.resume() }
+        }
+        let started = ContinuousClock.now
+        try await contender.transaction { db in try db.query("INSERT INTO marks VALUES (2)") }
+        #expect(ContinuousClock.now - started >= .milliseconds(20), "the contender should have waited for the lock")
+        try await held.value
+        #expect(try await contender.transaction { db in try db.one("SELECT COUNT(*) AS n FROM marks").int("n") } == 2)
+    }
+
     /// SQLite's "database or disk is full" is an outage (a 503 at the API, `/ready` not ready)
     /// that changes nothing, and ends with the first write that succeeds.
     @Test func aFullDiskIsAnOutageTheStoreRecoversFrom() async throws {

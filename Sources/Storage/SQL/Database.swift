@@ -124,8 +124,12 @@ public final class SQLiteDatabase: Database {
     public let dialect = SQLDialect.sqlite
     private let runner: TransactionRunner
 
-    public init(path: String, retry: RetryPolicy = .standard) throws {
-        let pool = try ConnectionPool(size: 1) { () throws(StoreError) in try SQLiteConnection(path: path) }
+    /// - Parameter busyTimeoutMilliseconds: how long a statement waits for another process's
+    ///   write lock before the transaction counts as busy (and is retried).
+    public init(path: String, retry: RetryPolicy = .standard, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+        let pool = try ConnectionPool(size: 1) { () throws(StoreError) in
+            try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        }
         runner = TransactionRunner(pool: pool, begin: "BEGIN IMMEDIATE", retry: retry)
     }
 
