@@ -1,5 +1,4 @@
 public import Booking
-import Foundation
 
 /// The store: one database, a type per concern over it. Each concern's operations are single
 /// transactions; the rules they apply live in `Booking`, the SQL in the concern's own files.

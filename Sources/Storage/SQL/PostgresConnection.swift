@@ -34,9 +34,6 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
     public var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
 
-    /// The libpq handle, for work this wrapper does not cover (COPY in the benchmark's loader).
-    public func withHandle<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T { try body(handle) }
-
     @discardableResult
     public func query(_ sql: String, _ parameters: [SQLValue]) throws(StoreError) -> [SQLRow] {
         // Statements without parameters (transaction control, settings, DDL) go as they are.

@@ -75,8 +75,6 @@ public struct SQLRow: Sendable {
 
     public func int(_ name: String) throws(StoreError) -> Int { Int(try int64(name)) }
 
-    public func optionalInt(_ name: String) throws(StoreError) -> Int? { try optionalInt64(name).map { Int($0) } }
-
     public func double(_ name: String) throws(StoreError) -> Double {
         switch try value(name) {
         case .real(let v): return v

@@ -10,8 +10,6 @@ struct StatementCache<Statement> {
 
     subscript(sql: String) -> Statement? { kept[sql] }
 
-    var count: Int { kept.count }
-
     /// Keeps `statement`; `release` frees whatever is dropped to make room.
     mutating func insert(_ statement: Statement, for sql: String, release: (Statement) -> Void) {
         if kept.count >= capacity { removeAll(release) }
