@@ -51,11 +51,15 @@ let package = Package(
         // Payment providers: webhook signatures, checked the way each provider signs.
         .target(name: "Payments", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
 
+        // The typed SQL layer: SQLite and libpq connections with kept statements and typed reads,
+        // shared by the store and the benchmark's peers.
+        .target(name: "SQL", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strictness),
+
         // The store: the booking rules applied in database transactions, SQLite or PostgreSQL.
         .target(
             name: "Storage",
             dependencies: [
-                "Booking", "Payments", "Datasets", "Domain", "Notifications", "CSQLite", "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
+                "Booking", "Payments", "Datasets", "Domain", "Notifications", "SQL", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,7 +82,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "Marketplace", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "CSQLite", "CLibPQ",
+                "Marketplace", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "SQL",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictness
@@ -139,9 +143,9 @@ let package = Package(
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
         // What the test targets share: the store fixtures on both engines, a PostgreSQL of a test's own.
-        .target(name: "TestSupport", dependencies: ["Storage", "Booking", "Datasets", "Domain"], path: "Tests/TestSupport", swiftSettings: strictness),
+        .target(name: "TestSupport", dependencies: ["Storage", "SQL", "Booking", "Datasets", "Domain"], path: "Tests/TestSupport", swiftSettings: strictness),
         .testTarget(
-            name: "StorageTests", dependencies: ["Storage", "Booking", "Payments", "Datasets", "Domain", "Marketplace", "Geo", "Notifications", "TestSupport"], swiftSettings: strictness
+            name: "StorageTests", dependencies: ["Storage", "SQL", "Booking", "Payments", "Datasets", "Domain", "Marketplace", "Geo", "Notifications", "TestSupport"], swiftSettings: strictness
         ),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(
@@ -150,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage", "Datasets", "Domain", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport",
+                "Server", "Storage", "SQL", "Datasets", "Domain", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictness

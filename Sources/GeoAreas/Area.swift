@@ -29,6 +29,11 @@ public final class Area: Sendable, Hashable {
         try self.init(polygons: try GeoJSONPolygons.parse(geoJSON))
     }
 
+    /// The same, from a JSON object already decoded (a field of a request's body).
+    public convenience init(geoJSONObject object: [String: Any]) throws(AreaError) {
+        try self.init(polygons: try GeoJSONPolygons.polygons(of: object))
+    }
+
     /// - Parameter polygons: each a list of rings (outer first, then holes), each ring a list of
     ///   positions that ends where it starts.
     public init(polygons: [[[Coordinate]]]) throws(AreaError) {

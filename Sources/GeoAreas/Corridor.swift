@@ -89,6 +89,11 @@ public struct Corridor: Sendable, Hashable {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .invalidRoute("not a JSON object")
         }
+        return try lineString(geoJSONObject: object)
+    }
+
+    /// The same, from a JSON object already decoded (a field of a request's body).
+    public static func lineString(geoJSONObject object: [String: Any]) throws(AreaError) -> [Coordinate] {
         let geometry = object["type"] as? String == "Feature" ? object["geometry"] as? [String: Any] : object
         guard let geometry, geometry["type"] as? String == "LineString", let positions = geometry["coordinates"] as? [Any] else {
             throw .invalidRoute("a route must be a GeoJSON LineString")

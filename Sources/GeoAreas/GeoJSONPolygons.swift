@@ -8,7 +8,7 @@ enum GeoJSONPolygons {
         return try polygons(of: object)
     }
 
-    private static func polygons(of object: [String: Any]) throws(AreaError) -> [[[Coordinate]]] {
+    static func polygons(of object: [String: Any]) throws(AreaError) -> [[[Coordinate]]] {
         switch object["type"] as? String {
         case "Feature":
             guard let geometry = object["geometry"] as? [String: Any] else { throw .malformed("a Feature without a geometry") }

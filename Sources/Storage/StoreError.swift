@@ -1,4 +1,5 @@
 public import Booking
+import SQL
 
 /// What can go wrong in the store. `refused` carries a booking rule's refusal (the client's
 /// doing); `notFound`, `invalid`, `conflict` (a row that already exists, such as a second
@@ -31,5 +32,23 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .schema(let table, let column, let problem): "schema mismatch: \(table).\(column) \(problem)"
         case .database(let message): "database error: \(message)"
         }
+    }
+}
+
+extension StoreError {
+    /// A connection's error as the store's: the same case, for the API to map.
+    init(_ error: SQLError) {
+        switch error {
+        case .busy(let why): self = .busy(why)
+        case .unavailable(let why): self = .unavailable(why)
+        case .conflict(let what): self = .conflict(what)
+        case .schema(let table, let column, let problem): self = .schema(table: table, column: column, problem: problem)
+        case .database(let message): self = .database(message)
+        }
+    }
+
+    /// Runs `body`, reporting a connection's error as the store's.
+    static func reporting<T>(_ body: () throws(SQLError) -> T) throws(StoreError) -> T {
+        do { return try body() } catch { throw StoreError(error) }
     }
 }

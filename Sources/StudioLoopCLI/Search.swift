@@ -65,11 +65,11 @@ struct Search: ParsableCommand {
     @Option(help: ArgumentHelp("Sessions starting before this ISO 8601 time (default: from + 7 days).", valueName: "time"))
     var to: Instant?
 
-    @Option(help: ArgumentHelp("Class types, comma-separated: \(ClassType.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "types"))
-    var type: String?
+    @Option(help: ArgumentHelp("Class types, comma-separated.", valueName: "types"))
+    var type: CommaSeparated<ClassType>?
 
-    @Option(help: ArgumentHelp("Difficulty levels, comma-separated: \(Difficulty.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "levels"))
-    var difficulty: String?
+    @Option(help: ArgumentHelp("Difficulty levels, comma-separated.", valueName: "levels"))
+    var difficulty: CommaSeparated<Difficulty>?
 
     @Option(help: "Leave out classes that cost more credits than this.")
     var maxCredits: Int?
@@ -83,8 +83,8 @@ struct Search: ParsableCommand {
     @Flag(help: "Include gyms that do not sell through the marketplace.")
     var allGyms = false
 
-    @Option(help: ArgumentHelp("Order: \(SortOrder.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "order"))
-    var sort: String = SortOrder.relevance.rawValue
+    @Option(help: ArgumentHelp("How to order the results.", valueName: "order"))
+    var sort: Marketplace.SortOrder = .relevance
 
     @Option(help: "Results per page (1-100).")
     var limit: Int = 20
@@ -101,99 +101,65 @@ struct Search: ParsableCommand {
     @Option(help: ArgumentHelp("Load this index snapshot instead of building the index.", valueName: "file"))
     var index: String?
 
-    @Option(help: ArgumentHelp("Which side drives the search: \(PlanChoice.allCases.map(\.rawValue).joined(separator: ", ")) (for engineers; all give the same answer).", valueName: "plan"))
-    var plan: String = PlanChoice.automatic.rawValue
+    @Option(help: ArgumentHelp("Which side drives the search (for engineers; all give the same answer).", valueName: "plan"))
+    var plan: PlanChoice = .automatic
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the query this many times and report the index time's median and 99th percentile (warm).", valueName: "n"))
     var repetitions: Int = 1
 
     @OptionGroup var options: DatasetOptions
 
+    /// What only the command line can get wrong is checked here; the rest is the query's own
+    /// check (the one the API makes), reported in the flags' names. A city's centre and a named
+    /// or drawn area are looked up later, so stand-ins take their place for the check.
     func validate() throws {
-        if near == nil && city == nil && bbox == nil && within == nil && area == nil && along == nil {
-            throw ValidationError("--near, --city, --bbox, --within, --area or --along is required: where should the search look?")
-        }
-        if along != nil && (near != nil || city != nil || bbox != nil || within != nil || area != nil || radius != nil) {
-            throw ValidationError("--along replaces --near, --city, --radius, --bbox, --within and --area: give one or the other")
-        }
-        if corridor != nil && along == nil { throw ValidationError("--corridor needs a route (--along)") }
-        if let corridor, !(corridor.kilometres > 0 && corridor.kilometres <= Corridor.maxWidthKm) {
-            throw ValidationError("--corridor must be greater than 0 and at most \(Int(Corridor.maxWidthKm))km")
-        }
-        if within != nil && area != nil { throw ValidationError("--within and --area both draw the area: give one") }
-        if let bbox, !bbox.box.isValid {
-            throw ValidationError("--bbox must be south,west,north,east with south <= north, latitudes within [-90, 90] and longitudes within [-180, 180]")
-        }
         if near != nil && city != nil { throw ValidationError("--near and --city both say where to look: give one") }
-        if let near, !near.coordinate.isValid {
-            throw ValidationError("--near: latitude must be within [-90, 90] and longitude within [-180, 180] (got \(near.coordinate))")
-        }
-        if let radius, !(radius.kilometres > 0 && radius.kilometres <= SearchQuery.maxRadiusKm) {
-            throw ValidationError("--radius must be greater than 0 and at most \(Int(SearchQuery.maxRadiusKm))km")
-        }
-        if let from, let to, to.seconds <= from.seconds { throw ValidationError("--to must be after --from") }
-        _ = try classTypes()
-        _ = try difficulties()
-        guard SortOrder(rawValue: sort) != nil else {
-            throw ValidationError("--sort must be one of \(SortOrder.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(sort)')")
-        }
-        guard PlanChoice(rawValue: plan) != nil else {
-            throw ValidationError("--plan must be one of \(PlanChoice.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(plan)')")
-        }
-        guard (1...SearchQuery.maxLimit).contains(limit) else {
-            throw ValidationError("--limit must be between 1 and \(SearchQuery.maxLimit) (got \(limit))")
-        }
-        if minSpots < 0 { throw ValidationError("--min-spots must be 0 or more (got \(minSpots))") }
+        if within != nil && area != nil { throw ValidationError("--within and --area both draw the area: give one") }
         guard (1...1_000_000).contains(repetitions) else { throw ValidationError("--repeat must be between 1 and 1000000 (got \(repetitions))") }
-        if let maxCredits, maxCredits < 0 { throw ValidationError("--max-credits must be 0 or more (got \(maxCredits))") }
+        let standIns = city != nil || within != nil || area != nil
+        var query = try query(origin: near?.coordinate ?? (city == nil ? nil : Self.standInPosition), area: standIns ? Self.standInArea : nil)
+        if standIns { query.cursor = nil }  // a cursor belongs to the real query; the search checks it
+        try flagged { () throws(SearchError) in try query.validate() }
     }
 
-    func classTypes() throws -> Set<ClassType> {
-        try Set(list(type).map { name in
-            guard let value = ClassType(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
-                throw ValidationError("--type: unknown class type '\(name)' (known: \(ClassType.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            return value
-        })
-    }
-
-    func difficulties() throws -> Set<Difficulty> {
-        try Set(list(difficulty).map { name in
-            guard let value = Difficulty(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
-                throw ValidationError("--difficulty: unknown level '\(name)' (known: \(Difficulty.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            return value
-        })
-    }
-
-    private func list(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-    }
-
-    func run() throws {
-        let now = options.nowSeconds
-        let marketplace = try IndexLoader(dataset: options.datasetURL, snapshot: index.map { URL(filePath: $0) }, now: now).load()
-        var query = SearchQuery(now: now)
-        query.origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
+    /// The query the flags ask for, around `origin` and within `area`.
+    func query(origin: Coordinate?, area: Area?) throws -> SearchQuery {
+        var query = SearchQuery(now: options.nowSeconds)
+        query.origin = origin
         query.box = bbox?.box
-        query.area = try within.map(Self.area(from:)) ?? area.map { try Self.namedArea($0, near: query.origin) }
-        query.corridor = try along.map { try Self.corridor(from: $0, widthKm: corridor?.kilometres ?? Corridor.defaultWidthKm) }
+        query.area = area
+        if let along {
+            query.corridor = try Self.corridor(from: along, widthKm: corridor?.kilometres)
+        } else if corridor != nil {
+            try flagged { () throws(SearchError) in _ = try SearchQuery.corridor(nil, widthKm: corridor?.kilometres) }
+        }
         query.radiusKm = radius?.kilometres
         query.text = words.isEmpty ? nil : words.joined(separator: " ")
         query.from = from?.seconds
         query.to = to?.seconds
-        query.types = try classTypes()
-        query.difficulties = try difficulties()
+        query.types = type?.values ?? []
+        query.difficulties = difficulty?.values ?? []
         query.maxCredits = maxCredits
         query.minSpots = minSpots
         query.tenant = tenant
         query.marketplaceOnly = !allGyms
-        query.sort = SortOrder(rawValue: sort)!
+        query.sort = sort
         query.limit = limit
         query.cursor = cursor
         query.explain = explain
-        query.plan = PlanChoice(rawValue: plan)!
-        let page = try marketplace.index.search(query)
+        query.plan = plan
+        return query
+    }
+
+    func classTypes() -> Set<ClassType> { type?.values ?? [] }
+
+    func run() throws {
+        let now = options.nowSeconds
+        let marketplace = try IndexLoader(dataset: options.datasetURL, snapshot: index.map { URL(filePath: $0) }, now: now).load()
+        let origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
+        let area = try within.map(Self.area(from:)) ?? area.map { try Self.namedArea($0, near: origin) }
+        let query = try query(origin: origin, area: area)
+        let page = try flagged { () throws(SearchError) in try marketplace.index.search(query) }
         if repetitions > 1 {
             var times = [page.tookMs]
             for _ in 1..<repetitions { times.append(try marketplace.index.search(query).tookMs) }
@@ -213,6 +179,12 @@ struct Search: ParsableCommand {
         }
     }
 
+    private static let standInPosition = Coordinate(latitude: 0, longitude: 0)
+    private static let standInArea = try! Area(polygons: [[[
+        Coordinate(latitude: 0, longitude: 0), Coordinate(latitude: 0, longitude: 0.01), Coordinate(latitude: 0.01, longitude: 0),
+        Coordinate(latitude: 0, longitude: 0),
+    ]]])
+
     /// The polygon of `--within`, refused in one line naming the flag when it cannot be used.
     static func area(from path: String) throws -> Area {
         let data: Data
@@ -225,16 +197,20 @@ struct Search: ParsableCommand {
         do { return try Area(geoJSON: data) } catch { throw ValidationError("--within: \(error)") }
     }
 
-    /// The route of `--along`: a GeoJSON LineString file, else an encoded polyline.
-    static func corridor(from route: String, widthKm: Double) throws -> Corridor {
+    /// The corridor of `--along`: a GeoJSON LineString file, else an encoded polyline; `widthKm`
+    /// wide (1 km when not given).
+    static func corridor(from route: String, widthKm: Double?) throws -> Corridor {
+        let path: [Coordinate]
         do {
             if let contents = FileManager.default.contents(atPath: route) {
-                return try Corridor(path: try Corridor.lineString(geoJSON: contents), widthKm: widthKm)
+                path = try Corridor.lineString(geoJSON: contents)
+            } else {
+                path = try Corridor.polyline(route)
             }
-            return try Corridor(path: try Corridor.polyline(route), widthKm: widthKm)
         } catch {
             throw ValidationError("--along: \(error)")
         }
+        return try flagged { () throws(SearchError) in try SearchQuery.corridor(path, widthKm: widthKm)! }
     }
 
     /// The area `--area` names, refused in one line when there is none of that name.

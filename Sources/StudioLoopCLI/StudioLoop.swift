@@ -44,7 +44,8 @@ public struct StudioLoop: ParsableCommand {
         case let error as SearchError: error.description
         case let error as SnapshotError: error.description
         case let error as StoreError: error.description
-        default: message(for: error)
+        // The parser lists a long set of allowed values one per line ("  - yoga"): one line here.
+        default: message(for: error).replacingOccurrences(of: ":\n  - ", with: ": ").replacingOccurrences(of: "\n  - ", with: ", ")
         }
     }
 }

@@ -24,7 +24,7 @@ import Testing
         ])
         #expect(search.words == ["spin", "class"])
         #expect(search.radius?.kilometres == 0.8)
-        #expect(try search.classTypes() == [.cycling, .hiit])
+        #expect(search.classTypes() == [.cycling, .hiit])
         #expect(search.from?.seconds == 1_795_705_200)
     }
 

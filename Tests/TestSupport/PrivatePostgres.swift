@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 import Storage
 
 /// A PostgreSQL cluster of one test's own, which the test may stop and start again without

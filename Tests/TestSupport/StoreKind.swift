@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 public import Storage
 
 /// The stores every store and server suite runs against: both, always. PostgreSQL is the

@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Marketplace
+import SQL
 
 /// PostGIS on a PostgreSQL server: geography points with a GiST index and KNN ordering,
 /// sessions in a table indexed by gym and start, the classes' folded words in a tsvector with a
@@ -13,7 +14,7 @@ public final class PostGISPeer: SearchSystem {
     /// Loads the catalog into schema `bench` (dropped and made anew).
     public init(catalog: BenchCatalog, url: String, progress: (String) -> Void = { _ in }) throws {
         self.url = url
-        let db = try PGHandle(url: url)
+        let db = try PostGISPeer.connect(url)
         progress("schema")
         try db.execute("""
             CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -52,7 +53,7 @@ public final class PostGISPeer: SearchSystem {
         // background work of the server's competes with whatever is timed next.
         progress("vacuum")
         for table in ["gyms", "classes", "sessions"] {
-            try db.execute("VACUUM (ANALYZE) bench.\(table)")  // alone: VACUUM refuses a multi-statement string
+            try db.execute("VACUUM (ANALYZE) bench.\(table)")  // alone: VACUUM refuses a multi-statement script
             try db.execute("ALTER TABLE bench.\(table) SET (autovacuum_enabled = false)")
         }
         try db.execute("CHECKPOINT")
@@ -61,36 +62,41 @@ public final class PostGISPeer: SearchSystem {
     public func limitation(of query: BenchQuery) -> Limitation? { standardLimitation(of: query, hasFullText: true) }
 
     public func makeSearcher() throws -> any Searcher { try PostGISSearcher(url: url) }
+
+    static func connect(_ url: String) throws -> PostgresConnection {
+        do { return try PostgresConnection(url: url) } catch {
+            throw BenchError("postgis: \(error) (Benchmarks/peers-setup starts a server)")
+        }
+    }
 }
 
 final class PostGISSearcher: Searcher {
-    let db: PGHandle
-    var prepared: Set<String> = []
+    let db: PostgresConnection
+    /// The statement for each shape of query; the connection prepares each once and keeps it.
+    var statements: [String: String] = [:]
 
     init(url: String) throws {
-        db = try PGHandle(url: url)
+        db = try PostGISPeer.connect(url)
         try db.execute("SET search_path = bench, public; SET work_mem = '64MB'; SET jit = off; SET random_page_cost = 1.1")
     }
 
     func search(_ query: BenchQuery) throws -> [String] {
         let (center, radius, from, to) = query.resolved
-        var parameters: [String?] = ["\(center.latitude)", "\(center.longitude)", "\(radius * 1000)", "\(from)", "\(to)"]
+        var parameters: [SQLValue] = [.real(center.latitude), .real(center.longitude), .real(radius * 1000), .integer(from), .integer(to)]
         var filters = ""
         if let type = query.classType {
-            parameters.append(type)
+            parameters.append(.text(type))
             filters += " AND c.type = $\(parameters.count)"
         }
         if query.hasWords {
-            parameters.append(FullTextQuery.tsquery(query.nativeTerms))
+            parameters.append(.text(FullTextQuery.tsquery(query.nativeTerms)))
             filters += " AND c.words @@ to_tsquery('bench.folded', $\(parameters.count))"
         }
         let sort = query.search.sort
-        let name = "q_\(sort.rawValue)_\(query.classType != nil)_\(query.hasWords)_\(query.search.limit)"
-        if !prepared.contains(name) {
-            try db.prepare(name, Self.sql(sort: sort, filters: filters, limit: query.search.limit))
-            prepared.insert(name)
-        }
-        return try db.firstColumn(name, parameters)
+        let key = "\(sort.rawValue)|\(filters)|\(query.search.limit)"
+        let sql = statements[key] ?? Self.sql(sort: sort, filters: filters, limit: query.search.limit)
+        statements[key] = sql
+        return try db.query(sql, parameters).map { try $0.text("id") }
     }
 
     /// By distance: gyms nearest first from the GiST index (KNN), each gym's sessions beside

@@ -1,6 +1,6 @@
-import CSQLite
 import Foundation
 import Geo
+import SQL
 
 /// SQLite with an R*Tree over gyms and FTS5 (`unicode61 remove_diacritics 2`) over the classes'
 /// folded words, in a file each worker opens read-only. Distances come from a function the
@@ -13,7 +13,11 @@ public final class SQLitePeer: SearchSystem {
     public init(catalog: BenchCatalog, path: String, progress: (Double) -> Void = { _ in }) throws {
         self.path = path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let db = try SQLiteHandle(path: path, readOnly: false)
+        try Self.load(catalog, into: path, progress: progress)
+    }
+
+    private static func load(_ catalog: BenchCatalog, into path: String, progress: (Double) -> Void) throws(SQLError) {
+        let db = try SQLiteConnection(path: path)
         try db.execute("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
             CREATE TABLE gyms (id INTEGER PRIMARY KEY, lat REAL NOT NULL, lng REAL NOT NULL, marketplace INTEGER NOT NULL);
@@ -26,21 +30,22 @@ public final class SQLitePeer: SearchSystem {
             ) WITHOUT ROWID;
             BEGIN;
             """)
-        let gym = try db.prepare("INSERT INTO gyms VALUES (?, ?, ?, ?)")
-        let box = try db.prepare("INSERT INTO gym_boxes VALUES (?, ?, ?, ?, ?)")
         for (i, g) in catalog.gyms.enumerated() {
-            try gym.run(.int(i), .real(g.latitude), .real(g.longitude), .int(g.marketplace ? 1 : 0))
-            try box.run(.int(i), .real(g.latitude), .real(g.latitude), .real(g.longitude), .real(g.longitude))
+            try db.query("INSERT INTO gyms VALUES ($1, $2, $3, $4)", .integer(Int64(i)), .real(g.latitude), .real(g.longitude), SQLValue(g.marketplace))
+            try db.query(
+                "INSERT INTO gym_boxes VALUES ($1, $2, $3, $4, $5)", .integer(Int64(i)), .real(g.latitude), .real(g.latitude), .real(g.longitude),
+                .real(g.longitude)
+            )
         }
-        let fitnessClass = try db.prepare("INSERT INTO classes VALUES (?, ?, ?, ?)")
-        let words = try db.prepare("INSERT INTO class_words (rowid, words) VALUES (?, ?)")
         for (i, c) in catalog.classes.enumerated() where c.gym >= 0 {
-            try fitnessClass.run(.int(i), .int(Int(c.gym)), .text(c.type.rawValue), .int(Int(c.credits)))
-            try words.run(.int(i), .text(catalog.document(ofClass: i)))
+            try db.query("INSERT INTO classes VALUES ($1, $2, $3, $4)", .integer(Int64(i)), .integer(Int64(c.gym)), .text(c.type.rawValue), .integer(Int64(c.credits)))
+            try db.query("INSERT INTO class_words (rowid, words) VALUES ($1, $2)", .integer(Int64(i)), .text(catalog.document(ofClass: i)))
         }
-        let session = try db.prepare("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)")
         for (i, s) in catalog.sessions.enumerated() {
-            try session.run(.int(Int(s.gym)), .int(Int(s.start)), .text(s.id), .int(Int(s.classIndex)), .int(Int(s.spots)))
+            try db.query(
+                "INSERT INTO sessions VALUES ($1, $2, $3, $4, $5)", .integer(Int64(s.gym)), .integer(Int64(s.start)), .text(s.id),
+                .integer(Int64(s.classIndex)), .integer(Int64(s.spots))
+            )
             if i % 100_000 == 0 { progress(Double(i) / Double(catalog.sessions.count)) }
         }
         try db.execute("COMMIT; ANALYZE;")
@@ -53,19 +58,34 @@ public final class SQLitePeer: SearchSystem {
 }
 
 final class SQLiteSearcher: Searcher {
-    let db: SQLiteHandle
-    /// Prepared once per shape of query (order, words or not, type or not).
-    var statements: [String: SQLiteStatement] = [:]
+    let db: SQLiteConnection
+    /// The statement for each shape of query (order, words or not, type or not); the
+    /// connection prepares each once and keeps it.
+    var statements: [String: String] = [:]
 
     init(path: String) throws {
-        db = try SQLiteHandle(path: path, readOnly: true)
-        db.registerDistance()
+        db = try SQLiteConnection(path: path, access: .readOnly)
+        try db.defineFunction("distance_km", arguments: 4) { v in
+            GreatCircle.distanceKm(Coordinate(latitude: v[0], longitude: v[1]), Coordinate(latitude: v[2], longitude: v[3]))
+        }
     }
 
     func search(_ query: BenchQuery) throws -> [String] {
         let (center, radius, from, to) = query.resolved
-        let type = query.classType
-        let match = query.hasWords ? FullTextQuery.fts5(query.nativeTerms) : nil
+        let box = query.bounds
+        var parameters: [SQLValue] = [
+            .real(center.latitude), .real(center.longitude), .real(box.south), .real(box.north), .real(radius),
+            .integer(from), .integer(to), .real(box.west), .real(box.east),
+        ]
+        var filters = ""
+        if let type = query.classType {
+            parameters.append(.text(type))
+            filters += " AND c.type = $\(parameters.count)"
+        }
+        if query.hasWords {
+            parameters.append(.text(FullTextQuery.fts5(query.nativeTerms)))
+            filters += " AND c.id IN (SELECT rowid FROM class_words WHERE class_words MATCH $\(parameters.count))"
+        }
         let order =
             switch query.search.sort {
             case .distance: "d, s.start, s.id"
@@ -73,31 +93,17 @@ final class SQLiteSearcher: Searcher {
             case .credits: "c.credits, s.start, s.id"
             case .relevance: throw BenchError("sqlite cannot rank by relevance")
             }
-        let key = "\(order)|\(match != nil)|\(type != nil)"
-        let statement: SQLiteStatement
-        if let known = statements[key] {
-            statement = known
-        } else {
-            statement = try db.prepare("""
-                SELECT s.id, distance_km(g.lat, g.lng, ?1, ?2) AS d
-                FROM gym_boxes b JOIN gyms g ON g.id = b.id
-                JOIN sessions s ON s.gym = g.id AND s.start >= ?6 AND s.start < ?7
-                JOIN classes c ON c.id = s.class
-                WHERE b.min_lat <= ?4 AND b.max_lat >= ?3 AND b.min_lng <= ?9 AND b.max_lng >= ?8
-                  AND g.marketplace = 1 AND distance_km(g.lat, g.lng, ?1, ?2) <= ?5 AND s.spots >= 1
-                  \(type != nil ? "AND c.type = ?10" : "")
-                  \(match != nil ? "AND c.id IN (SELECT rowid FROM class_words WHERE class_words MATCH ?11)" : "")
-                ORDER BY \(order) LIMIT \(query.search.limit)
-                """)
-            statements[key] = statement
-        }
-        let box = query.bounds
-        var values: [SQLiteValue] = [
-            .real(center.latitude), .real(center.longitude), .real(box.south), .real(box.north), .real(radius),
-            .int(Int(from)), .int(Int(to)), .real(box.west), .real(box.east),
-        ]
-        values.append(type.map { .text($0) } ?? .null)
-        values.append(match.map { .text($0) } ?? .null)
-        return try statement.rows(values) { $0.text(0) }
+        let key = "\(order)|\(filters)|\(query.search.limit)"
+        let sql = statements[key] ?? """
+            SELECT s.id, distance_km(g.lat, g.lng, $1, $2) AS d
+            FROM gym_boxes b JOIN gyms g ON g.id = b.id
+            JOIN sessions s ON s.gym = g.id AND s.start >= $6 AND s.start < $7
+            JOIN classes c ON c.id = s.class
+            WHERE b.min_lat <= $4 AND b.max_lat >= $3 AND b.min_lng <= $9 AND b.max_lng >= $8
+              AND g.marketplace = 1 AND distance_km(g.lat, g.lng, $1, $2) <= $5 AND s.spots >= 1\(filters)
+            ORDER BY \(order) LIMIT \(query.search.limit)
+            """
+        statements[key] = sql
+        return try db.query(sql, parameters).map { try $0.text("id") }
     }
 }

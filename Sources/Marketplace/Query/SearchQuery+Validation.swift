@@ -19,12 +19,12 @@ extension SearchQuery {
             throw SearchError("along", "a route replaces the position, radius, box and area: give one or the other")
         }
         guard origin != nil || box != nil || area != nil || corridor != nil else {
-            throw SearchError("near", "a position (near), a bounding box, an area or a route is required")
+            throw SearchError("near", "a position, a bounding box, an area or a route is required")
         }
         var radius = radiusKm
         if radius == nil && box == nil && area == nil && corridor == nil { radius = Self.defaultRadiusKm }
         if let r = radius {
-            guard origin != nil else { throw SearchError("radius_km", "a radius needs a position (near) to be around") }
+            guard origin != nil else { throw SearchError("radius_km", "a radius needs a position to be around") }
             guard r.isFinite, r > 0, r <= Self.maxRadiusKm else {
                 throw SearchError("radius_km", "must be greater than 0 and at most \(Int(Self.maxRadiusKm)) km (got \(r))")
             }

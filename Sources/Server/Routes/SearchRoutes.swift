@@ -3,7 +3,8 @@ import Hummingbird
 import Marketplace
 
 /// `/marketplace/search`: GET with query parameters, or POST with the same as a JSON body and
-/// optionally an `area` polygon that would not fit a URL.
+/// optionally an `area` polygon that would not fit a URL. Both are read by `SearchQuery`
+/// itself; its errors name the parameter at fault.
 struct SearchRoutes {
     let services: ServerServices
 
@@ -11,12 +12,11 @@ struct SearchRoutes {
         api.get("marketplace/search") { request, _ in
             var values: [String: String] = [:]
             for (key, value) in request.uri.queryParameters { values[String(key)] = String(value) }
-            return try search(SearchParameters.query(from: values, area: nil, areas: services.areas, now: services.clock.now()))
+            return try search(SearchQuery(parameters: values, areas: services.areas, now: services.clock.now()))
         }
         api.post("marketplace/search") { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
-            let (values, area, route) = try SearchParameters.fromJSON(Data(buffer: body))
-            return try search(SearchParameters.query(from: values, area: area, route: route, areas: services.areas, now: services.clock.now()))
+            return try search(SearchQuery(json: Data(buffer: body), areas: services.areas, now: services.clock.now()))
         }
     }
 

@@ -1,4 +1,5 @@
 public import Notifications
+import SQL
 
 /// A member's notification settings: the channel they chose and the kinds they turned off.
 public struct NotificationSettings: Codable, Equatable, Sendable {

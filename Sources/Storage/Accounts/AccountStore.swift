@@ -1,7 +1,8 @@
 import Booking
 import Crypto
-import Foundation
 import Domain
+import Foundation
+import SQL
 
 /// Accounts and their single-use tokens. Passwords arrive already hashed (bcrypt is the server's
 /// business); tokens are random, handed out once, and stored only as SHA-256 hashes.

@@ -1,5 +1,6 @@
 import Booking
 import Foundation
+import SQL
 
 /// Where a member must stand to check themselves in: within `radiusMeters` of the gym, or
 /// inside the polygon its owner drew.

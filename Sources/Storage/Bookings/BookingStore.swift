@@ -2,6 +2,7 @@ public import Booking
 import Datasets
 import Domain
 import Foundation
+import SQL
 
 /// Booking, cancelling and checking in: every operation is one transaction that reads what the
 /// rules need with the session locked, asks `BookingRules`, and writes the booking, the credit

@@ -1,6 +1,7 @@
 public import Datasets
 import Domain
 import Foundation
+import SQL
 
 /// What a dataset import wrote.
 public struct ImportSummary: Equatable, Sendable {

@@ -1,6 +1,7 @@
 public import Datasets
 public import Domain
 import Foundation
+import SQL
 
 /// One gym as the store holds it: what the search index is built from.
 public struct StoredGym: Sendable {

@@ -2,6 +2,7 @@ import Booking
 import Datasets
 public import Domain
 import Foundation
+import SQL
 
 /// What a gym's staff may change about a class; nil leaves a field as it is.
 public struct ClassChanges: Sendable {

@@ -1,3 +1,5 @@
+import SQL
+
 /// Every committed change to the catalog or to a session's spots made through this process's
 /// store, for the search index (one consumer). A transaction that rolls back publishes nothing;
 /// changes other processes make arrive through `ChangeListener` on PostgreSQL.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOPosix
+import SQL
 public import ServiceLifecycle
 
 /// Hears the changes every process sharing a PostgreSQL database announces, as a service: it

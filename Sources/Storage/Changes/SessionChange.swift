@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 
 /// A session's spots as they stand after a committed change: what the search index applies.
 public struct SessionChange: Codable, Hashable, Sendable {

@@ -1,5 +1,6 @@
 public import Booking
 import Foundation
+import SQL
 
 /// Credits and the double-entry ledger behind them: lots granted, what a member can spend,
 /// their statement, expiry, the audit of the books and what the platform owes each gym.

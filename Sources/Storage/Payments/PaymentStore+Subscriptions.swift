@@ -1,6 +1,7 @@
 public import Booking
-import Foundation
 public import Domain
+import Foundation
+import SQL
 
 /// What a subscription buys each period.
 public enum SubscriptionPlan: Equatable, Sendable {

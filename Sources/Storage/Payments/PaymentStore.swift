@@ -1,6 +1,7 @@
 public import Booking
 import Foundation
 public import Payments
+import SQL
 
 /// A credit purchase waiting for its provider's confirmation.
 public struct PendingPayment: Equatable, Sendable {

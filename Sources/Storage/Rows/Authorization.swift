@@ -1,5 +1,6 @@
 import Booking
 import Domain
+import SQL
 
 /// The one place a role is read: what a user is at a gym, as a `StaffRole`, in the
 /// transaction that acts on it.

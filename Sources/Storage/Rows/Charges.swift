@@ -1,5 +1,6 @@
 import Booking
 import Foundation
+import SQL
 
 /// Taking and giving back a booking's spot and credits, inside a booking's transaction: the
 /// credit draws, the balanced ledger transaction, the promotion of the waitlist.

@@ -1,4 +1,5 @@
 import Booking
+import SQL
 
 /// The ledger as rows: a transaction's header and postings, written and read back whole.
 enum LedgerRows {

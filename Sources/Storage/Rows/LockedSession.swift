@@ -1,5 +1,6 @@
 import Booking
 import Domain
+import SQL
 
 /// A session with what booking it needs, read with the session row locked.
 struct LockedSession {

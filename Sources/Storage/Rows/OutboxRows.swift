@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 
 /// Outbox rows, written in the same transaction as the change they announce.
 enum OutboxRows {

@@ -1,5 +1,7 @@
 import DequeModule
 import NIOPosix
+import SQL
+import SQL
 import Synchronization
 
 /// A fixed set of connections, each used by one transaction at a time on a thread of the pool's
@@ -9,7 +11,7 @@ import Synchronization
 /// store that cannot be reached is retried at most every `reconnectInterval`, failing fast in
 /// between.
 final class ConnectionPool: Sendable {
-    typealias Opener = @Sendable () throws(StoreError) -> any SQLConnection
+    typealias Opener = @Sendable () throws(SQLError) -> any SQLConnection
 
     private let threads: NIOThreadPool
     private let idle: Mutex<Deque<Slot>>
@@ -23,7 +25,7 @@ final class ConnectionPool: Sendable {
     }
 
     /// Opens every connection now, so a wrong address or password fails at start-up.
-    init(size: Int, reconnectInterval: Duration = .milliseconds(500), open: @escaping Opener) throws(StoreError) {
+    init(size: Int, reconnectInterval: Duration = .milliseconds(500), open: @escaping Opener) throws(SQLError) {
         precondition(size >= 1)
         var slots = Deque<Slot>()
         for _ in 0..<size {
@@ -52,7 +54,7 @@ final class ConnectionPool: Sendable {
     }
 
     /// The slot's connection, replaced first if it broke.
-    private func connection(in slot: Slot) throws(StoreError) -> any SQLConnection {
+    private func connection(in slot: Slot) throws(SQLError) -> any SQLConnection {
         if let connection = slot.connection, !connection.isBroken { return connection }
         slot.connection = nil
         let now = ContinuousClock.now

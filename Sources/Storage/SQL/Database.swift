@@ -1,4 +1,5 @@
 import Foundation
+public import SQL
 import Synchronization
 
 /// Where the store's transactions run. Each transaction has one connection to itself, runs off
@@ -56,7 +57,7 @@ final class TransactionRunner: Sendable {
 
     /// A failure before anything committed, so the transaction can run again.
     private struct Retryable: Error {
-        var error: StoreError
+        var error: SQLError
     }
 
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
@@ -76,9 +77,11 @@ final class TransactionRunner: Sendable {
         }
     }
 
+    /// The error as the store reports it, remembered when it is an outage.
     private func noted(_ error: any Error) -> any Error {
-        if case StoreError.unavailable(let why) = error { lastOutage.withLock { $0 = why } }
-        return error
+        let reported = (error as? SQLError).map(StoreError.init) ?? error
+        if case StoreError.unavailable(let why) = reported { lastOutage.withLock { $0 = why } }
+        return reported
     }
 
     /// One attempt. Returns the body's result and whether the connection showed the store takes
@@ -109,7 +112,7 @@ final class TransactionRunner: Sendable {
     /// The error as a retryable failure, when nothing can have been committed: a passing
     /// conflict, or the connection lost before COMMIT (the server rolls such a transaction back).
     private static func retryable(_ error: any Error, on db: any SQLConnection) -> Retryable? {
-        switch error as? StoreError {
+        switch error as? SQLError {
         case .busy(let why)?: Retryable(error: .busy(why))
         case .unavailable(let why)? where db.isBroken: Retryable(error: .unavailable(why))
         default: nil
@@ -127,8 +130,14 @@ public final class SQLiteDatabase: Database {
     /// - Parameter busyTimeoutMilliseconds: how long a statement waits for another process's
     ///   write lock before the transaction counts as busy (and is retried).
     public init(path: String, retry: RetryPolicy = .standard, busyTimeoutMilliseconds: Int32 = 10_000) throws {
-        let pool = try ConnectionPool(size: 1) { () throws(StoreError) in
-            try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        let pool = try StoreError.reporting { () throws(SQLError) in
+            try ConnectionPool(size: 1) { () throws(SQLError) in
+                let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+                try connection.execute("PRAGMA journal_mode = WAL")
+                try connection.execute("PRAGMA synchronous = NORMAL")  // durable across process crashes in WAL mode
+                try connection.execute("PRAGMA foreign_keys = ON")
+                return connection
+            }
         }
         runner = TransactionRunner(pool: pool, begin: "BEGIN IMMEDIATE", retry: retry)
     }
@@ -150,7 +159,9 @@ public final class PostgresDatabase: Database {
 
     /// - Parameter url: `postgresql://user:password@host:port/database`, from configuration.
     public init(url: String, connections: Int = 4, retry: RetryPolicy = .standard) throws {
-        let pool = try ConnectionPool(size: connections) { () throws(StoreError) in try PostgresConnection(url: url) }
+        let pool = try StoreError.reporting { () throws(SQLError) in
+            try ConnectionPool(size: connections) { () throws(SQLError) in try PostgresConnection(url: url) }
+        }
         runner = TransactionRunner(pool: pool, begin: "BEGIN", retry: retry)
     }
 

@@ -17,7 +17,7 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         let columns: SQLColumns
     }
 
-    public init(url: String) throws(StoreError) {
+    public init(url: String) throws(SQLError) {
         guard let handle = PQconnectdb(url) else { throw .unavailable("cannot allocate a libpq connection") }
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = Self.oneLine(String(cString: PQerrorMessage(handle)))
@@ -35,7 +35,7 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
     public var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
 
     @discardableResult
-    public func query(_ sql: String, _ parameters: [SQLValue]) throws(StoreError) -> [SQLRow] {
+    public func query(_ sql: String, _ parameters: [SQLValue]) throws(SQLError) -> [SQLRow] {
         // Statements without parameters (transaction control, settings, DDL) go as they are.
         guard !parameters.isEmpty else {
             let result = PQexec(handle, sql)
@@ -67,8 +67,45 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
+    public func execute(_ script: String) throws(SQLError) {
+        let result = PQexec(handle, script)
+        defer { PQclear(result) }
+        _ = try rows(of: result, sql: script, columns: nil)
+    }
+
+    /// `COPY … FROM STDIN` (text format): each of `lines` is one row, its columns separated by
+    /// tabs. Sent in chunks of about a megabyte.
+    public func copy(_ sql: String, lines: some Sequence<String>) throws(SQLError) {
+        let started = PQexec(handle, sql)
+        defer { PQclear(started) }
+        guard PQresultStatus(started) == PGRES_COPY_IN else {
+            _ = try rows(of: started, sql: sql, columns: nil)
+            throw .database("\(sql.prefix(60)) did not start a COPY")
+        }
+        var buffer: [UInt8] = []
+        func flush() throws(SQLError) {
+            guard !buffer.isEmpty else { return }
+            let sent = buffer.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+            }
+            guard sent == 1 else { throw lost() }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for line in lines {
+            buffer.append(contentsOf: line.utf8)
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count > 1 << 20 { try flush() }
+        }
+        try flush()
+        guard PQputCopyEnd(handle, nil) == 1 else { throw lost() }
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            _ = try rows(of: result, sql: sql, columns: nil)
+        }
+    }
+
     /// The kept statement for `sql`, prepared on first use.
-    private func prepare(_ sql: String) throws(StoreError) -> Prepared {
+    private func prepare(_ sql: String) throws(SQLError) -> Prepared {
         if let kept = statements[sql] { return kept }
         preparedCount += 1
         let name = "sl\(preparedCount)"
@@ -86,7 +123,7 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         return prepared
     }
 
-    private func rows(of result: OpaquePointer?, sql: String, columns known: SQLColumns?) throws(StoreError) -> [SQLRow] {
+    private func rows(of result: OpaquePointer?, sql: String, columns known: SQLColumns?) throws(SQLError) -> [SQLRow] {
         guard let result else { throw lost() }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
@@ -120,12 +157,12 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
-    private func lost() -> StoreError {
+    private func lost() -> SQLError {
         .unavailable("lost the connection to PostgreSQL: \(Self.oneLine(String(cString: PQerrorMessage(handle))))")
     }
 
     /// A failed statement's SQLSTATE as the store's error.
-    static func error(state: String, message: String, sql: String) -> StoreError {
+    static func error(state: String, message: String, sql: String) -> SQLError {
         switch state {
         // Serialization failure, deadlock, lock not available, a kept plan the schema outgrew:
         // the transaction may be tried again.
@@ -151,7 +188,7 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
     /// Waits up to `timeoutMilliseconds` for NOTIFY payloads on channels this connection
     /// LISTENs to, and returns those that arrived. Throws if the connection is lost.
-    func notifications(timeoutMilliseconds: Int32) throws(StoreError) -> [String] {
+    public func notifications(timeoutMilliseconds: Int32) throws(SQLError) -> [String] {
         var poller = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
         guard poller.fd >= 0 else { throw .unavailable("the PostgreSQL connection is closed") }
         _ = poll(&poller, 1, timeoutMilliseconds)

@@ -1,8 +1,8 @@
 import CSQLite
 import Foundation
 
-/// One SQLite connection: WAL journal, foreign keys on, a busy timeout so writers from other
-/// processes wait instead of failing, and every statement prepared once and kept.
+/// One SQLite connection: a busy timeout so writers from other processes wait instead of
+/// failing, and every statement prepared once and kept.
 public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     // @unchecked: a connection is only used by one thread at a time (the pool hands it out).
     private var handle: OpaquePointer?
@@ -14,18 +14,22 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         let columns: SQLColumns
     }
 
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws(StoreError) {
+    public enum Access: Sendable {
+        case readWrite, readOnly
+    }
+
+    /// Opens (creating, when read-write) the file at `path`. The caller sets its pragmas.
+    /// - Parameter busyTimeoutMilliseconds: how long a statement waits for another
+    ///   connection's write lock before it fails as busy.
+    public init(path: String, access: Access = .readWrite, busyTimeoutMilliseconds: Int32 = 10_000) throws(SQLError) {
         // No SQLITE_OPEN_FULLMUTEX: a connection is only ever used by one thread at a time.
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK else {
+        let mode = access == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        guard sqlite3_open_v2(path, &handle, mode | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(handle)
             throw .unavailable("\(path): \(message)")
         }
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
-        try query("PRAGMA journal_mode = WAL")
-        try query("PRAGMA synchronous = NORMAL")  // durable across process crashes in WAL mode
-        try query("PRAGMA foreign_keys = ON")
     }
 
     deinit {
@@ -38,7 +42,7 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     public let isBroken = false
 
     @discardableResult
-    public func query(_ sql: String, _ parameters: [SQLValue]) throws(StoreError) -> [SQLRow] {
+    public func query(_ sql: String, _ parameters: [SQLValue]) throws(SQLError) -> [SQLRow] {
         let prepared = try prepare(sql)
         let statement = prepared.statement
         defer {
@@ -79,8 +83,31 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         return rows
     }
 
+    public func execute(_ script: String) throws(SQLError) {
+        guard sqlite3_exec(handle, script, nil, nil, nil) == SQLITE_OK else { throw error(script) }
+    }
+
+    /// Makes `name(x1, …, xn)` callable from SQL on this connection: a deterministic function of
+    /// real numbers (a distance the application defines, so orders compare exactly).
+    public func defineFunction(_ name: String, arguments: Int, _ function: @escaping @Sendable ([Double]) -> Double) throws(SQLError) {
+        final class Box {
+            let function: @Sendable ([Double]) -> Double
+            init(_ function: @escaping @Sendable ([Double]) -> Double) { self.function = function }
+        }
+        let status = sqlite3_create_function_v2(
+            handle, name, Int32(arguments), SQLITE_UTF8 | SQLITE_DETERMINISTIC, Unmanaged.passRetained(Box(function)).toOpaque(),
+            { context, count, values in
+                guard let values else { return }
+                let box = Unmanaged<Box>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
+                sqlite3_result_double(context, box.function((0..<Int(count)).map { sqlite3_value_double(values[$0]) }))
+            },
+            nil, nil, { box in box.map { Unmanaged<Box>.fromOpaque($0).release() } }
+        )
+        guard status == SQLITE_OK else { throw error("function \(name)") }
+    }
+
     /// The kept statement for `sql`, prepared on first use (with `$n` read as `?n`).
-    private func prepare(_ sql: String) throws(StoreError) -> Prepared {
+    private func prepare(_ sql: String) throws(SQLError) -> Prepared {
         if let kept = statements[sql] { return kept }
         var statement: OpaquePointer?
         guard sqlite3_prepare_v3(handle, Self.sqliteParameters(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
@@ -95,7 +122,7 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         return prepared
     }
 
-    private func error(_ sql: String) -> StoreError {
+    private func error(_ sql: String) -> SQLError {
         let message = String(cString: sqlite3_errmsg(handle))
         let extended = sqlite3_extended_errcode(handle)
         // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY: a row that already exists.

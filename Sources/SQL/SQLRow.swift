@@ -23,7 +23,7 @@ public final class SQLColumns: Sendable {
     }
 }
 
-/// One result row. Reads are typed and throw `StoreError.schema` naming the table and column
+/// One result row. Reads are typed and throw `SQLError.schema` naming the table and column
 /// when the column is absent or holds something else, so a schema drift is an error to log,
 /// never a crash.
 public struct SQLRow: Sendable {
@@ -36,21 +36,21 @@ public struct SQLRow: Sendable {
         return values[i]
     }
 
-    private func value(_ name: String) throws(StoreError) -> SQLValue {
+    private func value(_ name: String) throws(SQLError) -> SQLValue {
         guard let i = columns.index(of: name) else { throw mismatch(name, "is not in the result") }
         return values[i]
     }
 
-    private func mismatch(_ column: String, _ problem: String) -> StoreError {
+    private func mismatch(_ column: String, _ problem: String) -> SQLError {
         .schema(table: columns.table, column: column, problem: problem)
     }
 
-    public func text(_ name: String) throws(StoreError) -> String {
+    public func text(_ name: String) throws(SQLError) -> String {
         guard let v = try optionalText(name) else { throw mismatch(name, "is NULL where text was expected") }
         return v
     }
 
-    public func optionalText(_ name: String) throws(StoreError) -> String? {
+    public func optionalText(_ name: String) throws(SQLError) -> String? {
         switch try value(name) {
         case .null: return nil
         case .text(let v): return v
@@ -58,12 +58,12 @@ public struct SQLRow: Sendable {
         }
     }
 
-    public func int64(_ name: String) throws(StoreError) -> Int64 {
+    public func int64(_ name: String) throws(SQLError) -> Int64 {
         guard let v = try optionalInt64(name) else { throw mismatch(name, "is NULL where an integer was expected") }
         return v
     }
 
-    public func optionalInt64(_ name: String) throws(StoreError) -> Int64? {
+    public func optionalInt64(_ name: String) throws(SQLError) -> Int64? {
         switch try value(name) {
         case .null: return nil
         case .integer(let v): return v
@@ -73,9 +73,9 @@ public struct SQLRow: Sendable {
         }
     }
 
-    public func int(_ name: String) throws(StoreError) -> Int { Int(try int64(name)) }
+    public func int(_ name: String) throws(SQLError) -> Int { Int(try int64(name)) }
 
-    public func double(_ name: String) throws(StoreError) -> Double {
+    public func double(_ name: String) throws(SQLError) -> Double {
         switch try value(name) {
         case .real(let v): return v
         case .integer(let v): return Double(v)
@@ -84,7 +84,7 @@ public struct SQLRow: Sendable {
     }
 
     /// A 0/1 flag.
-    public func bool(_ name: String) throws(StoreError) -> Bool {
+    public func bool(_ name: String) throws(SQLError) -> Bool {
         switch try value(name) {
         case .integer(let v): return v != 0
         case let other: throw mismatch(name, "holds \(other) where a 0/1 flag was expected")
@@ -92,7 +92,7 @@ public struct SQLRow: Sendable {
     }
 
     /// A text column read as one of an enum's cases.
-    public func value<T: RawRepresentable>(_ name: String, as _: T.Type) throws(StoreError) -> T where T.RawValue == String {
+    public func value<T: RawRepresentable>(_ name: String, as _: T.Type) throws(SQLError) -> T where T.RawValue == String {
         let raw = try text(name)
         guard let v = T(rawValue: raw) else { throw mismatch(name, "holds '\(raw)', not a known \(T.self)") }
         return v
