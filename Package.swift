@@ -77,12 +77,19 @@ let package = Package(
             swiftSettings: checked
         ),
 
+        // The brute-force reference the oracle tests and `studioloop bench` check answers against,
+        // and the flat catalog it scans.
+        .target(
+            name: "SearchReference", dependencies: ["Marketplace", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS"],
+            swiftSettings: strictness
+        ),
+
         // The comparison behind `studioloop bench`: the workload, the brute-force reference and
         // the peers (PostGIS, SQLite R*Tree + FTS5, Redis, GEOS STRtree) loaded with the same data.
         .target(
             name: "Bench",
             dependencies: [
-                "Marketplace", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "SQL",
+                "Marketplace", "SearchReference", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "SQL",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictness
@@ -142,14 +149,18 @@ let package = Package(
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
-        // What the test targets share: the store fixtures on both engines, a PostgreSQL of a test's own.
-        .target(name: "TestSupport", dependencies: ["Storage", "SQL", "Booking", "Datasets", "Domain"], path: "Tests/TestSupport", swiftSettings: strictness),
+        // What the test targets share: the store fixtures on both engines, a PostgreSQL of a test's own,
+        // the random query generator.
+        .target(
+            name: "TestSupport", dependencies: ["Storage", "SQL", "Booking", "Datasets", "Domain", "Geo", "Marketplace"], path: "Tests/TestSupport",
+            swiftSettings: strictness
+        ),
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "SQL", "Booking", "Payments", "Datasets", "Domain", "Marketplace", "Geo", "Notifications", "TestSupport"], swiftSettings: strictness
         ),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(
-            name: "MarketplaceTests", dependencies: ["Marketplace", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS"], swiftSettings: strictness
+            name: "MarketplaceTests", dependencies: ["Marketplace", "SearchReference", "TestSupport", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch"], swiftSettings: strictness
         ),
         .testTarget(
             name: "ServerTests",
@@ -164,7 +175,7 @@ let package = Package(
             dependencies: ["Notifications", "Storage", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictness
         ),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Datasets", "Domain", "Marketplace"], swiftSettings: strictness),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "SearchReference", "Datasets", "Domain", "Marketplace"], swiftSettings: strictness),
         .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo", "GeoAreas"], swiftSettings: strictness),
     ]
 )

@@ -3,6 +3,7 @@ import Datasets
 import Domain
 import Foundation
 import Marketplace
+import SearchReference
 import Testing
 
 /// The comparison harness on a small dataset: every system it can run without a server (the
@@ -15,7 +16,7 @@ import Testing
         let generator = DatasetGenerator(reference: reference)
         return try! generator.generate(cities: try! generator.cities(named: "johannesburg"), gyms: 400, seed: 42)
     }()
-    static let catalog = BenchCatalog(dataset: dataset, now: now)
+    static let catalog = ReferenceCatalog(dataset: dataset, now: now)
     static let queries = Workload.queries(300, dataset: dataset, catalog: catalog)
 
     @Test func workloadHasTheIssuesMix() {
@@ -69,7 +70,7 @@ final class DropsTheLastResult: SearchSystem {
     let name = "wrong"
     let brute: BruteForce
 
-    init(catalog: BenchCatalog) {
+    init(catalog: ReferenceCatalog) {
         brute = BruteForce(catalog: catalog)
     }
 

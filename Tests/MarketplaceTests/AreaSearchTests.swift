@@ -4,6 +4,7 @@ import Foundation
 import Geo
 import GeoAreas
 import Marketplace
+import TestSupport
 import Testing
 
 /// Searches limited to a drawn polygon, against the brute-force scan testing every gym with

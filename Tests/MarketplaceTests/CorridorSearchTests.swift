@@ -1,42 +1,11 @@
-import CGEOS
 import Datasets
 import Domain
 import Foundation
 import Geo
 import GeoAreas
 import Marketplace
+import TestSupport
 import Testing
-
-/// A route as GEOS sees it, in the corridor's own projection: the brute force measures every
-/// gym against it with `GEOSDistance_r`, independently of `Corridor.distanceKm`.
-final class GEOSRoute: @unchecked Sendable {
-    // @unchecked: used from one test at a time, never shared across threads.
-    let corridor: Corridor
-    private let handle: GEOSContextHandle_t
-    private let line: OpaquePointer
-
-    init(_ corridor: Corridor) {
-        self.corridor = corridor
-        handle = GEOS_init_r()
-        let points = corridor.path.map { Corridor.project($0, around: corridor.origin) }
-        let wkt = "LINESTRING (" + points.map { "\($0.x) \($0.y)" }.joined(separator: ", ") + ")"
-        line = GEOSGeomFromWKT_r(handle, wkt)!
-    }
-
-    deinit {
-        GEOSGeom_destroy_r(handle, line)
-        GEOS_finish_r(handle)
-    }
-
-    func distanceKm(to point: Coordinate) -> Double {
-        let p = Corridor.project(point, around: corridor.origin)
-        let probe = GEOSGeom_createPointFromXY_r(handle, p.x, p.y)!
-        defer { GEOSGeom_destroy_r(handle, probe) }
-        var distance = 0.0
-        GEOSDistance_r(handle, line, probe, &distance)
-        return distance
-    }
-}
 
 /// Searches along a route, against the brute force that measures every gym with GEOS, over
 /// every city, page by page, with each plan.

@@ -1,6 +1,8 @@
 import Datasets
 import Domain
 import Marketplace
+import SearchReference
+import TestSupport
 import Testing
 
 /// The index against a brute-force scan of every session, on random queries over every city
@@ -9,7 +11,7 @@ import Testing
 @Suite struct OracleTests {
     static let horizon: Int64 = 14 * 86_400
     static let index = MarketplaceIndex(dataset: TestData.allCities, now: TestData.now)
-    static let oracle = BruteForceSearch(dataset: TestData.allCities, from: TestData.now, to: TestData.now + horizon)
+    static let oracle = BruteForceSearch(catalog: ReferenceCatalog(dataset: TestData.allCities, now: TestData.now, horizonDays: Int(horizon / 86_400)))
 
     @Test(arguments: 0..<8)
     func randomQueriesMatchBruteForce(batch: UInt64) throws {
@@ -71,11 +73,10 @@ import Testing
         var rng = SeededRandom(seed: 3)
         let all = oracle.search(query)
         for (position, row) in all.prefix(200).enumerated() {
-            let session = row.session
-            let fitnessClass = dataset.classes[session.classIndex]
-            let value = position < 25 ? (rng.chance(0.5) ? 0 : 3) : (rng.chance(0.3) ? 0 : session.availableSpots)
-            spots[SessionKey(classIndex: session.classIndex, start: session.start)] = value
-            index.setSpots(gymId: fitnessClass.tenantId, classId: fitnessClass.id, start: session.start, spotsLeft: value)
+            let fitnessClass = dataset.classes[row.classIndex]
+            let value = position < 25 ? (rng.chance(0.5) ? 0 : 3) : (rng.chance(0.3) ? 0 : Int(oracle.catalog.sessions[row.session].spots))
+            spots[SessionKey(classIndex: row.classIndex, start: row.start)] = value
+            index.setSpots(gymId: fitnessClass.tenantId, classId: fitnessClass.id, start: row.start, spotsLeft: value)
         }
         query.cursor = cursor
         let second = try index.search(query)
@@ -83,14 +84,9 @@ import Testing
         #expect(second.results.allSatisfy { !firstIds.contains($0.sessionId) })
 
         // The oracle with the new spots, after page 1's last result.
-        let now = oracle.search(query) { spots[SessionKey(classIndex: $0.classIndex, start: $0.start)] ?? $0.availableSpots }
+        let now = oracle.search(query) { spots[SessionKey(classIndex: Int($0.classIndex), start: $0.start)] ?? Int($0.spots) }
         let lastOfFirst = try #require(all.firstIndex { $0.sessionId == first.results.last!.sessionId })
-        let after = now.filter { row in
-            let last = all[lastOfFirst].key
-            if row.key.primary != last.primary { return row.key.primary > last.primary }
-            if row.key.start != last.start { return row.key.start > last.start }
-            return last.identity < row.key.identity
-        }
+        let after = now.filter { row in all[lastOfFirst].precedes(row) }
         #expect(second.results.map(\.sessionId) == after.prefix(25).map(\.sessionId))
     }
 }

@@ -2,6 +2,7 @@ import Datasets
 import Domain
 import Foundation
 import Marketplace
+import TestSupport
 import Testing
 
 /// The hand-written JSON of a search page is byte for byte what `Codable` writes.

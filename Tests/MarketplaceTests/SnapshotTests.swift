@@ -2,6 +2,7 @@ import Datasets
 import Domain
 import Foundation
 @testable import Marketplace
+import TestSupport
 import Testing
 
 @Suite struct SnapshotTests {

@@ -2,6 +2,7 @@ import Foundation
 import Geo
 import Marketplace
 import SQL
+public import SearchReference
 
 /// PostGIS on a PostgreSQL server: geography points with a GiST index and KNN ordering,
 /// sessions in a table indexed by gym and start, the classes' folded words in a tsvector with a
@@ -12,7 +13,7 @@ public final class PostGISPeer: SearchSystem {
     let url: String
 
     /// Loads the catalog into schema `bench` (dropped and made anew).
-    public init(catalog: BenchCatalog, url: String, progress: (String) -> Void = { _ in }) throws {
+    public init(catalog: ReferenceCatalog, url: String, progress: (String) -> Void = { _ in }) throws {
         self.url = url
         let db = try PostGISPeer.connect(url)
         progress("schema")

@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Marketplace
+public import SearchReference
 
 /// Redis as many "near me" features use it: the listed gyms in a geo set searched with
 /// `GEOSEARCH … BYRADIUS … ASC COUNT n`, each gym's sessions in a sorted set by start time
@@ -11,9 +12,9 @@ import Marketplace
 public final class RedisPeer: SearchSystem {
     public let name = "redis"
     let address: String
-    let catalog: BenchCatalog
+    let catalog: ReferenceCatalog
 
-    public init(catalog: BenchCatalog, address: String, progress: (Double) -> Void = { _ in }) throws {
+    public init(catalog: ReferenceCatalog, address: String, progress: (Double) -> Void = { _ in }) throws {
         self.address = address
         self.catalog = catalog
         let redis = try RedisConnection(address: address)
@@ -48,11 +49,11 @@ public final class RedisPeer: SearchSystem {
 
 final class RedisSearcher: Searcher {
     let redis: RedisConnection
-    let catalog: BenchCatalog
+    let catalog: ReferenceCatalog
     /// Redis's earth radius over the index's: its distances are this much longer.
     static let radiusRatio = 6372.797560856 / GreatCircle.earthRadiusKm
 
-    init(address: String, catalog: BenchCatalog) throws {
+    init(address: String, catalog: ReferenceCatalog) throws {
         redis = try RedisConnection(address: address)
         self.catalog = catalog
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import SQL
+public import SearchReference
 
 /// SQLite with an R*Tree over gyms and FTS5 (`unicode61 remove_diacritics 2`) over the classes'
 /// folded words, in a file each worker opens read-only. Distances come from a function the
@@ -10,13 +11,13 @@ public final class SQLitePeer: SearchSystem {
     let path: String
 
     /// Loads the catalog into a new database at `path` (replacing any file there).
-    public init(catalog: BenchCatalog, path: String, progress: (Double) -> Void = { _ in }) throws {
+    public init(catalog: ReferenceCatalog, path: String, progress: (Double) -> Void = { _ in }) throws {
         self.path = path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         try Self.load(catalog, into: path, progress: progress)
     }
 
-    private static func load(_ catalog: BenchCatalog, into path: String, progress: (Double) -> Void) throws(SQLError) {
+    private static func load(_ catalog: ReferenceCatalog, into path: String, progress: (Double) -> Void) throws(SQLError) {
         let db = try SQLiteConnection(path: path)
         try db.execute("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;

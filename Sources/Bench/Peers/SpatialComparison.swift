@@ -1,16 +1,17 @@
 import CGEOS
 import Foundation
 import Geo
+public import SearchReference
 
 /// The spatial part alone, on the same gyms: the project's R-tree against GEOS's STRtree
 /// (through its C API), for the gyms within each query's radius and for the nearest gym to
 /// each query's centre. Both answers are checked equal before either is timed.
 public struct SpatialComparison {
-    let catalog: BenchCatalog
+    let catalog: ReferenceCatalog
     let queries: [BenchQuery]
     let progress: @Sendable (String, Int, Int) -> Void
 
-    public init(catalog: BenchCatalog, queries: [BenchQuery], progress: @escaping @Sendable (String, Int, Int) -> Void) {
+    public init(catalog: ReferenceCatalog, queries: [BenchQuery], progress: @escaping @Sendable (String, Int, Int) -> Void) {
         self.catalog = catalog
         self.queries = queries
         self.progress = progress

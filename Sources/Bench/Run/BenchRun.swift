@@ -3,6 +3,7 @@ import Domain
 public import Foundation
 import Geo
 import Marketplace
+import SearchReference
 import Synchronization
 
 /// One comparison at one scale: generate the dataset, build the index, load the peers, check
@@ -62,7 +63,7 @@ public struct BenchRun: Sendable {
         let indexBytes = residentBefore.flatMap { before in residentAfter.map { $0 - before } }
 
         progress("flattening the catalog for the peers", 0, 0)
-        let catalog = BenchCatalog(dataset: dataset, now: now)
+        let catalog = ReferenceCatalog(dataset: dataset, now: now)
         progress("drawing \(queryCount) queries", 0, 0)
         let queries = Workload.queries(queryCount, dataset: dataset, catalog: catalog)
 
@@ -157,7 +158,7 @@ public struct BenchRun: Sendable {
         )
     }
 
-    static func meanGymsInRadius(_ queries: [BenchQuery], catalog: BenchCatalog) -> Double {
+    static func meanGymsInRadius(_ queries: [BenchQuery], catalog: ReferenceCatalog) -> Double {
         let tree = RTree(points: catalog.gyms.map { Coordinate(latitude: $0.latitude, longitude: $0.longitude) })
         let total = queries.reduce(0) { sum, query in
             let (center, radius, _, _) = query.resolved

@@ -2,13 +2,14 @@ import Datasets
 import Domain
 import Foundation
 import Marketplace
+import SearchReference
 import Synchronization
 
 /// Spot changes applied to the index as fast as one thread can while another searches: how
 /// many it takes a second, and what they cost the searches.
 struct SpotUpdateLoad {
     let index: MarketplaceIndex
-    let catalog: BenchCatalog
+    let catalog: ReferenceCatalog
     let queries: [BenchQuery]
     let progress: @Sendable (String, Int, Int) -> Void
 

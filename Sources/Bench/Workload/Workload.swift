@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Geo
 import Marketplace
+public import SearchReference
 import TextSearch
 
 /// The deterministic query mix, modelled on how explorers search: centres near real places
@@ -14,7 +15,7 @@ public enum Workload {
     public static let radiiKm: [Double] = [2, 5, 10, 25]
     public static let limit = 20
 
-    public static func queries(_ count: Int, dataset: Dataset, catalog: BenchCatalog, seed: UInt64 = 7) -> [BenchQuery] {
+    public static func queries(_ count: Int, dataset: Dataset, catalog: ReferenceCatalog, seed: UInt64 = 7) -> [BenchQuery] {
         var rng = SeededRandom(seed: seed)
         let places = dataset.places.filter { $0.population > 0 }
         let cumulative = places.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.population) }

@@ -1,11 +1,10 @@
-import Datasets
-import Domain
+public import Datasets
+public import Domain
 import Geo
-import Marketplace
-import TextSearch
+public import Marketplace
 
 /// Random queries shaped like explorers' searches, drawn from the dataset's own words.
-struct QueryGenerator {
+public struct QueryGenerator: Sendable {
     let dataset: Dataset
     let now: Int64
     /// Words any query may use: synonyms, other scripts, widths and accents.
@@ -13,14 +12,14 @@ struct QueryGenerator {
     let classesByTenant: [String: [FitnessClass]]
     let places: [Int: Place]
 
-    init(dataset: Dataset, now: Int64) {
+    public init(dataset: Dataset, now: Int64) {
         self.dataset = dataset
         self.now = now
         classesByTenant = Dictionary(grouping: dataset.classes, by: \.tenantId)
         places = Dictionary(uniqueKeysWithValues: dataset.places.map { ($0.id, $0) })
     }
 
-    func query(_ rng: inout SeededRandom) -> SearchQuery {
+    public func query(_ rng: inout SeededRandom) -> SearchQuery {
         var q = SearchQuery(now: now)
         // Near a real gym, so most queries have answers, and its words to look for.
         let gym = rng.element(of: dataset.tenants)
@@ -60,7 +59,7 @@ struct QueryGenerator {
     }
 
     /// One or two words from the data: some exact, some misspelled, some unfinished.
-    func text(near gym: Tenant, _ rng: inout SeededRandom) -> String {
+    public func text(near gym: Tenant, _ rng: inout SeededRandom) -> String {
         var pool = gym.name.split(separator: " ").map(String.init) + [gym.address.suburb]
         for c in classesByTenant[gym.id] ?? [] { pool += c.name.split(separator: " ").map(String.init) }
         if let place = places[gym.placeId], !place.alternateNames.isEmpty { pool.append(rng.element(of: place.alternateNames)) }

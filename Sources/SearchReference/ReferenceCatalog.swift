@@ -3,12 +3,13 @@ public import Domain
 import Marketplace
 import TextSearch
 
-/// The catalog flattened into columns: what every system in a comparison loads, so all of them
-/// answer from the same gyms, classes and sessions (active gyms and classes, cancelled
-/// sessions left out, spots as generated).
-public struct BenchCatalog: Sendable {
+/// The catalog flattened into columns: what the brute-force reference scans and what every
+/// system in `studioloop bench` loads, so all of them answer from the same gyms, classes and
+/// sessions (active gyms and classes, cancelled sessions left out, spots as generated).
+public struct ReferenceCatalog: Sendable {
     public struct Gym: Sendable {
         public var id: String
+        public var slug: String
         public var latitude: Double
         public var longitude: Double
         public var marketplace: Bool
@@ -52,7 +53,7 @@ public struct BenchCatalog: Sendable {
         var gyms: [Gym] = []
         for tenant in dataset.tenants where tenant.isActive {
             gymIndex[tenant.id] = Int32(gyms.count)
-            gyms.append(Gym(id: tenant.id, latitude: tenant.location.lat, longitude: tenant.location.lng, marketplace: tenant.marketplaceEnabled))
+            gyms.append(Gym(id: tenant.id, slug: tenant.slug, latitude: tenant.location.lat, longitude: tenant.location.lng, marketplace: tenant.marketplaceEnabled))
         }
         let places = Dictionary(uniqueKeysWithValues: dataset.places.map { ($0.id, $0) })
         let instructors = Dictionary(uniqueKeysWithValues: dataset.users.map { ($0.id, $0.fullName) })
