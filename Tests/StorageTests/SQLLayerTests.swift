@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 import Storage
 import Testing
 import TestSupport
@@ -106,5 +107,24 @@ import TestSupport
         _ = try await f.member("after", credits: 5)
         #expect(f.store.database.outage == nil)
         #expect(try await f.store.ledger.auditLedger().isClean)
+    }
+
+    /// What the benchmark's peers load and query with: COPY on PostgreSQL; a read-only SQLite
+    /// connection with a function the application defines.
+    @Test func copyAndApplicationFunctions() throws {
+        let postgres = try PostgresConnection(url: try StoreKind.freshPostgresDatabase())
+        try postgres.execute("CREATE TABLE points (id integer PRIMARY KEY, name text NOT NULL, lat float8 NOT NULL)")
+        try postgres.copy("COPY points FROM STDIN", lines: (0..<20_000).lazy.map { "\($0)\tgym \($0)\t\(-26 - Double($0) / 1e5)" })
+        let counted = try postgres.one("SELECT COUNT(*) AS n, MIN(lat) AS south FROM points WHERE name LIKE $1", .text("gym 1%"))
+        #expect(try counted.int("n") == 11_111 && counted.double("south") < -26.19)
+        #expect(throws: SQLError.self) { try postgres.copy("COPY points FROM STDIN", lines: ["1\tagain\t0"]) }  // a duplicate key
+
+        let path = FileManager.default.temporaryDirectory.appending(path: "sql-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SQLiteConnection(path: path).execute("CREATE TABLE points (id INTEGER PRIMARY KEY, lat REAL); INSERT INTO points VALUES (1, -26.2), (2, -33.9);")
+        let reader = try SQLiteConnection(path: path, access: .readOnly)
+        try reader.defineFunction("twice", arguments: 1) { 2 * $0[0] }
+        #expect(try reader.query("SELECT id, twice(lat) AS t FROM points ORDER BY t").map { try $0.int("id") } == [2, 1])
+        #expect(throws: SQLError.self) { try reader.query("INSERT INTO points VALUES (3, 0)") }
     }
 }
