@@ -56,3 +56,9 @@ public enum Difficulty: String, Codable, CaseIterable, Sendable {
     case beginner, intermediate, advanced
     case allLevels = "all_levels"
 }
+
+/// Whether a session of a class runs: a cancelled one is kept (its bookings refunded), out of
+/// search and closed to booking.
+public enum SessionStatus: String, Sendable, Codable, CaseIterable {
+    case scheduled, cancelled
+}

@@ -62,3 +62,10 @@ public struct LogChannel: NotificationChannel {
         FileHandle.standardError.write(Data("notify \(message.kind) to \(message.userId ?? "-"): \(payload)\n".utf8))
     }
 }
+
+/// Where a message of the outbox is: waiting (or waiting to be retried), delivered, skipped
+/// (its member turned its kind off), failed for good, or withdrawn before it was due (the
+/// reminder of a cancelled booking).
+public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
+    case pending, delivered, skipped, failed, withdrawn
+}

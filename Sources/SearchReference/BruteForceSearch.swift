@@ -1,6 +1,6 @@
 import Datasets
-public import Domain
-public import Geo
+import Domain
+import Geo
 public import Marketplace
 import TextSearch
 

@@ -85,7 +85,10 @@ struct PaymentAPITests {
             #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 8)
             let other = try await fixture.member("thief", client: client)
             #expect(try await client.json("/api/v1/payments/subscriptions/\(id)", method: .delete, token: other.token).status == .notFound)
-            #expect(try await client.json("/api/v1/payments/subscriptions/\(id)", method: .delete, token: member.token).status == .ok)
+            let cancelled = try await client.json("/api/v1/payments/subscriptions/\(id)", method: .delete, token: member.token)
+            #expect(cancelled.status == .ok)
+            // It runs to the end of the period it was paid for.
+            #expect(cancelled.object["status"] as? String == "active" && cancelled.object["cancel_at_period_end"] as? Bool == true, "\(cancelled.text)")
             let gymTier = try await client.json(
                 "/api/v1/payments/subscriptions", method: .post, token: member.token,
                 body: ["plan": "gym_tier", "tenant_id": fixture.gyms[0].tenant.id, "tier": "pro"]

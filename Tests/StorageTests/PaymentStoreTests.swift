@@ -2,8 +2,8 @@ import Booking
 import Foundation
 import Payments
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PaymentStoreTests {
     let sandbox = SandboxProvider(webhookSecret: "whsec_" + Data("sandbox-secret-key-for-tests-0123".utf8).base64EncodedString())!
@@ -21,7 +21,7 @@ import TestSupport
         let price = Money(cents: 25_000, currency: "ZAR")
         let first = try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
         let again = try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now + 60)
-        #expect(first == again && first.status == "pending")
+        #expect(first == again && first.status == .pending)
         await #expect(throws: StoreError.unprocessable("Idempotency-Key was already used with different parameters")) {
             try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 6, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
         }

@@ -1,10 +1,10 @@
 import Booking
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Payments
 import Storage
-import Domain
 
 /// Buying credits and subscriptions, and the providers' signed webhooks that confirm them.
 /// Nothing is credited until a verified webhook says the money arrived.
@@ -28,7 +28,7 @@ struct PaymentRoutes {
 
     struct PaymentView: Encodable, Sendable {
         var paymentId: String
-        var status: String
+        var status: PaymentStatus
         var credits: Int
         var amountCents: Int64
         var currency: String
@@ -37,8 +37,10 @@ struct PaymentRoutes {
 
     struct SubscriptionView: Encodable, Sendable {
         var subscriptionId: String
-        var status: String
-        var provider: String
+        var status: SubscriptionStatus
+        var provider: String?
+        /// Set once it is cancelled: it runs to the end of the period it was paid for.
+        var cancelAtPeriodEnd: Bool?
     }
 
     func register(on api: RouterGroup<AppContext>) {
@@ -84,13 +86,13 @@ struct PaymentRoutes {
                 price = Money(cents: package.priceCents, currency: package.currency)
             }
             let id = try await services.store.payments.subscribe(member: user, plan: plan, price: price, provider: provider, now: services.clock.now())
-            return Reply(SubscriptionView(subscriptionId: id, status: "pending", provider: provider), status: .created)
+            return Reply(SubscriptionView(subscriptionId: id, status: .pending, provider: provider), status: .created)
         }
         api.delete("payments/subscriptions/{id}") { _, context in
             let user = try context.requireUser()
             let id = try context.parameters.require("id")
-            try await services.store.payments.cancelSubscription(id: id, member: user, now: services.clock.now())
-            return Reply(SubscriptionView(subscriptionId: id, status: "cancelling at the end of the period", provider: ""))
+            let status = try await services.store.payments.cancelSubscription(id: id, member: user, now: services.clock.now())
+            return Reply(SubscriptionView(subscriptionId: id, status: status, provider: nil, cancelAtPeriodEnd: true))
         }
         api.post("payments/webhooks/{provider}") { request, context in
             let name = try context.parameters.require("provider")

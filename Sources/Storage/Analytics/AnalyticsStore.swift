@@ -1,4 +1,5 @@
 import Booking
+import Domain
 import Foundation
 
 /// How a gym did over a period of sessions: what owners read on their dashboard.
@@ -69,7 +70,7 @@ extension AnalyticsStore {
             ) {
                 try sessions[row.text("id")] = Session(
                     classId: row.text("class_id"), name: row.text("name"), start: row.int64("start_time"),
-                    capacity: row.int("capacity"), cancelled: row["status"].text == "cancelled"
+                    capacity: row.int("capacity"), cancelled: try row.value("status", as: SessionStatus.self) == .cancelled
                 )
             }
             var result = GymAnalytics(

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Finding gyms and sessions by what the API is given, and what changed since a moment.
@@ -37,7 +38,7 @@ extension CatalogStore {
             ).map {
                 try SessionChange(sessionId: $0.text("id"), tenantId: $0.text("tenant_id"), classId: $0.text("class_id"),
                               start: $0.int64("start_time"), spotsLeft: $0.int("available_spots"),
-                              isCancelled: $0["status"].text == "cancelled")
+                              isCancelled: try $0.value("status", as: SessionStatus.self) == .cancelled)
             }
         }
     }

@@ -88,7 +88,7 @@ extension CatalogStore {
                 try gyms[tenantId]!.sessions.append(SessionOccurrence(
                     classIndex: index, start: row.int64("start_time"), end: row.int64("end_time"),
                     capacity: row.int("capacity"), availableSpots: row.int("available_spots"),
-                    isCancelled: row["status"].text == "cancelled"
+                    isCancelled: try row.value("status", as: SessionStatus.self) == .cancelled
                 ))
             }
             return order.map { gyms[$0]! }

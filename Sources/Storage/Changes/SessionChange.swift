@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import SQL
 
@@ -54,7 +55,7 @@ extension CatalogChange {
         ).first else { throw StoreError.notFound("session") }
         let change = try CatalogChange.session(SessionChange(
             sessionId: sessionId, tenantId: row.text("tenant_id"), classId: row.text("class_id"),
-            start: row.int64("start_time"), spotsLeft: row.int("available_spots"), isCancelled: row["status"].text == "cancelled"
+            start: row.int64("start_time"), spotsLeft: row.int("available_spots"), isCancelled: try row.value("status", as: SessionStatus.self) == .cancelled
         ))
         try change.announce(on: db)
         return change

@@ -36,7 +36,7 @@ public struct OutboxDispatcher: Sendable {
         let optedOut = try await optedOut(messages)
         for message in messages {
             if optedOut.contains(message.id) {
-                try await settle(message, now: now, error: nil, status: "skipped")
+                try await settle(message, now: now, error: nil, status: .skipped)
                 report.skipped += 1
                 continue
             }
@@ -110,14 +110,14 @@ public struct OutboxDispatcher: Sendable {
     /// Records a delivery (or a skip) or a failed attempt; returns whether the message has now
     /// failed for good.
     @discardableResult
-    func settle(_ message: OutboxMessage, now: Int64, error: String?, status: String = "delivered") async throws -> Bool {
+    func settle(_ message: OutboxMessage, now: Int64, error: String?, status: OutboxStatus = .delivered) async throws -> Bool {
         let maxAttempts = maxAttempts, first = firstRetrySeconds
         return try await database.transaction { db in
             try db.setContext(.system)
             guard let error else {
                 try db.query(
                     "UPDATE outbox SET status = $3, delivered_at = $2, claimed_until = NULL WHERE id = $1",
-                    .text(message.id), .integer(now), .text(status)
+                    .text(message.id), .integer(now), .text(status.rawValue)
                 )
                 return false
             }
@@ -128,7 +128,7 @@ public struct OutboxDispatcher: Sendable {
                 """
                 UPDATE outbox SET attempts = $2, status = $3, deliver_after = $4, claimed_until = NULL, last_error = $5
                 WHERE id = $1
-                """, .text(message.id), .integer(Int64(attempts)), .text(failed ? "failed" : "pending"), .integer(now + wait),
+                """, .text(message.id), .integer(Int64(attempts)), .text((failed ? OutboxStatus.failed : .pending).rawValue), .integer(now + wait),
                 .text(String(error.prefix(500)))
             )
             return failed

@@ -1,6 +1,7 @@
 public import Booking
 public import Domain
 import Foundation
+public import Payments
 import SQL
 
 /// What a subscription buys each period.
@@ -45,18 +46,20 @@ extension PaymentStore {
     }
 
     /// Stops renewal at the end of the current period; the member keeps what they paid for.
-    public func cancelSubscription(id: String, member: String, now: Int64) async throws {
+    /// Returns its status, which stays as it is until that period ends.
+    @discardableResult
+    public func cancelSubscription(id: String, member: String, now: Int64) async throws -> SubscriptionStatus {
         try await database.transaction { db in
             try db.setContext(.member(member))
-            try db.query(
+            guard let row = try db.query(
                 """
                 UPDATE subscriptions SET cancel_at_period_end = 1, updated_at = $3
-                WHERE id = $1 AND user_id = $2 AND status IN ('pending', 'active')
+                WHERE id = $1 AND user_id = $2 AND status IN ('pending', 'active') RETURNING status
                 """, .text(id), .text(member), .integer(now)
-            )
-            guard db.changes == 1 else { throw StoreError.notFound("subscription") }
+            ).first else { throw StoreError.notFound("subscription") }
             try db.setContext(.system)
             try OutboxRows.notify(member, "subscription_cancelling", id, now: now, on: db)
+            return try row.value("status", as: SubscriptionStatus.self)
         }
     }
 
@@ -87,7 +90,7 @@ extension PaymentStore {
         ).first else { throw StoreError.notFound("subscription") }
         let member = try sub.text("user_id"), previousEnd = sub["current_period_end"].integer
         // Nothing renews once lapsed or cancelled, nor past the end of a cancelled period.
-        guard sub["status"].text == "pending" || sub["status"].text == "active", periodEnd > (previousEnd ?? now),
+        guard try sub.value("status", as: SubscriptionStatus.self).renews, periodEnd > (previousEnd ?? now),
             !(sub["cancel_at_period_end"].integer == 1 && now >= (previousEnd ?? .max))
         else { return .ignored }
         try db.query(
@@ -120,12 +123,13 @@ extension PaymentStore {
         guard let sub = try db.query("SELECT user_id, status, failed_renewals FROM subscriptions WHERE id = $1", .text(id)).first else {
             throw StoreError.notFound("subscription")
         }
-        guard sub["status"].text == "active" || sub["status"].text == "pending" else { return .ignored }
+        let status = try sub.value("status", as: SubscriptionStatus.self)
+        guard status.renews else { return .ignored }
         let failures = try sub.int("failed_renewals") + 1
         let lapsed = failures >= renewalAttempts
         try db.query(
             "UPDATE subscriptions SET failed_renewals = $2, status = $3, updated_at = $4 WHERE id = $1",
-            .text(id), .integer(Int64(failures)), .text(lapsed ? "lapsed" : sub.text("status")), .integer(now)
+            .text(id), .integer(Int64(failures)), .text((lapsed ? SubscriptionStatus.lapsed : status).rawValue), .integer(now)
         )
         try OutboxRows.notify(sub.text("user_id"), lapsed ? "subscription_lapsed" : "subscription_renewal_failed", id, now: now, on: db)
         return .renewalFailed(subscriptionId: id, lapsed: lapsed)

@@ -6,7 +6,7 @@ import SQL
 /// A credit purchase waiting for its provider's confirmation.
 public struct PendingPayment: Equatable, Sendable {
     public var paymentId: String
-    public var status: String
+    public var status: PaymentStatus
     public var amount: Money
     public var credits: Int
 }
@@ -63,7 +63,7 @@ extension PaymentStore {
                 "INSERT INTO idempotency_keys (user_id, key, request_hash, payment_id, created_at) VALUES ($1, $2, $3, $4, $5)",
                 .text(member), .text(idempotencyKey), .text(requestHash), .text(id), .integer(now)
             )
-            return PendingPayment(paymentId: id, status: "pending", amount: price, credits: credits)
+            return PendingPayment(paymentId: id, status: .pending, amount: price, credits: credits)
         }
     }
 
@@ -99,7 +99,7 @@ extension PaymentStore {
         ).first else { throw StoreError.notFound("payment") }
         try db.query(
             "UPDATE payments SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'",
-            .text(paymentId), .text(succeeded ? "succeeded" : "failed"), .integer(now)
+            .text(paymentId), .text((succeeded ? PaymentStatus.succeeded : .failed).rawValue), .integer(now)
         )
         guard db.changes == 1 else { return .ignored }  // already settled by an earlier event
         guard succeeded else { return .failed(paymentId: paymentId) }
@@ -121,7 +121,7 @@ extension PaymentStore {
             throw StoreError.notFound("payment")
         }
         return try PendingPayment(
-            paymentId: id, status: row.text("status"), amount: Money(cents: row.int64("amount_cents"), currency: row.text("currency")),
+            paymentId: id, status: row.value("status", as: PaymentStatus.self), amount: Money(cents: row.int64("amount_cents"), currency: row.text("currency")),
             credits: row.int("credits")
         )
     }

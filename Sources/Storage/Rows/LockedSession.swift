@@ -36,7 +36,7 @@ extension LockedSession {
             facts: SessionFacts(
                 id: id, tenantId: row.text("tenant_id"), start: row.int64("start_time"), end: row.int64("end_time"),
                 capacity: capacity, confirmed: capacity - row.int("available_spots"),
-                waitlisted: row.int("waitlisted"), isCancelled: row["status"].text == "cancelled",
+                waitlisted: row.int("waitlisted"), isCancelled: try row.value("status", as: SessionStatus.self) == .cancelled,
                 bookingWindowHours: row.int("booking_window_hours"),
                 cancellationWindowHours: row.int("cancellation_window_hours")
             ),
