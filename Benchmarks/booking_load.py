@@ -110,7 +110,7 @@ def run(port, members, chosen):
     def loop(i):
         client, session = members[i], chosen[i]
         while time.monotonic() < deadline:
-            status, booking = client.call("POST", "/api/v1/marketplace/bookings", {"session_id": session})
+            status, booking = client.call("POST", "/api/v1/marketplace/bookings", {"class_schedule_id": session})
             if status != 201:
                 errors.append((status, booking))
                 return

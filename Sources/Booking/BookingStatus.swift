@@ -18,6 +18,8 @@ public enum BookingRefusal: String, Error, Sendable, CaseIterable {
     /// Full, and the member did not want the waitlist or it has closed.
     case classFull = "CLASS_FULL"
     case insufficientCredits = "INSUFFICIENT_CREDITS"
+    /// The credits the member said they would spend are not the session's price.
+    case creditsMismatch = "CREDITS_MISMATCH"
     case notCancellable = "BOOKING_NOT_ACTIVE"
     case cancellationClosed = "CANCELLATION_CLOSED"
     case forbidden = "FORBIDDEN"

@@ -15,7 +15,7 @@ extension SearchParameter {
     /// The flag (or argument) of `studioloop search` that sets this parameter.
     var flag: String {
         switch self {
-        case .lat, .lng, .near: "--near"
+        case .lat, .lng, .near, .location: "--near"
         case .radiusKm: "--radius"
         case .bbox: "--bbox"
         case .q: "<words>"

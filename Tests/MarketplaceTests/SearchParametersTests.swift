@@ -46,6 +46,20 @@ import Testing
         #expect(along.corridor?.widthKm == 2 && along.corridor?.path.count == 2)
     }
 
+    /// The seed's app sends the position as `location=lat,lng`; the other routes spell it `near`.
+    @Test func thePositionInOneValue() throws {
+        let pair = try SearchQuery(parameters: ["lat": "-26.2041", "lng": "28.0473", "type": "yoga"], areas: Self.areas, now: Self.now)
+        for name in ["location", "near"] {
+            #expect(try SearchQuery(parameters: [name: "-26.2041,28.0473", "type": "yoga"], areas: Self.areas, now: Self.now) == pair)
+        }
+        #expect { try SearchQuery(parameters: ["location": "-26.2", "near": "-26.2,28"], areas: Self.areas, now: Self.now) } throws: { error in
+            (error as? SearchError)?.parameter == "location"
+        }
+        #expect { try SearchQuery(parameters: ["lat": "-26.2", "lng": "28", "near": "-26.2,28"], areas: Self.areas, now: Self.now) } throws: { error in
+            (error as? SearchError)?.parameter == "near"
+        }
+    }
+
     /// Each mistake, in a query string or a body, names its parameter.
     @Test(arguments: [
         (["lat": "-26.2"], "near"),

@@ -37,7 +37,7 @@ struct AnalyticsAPITests {
             var bookings: [String: String] = [:]
             for (name, member, marketplace) in [("a", a, true), ("b", b, false), ("c", c, true), ("d", d, true)] {
                 let response = try await client.json(
-                    marketplace ? "/api/v1/marketplace/bookings" : "/api/v1/bookings", method: .post, token: member.token, body: ["session_id": session]
+                    marketplace ? "/api/v1/marketplace/bookings" : "/api/v1/bookings", method: .post, token: member.token, body: ["class_schedule_id": session]
                 )
                 #expect(response.status == .created, "\(response.text)")
                 bookings[name] = response.object["id"] as? String

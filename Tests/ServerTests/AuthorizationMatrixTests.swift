@@ -124,7 +124,7 @@ struct AuthorizationMatrixTests {
                 return try await client.json("/api/v1/tenants/\(slug)/classes/\(doomed)", method: .delete, token: token)
             }
             try await check("POST bookings", anyoneSignedIn) { _, token in
-                try await client.json("/api/v1/marketplace/bookings", method: .post, token: token, body: ["session_id": try await newSession()])
+                try await client.json("/api/v1/marketplace/bookings", method: .post, token: token, body: ["class_schedule_id": try await newSession()])
             }
             try await check("PUT profile", anyoneSignedIn) { _, token in
                 try await client.json("/api/v1/users/profile", method: .put, token: token, body: ["phone": "+27 82 555 0101"])
@@ -145,9 +145,9 @@ struct AuthorizationMatrixTests {
             // The member's own booking: only the member may read, cancel or self-check it in;
             // staff of the gym may read it and check it in with the QR code.
             let session = try await newSession()
-            let booking = try await client.json("/api/v1/bookings", method: .post, token: tokens[.member], body: ["session_id": session])
+            let booking = try await client.json("/api/v1/bookings", method: .post, token: tokens[.member], body: ["class_schedule_id": session])
             let bookingId = try #require(booking.object["id"] as? String, "\(booking.text)")
-            let qr = try #require(try await client.json("/api/v1/bookings/\(bookingId)", token: tokens[.member]).object["checkin_token"] as? String)
+            let qr = try #require(try await client.json("/api/v1/bookings/\(bookingId)", token: tokens[.member]).object["qr_code"] as? String)
             let ownOnly: [Role: Verdict] = [
                 .anonymous: .refused(401), .member: .allowed, .instructor: .refused(404), .admin: .refused(404), .owner: .refused(404),
                 .otherGymOwner: .refused(404),

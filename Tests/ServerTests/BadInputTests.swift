@@ -30,7 +30,7 @@ struct BadInputTests {
         try await fixture.test { client in
             let member = try await fixture.member("careful", universalCredits: 5, client: client)
             try await fixture.store.staff.grantRole(user: member.id, tenant: gym.tenant.id, role: .owner)
-            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["session_id": session])
+            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": session])
             let booking = try #require(booked.object["id"] as? String)
             let slug = gym.tenant.slug
             let routes: [(HTTPRequest.Method, String)] = [

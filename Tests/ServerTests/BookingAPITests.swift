@@ -35,26 +35,26 @@ struct BookingAPITests {
         try await fixture.test { client in
             let member = try await fixture.member("thandi", universalCredits: 30, client: client)
             let spotsBefore = try await fixture.store.bookings.spotsLeft(sessionId: session)
-            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["session_id": session])
+            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": session])
             #expect(booked.status == .created, "\(booked.text)")
             #expect(booked.object["status"] as? String == "confirmed")
             #expect(booked.object["spots_left"] as? Int == spotsBefore - 1)
-            #expect((booked.object["marketplace_fee_cents"] as? Int ?? 0) > 0)
+            #expect((booked.object["marketplace_fee"] as? Int ?? 0) > 0)
             #expect(try await waitForSpots(fixture, session: session, gym: gym, spots: spotsBefore - 1))
 
             let id = booked.object["id"] as! String
             let shown = try await client.json("/api/v1/bookings/\(id)", token: member.token)
             #expect(shown.status == .ok)
-            #expect((shown.object["checkin_token"] as? String)?.isEmpty == false)
+            #expect((shown.object["qr_code"] as? String)?.isEmpty == false)
 
             let credits = try await client.json("/api/v1/users/\(member.id)/credits", token: member.token)
             #expect(credits.status == .ok)
             let balances = credits.object["balances"] as! [[String: Any]]
-            let charged = booked.object["credits_charged"] as! Int
+            let charged = booked.object["credits_used"] as! Int
             #expect(balances.first { $0["universal"] as? Bool == true }?["credits"] as? Int == 30 - charged)
 
             // Twice is a conflict, and changes nothing.
-            let twice = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["session_id": session])
+            let twice = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": session])
             #expect(twice.status == .conflict)
             #expect(twice.error?.code == "BOOKING_CONFLICT")
             #expect(try await fixture.store.bookings.spotsLeft(sessionId: session) == spotsBefore - 1)
@@ -77,7 +77,7 @@ struct BookingAPITests {
         try await fixture.test { client in
             let ayo = try await fixture.member("ayo", universalCredits: 20, client: client)
             let bisi = try await fixture.member("bisi", client: client)
-            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: ayo.token, body: ["session_id": session])
+            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: ayo.token, body: ["class_schedule_id": session])
             let id = booked.object["id"] as! String
             #expect(try await client.json("/api/v1/bookings/\(id)", token: bisi.token).status == .notFound)
             #expect(try await client.json("/api/v1/bookings/\(id)", method: .delete, token: bisi.token).status == .notFound)
@@ -85,16 +85,16 @@ struct BookingAPITests {
             #expect(try await client.json("/api/v1/users/\(ayo.id)/bookings", token: bisi.token).status == .notFound)
             #expect(try await client.json("/api/v1/bookings/\(id)").status == .unauthorized)
 
-            let broke = try await client.json("/api/v1/marketplace/bookings", method: .post, token: bisi.token, body: ["session_id": session])
+            let broke = try await client.json("/api/v1/marketplace/bookings", method: .post, token: bisi.token, body: ["class_schedule_id": session])
             #expect(broke.status.code == 402)
             #expect(broke.error?.code == "INSUFFICIENT_CREDITS")
-            let nowhere = try await client.json("/api/v1/bookings", method: .post, token: bisi.token, body: ["session_id": "no-such-session"])
+            let nowhere = try await client.json("/api/v1/bookings", method: .post, token: bisi.token, body: ["class_schedule_id": "no-such-session"])
             #expect(nowhere.status == .notFound)
             let noBody = try await client.json("/api/v1/bookings", method: .post, token: bisi.token)
             #expect(noBody.status == .badRequest)
             let wrongShape = try await client.json("/api/v1/bookings", method: .post, token: bisi.token, body: ["session": session])
             #expect(wrongShape.status == .badRequest)
-            #expect(wrongShape.error?.message.contains("session_id") == true, "\(wrongShape.text)")
+            #expect(wrongShape.error?.message.contains("session") == true, "\(wrongShape.text)")
         }
     }
 
@@ -106,10 +106,10 @@ struct BookingAPITests {
             let member = try await fixture.member("lindiwe", gymCredits: [(gym.tenant.id, 20)], client: client)
             let coach = try await fixture.member("coach", client: client)
             try await fixture.store.staff.grantRole(user: coach.id, tenant: gym.tenant.id, role: .instructor)
-            let booked = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["session_id": session])
+            let booked = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["class_schedule_id": session])
             #expect(booked.status == .created, "\(booked.text)")
             let id = booked.object["id"] as! String
-            let token = try #require(try await client.json("/api/v1/bookings/\(id)", token: member.token).object["checkin_token"] as? String)
+            let token = try #require(try await client.json("/api/v1/bookings/\(id)", token: member.token).object["qr_code"] as? String)
 
             let early = try await client.json("/api/v1/bookings/\(id)/checkin", method: .post, token: coach.token, body: ["token": token])
             #expect(early.error?.code == "CHECKIN_NOT_OPEN")
@@ -121,15 +121,17 @@ struct BookingAPITests {
             #expect(byMember.status == .forbidden)
             let forged = try await client.json("/api/v1/bookings/\(id)/checkin", method: .post, token: coachToken, body: ["token": token + "x"])
             #expect(forged.error?.code == "INVALID_CHECKIN_TOKEN")
+            #expect(forged.status == .unprocessableContent, "a bad QR code is not the staff member signing out")
             let done = try await client.json("/api/v1/bookings/\(id)/checkin", method: .post, token: coachToken, body: ["token": token])
             #expect(done.status == .ok, "\(done.text)")
             #expect(done.object["status"] as? String == "checked_in")
+            #expect((done.object["check_in_time"] as? String).flatMap(ISO8601.parse) == start - 10 * 60, "\(done.text)")
             let again = try await client.json("/api/v1/bookings/\(id)/checkin", method: .post, token: coachToken, body: ["token": token])
             #expect(again.error?.code == "ALREADY_CHECKED_IN")
             // Staff of the gym may read the booking; its QR token is only ever shown to the member.
             let seen = try await client.json("/api/v1/bookings/\(id)", token: coachToken)
             #expect(seen.status == .ok)
-            #expect(seen.object["checkin_token"] == nil)
+            #expect(seen.object["qr_code"] == nil)
         }
     }
 

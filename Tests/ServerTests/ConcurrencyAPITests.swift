@@ -40,7 +40,7 @@ struct ConcurrencyAPITests {
             let statuses = try await withThrowingTaskGroup(of: String.self) { group in
                 for member in members {
                     group.addTask {
-                        let response = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["session_id": session])
+                        let response = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["class_schedule_id": session, "join_waitlist": true])
                         return response.object["status"] as? String ?? "error \(response.status): \(response.text)"
                     }
                 }
@@ -52,7 +52,7 @@ struct ConcurrencyAPITests {
 
             let late = try await fixture.member("late", gymCredits: [(gym, 3)], client: client)
             let refused = try await client.json(
-                "/api/v1/bookings", method: .post, token: late.token, body: ["session_id": session, "join_waitlist": false]
+                "/api/v1/bookings", method: .post, token: late.token, body: ["class_schedule_id": session]
             )
             #expect(refused.status == .conflict)
             #expect(refused.error?.code == "CLASS_FULL")
@@ -75,7 +75,7 @@ struct ConcurrencyAPITests {
                     for (i, member) in members.enumerated() {
                         let client: any TestClientProtocol = i % 2 == 0 ? a : b
                         group.addTask {
-                            let response = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["session_id": session])
+                            let response = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["class_schedule_id": session, "join_waitlist": true])
                             return response.object["status"] as? String ?? "error \(response.status): \(response.text)"
                         }
                     }

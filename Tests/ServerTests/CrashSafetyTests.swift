@@ -128,7 +128,7 @@ struct CrashSafetyTests {
                             request.httpMethod = "POST"
                             request.setValue("Bearer \(member.token)", forHTTPHeaderField: "Authorization")
                             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                            request.httpBody = Data(#"{"session_id":"\#(session)"}"#.utf8)
+                            request.httpBody = Data(#"{"class_schedule_id":"\#(session)","join_waitlist":true}"#.utf8)
                             if let (data, response) = try? await URLSession.shared.data(for: request) {
                                 outcome.bookingStatus = (response as? HTTPURLResponse)?.statusCode
                                 outcome.bookingId = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["id"] as? String

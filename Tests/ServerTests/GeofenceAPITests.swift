@@ -17,7 +17,7 @@ struct GeofenceAPITests {
         let (session, gym, start) = fixture.openSession()
         try await fixture.test { client in
             let member = try await fixture.member("amani", gymCredits: [(gym.tenant.id, 20)], client: client)
-            let booked = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["session_id": session])
+            let booked = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["class_schedule_id": session])
             let id = booked.object["id"] as! String
             let here = Coordinate(latitude: gym.tenant.location.lat, longitude: gym.tenant.location.lng)
             let across = GreatCircle.destination(from: here, km: 0.1, bearingDegrees: 30)

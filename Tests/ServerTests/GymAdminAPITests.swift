@@ -81,7 +81,7 @@ struct GymAdminAPITests {
             shown = try await sessions(fixture, gym: gym, near: near) { $0.count == 5 }
             #expect(shown.contains { $0.sessionId == session })
             let member = try await fixture.member("uwase", gymCredits: [(gym, 5)], client: client)
-            let booked = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["session_id": session])
+            let booked = try await client.json("/api/v1/bookings", method: .post, token: member.token, body: ["class_schedule_id": session])
             #expect(booked.status == .created, "\(booked.text)")
 
             // The gym cancels it: the member is refunded whatever the hour, and it leaves search.

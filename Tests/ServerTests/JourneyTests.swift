@@ -52,9 +52,9 @@ struct JourneyTests {
             // Search near the gym, book the session from the marketplace, see the spot go.
             let near = "lat=\(gym.tenant.location.lat)&lng=\(gym.tenant.location.lng)&radius_km=1&limit=100&min_spots=0&to=\(ISO8601.format(start + 60))"
             let before = try #require(try await spots(client, near: near, session: session))
-            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: token, body: ["session_id": session])
+            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: token, body: ["class_schedule_id": session])
             #expect(booked.status == .created, "\(booked.text)")
-            let charged = booked.object["credits_charged"] as! Int
+            let charged = booked.object["credits_used"] as! Int
             #expect(try await eventually { try await spots(client, near: near, session: session) == before - 1 })
 
             // Cancel in time: the credits come back and so does the spot.
@@ -65,9 +65,9 @@ struct JourneyTests {
             #expect(try await eventually { try await spots(client, near: near, session: session) == before })
 
             // Book again, and at the door the instructor scans the QR code.
-            let again = try await client.json("/api/v1/marketplace/bookings", method: .post, token: token, body: ["session_id": session])
+            let again = try await client.json("/api/v1/marketplace/bookings", method: .post, token: token, body: ["class_schedule_id": session])
             let secondId = try #require(again.object["id"] as? String)
-            let qr = try #require(try await client.json("/api/v1/bookings/\(secondId)", token: token).object["checkin_token"] as? String)
+            let qr = try #require(try await client.json("/api/v1/bookings/\(secondId)", token: token).object["qr_code"] as? String)
             let instructor = try await fixture.member("instructor", client: client)
             try await fixture.store.staff.grantRole(user: instructor.id, tenant: gym.tenant.id, role: .instructor)
             let owner = try await fixture.member("owner", client: client)

@@ -50,7 +50,7 @@ struct StoreOutageTests {
                             var next = 0
                             while !stop.value, next < sessions[m].count {
                                 let response = try await client.json(
-                                    "/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["session_id": sessions[m][next]]
+                                    "/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": sessions[m][next]]
                                 )
                                 statuses.withLock { $0[Int(response.status.code), default: 0] += 1 }
                                 if response.status == .created, let id = response.object["id"] as? String {

@@ -9,8 +9,9 @@ public import GeoAreas
 public enum SearchParameter: String, CaseIterable, Sendable {
     case lat, lng, radiusKm = "radius_km", bbox, q, from, to, type, difficulty, maxCredits = "max_credits", minSpots = "min_spots"
     case sort, limit, cursor, explain, tenant, allGyms = "all_gyms", area, along, corridorKm = "corridor_km"
-    /// The position as a whole (`lat` and `lng` together), or whatever stands for it.
-    case near
+    /// The position as one value, `lat,lng`: `near` as the other routes spell it, `location` as
+    /// the seed's app sends it. Errors about the position as a whole name `near`.
+    case near, location
 }
 
 extension SearchQuery {
@@ -23,8 +24,8 @@ extension SearchQuery {
     public init(
         parameters values: [String: String], area: Area? = nil, route: [Coordinate]? = nil, areas: NamedAreas, now: Int64
     ) throws(SearchError) {
-        if let unknown = values.keys.filter({ SearchParameter(rawValue: $0) == nil || $0 == SearchParameter.near.rawValue }).min() {
-            let known = SearchParameter.allCases.filter { $0 != .near }.map(\.rawValue).sorted()
+        if let unknown = values.keys.filter({ SearchParameter(rawValue: $0) == nil }).min() {
+            let known = SearchParameter.allCases.map(\.rawValue).sorted()
             throw SearchError(unknown, "unknown parameter (known: \(known.joined(separator: ", ")))")
         }
         func value(_ parameter: SearchParameter) -> String? { values[parameter.rawValue] }
@@ -33,6 +34,11 @@ extension SearchQuery {
         case (nil, nil): break
         case (let lat?, let lng?): origin = Coordinate(latitude: try Self.number(lat, .lat), longitude: try Self.number(lng, .lng))
         default: throw SearchError(.near, "lat and lng go together: give both or neither")
+        }
+        for parameter in [SearchParameter.near, .location] {
+            guard let text = value(parameter) else { continue }
+            guard origin == nil else { throw SearchError(parameter, "give the position once: lat and lng, near or location") }
+            origin = try Self.position(text, parameter)
         }
         radiusKm = try value(.radiusKm).map { text throws(SearchError) in try Self.number(text, .radiusKm) }
         if let bbox = value(.bbox) {
@@ -155,6 +161,15 @@ extension SearchQuery {
             throw SearchError(parameter, "must be a number (got '\(text)')")
         }
         return value
+    }
+
+    /// `lat,lng`, latitude first as maps show it.
+    private static func position(_ text: String, _ parameter: SearchParameter) throws(SearchError) -> Coordinate {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, let lat = Double(parts[0].trimmingCharacters(in: .whitespaces)),
+            let lng = Double(parts[1].trimmingCharacters(in: .whitespaces)), lat.isFinite, lng.isFinite
+        else { throw SearchError(parameter, "must be latitude,longitude in degrees, such as -26.2041,28.0473 (got '\(text)')") }
+        return Coordinate(latitude: lat, longitude: lng)
     }
 
     private static func integer(_ text: String, _ parameter: SearchParameter) throws(SearchError) -> Int {

@@ -61,8 +61,10 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
             case .insufficientCredits: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
             case .forbidden, .tokenForAnotherGym: .forbidden
             case .bookingConflict, .classFull, .alreadyCheckedIn, .notCancellable, .bookingCancelled, .notConfirmed: .conflict
-            case .invalidToken, .tokenExpired: .unauthorized
-            case .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed,
+            // A bad QR code is the code's fault, not the staff member's session: never a 401,
+            // which apps read as "signed out".
+            case .invalidToken, .tokenExpired: .unprocessableContent
+            case .creditsMismatch, .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed,
                 .outsideGeofence:
                 .unprocessableContent
             }

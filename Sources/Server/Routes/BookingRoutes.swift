@@ -8,10 +8,25 @@ import Storage
 struct BookingRoutes {
     let services: ServerServices
 
+    /// The seed's booking request: `class_schedule_id` and, optionally, the credits the app
+    /// showed (`credits_to_use`). `session_id` is the old name of `class_schedule_id`, accepted
+    /// for one release.
     struct NewBooking: Decodable {
-        var sessionId: String
-        /// False to be refused with CLASS_FULL rather than waitlisted when the session is full.
+        var classScheduleId: String?
+        var sessionId: String?
+        var creditsToUse: Int?
+        /// True to join the waitlist when the session is full; otherwise a full session is
+        /// refused with CLASS_FULL.
         var joinWaitlist: Bool?
+
+        func session() throws -> String {
+            switch (classScheduleId, sessionId) {
+            case (let id?, nil), (nil, let id?): return id
+            case (let id?, let old?) where id == old: return id
+            case (_?, _?): throw APIError.validation("class_schedule_id and session_id (its old name) name different sessions: give class_schedule_id")
+            case (nil, nil): throw APIError.validation("class_schedule_id is required")
+            }
+        }
     }
 
     struct Cancellation: Decodable {
@@ -20,22 +35,6 @@ struct BookingRoutes {
 
     struct CheckIn: Decodable {
         var token: String
-    }
-
-    /// A booking as its member (or the gym's staff) sees it.
-    struct BookingView: Encodable, Sendable {
-        var id: String
-        var sessionId: String
-        var tenantId: String
-        var status: String
-        var waitlistPosition: Int?
-        var creditsCharged: Int
-        var isMarketplace: Bool
-        var marketplaceFeeCents: Int64?
-        var currency: String?
-        var spotsLeft: Int?
-        /// The QR code's content, for the member's own confirmed booking.
-        var checkinToken: String?
     }
 
     struct CancelView: Encodable, Sendable {
@@ -52,14 +51,7 @@ struct BookingRoutes {
         api.get("bookings/{id}") { _, context in
             let user = try context.requireUser()
             let booking = try await visibleBooking(try context.parameters.require("id"), to: user)
-            var view = BookingView(
-                id: booking.id, sessionId: booking.sessionId, tenantId: booking.tenantId, status: booking.status.rawValue,
-                creditsCharged: booking.creditsCharged, isMarketplace: booking.isMarketplace
-            )
-            if booking.userId == user && booking.status == .confirmed && services.store.bookings.checkInTokens != nil {
-                view.checkinToken = try await services.store.bookings.checkInToken(bookingId: booking.id, member: user)
-            }
-            return Reply(view)
+            return Reply(BookingJSON(booking, qrCode: booking.userId == user ? services.store.bookings.qrCode(for: booking) : nil))
         }
         api.delete("bookings/{id}") { request, context in
             let user = try context.requireUser()
@@ -78,34 +70,30 @@ struct BookingRoutes {
             let body = try await request.json(CheckIn.self, context: context)
             let id = try context.parameters.require("id")
             try await services.store.bookings.checkIn(bookingId: id, token: body.token, staff: staff, now: services.clock.now())
-            let booking = try await services.store.bookings.booking(id: id)
-            return Reply(BookingView(
-                id: id, sessionId: booking.sessionId, tenantId: booking.tenantId, status: booking.status.rawValue,
-                creditsCharged: booking.creditsCharged, isMarketplace: booking.isMarketplace
-            ))
+            return Reply(BookingJSON(try await services.store.bookings.details(id: id), qrCode: nil))
         }
     }
 
-    private func book(_ request: Request, _ context: AppContext, marketplace: Bool) async throws -> Reply<BookingView> {
+    private func book(_ request: Request, _ context: AppContext, marketplace: Bool) async throws -> Reply<BookingJSON> {
         let user = try context.requireUser()
         let body = try await request.json(NewBooking.self, context: context)
+        let session = try body.session()
+        if let credits = body.creditsToUse, credits < 0 { throw APIError.validation("credits_to_use must be 0 or more") }
+        let outcome: BookingOutcome
         do {
-            let outcome = try await services.store.bookings.book(
-                member: user, sessionId: body.sessionId, marketplace: marketplace, joinWaitlist: body.joinWaitlist ?? true,
-                now: services.clock.now()
+            outcome = try await services.store.bookings.book(
+                member: user, sessionId: session, marketplace: marketplace, joinWaitlist: body.joinWaitlist ?? false,
+                statedCredits: body.creditsToUse, now: services.clock.now()
             )
-            services.metrics.booking(outcome: outcome.status.rawValue)
-            return Reply(BookingView(
-                id: outcome.bookingId, sessionId: body.sessionId, tenantId: outcome.tenantId, status: outcome.status.rawValue,
-                waitlistPosition: outcome.waitlistPosition, creditsCharged: outcome.creditsCharged, isMarketplace: marketplace,
-                marketplaceFeeCents: outcome.marketplaceFee?.cents, currency: outcome.marketplaceFee?.currency, spotsLeft: outcome.spotsLeft
-            ), status: .created)
         } catch StoreError.refused(let refusal) {
             services.metrics.booking(outcome: refusal.rawValue.lowercased())
             throw APIError(refusal)
         } catch StoreError.notFound {
-            throw APIError.notFound("no session with id '\(body.sessionId)'")
+            throw APIError.notFound("no session with id '\(session)'")
         }
+        services.metrics.booking(outcome: outcome.status.rawValue)
+        let booking = outcome.booking
+        return Reply(BookingJSON(booking, qrCode: services.store.bookings.qrCode(for: booking), spotsLeft: outcome.spotsLeft), status: .created)
     }
 
     static func describe(_ decision: BookingRules.CancelDecision) -> String {
@@ -118,9 +106,9 @@ struct BookingRoutes {
 
     /// The booking if `user` is its member or staff at its gym; otherwise it is as good as
     /// missing, so nobody learns that another member's booking exists.
-    private func visibleBooking(_ id: String, to user: String) async throws -> BookingRecord {
-        let booking: BookingRecord
-        do { booking = try await services.store.bookings.booking(id: id) } catch StoreError.notFound { throw APIError.notFound("booking not found") }
+    private func visibleBooking(_ id: String, to user: String) async throws -> BookingDetails {
+        let booking: BookingDetails
+        do { booking = try await services.store.bookings.details(id: id) } catch StoreError.notFound { throw APIError.notFound("booking not found") }
         if booking.userId == user { return booking }
         guard try await services.store.staff.role(of: user, at: booking.tenantId)?.isStaff == true else {
             throw APIError.notFound("booking not found")

@@ -15,40 +15,9 @@ struct UserRoutes {
     }
 
     struct BookingList: Encodable, Sendable {
-        var bookings: [BookingView]
+        var bookings: [BookingJSON]
         /// Pass back as `updated_since` to fetch only what changed after this answer.
         var syncedAt: String
-    }
-
-    /// A booking in a member's list; times in ISO 8601 (UTC).
-    struct BookingView: Encodable, Sendable {
-        var id: String
-        var sessionId: String
-        var tenantId: String
-        var classId: String
-        var className: String
-        var startTime: String
-        var endTime: String
-        var status: String
-        var creditsCharged: Int
-        var isMarketplace: Bool
-        var waitlistPosition: Int?
-        var updatedAt: String
-
-        init(_ b: BookingSummary) {
-            id = b.id
-            sessionId = b.sessionId
-            tenantId = b.tenantId
-            classId = b.classId
-            className = b.className
-            startTime = ISO8601.format(b.startTime)
-            endTime = ISO8601.format(b.endTime)
-            status = b.status
-            creditsCharged = b.creditsCharged
-            isMarketplace = b.isMarketplace
-            waitlistPosition = b.waitlistPosition
-            updatedAt = ISO8601.format(b.updatedAt)
-        }
     }
 
     /// Credits per gym and universal, and the latest movements; times in ISO 8601 (UTC).
@@ -135,7 +104,8 @@ struct UserRoutes {
             // Read the clock first: a change committed while the list is read shows up next time too.
             let now = services.clock.now()
             let bookings = try await services.store.bookings.bookings(of: user, updatedSince: since)
-            return Reply(BookingList(bookings: bookings.map(BookingView.init), syncedAt: ISO8601.format(now)))
+            let list = bookings.map { BookingJSON($0, qrCode: services.store.bookings.qrCode(for: $0)) }
+            return Reply(BookingList(bookings: list, syncedAt: ISO8601.format(now)))
         }
     }
 

@@ -12,6 +12,9 @@ public struct BookingOutcome: Equatable, Sendable {
     public var marketplaceFee: Money?
     /// The session's spots left after the change, for the search index.
     public var spotsLeft: Int
+    /// The booking as it was written, read in the same transaction (so the answer to a
+    /// committed booking never depends on a second round trip).
+    public var booking: BookingDetails
 }
 
 /// What a cancellation did.

@@ -2,6 +2,15 @@ import Booking
 import Foundation
 
 extension BookingStore {
+    /// The QR code of a confirmed booking, valid until its session ends; nil for any other
+    /// booking, or when check-in is not configured. Only its member is shown it.
+    public func qrCode(for booking: BookingDetails) -> String? {
+        guard booking.status == .confirmed, let tokens = checkInTokens else { return nil }
+        return tokens.issue(CheckInToken.Claims(
+            bookingId: booking.id, sessionId: booking.sessionId, tenantId: booking.tenantId, expiresAt: booking.endTime
+        ))
+    }
+
     /// The QR token for a member's own confirmed booking, valid until the session ends.
     public func checkInToken(bookingId: String, member: String) async throws -> String {
         guard let tokens = checkInTokens else { throw StoreError.invalid("check-in is not configured (no secret)") }
@@ -43,7 +52,7 @@ extension BookingStore {
                 token: tokens.verify(token, now: now), now: now
             )
             if case .failure(let refusal) = verdict { throw StoreError.refused(refusal) }
-            try db.query("UPDATE bookings SET status = 'checked_in', updated_at = $2 WHERE id = $1", .text(bookingId), .integer(now))
+            try db.query("UPDATE bookings SET status = 'checked_in', checked_in_at = $2, updated_at = $2 WHERE id = $1", .text(bookingId), .integer(now))
             try OutboxRows.notify(row.text("user_id"), "checked_in", bookingId, now: now, on: db)
         }
     }

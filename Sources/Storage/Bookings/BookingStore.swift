@@ -21,7 +21,11 @@ public struct BookingStore: Sendable {
 extension BookingStore {
     /// Books `sessionId` for `member`: a direct booking paid with that gym's credits, or a
     /// marketplace booking paid with universal credits and split into commission and payout.
-    public func book(member: String, sessionId: String, marketplace: Bool, joinWaitlist: Bool = true, now: Int64) async throws -> BookingOutcome {
+    /// - Parameter statedCredits: what the member's app said the booking costs; refused as
+    ///   `creditsMismatch` when it is not the session's price, so nobody pays what they did not see.
+    public func book(
+        member: String, sessionId: String, marketplace: Bool, joinWaitlist: Bool = true, statedCredits: Int? = nil, now: Int64
+    ) async throws -> BookingOutcome {
         let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
         return try await feed.transaction(on: database) { db in
             // The catalog is public: learn the session's gym, then act as this member at that gym.
@@ -33,6 +37,7 @@ extension BookingStore {
             if marketplace && !session.marketplaceEnabled {
                 throw StoreError.invalid("this gym does not take marketplace bookings")
             }
+            if let statedCredits, statedCredits != session.credits { throw StoreError.refused(.creditsMismatch) }
             let purpose: CreditRules.Purpose = marketplace ? .marketplace : .direct(tenantId: session.facts.tenantId)
             let lots = try Charges.lots(of: member, on: db)
             let decision = BookingRules.book(
@@ -59,7 +64,7 @@ extension BookingStore {
                 try OutboxRows.notify(member, "booking_waitlisted", bookingId, now: now, on: db)
                 return (BookingOutcome(
                     bookingId: bookingId, tenantId: session.facts.tenantId, status: .waitlisted, waitlistPosition: position, creditsCharged: 0, marketplaceFee: nil,
-                    spotsLeft: session.facts.spotsLeft
+                    spotsLeft: session.facts.spotsLeft, booking: try Self.details(bookingId, on: db)
                 ), [])
             case .success(.confirm(let credits)):
                 try db.query(
@@ -77,7 +82,7 @@ extension BookingStore {
                 try OutboxRows.scheduleReminder(member, bookingId: bookingId, start: session.facts.start, now: now, on: db)
                 return (BookingOutcome(
                     bookingId: bookingId, tenantId: session.facts.tenantId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
-                    spotsLeft: session.facts.spotsLeft - 1
+                    spotsLeft: session.facts.spotsLeft - 1, booking: try Self.details(bookingId, on: db)
                 ), [try CatalogChange.announceSession(sessionId, on: db)])
             }
         }

@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -31,6 +31,11 @@ enum Migrations {
     /// read the whole outbox, which grows with every booking.
     static let outboxByBooking: (version: Int, statements: [String]) = (10, [
         "CREATE INDEX outbox_by_booking ON outbox (booking_id)",
+    ])
+
+    /// When a member was checked in (the seed's `check_in_time`); earlier check-ins keep NULL.
+    static let checkInTimes: (version: Int, statements: [String]) = (11, [
+        "ALTER TABLE bookings ADD COLUMN checked_in_at BIGINT",
     ])
 
     /// Where members may check themselves in: a radius around the gym (150 m when unset) or a
