@@ -56,7 +56,7 @@ def start_server(store):
     env = dict(os.environ, STUDIOLOOP_SANDBOX_WEBHOOK_SECRET=WEBHOOK_SECRET)
     log = open(os.path.join(work, "serve.log"), "w")
     server = subprocess.Popen(
-        [BIN, "serve", "--development", "--port", str(port), "--rate-limit", "0", "--auth-rate-limit", "0", "--bcrypt-cost", "10",
+        [BIN, "serve", "--development", "--port", str(port), "--rate-limit", "0", "--anonymous-rate-limit", "0", "--auth-rate-limit", "0", "--sign-in-limit", "0", "--bcrypt-cost", "10",
          "--database", database, "--dataset", os.path.join(REPO, "Data/demo")],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(240):

@@ -33,10 +33,8 @@ public struct ServerConfiguration: Sendable {
     public var bcryptCost: UInt8 = 12
     /// Days of sessions the index holds ahead of now.
     public var horizonDays = 14
-    /// Requests per minute per client (user or address); 0 turns the limit off.
-    public var rateLimitPerMinute = 600
-    /// Sign-in, sign-up and password-reset requests per minute per client.
-    public var authRateLimitPerMinute = 20
+    /// How often each client may call: the seed's 1,000 an hour signed in, 100 anonymous.
+    public var rateLimits = RateLimits()
     /// How often the outbox, settlement and expiry jobs run.
     public var maintenanceInterval: Duration = .seconds(30)
 

@@ -23,14 +23,13 @@ public struct ServerServices: Sendable {
     public let horizonDays: Int
     /// Real places (Data/places.tsv): a new gym is filed under the nearest.
     let places: [Place]
-    /// Requests per minute per client, for the API as a whole and for sign-in; nil is unlimited.
-    let rateLimit: RateLimiter?
-    let authRateLimit: RateLimiter?
+    /// How often each client may call; see `RateLimits`.
+    let limiters: RateLimiters
 
     public init(
         store: Store, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
-        rateLimitPerMinute: Int? = nil, authRateLimitPerMinute: Int? = nil, places: [Place] = [],
+        rateLimits: RateLimits = .off, places: [Place] = [],
         horizonDays: Int = 14, areas: NamedAreas? = nil
     ) {
         self.store = store
@@ -44,8 +43,7 @@ public struct ServerServices: Sendable {
         self.places = places
         self.horizonDays = horizonDays
         self.areas = areas ?? NamedAreas()
-        rateLimit = rateLimitPerMinute.map { RateLimiter(perMinute: $0) }
-        authRateLimit = authRateLimitPerMinute.map { RateLimiter(perMinute: $0) }
+        limiters = RateLimiters(rateLimits)
     }
 }
 

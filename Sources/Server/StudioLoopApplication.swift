@@ -7,7 +7,7 @@ public enum StudioLoopApplication {
         let router = Router(context: AppContext.self)
         router.add(middleware: RequestMiddleware(metrics: services.metrics))
         router.add(middleware: BearerMiddleware(authenticator: services.authenticator, clock: services.clock))
-        router.add(middleware: RateLimitMiddleware(general: services.rateLimit, auth: services.authRateLimit))
+        router.add(middleware: RateLimitMiddleware(limiters: services.limiters))
         HealthRoutes(services: services).register(on: router)
         let api = router.group("api/v1")
         SearchRoutes(services: services).register(on: api)

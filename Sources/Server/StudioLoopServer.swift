@@ -42,8 +42,7 @@ public enum StudioLoopServer {
         let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost)
         let services = ServerServices(
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
-            rateLimitPerMinute: configuration.rateLimitPerMinute > 0 ? configuration.rateLimitPerMinute : nil,
-            authRateLimitPerMinute: configuration.authRateLimitPerMinute > 0 ? configuration.authRateLimitPerMinute : nil,
+            rateLimits: configuration.rateLimits,
             places: places, horizonDays: configuration.horizonDays, areas: areas
         )
 

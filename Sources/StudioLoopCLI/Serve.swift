@@ -47,11 +47,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("bcrypt cost for password hashes (10-15).", valueName: "n"))
     var bcryptCost: UInt8 = 12
 
-    @Option(help: ArgumentHelp("API requests per minute per client (user or address); 0 for no limit.", valueName: "n"))
-    var rateLimit = 600
+    @Option(help: ArgumentHelp("API requests an hour per signed-in user (default 1000; env STUDIOLOOP_RATE_LIMIT); 0 for no limit.", valueName: "n"))
+    var rateLimit: Int?
 
-    @Option(help: ArgumentHelp("Sign-in, sign-up and password-reset requests per minute per client; 0 for no limit.", valueName: "n"))
-    var authRateLimit = 20
+    @Option(help: ArgumentHelp("API requests an hour per address before signing in (default 100; env STUDIOLOOP_ANONYMOUS_RATE_LIMIT); 0 for no limit.", valueName: "n"))
+    var anonymousRateLimit: Int?
+
+    @Option(help: ArgumentHelp("Sign-in, sign-up and password-reset requests per address per 15 minutes (default 30); 0 for no limit.", valueName: "n"))
+    var authRateLimit: Int?
+
+    @Option(help: ArgumentHelp("Sign-in attempts per account per 15 minutes, from any address (default 10); 0 for no limit.", valueName: "n"))
+    var signInLimit: Int?
+
+    @Option(help: ArgumentHelp("A proxy whose X-Forwarded-For is believed (repeatable; env STUDIOLOOP_TRUSTED_PROXIES, comma-separated).", valueName: "ip"))
+    var trustedProxy: [String] = []
 
     @Option(help: ArgumentHelp("Seconds between runs of the background jobs (notifications, settlement, expiry).", valueName: "seconds"))
     var maintenanceEvery: Int = 30
@@ -64,11 +73,33 @@ struct Serve: AsyncParsableCommand {
         guard creditValue > 0 else { throw ValidationError("--credit-value must be at least 1 cent") }
         guard currency.count == 3, currency.allSatisfy(\.isUppercase) else { throw ValidationError("--currency must be an ISO 4217 code such as ZAR") }
         guard (1...3_600).contains(maintenanceEvery) else { throw ValidationError("--maintenance-every must be between 1 and 3600 seconds") }
-        guard rateLimit >= 0, authRateLimit >= 0 else { throw ValidationError("--rate-limit and --auth-rate-limit must be 0 or more") }
+        for (flag, value) in [("--rate-limit", rateLimit), ("--anonymous-rate-limit", anonymousRateLimit), ("--auth-rate-limit", authRateLimit), ("--sign-in-limit", signInLimit)] {
+            if let value, value < 0 { throw ValidationError("\(flag) must be 0 (no limit) or more (got \(value))") }
+        }
         guard (10...15).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 10 and 15 (got \(bcryptCost))") }
     }
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The limits from the flags, else the environment, else the seed's defaults; 0 is none.
+    func rateLimits() throws -> RateLimits {
+        var limits = RateLimits()
+        func limit(_ flag: Int?, _ variable: String, _ value: inout Int?) throws {
+            var given = flag
+            if given == nil, let text = environment[variable], !text.isEmpty {
+                guard let number = Int(text), number >= 0 else { throw ValidationError("\(variable) must be a whole number, 0 for no limit (got '\(text)')") }
+                given = number
+            }
+            if let given { value = given == 0 ? nil : given }
+        }
+        try limit(rateLimit, "STUDIOLOOP_RATE_LIMIT", &limits.perUserPerHour)
+        try limit(anonymousRateLimit, "STUDIOLOOP_ANONYMOUS_RATE_LIMIT", &limits.anonymousPerHour)
+        try limit(authRateLimit, "STUDIOLOOP_AUTH_RATE_LIMIT", &limits.authPerAddress)
+        try limit(signInLimit, "STUDIOLOOP_SIGN_IN_LIMIT", &limits.signInPerAccount)
+        let proxies = trustedProxy + (environment["STUDIOLOOP_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        limits.trustedProxies = Set(proxies.filter { !$0.isEmpty })
+        return limits
+    }
 
     private var resolvedPort: Int? {
         if let port { return port }
@@ -91,8 +122,7 @@ struct Serve: AsyncParsableCommand {
             do { configuration.commission = try CommissionRates(parsing: rates) } catch { throw ValidationError(error.description) }
         }
         configuration.bcryptCost = bcryptCost
-        configuration.rateLimitPerMinute = rateLimit
-        configuration.authRateLimitPerMinute = authRateLimit
+        configuration.rateLimits = try rateLimits()
         configuration.maintenanceInterval = .seconds(maintenanceEvery)
         try await StudioLoopServer.run(
             database: try store.open(), storeName: store.displayName, listenURL: store.isPostgres ? store.location : nil,

@@ -5,7 +5,7 @@ import Geo
 import GeoAreas
 import HTTPTypes
 import Marketplace
-import Server
+@testable import Server
 import Storage
 import Testing
 import TestSupport
@@ -164,24 +164,80 @@ struct SearchAPITests {
 
 @Suite("Rate limits")
 struct RateLimitTests {
-    @Test("a client over its limit gets 429 with Retry-After; sign-in has a tighter limit")
-    func limits() async throws {
-        let fixture = try await ServerFixture.make(.sqlite, rateLimitPerMinute: 8, authRateLimitPerMinute: 3)
+    @Test("the seed's limits: the 101st anonymous request in an hour and the 1,001st of a signed-in user are 429 with Retry-After")
+    func seedLimits() async throws {
+        let fixture = try await ServerFixture.make(.sqlite, rateLimits: RateLimits())
+        try await fixture.test { client in
+            // Signing up is an anonymous request too: one of the hundred.
+            let member = try await fixture.member("counted", client: client)
+            for n in 2...100 {
+                let response = try await client.json("/api/v1/marketplace/search?location=-26.2,28.0&limit=1")
+                if response.status != .ok { Issue.record("anonymous request \(n) was \(response.status)"); return }
+            }
+            let limited = try await client.json("/api/v1/marketplace/search?location=-26.2,28.0&limit=1")
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.error?.code == "RATE_LIMITED")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            // Health checks are never limited; a signed-in member has a budget of their own.
+            #expect(try await client.json("/health").status == .ok)
+            for n in 1...1_000 {
+                let response = try await client.json("/api/v1/users/me/bookings", token: member.token)
+                if response.status != .ok { Issue.record("signed-in request \(n) was \(response.status)"); return }
+            }
+            let over = try await client.json("/api/v1/users/me/bookings", token: member.token)
+            #expect(over.status == .tooManyRequests && Int(over.headers[.retryAfter] ?? "") ?? 0 >= 1)
+        }
+    }
+
+    @Test("sign-in attempts are limited per account, so guessing is slow, without locking other accounts out")
+    func signInLimits() async throws {
+        var limits = RateLimits.off
+        limits.signInPerAccount = 3
+        limits.authPerAddress = 6
+        let fixture = try await ServerFixture.make(.sqlite, rateLimits: limits)
         try await fixture.test { client in
             for attempt in 1...3 {
                 let response = try await client.json("/api/v1/auth/login", method: .post, body: ["email": "x@example.com", "password": "guess \(attempt)"])
                 #expect(response.status == .unauthorized)
             }
-            let limited = try await client.json("/api/v1/auth/login", method: .post, body: ["email": "x@example.com", "password": "guess 4"])
-            #expect(limited.status == .tooManyRequests)
-            #expect(limited.error?.code == "RATE_LIMITED")
-            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
-            // The general limit counts every API request let through: 3 so far, 5 more pass.
-            for _ in 1...5 { #expect(try await client.json("/api/v1/marketplace/search?lat=-26.2&lng=28.0").status == .ok) }
-            #expect(try await client.json("/api/v1/marketplace/search?lat=-26.2&lng=28.0").status == .tooManyRequests)
-            // Health checks are never limited.
-            #expect(try await client.json("/health").status == .ok)
+            let limited = try await client.json("/api/v1/auth/login", method: .post, body: ["email": "X@example.com ", "password": "guess 4"])
+            #expect(limited.status == .tooManyRequests && limited.error?.code == "RATE_LIMITED")
+            // Another account from the same address still gets its answer, until the address's own limit.
+            let other = try await client.json("/api/v1/auth/login", method: .post, body: ["email": "y@example.com", "password": "guess"])
+            #expect(other.status == .unauthorized)
+            let sixth = try await client.json("/api/v1/auth/login", method: .post, body: ["email": "z@example.com", "password": "guess"])
+            #expect(sixth.status == .unauthorized)
+            let seventh = try await client.json("/api/v1/auth/login", method: .post, body: ["email": "w@example.com", "password": "guess"])
+            #expect(seventh.status == .tooManyRequests)
         }
+    }
+
+    @Test("the window slides: a burst at the end of one hour still counts early in the next")
+    func slidingWindow() {
+        let origin = ContinuousClock.now
+        let limiter = RateLimiter(limit: 10, per: .seconds(3_600), origin: origin)
+        let late = origin + .seconds(3_500)
+        for _ in 0..<10 { #expect(limiter.take("a", at: late) == nil) }
+        // The next hour starts in 100 s, and the burst counts in full then; 360 s more and it
+        // counts 9 of 10.
+        #expect(limiter.take("a", at: late) == 460)
+        // A minute into the next hour, 59/60 of the burst is still inside the sliding hour: 9.8 of 10.
+        // 10 · (1 − 0.1) + 1 ≤ 10 six minutes in: 300 s more.
+        #expect(limiter.take("a", at: origin + .seconds(3_660)) == 300)
+        #expect(limiter.take("a", at: origin + .seconds(3_960)) == nil)
+        #expect(limiter.take("b", at: late) == nil, "keys are counted apart")
+        // Two hours on, nothing of it is left.
+        for _ in 0..<10 { #expect(limiter.take("a", at: origin + .seconds(10_800)) == nil) }
+    }
+
+    @Test("X-Forwarded-For is believed from a trusted proxy only")
+    func forwardedAddresses() {
+        var limits = RateLimits()
+        limits.trustedProxies = ["10.0.0.2"]
+        let limiters = RateLimiters(limits)
+        #expect(limiters.clientAddress(peer: "10.0.0.2", forwardedFor: "41.1.2.3, 10.0.0.2") == "41.1.2.3")
+        #expect(limiters.clientAddress(peer: "41.9.9.9", forwardedFor: "1.1.1.1") == "41.9.9.9")
+        #expect(limiters.clientAddress(peer: "10.0.0.2", forwardedFor: nil) == "10.0.0.2")
     }
 }
 

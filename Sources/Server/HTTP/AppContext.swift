@@ -10,12 +10,16 @@ public struct AppContext: RequestContext {
     /// The signed-in user, from a valid access token; nil for anonymous requests.
     public var userId: String?
 
-    /// The peer's IP address, for per-client limits ("unknown" when the transport has none).
+    /// The peer's IP address ("unknown" when the transport has none).
     public let remoteAddress: String
+    /// The client's address for per-client limits: the peer, or the address a trusted proxy
+    /// forwarded.
+    public var clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        clientAddress = remoteAddress
     }
 
     /// Request bodies are small JSON documents; polygons are the largest (10,000 vertices).

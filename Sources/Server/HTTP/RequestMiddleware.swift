@@ -69,20 +69,25 @@ struct BearerMiddleware: RouterMiddleware {
     }
 }
 
-/// Limits how fast one client may call the API: by user once signed in, else by address.
-/// Sign-in and password-reset requests have a tighter limit of their own, against guessing.
+/// Limits how often one client may call the API: a signed-in user by their id, anyone else by
+/// address (behind a trusted proxy, the address it forwards). Sign-in, sign-up and
+/// password-reset requests have a tighter limit per address of their own, against guessing.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppContext
-    let general: RateLimiter?
-    let auth: RateLimiter?
+    let limiters: RateLimiters
+
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
-        let client = context.userId.map { "user:\($0)" } ?? "addr:\(context.remoteAddress)"
-        if let auth, request.uri.path.hasPrefix("/api/v1/auth/"), let wait = auth.take(client) {
-            throw APIError.rateLimited(retryAfter: wait)
-        }
-        if let general, request.uri.path.hasPrefix("/api/"), let wait = general.take(client) {
-            throw APIError.rateLimited(retryAfter: wait)
+        var context = context
+        context.clientAddress = limiters.clientAddress(peer: context.remoteAddress, forwardedFor: request.headers[Self.forwardedFor])
+        let path = request.uri.path
+        if path.hasPrefix("/api/") {
+            if let auth = limiters.auth, path.hasPrefix("/api/v1/auth/"), let wait = auth.take(context.clientAddress) {
+                throw APIError.rateLimited(retryAfter: wait)
+            }
+            let wait = if let user = context.userId { limiters.user?.take(user) } else { limiters.anonymous?.take(context.clientAddress) }
+            if let wait { throw APIError.rateLimited(retryAfter: wait) }
         }
         return try await next(request, context)
     }

@@ -70,6 +70,9 @@ struct AuthRoutes {
         }
         api.post("auth/login") { request, context in
             let body = try await request.json(Login.self, context: context)
+            if let wait = services.limiters.signIn?.take(body.email.trimmingCharacters(in: .whitespaces).lowercased()) {
+                throw APIError.rateLimited(retryAfter: wait)
+            }
             let now = services.clock.now()
             // The same answer, and about the same time, whether the email or the password is wrong.
             let credentials = try await services.store.accounts.credentials(email: body.email.trimmingCharacters(in: .whitespaces))
