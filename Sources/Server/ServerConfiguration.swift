@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     public var horizonDays = 14
     /// How often each client may call: the seed's 1,000 an hour signed in, 100 anonymous.
     public var rateLimits = RateLimits()
+    /// Browser origins allowed to call the API (`STUDIOLOOP_CORS_ORIGINS`, comma-separated; `*`
+    /// for any); none by default.
+    public var corsOrigins: Set<String> = []
     /// How often the outbox, settlement and expiry jobs run.
     public var maintenanceInterval: Duration = .seconds(30)
 
@@ -85,6 +88,7 @@ public struct ServerConfiguration: Sendable {
         }
         generatedSecrets = generated
         notifications = Self.channels(environment, development: development)
+        corsOrigins = Set((environment["STUDIOLOOP_CORS_ORIGINS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 
     /// WhatsApp (`STUDIOLOOP_WHATSAPP_TOKEN`, `STUDIOLOOP_WHATSAPP_PHONE_NUMBER_ID`), SMS through

@@ -25,11 +25,13 @@ public struct ServerServices: Sendable {
     let places: [Place]
     /// How often each client may call; see `RateLimits`.
     let limiters: RateLimiters
+    /// Browser origins allowed to call the API (`*` for any); empty for none.
+    let corsOrigins: Set<String>
 
     public init(
         store: Store, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
-        rateLimits: RateLimits = .off, places: [Place] = [],
+        rateLimits: RateLimits = .off, corsOrigins: Set<String> = [], places: [Place] = [],
         horizonDays: Int = 14, areas: NamedAreas? = nil
     ) {
         self.store = store
@@ -44,6 +46,7 @@ public struct ServerServices: Sendable {
         self.horizonDays = horizonDays
         self.areas = areas ?? NamedAreas()
         limiters = RateLimiters(rateLimits)
+        self.corsOrigins = corsOrigins
     }
 }
 

@@ -6,6 +6,7 @@ public enum StudioLoopApplication {
     public static func router(_ services: ServerServices) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
         router.add(middleware: RequestMiddleware(metrics: services.metrics))
+        if !services.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsCORS(origins: services.corsOrigins)) }
         router.add(middleware: BearerMiddleware(authenticator: services.authenticator, clock: services.clock))
         router.add(middleware: RateLimitMiddleware(limiters: services.limiters))
         HealthRoutes(services: services).register(on: router)
@@ -20,6 +21,7 @@ public enum StudioLoopApplication {
         GeofenceRoutes(services: services).register(on: api)
         BookingRoutes(services: services).register(on: api)
         PaymentRoutes(services: services).register(on: api)
+        router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes)))
         return router
     }
 }

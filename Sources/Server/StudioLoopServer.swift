@@ -42,7 +42,7 @@ public enum StudioLoopServer {
         let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost)
         let services = ServerServices(
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
-            rateLimits: configuration.rateLimits,
+            rateLimits: configuration.rateLimits, corsOrigins: configuration.corsOrigins,
             places: places, horizonDays: configuration.horizonDays, areas: areas
         )
 

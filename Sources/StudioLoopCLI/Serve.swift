@@ -62,6 +62,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A proxy whose X-Forwarded-For is believed (repeatable; env STUDIOLOOP_TRUSTED_PROXIES, comma-separated).", valueName: "ip"))
     var trustedProxy: [String] = []
 
+    @Option(help: ArgumentHelp("A browser origin allowed to call the API, such as https://app.studioloop.africa, or * for any (repeatable; env STUDIOLOOP_CORS_ORIGINS, comma-separated).", valueName: "origin"))
+    var corsOrigin: [String] = []
+
     @Option(help: ArgumentHelp("Seconds between runs of the background jobs (notifications, settlement, expiry).", valueName: "seconds"))
     var maintenanceEvery: Int = 30
 
@@ -123,6 +126,7 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.bcryptCost = bcryptCost
         configuration.rateLimits = try rateLimits()
+        configuration.corsOrigins.formUnion(corsOrigin)
         configuration.maintenanceInterval = .seconds(maintenanceEvery)
         try await StudioLoopServer.run(
             database: try store.open(), storeName: store.displayName, listenURL: store.isPostgres ? store.location : nil,

@@ -34,7 +34,8 @@ struct ServerFixture {
     /// A server on a fresh store; or, with `sharing`, a second server on the same PostgreSQL
     /// database as another, as when several servers run behind a load balancer.
     static func make(
-        _ kind: StoreKind, sharing other: ServerFixture? = nil, postgresURL: String? = nil, rateLimits: RateLimits = .off
+        _ kind: StoreKind, sharing other: ServerFixture? = nil, postgresURL: String? = nil, rateLimits: RateLimits = .off,
+        corsOrigins: Set<String> = []
     ) async throws -> ServerFixture {
         let database: any Database
         var listenURL: String?
@@ -55,7 +56,7 @@ struct ServerFixture {
         let authenticator = await Authenticator(secret: Array("jwt secret for tests, 32 bytes or more".utf8), bcryptCost: 4)
         let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
         let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: [sandbox],
-            rateLimits: rateLimits, areas: areas
+            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas
         )
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(

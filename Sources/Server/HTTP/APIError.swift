@@ -86,6 +86,11 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
             body: .init(byteBuffer: ByteBuffer(bytes: body(requestId: requestId, at: Date())))
         )
         response.headers.append(contentsOf: headers)
+        // RFC 6750: a 401 says how to authenticate, and whether a token was sent but refused.
+        if status == .unauthorized, response.headers[.wwwAuthenticate] == nil {
+            let refused = request.headers[.authorization] != nil
+            response.headers[.wwwAuthenticate] = refused ? #"Bearer realm="studioloop", error="invalid_token""# : #"Bearer realm="studioloop""#
+        }
         return response
     }
 

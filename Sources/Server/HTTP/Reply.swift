@@ -6,8 +6,9 @@ import HTTPTypes
 import Hummingbird
 
 /// A JSON answer. A `GET` answer carries a strong `ETag` over its bytes and becomes a bodiless
-/// 304 when the client's `If-None-Match` already holds it, so the app's offline cache revalidates
-/// cheaply.
+/// 304 when the client's `If-None-Match` already holds it (weakly compared, as RFC 9110 says
+/// `If-None-Match` is: `W/"…"` matches too), so the app's offline cache revalidates cheaply.
+/// Bodies are gzipped for clients that take it.
 struct Reply<Value: Encodable & Sendable>: ResponseGenerator {
     var value: Value
     var status: HTTPResponse.Status = .ok
@@ -24,13 +25,21 @@ struct Reply<Value: Encodable & Sendable>: ResponseGenerator {
             let tag = "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
             headers[.eTag] = tag
             headers[.cacheControl] = "private, no-cache"
-            if let wanted = request.headers[.ifNoneMatch],
-                wanted == "*" || wanted.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag })
-            {
+            if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, tag) {
                 return Response(status: .notModified, headers: headers)
             }
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let body = Compression.body(data, for: request, headers: &headers)
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// Whether an `If-None-Match` list holds `tag`, comparing weakly.
+    static func matches(_ list: String, _ tag: String) -> Bool {
+        list.trimmingCharacters(in: .whitespaces) == "*" || list.split(separator: ",").contains { candidate in
+            var candidate = candidate.trimmingCharacters(in: .whitespaces)
+            if candidate.hasPrefix("W/") { candidate.removeFirst(2) }
+            return candidate == tag
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Marketplace
@@ -10,13 +11,20 @@ struct HealthRoutes {
     func register(on router: Router<AppContext>) {
         router.get("health") { _, _ in Reply(["status": "ok"]) }
         router.get("ready") { _, _ in try await ready() }
-        router.get("openapi.yaml") { _, _ in
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let spec = try? Data(contentsOf: url) else {
-                throw APIError.notFound("the API description is not installed beside this binary")
+        // Where to start: the API's description and its health.
+        router.get("/") { _, _ in
+            Reply(["name": "StudioLoop API", "openapi": "/openapi.yaml", "api": "/api/v1", "health": "/health"])
+        }
+        let spec = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap { try? Data(contentsOf: $0) }
+        let specTag = spec.map { "\"" + SHA256.hash(data: $0).prefix(16).map { String(format: "%02x", $0) }.joined() + "\"" }
+        router.get("openapi.yaml") { request, _ in
+            guard let spec, let specTag else { throw APIError.notFound("the API description is not installed beside this binary") }
+            var headers: HTTPFields = [.contentType: "application/yaml; charset=utf-8", .eTag: specTag, .cacheControl: "public, max-age=300"]
+            if let wanted = request.headers[.ifNoneMatch], Reply<[String: String]>.matches(wanted, specTag) {
+                return Response(status: .notModified, headers: headers)
             }
-            return Response(
-                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: spec))
-            )
+            let body = Compression.body(spec, for: request, headers: &headers)
+            return Response(status: .ok, headers: headers, body: body)
         }
         router.get("metrics") { _, _ in
             let (gyms, classes, sessions) = services.index.counts

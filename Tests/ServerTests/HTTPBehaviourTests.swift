@@ -1,0 +1,94 @@
+import CompressNIO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Server
+import Testing
+import TestSupport
+
+/// What HTTP clients (browsers, mobile HTTP stacks, caches) expect of a server.
+@Suite("HTTP that clients expect")
+struct HTTPBehaviourTests {
+    @Test("CORS for the configured origins only: preflight answered, credentials off, app headers exposed")
+    func cors() async throws {
+        let fixture = try await ServerFixture.make(.sqlite, corsOrigins: ["https://app.studioloop.test"])
+        try await fixture.test { client in
+            let preflight = try await client.json("/api/v1/bookings", method: .options, headers: [
+                .origin: "https://app.studioloop.test", .accessControlRequestMethod: "POST", .accessControlRequestHeaders: "authorization, content-type",
+            ])
+            #expect(preflight.status.code < 300, "\(preflight.status)")
+            #expect(preflight.headers[.accessControlAllowOrigin] == "https://app.studioloop.test")
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
+            #expect(preflight.headers[.accessControlAllowHeaders]?.lowercased().contains("authorization") == true)
+            #expect(preflight.headers[.accessControlAllowCredentials] == nil)
+            let read = try await client.json("/api/v1/marketplace/search?location=-26.2,28.0&limit=1", headers: [.origin: "https://app.studioloop.test"])
+            #expect(read.status == .ok && read.headers[.accessControlAllowOrigin] == "https://app.studioloop.test")
+            #expect(read.headers[.accessControlExposeHeaders]?.contains("X-Request-ID") == true)
+            let stranger = try await client.json("/api/v1/marketplace/search?location=-26.2,28.0&limit=1", headers: [.origin: "https://evil.test"])
+            #expect(stranger.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
+    @Test("gzip when the client takes it, for answers worth compressing")
+    func gzip() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let uri = "/api/v1/marketplace/search?location=-26.2041,28.0473&radius_km=25&limit=100&min_spots=0"
+            let plain = try await client.execute(uri: uri, method: .get) { ($0.headers, $0.body) }
+            #expect(plain.0[.contentEncoding] == nil && plain.0[.vary] == "Accept-Encoding")
+            let packed = try await client.execute(uri: uri, method: .get, headers: [.acceptEncoding: "br;q=1, gzip;q=0.8"]) { ($0.headers, $0.body) }
+            #expect(packed.0[.contentEncoding] == "gzip")
+            var body = packed.1
+            let unpacked = try body.decompress(with: .gzip)
+            #expect(unpacked.readableBytes == plain.1.readableBytes && packed.1.readableBytes * 3 < plain.1.readableBytes)
+            let refused = try await client.execute(uri: uri, method: .get, headers: [.acceptEncoding: "gzip;q=0, identity"]) { $0.headers }
+            #expect(refused[.contentEncoding] == nil)
+            // A small answer is not worth it.
+            let small = try await client.execute(uri: "/health", method: .get, headers: [.acceptEncoding: "gzip"]) { $0.headers }
+            #expect(small[.contentEncoding] == nil)
+        }
+    }
+
+    @Test("a weak ETag in If-None-Match still revalidates; so does the API description's")
+    func weakETags() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let slug = fixture.gyms[0].tenant.slug
+            let first = try await client.json("/api/v1/tenants/\(slug)")
+            let tag = try #require(first.headers[.eTag])
+            #expect(try await client.json("/api/v1/tenants/\(slug)", headers: [.ifNoneMatch: "W/\(tag)"]).status == .notModified)
+            #expect(try await client.json("/api/v1/tenants/\(slug)", headers: [.ifNoneMatch: "\"other\", \(tag)"]).status == .notModified)
+            #expect(try await client.json("/api/v1/tenants/\(slug)", headers: [.ifNoneMatch: "W/\"other\""]).status == .ok)
+            let spec = try await client.json("/openapi.yaml")
+            let specTag = try #require(spec.headers[.eTag])
+            #expect(try await client.json("/openapi.yaml", headers: [.ifNoneMatch: specTag]).status == .notModified)
+        }
+    }
+
+    @Test("a wrong method is 405 with Allow; an unknown path stays 404; / points at the API description")
+    func methods() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let wrong = try await client.json("/api/v1/marketplace/search", method: .delete)
+            #expect(wrong.status == .methodNotAllowed && wrong.error?.code == "METHOD_NOT_ALLOWED", "\(wrong.text)")
+            #expect(wrong.headers[.allow] == "GET, HEAD, POST")
+            let onId = try await client.json("/api/v1/bookings/some-id", method: .put)
+            #expect(onId.status == .methodNotAllowed && onId.headers[.allow] == "DELETE, GET, HEAD")
+            #expect(try await client.json("/api/v1/no-such-thing").status == .notFound)
+            let root = try await client.json("/")
+            #expect(root.status == .ok && root.object["openapi"] as? String == "/openapi.yaml")
+        }
+    }
+
+    @Test("a 401 says how to authenticate, and whether the token was refused")
+    func wwwAuthenticate() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let anonymous = try await client.json("/api/v1/users/profile")
+            #expect(anonymous.status == .unauthorized && anonymous.headers[.wwwAuthenticate] == #"Bearer realm="studioloop""#)
+            let forged = try await client.json("/api/v1/users/profile", token: "not-a-token")
+            #expect(forged.status == .unauthorized && forged.headers[.wwwAuthenticate]?.contains(#"error="invalid_token""#) == true)
+        }
+    }
+}
