@@ -23,6 +23,8 @@ public struct ServerServices: Sendable {
     public let horizonDays: Int
     /// Real places (Data/places.tsv): a new gym is filed under the nearest.
     let places: [Place]
+    /// Each account's session version, which access tokens must carry.
+    let sessions: SessionVersions
     /// How often each client may call; see `RateLimits`.
     let limiters: RateLimiters
     /// Browser origins allowed to call the API (`*` for any); empty for none.
@@ -46,6 +48,7 @@ public struct ServerServices: Sendable {
         self.horizonDays = horizonDays
         self.areas = areas ?? NamedAreas()
         limiters = RateLimiters(rateLimits)
+        sessions = SessionVersions(accounts: store.accounts)
         self.corsOrigins = corsOrigins
     }
 }

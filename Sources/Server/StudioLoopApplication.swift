@@ -7,7 +7,7 @@ public enum StudioLoopApplication {
         let router = Router(context: AppContext.self)
         router.add(middleware: RequestMiddleware(metrics: services.metrics))
         if !services.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsCORS(origins: services.corsOrigins)) }
-        router.add(middleware: BearerMiddleware(authenticator: services.authenticator, clock: services.clock))
+        router.add(middleware: BearerMiddleware(authenticator: services.authenticator, sessions: services.sessions, clock: services.clock))
         router.add(middleware: RateLimitMiddleware(limiters: services.limiters))
         HealthRoutes(services: services).register(on: router)
         let api = router.group("api/v1")

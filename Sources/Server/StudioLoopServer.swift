@@ -39,7 +39,9 @@ public enum StudioLoopServer {
         // One read of the catalog serves the index and the choice of the demo gym.
         let gyms = try await loader.catalog(now: now)
         let index = loader.buildIndex(from: gyms, now: now)
-        let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost)
+        let common = Authenticator.commonPasswords(in: ReferenceData.defaultDirectory().appending(path: "common-passwords.txt"))
+        if common.isEmpty { say("note: no Data/common-passwords.txt; common passwords are not refused at sign-up") }
+        let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost, commonPasswords: common)
         let services = ServerServices(
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
             rateLimits: configuration.rateLimits, corsOrigins: configuration.corsOrigins,

@@ -96,4 +96,27 @@ struct PaymentAPITests {
             #expect(gymTier.status == .forbidden)
         }
     }
+
+    @Test("an event for a payment we do not have, or of a kind we do not act on, is acknowledged and recorded, so the provider stops retrying", arguments: StoreKind.allCases)
+    func unknownEventsAreAcknowledged(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        try await fixture.test { client in
+            let now = fixture.clock.now
+            let stranger = fixture.sandbox.webhook(for: .paymentSucceeded(paymentId: "pay-of-another-platform"), eventId: "evt-x1", at: now)
+            let first = try await deliver(stranger, client: client)
+            #expect(first.status == .ok && (first.object["result"] as? String)?.hasPrefix("acknowledged") == true, "\(first.text)")
+            let again = try await deliver(stranger, client: client)
+            #expect(again.status == .ok && again.object["result"] as? String == "already handled", "recorded: a replay is seen as one")
+            let renewal = fixture.sandbox.webhook(for: .subscriptionRenewed(subscriptionId: "sub-nobody", periodEnd: now + 86_400), eventId: "evt-x2", at: now)
+            #expect(try await deliver(renewal, client: client).status == .ok)
+            let other = fixture.sandbox.webhook(for: .unhandled(type: "customer.updated"), eventId: "evt-x3", at: now)
+            let note = try await deliver(other, client: client)
+            #expect(note.status == .ok && (note.object["result"] as? String)?.contains("customer.updated") == true, "\(note.text)")
+            // Only a bad signature is refused.
+            var forged = fixture.sandbox.webhook(for: .paymentSucceeded(paymentId: "pay-of-another-platform"), eventId: "evt-x4", at: now)
+            forged.body = Data(String(decoding: forged.body, as: UTF8.self).replacingOccurrences(of: "another", with: "a-forged").utf8)
+            #expect(try await deliver(forged, client: client).status == .badRequest)
+        }
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
+    }
 }

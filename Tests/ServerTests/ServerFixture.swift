@@ -53,7 +53,10 @@ struct ServerFixture {
         let serverClock = ServerClock { clock.now }
         let loader = CatalogLoader(store: store, places: dataset.places, horizonDays: 14)
         let index = try await loader.buildIndex(now: start)
-        let authenticator = await Authenticator(secret: Array("jwt secret for tests, 32 bytes or more".utf8), bcryptCost: 4)
+        let authenticator = await Authenticator(
+            secret: Array("jwt secret for tests, 32 bytes or more".utf8), bcryptCost: 4,
+            commonPasswords: Authenticator.commonPasswords(in: ReferenceData.defaultDirectory().appending(path: "common-passwords.txt"))
+        )
         let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
         let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: [sandbox],
             rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas

@@ -1,37 +1,72 @@
 import Crypto
-import Foundation
+public import Foundation
 import HummingbirdBcrypt
 import JWTKit
 import NIOPosix
 
 /// Passwords and access tokens. Passwords are bcrypt-hashed on NIO's thread pool (a hash takes
 /// a quarter of a second at cost 12, too long for the event loops); access tokens are HS256
-/// JWTs with the user's id as subject, checked against the server's clock.
+/// JWTs with the user's id as subject and their session version, checked against the server's
+/// clock. The header is pinned: HS256 and this server's key id, nothing else.
 public struct Authenticator: Sendable {
     private let keys: JWTKeyCollection
+    /// Words nobody should sign up with (`Data/common-passwords.txt`), lower-cased.
+    let commonPasswords: Set<String>
+    /// The key id access tokens carry (`kid`), so a new key can come in beside the old.
+    static let keyId = "v1"
     public let accessTokenLifetime: Int64
     public let refreshTokenLifetime: Int64
     let bcryptCost: UInt8
     /// Checked when no account has the email, so a wrong email costs what a wrong password does.
     let decoyHash: String
 
-    public init(secret: [UInt8], accessTokenLifetime: Int64 = 15 * 60, refreshTokenLifetime: Int64 = 30 * 86_400, bcryptCost: UInt8 = 12) async {
+    public init(
+        secret: [UInt8], accessTokenLifetime: Int64 = 15 * 60, refreshTokenLifetime: Int64 = 30 * 86_400, bcryptCost: UInt8 = 12,
+        commonPasswords: Set<String> = []
+    ) async {
         keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256)
+        await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256, kid: JWKIdentifier(string: Self.keyId))
+        self.commonPasswords = commonPasswords
         self.accessTokenLifetime = accessTokenLifetime
         self.refreshTokenLifetime = refreshTokenLifetime
         self.bcryptCost = bcryptCost
         decoyHash = Bcrypt.hash("not-a-password-0", cost: bcryptCost)
     }
 
-    /// At least 8 characters, with letters and digits; nil when good enough, else why not.
-    public static func weakness(of password: String) -> String? {
-        if password.count < 8 { return "password must be at least 8 characters" }
-        if password.count > 72 { return "password must be at most 72 characters" }
-        if !password.contains(where: \.isLetter) || !password.contains(where: \.isNumber) {
-            return "password must contain letters and digits"
+    /// What is wrong with a new password, if anything.
+    public enum PasswordProblem: Equatable, Sendable, CustomStringConvertible {
+        case tooShort, noLettersAndDigits, common
+        /// bcrypt reads only the first 72 bytes: more would let another password sharing them in.
+        case tooLong(bytes: Int)
+
+        public var description: String {
+            switch self {
+            case .tooShort: "password must be at least 8 characters"
+            case .noLettersAndDigits: "password must contain letters and digits"
+            case .common: "this password is one of the most common and is guessed first; choose another"
+            case .tooLong(let bytes):
+                "password must be at most \(Authenticator.maxPasswordBytes) bytes (this one is \(bytes)); letters outside the Latin alphabet take 2 to 4 bytes each"
+            }
         }
+    }
+
+    /// bcrypt's own limit, counted in UTF-8 bytes.
+    public static let maxPasswordBytes = 72
+
+    /// At least 8 characters, at most 72 bytes, with letters and digits, and not a common
+    /// password; nil when good enough.
+    public func problem(with password: String) -> PasswordProblem? {
+        if password.utf8.count > Self.maxPasswordBytes { return .tooLong(bytes: password.utf8.count) }
+        if password.count < 8 { return .tooShort }
+        if !password.contains(where: \.isLetter) || !password.contains(where: \.isNumber) { return .noLettersAndDigits }
+        if commonPasswords.contains(password.lowercased()) { return .common }
         return nil
+    }
+
+    /// `Data/common-passwords.txt`: one per line, `#` lines are comments.
+    public static func commonPasswords(in file: URL) -> Set<String> {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
+        return Set(text.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("#") }.map { $0.lowercased() })
     }
 
     public func hash(password: String) async throws -> String {
@@ -39,35 +74,68 @@ public struct Authenticator: Sendable {
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
+    /// Whether `password` is the one `hash` was made from. A password past bcrypt's 72 bytes
+    /// never is: bcrypt would compare only its first 72 bytes, and let in any password sharing them.
     public func verify(password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let tooLong = password.utf8.count > Self.maxPasswordBytes
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        return matches && !tooLong
     }
 
-    /// A signed access token for `user`, valid for `accessTokenLifetime` from `now`.
-    public func accessToken(for user: String, now: Int64) async throws -> String {
-        try await keys.sign(AccessClaims(
-            sub: SubjectClaim(value: user), exp: ExpirationClaim(value: Date(timeIntervalSince1970: TimeInterval(now + accessTokenLifetime))),
-            iat: IssuedAtClaim(value: Date(timeIntervalSince1970: TimeInterval(now)))
-        ))
+    /// A signed access token for `user` at session version `version`, valid for
+    /// `accessTokenLifetime` from `now`.
+    public func accessToken(for user: String, version: Int = 0, now: Int64) async throws -> String {
+        try await keys.sign(
+            AccessClaims(
+                sub: SubjectClaim(value: user), exp: ExpirationClaim(value: Date(timeIntervalSince1970: TimeInterval(now + accessTokenLifetime))),
+                iat: IssuedAtClaim(value: Date(timeIntervalSince1970: TimeInterval(now))), ver: version
+            ),
+            kid: JWKIdentifier(string: Self.keyId)
+        )
     }
 
-    /// The user an access token was signed for, or nil when it is forged, malformed or expired.
-    public func user(fromAccessToken token: String, now: Int64) async -> String? {
-        guard let claims = try? await keys.verify(token, as: AccessClaims.self),
+    /// The user an access token was signed for and its session version, or nil when it is
+    /// forged, malformed, expired, or its header names another algorithm or key.
+    public func claims(fromAccessToken token: String, now: Int64) async -> (user: String, version: Int)? {
+        guard Self.headerIsPinned(token), let claims = try? await keys.verify(token, as: AccessClaims.self),
             claims.exp.value.timeIntervalSince1970 > TimeInterval(now)
         else { return nil }
-        return claims.sub.value
+        return (claims.sub.value, claims.ver ?? 0)
+    }
+
+    /// Whether a token's header says exactly what this server signs: `alg` HS256, `kid` ours, a
+    /// `typ` of JWT if any, and nothing that points elsewhere for a key (`jku`, `jwk`, `x5u`,
+    /// `x5c`) or demands extensions (`crit`).
+    static func headerIsPinned(_ token: String) -> Bool {
+        guard let end = token.firstIndex(of: "."), let data = Data(base64URL: String(token[..<end])),
+            let header = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else { return false }
+        guard header["alg"] as? String == "HS256", header["kid"] as? String == keyId else { return false }
+        if let typ = header["typ"] { guard (typ as? String)?.uppercased() == "JWT" else { return false } }
+        return ["jku", "jwk", "x5u", "x5c", "crit"].allSatisfy { header[$0] == nil }
     }
 
     struct AccessClaims: JWTPayload {
         var sub: SubjectClaim
         var exp: ExpirationClaim
         var iat: IssuedAtClaim
+        /// The user's session version when it was issued: a password change or a stolen refresh
+        /// token moves it on, and older tokens stop working at once.
+        var ver: Int?
 
         /// The signature is checked by the key collection; expiry against the server's clock by
         /// `user(fromAccessToken:now:)`, so tests can move time.
         func verify(using algorithm: some JWTAlgorithm) throws {
             guard !sub.value.isEmpty else { throw JWTError.claimVerificationFailure(failedClaim: sub, reason: "empty subject") }
         }
+    }
+}
+
+extension Data {
+    /// Base64url without padding, as JOSE writes it.
+    init?(base64URL text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
     }
 }

@@ -5,7 +5,7 @@ public import HTTPTypes
 /// decided, and the list the OpenAPI description's `Error.code` enum must match.
 public enum ErrorCode: Hashable, Sendable, CaseIterable {
     case validation, badRequest, invalidToken, unauthenticated, forbidden, notFound, methodNotAllowed
-    case conflict, emailTaken, slugTaken, sessionExists, payloadTooLarge, idempotencyKeyReused, rateLimited
+    case conflict, emailTaken, slugTaken, sessionExists, payloadTooLarge, idempotencyKeyReused, passwordTooLong, rateLimited
     case internalError, paymentsUnavailable, busy, storeUnavailable, notReady
     /// A booking rule's refusal, under the rule's own code ("CLASS_FULL").
     case refused(BookingRefusal)
@@ -13,7 +13,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
     public static var allCases: [ErrorCode] {
         [
             .validation, .badRequest, .invalidToken, .unauthenticated, .forbidden, .notFound, .methodNotAllowed, .conflict, .emailTaken,
-            .slugTaken, .sessionExists, .payloadTooLarge, .idempotencyKeyReused, .rateLimited, .internalError, .paymentsUnavailable,
+            .slugTaken, .sessionExists, .payloadTooLarge, .idempotencyKeyReused, .passwordTooLong, .rateLimited, .internalError, .paymentsUnavailable,
             .busy, .storeUnavailable, .notReady,
         ] + BookingRefusal.allCases.filter { $0 != .forbidden }.map(ErrorCode.refused)
     }
@@ -28,6 +28,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .notFound: "NOT_FOUND"
         case .methodNotAllowed: "METHOD_NOT_ALLOWED"
         case .conflict: "CONFLICT"
+        case .passwordTooLong: "PASSWORD_TOO_LONG"
         case .emailTaken: "EMAIL_TAKEN"
         case .slugTaken: "SLUG_TAKEN"
         case .sessionExists: "SESSION_EXISTS"
@@ -52,7 +53,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .methodNotAllowed: .methodNotAllowed
         case .conflict, .emailTaken, .slugTaken, .sessionExists: .conflict
         case .payloadTooLarge: .contentTooLarge
-        case .idempotencyKeyReused: .unprocessableContent
+        case .idempotencyKeyReused, .passwordTooLong: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .internalError: .internalServerError
         case .paymentsUnavailable, .busy, .storeUnavailable, .notReady: .serviceUnavailable

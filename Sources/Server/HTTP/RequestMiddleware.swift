@@ -47,11 +47,13 @@ struct RequestMiddleware: RouterMiddleware {
 }
 
 /// Reads `Authorization: Bearer <token>`: a valid access token signs the request in; a token
-/// that is present but forged or expired is refused at once, so a client never mistakes a
-/// stale session for anonymous browsing.
+/// that is present but forged, expired, of an account that is gone or of a session that was
+/// ended (a password reset, a stolen refresh token) is refused at once, so a client never
+/// mistakes a stale session for anonymous browsing.
 struct BearerMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let authenticator: Authenticator
+    let sessions: SessionVersions
     let clock: ServerClock
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
@@ -60,8 +62,11 @@ struct BearerMiddleware: RouterMiddleware {
             throw APIError.unauthenticated("Authorization must be 'Bearer <access token>'")
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        guard let user = await authenticator.user(fromAccessToken: token, now: clock.now()) else {
+        guard let (user, version) = await authenticator.claims(fromAccessToken: token, now: clock.now()) else {
             throw APIError.unauthenticated("the access token is invalid or expired; refresh it or sign in again")
+        }
+        guard let current = try await sessions.current(user), current == version else {
+            throw APIError.unauthenticated("this session has ended (the password changed, or the account is gone); sign in again")
         }
         var context = context
         context.userId = user

@@ -52,7 +52,7 @@ struct AuthRoutes {
         api.post("auth/register") { request, context in
             let body = try await request.json(Register.self, context: context)
             let email = try Self.checkedEmail(body.email)
-            if let weakness = Authenticator.weakness(of: body.password) { throw APIError.validation(weakness) }
+            try checkNew(password: body.password)
             let first = body.firstName.trimmingCharacters(in: .whitespacesAndNewlines)
             let last = body.lastName.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (1...100).contains(first.count), (1...100).contains(last.count) else {
@@ -83,10 +83,15 @@ struct AuthRoutes {
         api.post("auth/refresh") { request, context in
             let body = try await request.json(Refresh.self, context: context)
             let now = services.clock.now()
-            guard let (user, next) = try await services.store.accounts.rotateRefreshToken(
-                body.refreshToken, lifetime: services.authenticator.refreshTokenLifetime, now: now
-            ) else { throw APIError.unauthenticated("the refresh token is invalid, expired or already used; sign in again") }
-            let access = try await services.authenticator.accessToken(for: user, now: now)
+            let user: String, next: String
+            switch try await services.store.accounts.rotateRefreshToken(body.refreshToken, lifetime: services.authenticator.refreshTokenLifetime, now: now) {
+            case .rotated(let owner, let token): (user, next) = (owner, token)
+            case .refused: throw APIError.unauthenticated("the refresh token is invalid, expired or already used; sign in again")
+            case .reused(let owner):
+                services.sessions.forget(owner)
+                throw APIError.unauthenticated("the refresh token is invalid, expired or already used; sign in again")
+            }
+            let access = try await services.authenticator.accessToken(for: user, version: try await sessionVersion(user), now: now)
             return Reply(Tokens(userId: user, accessToken: access, refreshToken: next, expiresIn: services.authenticator.accessTokenLifetime))
         }
         api.post("auth/password-reset") { request, context in
@@ -96,11 +101,12 @@ struct AuthRoutes {
         }
         api.post("auth/password-reset/confirm") { request, context in
             let body = try await request.json(ResetConfirm.self, context: context)
-            if let weakness = Authenticator.weakness(of: body.password) { throw APIError.validation(weakness) }
+            try checkNew(password: body.password)
             let hash = try await services.authenticator.hash(password: body.password)
-            guard try await services.store.accounts.resetPassword(token: body.token, passwordHash: hash, now: services.clock.now()) else {
+            guard let user = try await services.store.accounts.resetPassword(token: body.token, passwordHash: hash, now: services.clock.now()) else {
                 throw APIError(.invalidToken, "the reset link is invalid, expired or already used")
             }
+            services.sessions.forget(user)
             return Reply(Done(status: "password changed; sign in with the new one"))
         }
         api.post("auth/verify-email") { request, context in
@@ -113,9 +119,24 @@ struct AuthRoutes {
     }
 
     private func tokens(for user: String, now: Int64) async throws -> Tokens {
-        let access = try await services.authenticator.accessToken(for: user, now: now)
+        let access = try await services.authenticator.accessToken(for: user, version: try await sessionVersion(user), now: now)
         let refresh = try await services.store.accounts.issueRefreshToken(user: user, lifetime: services.authenticator.refreshTokenLifetime, now: now)
         return Tokens(userId: user, accessToken: access, refreshToken: refresh, expiresIn: services.authenticator.accessTokenLifetime)
+    }
+
+    private func sessionVersion(_ user: String) async throws -> Int {
+        services.sessions.forget(user)
+        guard let version = try await services.sessions.current(user) else { throw APIError.unauthenticated("the account is gone") }
+        return version
+    }
+
+    /// A new password as the rules want it: too long for bcrypt is a 422 of its own, the rest 400s.
+    private func checkNew(password: String) throws {
+        switch services.authenticator.problem(with: password) {
+        case nil: return
+        case .tooLong?: throw APIError(.passwordTooLong, services.authenticator.problem(with: password)!.description)
+        case let problem?: throw APIError.validation(problem.description)
+        }
     }
 
     /// A plausible address, lower-cased: one @, something either side, a dot in the domain.

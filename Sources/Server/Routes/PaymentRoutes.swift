@@ -132,6 +132,8 @@ struct PaymentRoutes {
         case .renewed(_, let credits, _): "renewed (\(credits) credits)"
         case .renewalFailed(_, let lapsed): lapsed ? "renewal failed; subscription lapsed" : "renewal failed"
         case .ignored: "already handled"
+        case .unknownReference: "acknowledged: no payment or subscription here has that id"
+        case .notActedOn(let type): "acknowledged: \(type) events are not acted on"
         }
     }
 }

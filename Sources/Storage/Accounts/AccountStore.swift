@@ -81,6 +81,15 @@ extension AccountStore {
         }
     }
 
+    /// The account's session version (what its access tokens must carry), or nil when there is
+    /// no such account.
+    public func sessionVersion(user: String) async throws -> Int? {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            return try db.query("SELECT token_version FROM users WHERE id = $1", .text(user)).first?.int("token_version")
+        }
+    }
+
     /// Starts a refresh-token family at sign-in; returns the token to hand to the client.
     public func issueRefreshToken(user: String, lifetime: Int64, now: Int64) async throws -> String {
         try await database.transaction { db in
@@ -89,10 +98,21 @@ extension AccountStore {
         }
     }
 
-    /// Spends a refresh token and hands out its successor in the same family. Nil when the token
-    /// is unknown, expired or already spent; a spent token coming back means it was copied, so
-    /// its whole family is revoked and the thief and the owner both sign in again.
-    public func rotateRefreshToken(_ token: String, lifetime: Int64, now: Int64) async throws -> (user: String, token: String)? {
+    /// What spending a refresh token did.
+    public enum Refresh: Equatable, Sendable {
+        /// Spent; `token` is its successor in the same family.
+        case rotated(user: String, token: String)
+        /// Unknown or expired.
+        case refused
+        /// Already spent: someone holds a copy. The account's every session has ended.
+        case reused(user: String)
+    }
+
+    /// Spends a refresh token and hands out its successor in the same family. A spent token
+    /// coming back means it was copied, so its whole family is revoked and the account's access
+    /// tokens stop working (its session version moves on): the thief and the owner both sign in
+    /// again.
+    public func rotateRefreshToken(_ token: String, lifetime: Int64, now: Int64) async throws -> Refresh {
         let hash = Self.tokenHash(token)
         return try await database.transaction { db in
             try db.setContext(.system)
@@ -104,15 +124,16 @@ extension AccountStore {
                 """, .text(hash), .integer(now)
             )
             guard let row = spent.first, let user = row["user_id"].text, let family = row["family_id"].text else {
-                if let reused = try db.query(
-                    "SELECT family_id FROM account_tokens WHERE token_hash = $1 AND purpose = 'refresh' AND used_at IS NOT NULL", .text(hash)
-                ).first?["family_id"].text {
-                    try db.query("UPDATE account_tokens SET used_at = $2 WHERE family_id = $1 AND used_at IS NULL", .text(reused), .integer(now))
-                }
-                return nil
+                guard let reused = try db.query(
+                    "SELECT family_id, user_id FROM account_tokens WHERE token_hash = $1 AND purpose = 'refresh' AND used_at IS NOT NULL", .text(hash)
+                ).first else { return .refused }
+                try db.query("UPDATE account_tokens SET used_at = $2 WHERE family_id = $1 AND used_at IS NULL", reused["family_id"], .integer(now))
+                // The access tokens of whoever holds the copy stop working too.
+                try db.query("UPDATE users SET token_version = token_version + 1 WHERE id = $1", reused["user_id"])
+                return .reused(user: try reused.text("user_id"))
             }
             let next = try Self.insertToken(user: user, purpose: .refresh, family: family, lifetime: lifetime, now: now, on: db)
-            return (user, next)
+            return .rotated(user: user, token: next)
         }
     }
 
@@ -127,17 +148,22 @@ extension AccountStore {
         }
     }
 
-    /// Sets a new password with a reset token, once; every session signed in before is revoked.
-    /// Returns false when the token is unknown, expired or spent.
-    public func resetPassword(token: String, passwordHash: String, now: Int64) async throws -> Bool {
+    /// Sets a new password with a reset token, once; every session signed in before is revoked,
+    /// access tokens too (the session version moves on). Returns the account, or nil when the
+    /// token is unknown, expired or spent.
+    @discardableResult
+    public func resetPassword(token: String, passwordHash: String, now: Int64) async throws -> String? {
         try await database.transaction { db in
             try db.setContext(.system)
-            guard let user = try Self.spend(token, purpose: .passwordReset, now: now, on: db) else { return false }
-            try db.query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", .text(user), .text(passwordHash), .integer(now))
+            guard let user = try Self.spend(token, purpose: .passwordReset, now: now, on: db) else { return nil }
+            try db.query(
+                "UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = $3 WHERE id = $1",
+                .text(user), .text(passwordHash), .integer(now)
+            )
             try db.query(
                 "UPDATE account_tokens SET used_at = $2 WHERE user_id = $1 AND purpose = 'refresh' AND used_at IS NULL", .text(user), .integer(now)
             )
-            return true
+            return user
         }
     }
 

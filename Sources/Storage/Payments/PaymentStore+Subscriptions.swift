@@ -87,7 +87,7 @@ extension PaymentStore {
             SELECT user_id, tenant_id, kind, tier, credits_per_period, price_cents, currency, status, cancel_at_period_end,
                    current_period_end FROM subscriptions WHERE id = $1
             """, .text(id)
-        ).first else { throw StoreError.notFound("subscription") }
+        ).first else { return .unknownReference(id) }
         let member = try sub.text("user_id"), previousEnd = sub["current_period_end"].integer
         // Nothing renews once lapsed or cancelled, nor past the end of a cancelled period.
         guard try sub.value("status", as: SubscriptionStatus.self).renews, periodEnd > (previousEnd ?? now),
@@ -121,7 +121,7 @@ extension PaymentStore {
     /// `renewalAttempts` failures in a row the subscription lapses.
     static func renewalFailed(subscription id: String, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
         guard let sub = try db.query("SELECT user_id, status, failed_renewals FROM subscriptions WHERE id = $1", .text(id)).first else {
-            throw StoreError.notFound("subscription")
+            return .unknownReference(id)
         }
         let status = try sub.value("status", as: SubscriptionStatus.self)
         guard status.renews else { return .ignored }

@@ -22,6 +22,12 @@ public enum WebhookOutcome: Equatable, Sendable {
     case renewalFailed(subscriptionId: String, lapsed: Bool)
     /// The event was seen before, or the payment was already settled: nothing changed.
     case ignored
+    /// The event names a payment or subscription this platform does not have (another
+    /// platform's on the same provider account, or one long gone): recorded and acknowledged,
+    /// so the provider stops sending it.
+    case unknownReference(String)
+    /// A kind of event this platform does not act on: recorded and acknowledged.
+    case notActedOn(type: String)
 }
 
 /// Money in: credit purchases and subscriptions, settled only by a provider's verified
@@ -86,7 +92,7 @@ extension PaymentStore {
             case .subscriptionRenewed(let subscription, let periodEnd):
                 return try Self.renew(subscription: subscription, periodEnd: periodEnd, now: now, on: db)
             case .subscriptionPaymentFailed(let subscription): return try Self.renewalFailed(subscription: subscription, now: now, on: db)
-            case .unhandled: return .ignored
+            case .unhandled(let type): return .notActedOn(type: type)
             }
         }
     }
@@ -96,7 +102,7 @@ extension PaymentStore {
         guard let payment = try db.query(
             "SELECT user_id, tenant_id, amount_cents, currency, credits FROM payments WHERE id = $1 AND provider = $2",
             .text(paymentId), .text(provider)
-        ).first else { throw StoreError.notFound("payment") }
+        ).first else { return .unknownReference(paymentId) }
         try db.query(
             "UPDATE payments SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'",
             .text(paymentId), .text((succeeded ? PaymentStatus.succeeded : .failed).rawValue), .integer(now)

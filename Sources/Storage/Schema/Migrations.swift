@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -31,6 +31,12 @@ enum Migrations {
     /// read the whole outbox, which grows with every booking.
     static let outboxByBooking: (version: Int, statements: [String]) = (10, [
         "CREATE INDEX outbox_by_booking ON outbox (booking_id)",
+    ])
+
+    /// A session version per account, carried in access tokens: a password reset or a stolen
+    /// refresh token moves it on, and every access token issued before stops working at once.
+    static let sessionVersions: (version: Int, statements: [String]) = (12, [
+        "ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0",
     ])
 
     /// When a member was checked in (the seed's `check_in_time`); earlier check-ins keep NULL.

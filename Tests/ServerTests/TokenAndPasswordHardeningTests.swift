@@ -1,0 +1,123 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Server
+import Testing
+import TestSupport
+
+/// Tokens and passwords as an attacker tries them: forged headers, tokens of accounts that are
+/// gone, sessions that were ended, and passwords that bcrypt would cut short.
+@Suite("Token and password hardening")
+struct TokenAndPasswordHardeningTests {
+    static let secret = Array("jwt secret for tests, 32 bytes or more".utf8)
+
+    /// A JWT with any header, signed HS256 with the server's real secret.
+    static func token(header: [String: Any], sub: String, ver: Int = 0, now: Int64) throws -> String {
+        func segment(_ object: [String: Any]) throws -> String {
+            try JSONSerialization.data(withJSONObject: object, options: .sortedKeys).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let input = try segment(header) + "." + segment(["sub": sub, "exp": now + 600, "iat": now, "ver": ver])
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: SymmetricKey(data: secret))
+        let signature = Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return input + "." + signature
+    }
+
+    @Test("the header is pinned: another alg, no kid or another kid is 401 even with the real secret's signature")
+    func pinnedHeader() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let member = try await fixture.member("pinned", client: client)
+            let now = fixture.clock.now
+            let good = try Self.token(header: ["alg": "HS256", "kid": "v1", "typ": "JWT"], sub: member.id, now: now)
+            #expect(try await client.json("/api/v1/users/profile", token: good).status == .ok, "the control token is accepted")
+            for header: [String: Any] in [
+                ["alg": "HS512", "kid": "v1", "typ": "JWT"], ["alg": "none", "kid": "v1"], ["alg": "HS256", "typ": "JWT"],
+                ["alg": "HS256", "kid": "v2"], ["alg": "HS256", "kid": "v1", "jku": "https://evil.test/keys"], ["alg": "HS256", "kid": "v1", "typ": "JWS+x"],
+            ] {
+                let forged = try await client.json("/api/v1/users/profile", token: try Self.token(header: header, sub: member.id, now: now))
+                #expect(forged.status == .unauthorized && forged.error?.code == "UNAUTHENTICATED", "\(header): \(forged.status)")
+            }
+        }
+    }
+
+    @Test("a validly signed token of an account that does not exist is 401 on every route, never a 500", arguments: StoreKind.allCases)
+    func unknownAccount(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        try await fixture.test { client in
+            let ghost = try await fixture.services.authenticator.accessToken(for: UUID().uuidString.lowercased(), now: fixture.clock.now)
+            let slug = fixture.gyms[0].tenant.slug
+            let attempts: [(String, HTTPRequest.Method, [String: Any]?)] = [
+                ("/api/v1/users/profile", .get, nil),
+                ("/api/v1/payments/credits/purchase", .post, ["package_id": "pack-10"]),
+                ("/api/v1/tenants", .post, ["name": "Ghost Gym", "slug": "ghost-gym"]),
+                ("/api/v1/tenants/\(slug)/analytics", .get, nil),
+                ("/api/v1/bookings", .post, ["class_schedule_id": "x"]),
+            ]
+            for (uri, method, body) in attempts {
+                let response = try await client.json(uri, method: method, token: ghost, body: body, headers: [HTTPField.Name("Idempotency-Key")!: "k1"])
+                #expect(response.status == .unauthorized, "\(method) \(uri): \(response.status) \(response.text)")
+            }
+        }
+    }
+
+    @Test("an access token stops working the moment its password is reset, or its refresh token is stolen", arguments: StoreKind.allCases)
+    func endedSessions(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        try await fixture.test { client in
+            let email = "ended-\(UUID().uuidString.prefix(6))@example.com"
+            let registered = try await client.json(
+                "/api/v1/auth/register", method: .post, body: ["email": email, "password": "first pass 1", "first_name": "Naledi", "last_name": "Mokoena"]
+            )
+            let user = registered.object["user_id"] as! String
+            let access = registered.object["access_token"] as! String
+            #expect(try await client.json("/api/v1/users/profile", token: access).status == .ok)
+            _ = try await client.json("/api/v1/auth/password-reset", method: .post, body: ["email": email])
+            let token = try await AuthAPITests().outboxToken(fixture.store, kind: "password_reset", user: user)
+            #expect(try await client.json("/api/v1/auth/password-reset/confirm", method: .post, body: ["token": token, "password": "second pass 2"]).status == .ok)
+            let after = try await client.json("/api/v1/users/profile", token: access)
+            #expect(after.status == .unauthorized, "the old access token outlived the reset: \(after.status)")
+
+            let login = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "second pass 2"])
+            let fresh = login.object["access_token"] as! String, refresh = login.object["refresh_token"] as! String
+            #expect(try await client.json("/api/v1/users/profile", token: fresh).status == .ok)
+            #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": refresh]).status == .ok)
+            // The same refresh token again: someone holds a copy. Every session of the account ends.
+            #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": refresh]).status == .unauthorized)
+            #expect(try await client.json("/api/v1/users/profile", token: fresh).status == .unauthorized)
+        }
+    }
+
+    @Test("passwords are limited in bytes, as bcrypt reads them: two sharing 72 bytes cannot both sign in")
+    func bcryptBytes() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            // 35 two-byte letters and a digit: 71 bytes; with one more letter, exactly bcrypt's 72.
+            let exactly = String(repeating: "ж", count: 35) + "1"
+            #expect(exactly.utf8.count == 71)
+            let email = "bytes-\(UUID().uuidString.prefix(6))@example.com"
+            let ok = try await client.json(
+                "/api/v1/auth/register", method: .post, body: ["email": email, "password": exactly + "z", "first_name": "Bo", "last_name": "Ng"]
+            )
+            #expect(ok.status == .created, "\(ok.text)")
+            // Same first 72 bytes, one character more: refused, though bcrypt alone would let it in.
+            let longer = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": exactly + "zq"])
+            #expect(longer.status == .unauthorized)
+            #expect(try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": exactly + "z"]).status == .ok)
+            // 40 characters of 2 bytes each is 80 bytes: too long to register, with a 422 that says why.
+            for password in [String(repeating: "ж", count: 39) + "1", String(repeating: "a1", count: 5_000)] {
+                let refused = try await client.json(
+                    "/api/v1/auth/register", method: .post, body: ["email": "long-\(password.count)@example.com", "password": password, "first_name": "Bo", "last_name": "Ng"]
+                )
+                #expect(refused.status == .unprocessableContent && refused.error?.code == "PASSWORD_TOO_LONG", "\(refused.text)")
+            }
+            let common = try await client.json(
+                "/api/v1/auth/register", method: .post, body: ["email": "common@example.com", "password": "password1", "first_name": "Bo", "last_name": "Ng"]
+            )
+            #expect(common.status == .badRequest && common.error?.message.contains("common") == true, "\(common.text)")
+            #expect(try await fixture.store.accounts.credentials(email: "common@example.com") == nil)
+        }
+    }
+}
