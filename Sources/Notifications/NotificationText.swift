@@ -20,7 +20,10 @@ public enum NotificationText {
         case "password_reset":
             return ("Reset your password", "Use this code to set a new password (valid for an hour): \(fields["token"] as? String ?? "")")
         case "email_verification":
-            return ("Confirm your email", "Use this code to confirm your email: \(fields["token"] as? String ?? "")")
+            let code = (fields["code"] as? String).map { "Your StudioLoop code is \($0) (valid for 10 minutes). " } ?? ""
+            return ("Confirm your email", code + "Or confirm with this link code: \(fields["token"] as? String ?? "")")
+        case "phone_verification":
+            return ("Your StudioLoop code", "Your StudioLoop code is \(fields["code"] as? String ?? ""). It is valid for 10 minutes; never share it.")
         case let kind where kind.hasPrefix("subscription_") || kind == "gym_tier_renewed":
             return ("Your subscription", "There's news about your subscription (\(kind.replacingOccurrences(of: "_", with: " "))).")
         case let kind:

@@ -54,6 +54,14 @@ public struct ServerServices: Sendable {
 }
 
 extension ServerServices {
+    /// A 403 unless the account has proven its email or phone: browsing and booking need none,
+    /// opening a gym and paying do.
+    func requireVerified(_ user: String) async throws {
+        guard try await store.accounts.isVerified(user) else {
+            throw APIError(.verificationRequired, "verify your phone or email first: POST /api/v1/auth/verify with the code we sent")
+        }
+    }
+
     /// The id of the gym the path's `{slug}` names, or a 404.
     func tenantId(_ context: AppContext) async throws -> String {
         let slug = try context.parameters.require("slug")

@@ -15,6 +15,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// parameters).
     case unprocessable(String)
     case busy(String)
+    /// Asked for more often than allowed (codes sent to one phone); try again in so many seconds.
+    case tooMany(retryAfter: Int)
     case unavailable(String)
     /// A column the store reads is missing or holds something else: the schema drifted.
     case schema(table: String, column: String, problem: String)
@@ -28,6 +30,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .conflict(let what): what
         case .unprocessable(let why): why
         case .busy(let message): "database busy: \(message)"
+        case .tooMany(let seconds): "asked for too often; try again in \(seconds) s"
         case .unavailable(let message): "database unavailable: \(message)"
         case .schema(let table, let column, let problem): "schema mismatch: \(table).\(column) \(problem)"
         case .database(let message): "database error: \(message)"

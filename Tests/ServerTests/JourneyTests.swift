@@ -31,6 +31,9 @@ struct JourneyTests {
             let login = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "first week 1"])
             let token = try #require(login.object["access_token"] as? String)
             let me = try #require(login.object["user_id"] as? String)
+            // Paying needs a proven contact: the code from the verification email.
+            let code = try await fixture.outboxField("code", kind: "email_verification", user: me)
+            #expect(try await client.json("/api/v1/auth/verify", method: .post, body: ["email": email, "code": code]).status == .ok)
 
             // Buy 10 credits; the provider's signed webhook delivers them.
             let purchase = try await client.json(

@@ -80,15 +80,35 @@ struct ServerFixture {
 
     /// Registers a member and grants them credits; returns their id and access token.
     func member(_ name: String, universalCredits: Int = 0, gymCredits: [(String, Int)] = [], client: any TestClientProtocol) async throws -> (id: String, token: String) {
+        let email = "\(name)-\(UUID().uuidString.prefix(8))@example.com"
         let response = try await client.json(
             "/api/v1/auth/register", method: .post,
-            body: ["email": "\(name)-\(UUID().uuidString.prefix(8))@example.com", "password": "correct horse 9", "first_name": name, "last_name": "Tester"]
+            body: ["email": email, "password": "correct horse 9", "first_name": name, "last_name": "Tester"]
         )
         guard response.status == .created else { throw StoreError.invalid("register failed: \(response.status) \(response.text)") }
         let id = response.object["user_id"] as! String
+        // Proven as a member would: the code from the verification email.
+        let verified = try await client.json("/api/v1/auth/verify", method: .post, body: [
+            "email": email, "code": try await outboxField("code", kind: "email_verification", user: id),
+        ])
+        guard verified.status == .ok else { throw StoreError.invalid("verify failed: \(verified.status) \(verified.text)") }
         if universalCredits > 0 { try await store.ledger.grantCredits(member: id, tenant: nil, credits: universalCredits, now: clock.now) }
         for (gym, credits) in gymCredits { try await store.ledger.grantCredits(member: id, tenant: gym, credits: credits, now: clock.now) }
         return (id, response.object["access_token"] as! String)
+    }
+
+    /// A field of the newest account message of `kind` to `user`, read from the outbox as the
+    /// mailer or the WhatsApp adapter would.
+    func outboxField(_ field: String, kind: String, user: String) async throws -> String {
+        let payload = try await store.database.transaction { db in
+            try db.setContext(.system)
+            return try db.query(
+                "SELECT payload FROM outbox WHERE kind = $1 AND user_id = $2 ORDER BY created_at DESC, id LIMIT 1", .text(kind), .text(user)
+            ).first?["payload"].text
+        }
+        guard let payload, let object = try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: String], let value = object[field]
+        else { throw StoreError.notFound("\(kind) message with a \(field)") }
+        return value
     }
 
     /// A session of a marketplace gym starting between 26 hours and 3 days from now (so a

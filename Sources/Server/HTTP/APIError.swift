@@ -49,6 +49,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
             case .conflict(let what): self = .conflict(what)
             case .unprocessable(let why): self = APIError(.idempotencyKeyReused, why)
             case .busy: self = APIError(.busy, "the store is busy; retry shortly", headers: [.retryAfter: "1"])
+            case .tooMany(let seconds): self = .rateLimited(retryAfter: seconds)
             case .unavailable:
                 self = APIError(.storeUnavailable, "the store cannot take requests right now; retry shortly", headers: [.retryAfter: "2"])
             case .schema, .database: self = .internal

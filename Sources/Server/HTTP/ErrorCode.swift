@@ -5,15 +5,17 @@ public import HTTPTypes
 /// decided, and the list the OpenAPI description's `Error.code` enum must match.
 public enum ErrorCode: Hashable, Sendable, CaseIterable {
     case validation, badRequest, invalidToken, unauthenticated, forbidden, notFound, methodNotAllowed
-    case conflict, emailTaken, slugTaken, sessionExists, payloadTooLarge, idempotencyKeyReused, passwordTooLong, rateLimited
+    case conflict, emailTaken, phoneTaken, slugTaken, sessionExists, payloadTooLarge, idempotencyKeyReused, passwordTooLong, rateLimited
+    case invalidCode, verificationRequired
     case internalError, paymentsUnavailable, busy, storeUnavailable, notReady
     /// A booking rule's refusal, under the rule's own code ("CLASS_FULL").
     case refused(BookingRefusal)
 
     public static var allCases: [ErrorCode] {
         [
-            .validation, .badRequest, .invalidToken, .unauthenticated, .forbidden, .notFound, .methodNotAllowed, .conflict, .emailTaken,
-            .slugTaken, .sessionExists, .payloadTooLarge, .idempotencyKeyReused, .passwordTooLong, .rateLimited, .internalError, .paymentsUnavailable,
+            .validation, .badRequest, .invalidToken, .invalidCode, .unauthenticated, .forbidden, .verificationRequired, .notFound,
+            .methodNotAllowed, .conflict, .emailTaken, .phoneTaken, .slugTaken, .sessionExists, .payloadTooLarge, .idempotencyKeyReused,
+            .passwordTooLong, .rateLimited, .internalError, .paymentsUnavailable,
             .busy, .storeUnavailable, .notReady,
         ] + BookingRefusal.allCases.filter { $0 != .forbidden }.map(ErrorCode.refused)
     }
@@ -28,6 +30,9 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .notFound: "NOT_FOUND"
         case .methodNotAllowed: "METHOD_NOT_ALLOWED"
         case .conflict: "CONFLICT"
+        case .phoneTaken: "PHONE_TAKEN"
+        case .invalidCode: "INVALID_CODE"
+        case .verificationRequired: "VERIFICATION_REQUIRED"
         case .passwordTooLong: "PASSWORD_TOO_LONG"
         case .emailTaken: "EMAIL_TAKEN"
         case .slugTaken: "SLUG_TAKEN"
@@ -46,12 +51,12 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
 
     public var status: HTTPResponse.Status {
         switch self {
-        case .validation, .badRequest, .invalidToken: .badRequest
+        case .validation, .badRequest, .invalidToken, .invalidCode: .badRequest
         case .unauthenticated: .unauthorized
-        case .forbidden: .forbidden
+        case .forbidden, .verificationRequired: .forbidden
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
-        case .conflict, .emailTaken, .slugTaken, .sessionExists: .conflict
+        case .conflict, .emailTaken, .phoneTaken, .slugTaken, .sessionExists: .conflict
         case .payloadTooLarge: .contentTooLarge
         case .idempotencyKeyReused, .passwordTooLong: .unprocessableContent
         case .rateLimited: .tooManyRequests

@@ -7,16 +7,32 @@ import Storage
 struct AuthRoutes {
     let services: ServerServices
 
+    /// An email, an E.164 phone or both; each is sent a code that proves it (`POST /auth/verify`).
     struct Register: Decodable {
-        var email: String
+        var email: String?
+        var phone: String?
         var password: String
         var firstName: String
         var lastName: String
     }
 
+    /// Sign in with the email or the phone the account was opened with.
     struct Login: Decodable {
-        var email: String
+        var email: String?
+        var phone: String?
         var password: String
+    }
+
+    /// A contact and the six-digit code sent to it.
+    struct VerifyCode: Decodable {
+        var email: String?
+        var phone: String?
+        var code: String
+    }
+
+    struct Resend: Decodable {
+        var email: String?
+        var phone: String?
     }
 
     struct Refresh: Decodable {
@@ -42,6 +58,9 @@ struct AuthRoutes {
         var refreshToken: String
         var tokenType = "Bearer"
         var expiresIn: Int64
+        /// At sign-up: where codes went ("phone", "email"); an account browses before proving
+        /// one, and proves one to open a gym or pay.
+        var verificationSentTo: [String]?
     }
 
     struct Done: Encodable, Sendable {
@@ -51,7 +70,9 @@ struct AuthRoutes {
     func register(on api: RouterGroup<AppContext>) {
         api.post("auth/register") { request, context in
             let body = try await request.json(Register.self, context: context)
-            let email = try Self.checkedEmail(body.email)
+            let email = try body.email.map(Self.checkedEmail)
+            let phone = try body.phone.map(Self.checkedPhone)
+            guard email != nil || phone != nil else { throw APIError.validation("give an email, a phone (E.164, such as +27821234567) or both") }
             try checkNew(password: body.password)
             let first = body.firstName.trimmingCharacters(in: .whitespacesAndNewlines)
             let last = body.lastName.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -62,22 +83,41 @@ struct AuthRoutes {
             let hash = try await services.authenticator.hash(password: body.password)
             let user: String
             do {
-                user = try await services.store.accounts.register(email: email, passwordHash: hash, firstName: first, lastName: last, now: now)
+                user = try await services.store.accounts.register(email: email, phone: phone, passwordHash: hash, firstName: first, lastName: last, now: now)
+            } catch StoreError.conflict(let what) where what.contains("phone") {
+                throw APIError(.phoneTaken, "an account with this phone number already exists; sign in instead")
             } catch StoreError.conflict {
                 throw APIError(.emailTaken, "an account with this email already exists; sign in instead")
             }
-            return Reply(try await tokens(for: user, now: now), status: .created)
+            var issued = try await tokens(for: user, now: now)
+            issued.verificationSentTo = (phone == nil ? [] : ["phone"]) + (email == nil ? [] : ["email"])
+            return Reply(issued, status: .created)
+        }
+        api.post("auth/verify") { request, context in
+            let body = try await request.json(VerifyCode.self, context: context)
+            let contact = try Self.contact(email: body.email, phone: body.phone)
+            let code = body.code.trimmingCharacters(in: .whitespaces)
+            guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else { throw APIError.validation("code must be the 6 digits sent to you") }
+            let now = services.clock.now()
+            guard let user = try await services.store.accounts.verify(contact, code: code, now: now) else {
+                throw APIError(.invalidCode, "the code is wrong, used or expired (each code allows 5 tries and lasts 10 minutes); ask for a new one")
+            }
+            return Reply(try await tokens(for: user, now: now))
+        }
+        api.post("auth/verify/resend") { request, context in
+            let body = try await request.json(Resend.self, context: context)
+            try await services.store.accounts.resendCode(to: try Self.contact(email: body.email, phone: body.phone), now: services.clock.now())
+            return Reply(Done(status: "if that contact has an account waiting to be verified, a new code is on its way"), status: .accepted)
         }
         api.post("auth/login") { request, context in
             let body = try await request.json(Login.self, context: context)
-            if let wait = services.limiters.signIn?.take(body.email.trimmingCharacters(in: .whitespaces).lowercased()) {
-                throw APIError.rateLimited(retryAfter: wait)
-            }
+            let login = try Self.contact(email: body.email, phone: body.phone)
+            if let wait = services.limiters.signIn?.take(login.description) { throw APIError.rateLimited(retryAfter: wait) }
             let now = services.clock.now()
-            // The same answer, and about the same time, whether the email or the password is wrong.
-            let credentials = try await services.store.accounts.credentials(email: body.email.trimmingCharacters(in: .whitespaces))
+            // The same answer, and about the same time, whether the login or the password is wrong.
+            let credentials = try await services.store.accounts.credentials(login)
             let matches = try await services.authenticator.verify(password: body.password, hash: credentials?.passwordHash ?? services.authenticator.decoyHash)
-            guard let credentials, matches else { throw APIError.unauthenticated("the email or password is wrong") }
+            guard let credentials, matches else { throw APIError.unauthenticated("the email, phone or password is wrong") }
             return Reply(try await tokens(for: credentials.userId, now: now))
         }
         api.post("auth/refresh") { request, context in
@@ -137,6 +177,24 @@ struct AuthRoutes {
         case .tooLong?: throw APIError(.passwordTooLong, services.authenticator.problem(with: password)!.description)
         case let problem?: throw APIError.validation(problem.description)
         }
+    }
+
+    /// The one contact a request names: its email or its phone.
+    static func contact(email: String?, phone: String?) throws -> Contact {
+        switch (email, phone) {
+        case (let email?, nil): .email(try checkedEmail(email))
+        case (nil, let phone?): .phone(try checkedPhone(phone))
+        default: throw APIError.validation("give an email or a phone, one of them")
+        }
+    }
+
+    /// An E.164 number: `+`, a country code and the number, 8 to 15 digits; spaces, dots, dashes
+    /// and brackets as people type them are dropped.
+    static func checkedPhone(_ text: String) throws -> String {
+        let kept = text.filter { !" .-()".contains($0) }
+        guard kept.hasPrefix("+"), (8...15).contains(kept.count - 1), kept.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }), kept.dropFirst().first != "0"
+        else { throw APIError.validation("phone must be in international form, such as +27 82 123 4567") }
+        return kept
     }
 
     /// A plausible address, lower-cased: one @, something either side, a dot in the domain.

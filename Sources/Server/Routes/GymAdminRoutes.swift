@@ -67,6 +67,7 @@ struct GymAdminRoutes {
     func register(on api: RouterGroup<AppContext>) {
         api.post("tenants") { request, context in
             let user = try context.requireUser()
+            try await services.requireVerified(user)
             let tenant = try gym(from: try await request.json(NewGym.self, context: context))
             do {
                 try await services.store.catalog.createGym(tenant, owner: user, now: services.clock.now())

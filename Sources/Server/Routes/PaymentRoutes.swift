@@ -49,6 +49,7 @@ struct PaymentRoutes {
         }
         api.post("payments/credits/purchase") { request, context in
             let user = try context.requireUser()
+            try await services.requireVerified(user)
             guard let key = request.headers[Self.idempotencyKey], !key.isEmpty else {
                 throw APIError.validation("an Idempotency-Key header is required, so a retried purchase is not charged twice")
             }
@@ -68,6 +69,7 @@ struct PaymentRoutes {
         }
         api.post("payments/subscriptions") { request, context in
             let user = try context.requireUser()
+            try await services.requireVerified(user)
             let body = try await request.json(NewSubscription.self, context: context)
             let provider = try providerName(body.provider)
             let plan: SubscriptionPlan

@@ -23,41 +23,50 @@ extension AccountStore {
         return id
     }
 
-    /// Creates an account, and queues the email that verifies its address. Throws `conflict` when
-    /// the email is taken.
+    /// Creates an account that signs in with an email, a phone (E.164) or both, and sends each a
+    /// code that proves it (`verify`). Throws `conflict` naming what is taken.
     public func register(
-        email: String, passwordHash: String, firstName: String, lastName: String, verificationLifetime: Int64 = 48 * 3600,
-        now: Int64
+        email: String?, phone: String? = nil, passwordHash: String, firstName: String, lastName: String, now: Int64
     ) async throws -> String {
+        precondition(email != nil || phone != nil, "an account needs an email or a phone")
         let id = UUID().uuidString.lowercased()
-        let address = email.lowercased()
+        let address = email?.lowercased()
         try await database.transaction { db in
             try db.setContext(.system)
-            guard try db.query("SELECT 1 FROM users WHERE email = $1", .text(address)).isEmpty else {
+            if let address, !(try db.query("SELECT 1 FROM users WHERE email = $1", .text(address)).isEmpty) {
                 throw StoreError.conflict("an account with this email already exists")
+            }
+            if let phone, !(try db.query("SELECT 1 FROM users WHERE login_phone = $1", .text(phone)).isEmpty) {
+                throw StoreError.conflict("an account with this phone number already exists")
             }
             try db.query(
                 """
-                INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $6)
+                INSERT INTO users (id, email, login_phone, phone, first_name, last_name, password_hash, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
                 """,
-                .text(id), .text(address), .text(firstName), .text(lastName), .text(passwordHash), .integer(now)
+                .text(id), SQLValue(address), SQLValue(phone), .text(phone ?? ""), .text(firstName), .text(lastName), .text(passwordHash),
+                .integer(now)
             )
-            let token = try Self.insertToken(user: id, purpose: .emailVerification, family: nil, lifetime: verificationLifetime, now: now, on: db)
-            try OutboxRows.accountMessage(to: id, kind: "email_verification", token: token, now: now, on: db)
+            if let phone { try Self.sendCode(to: .phone(phone), user: id, now: now, on: db) }
+            if let address { try Self.sendCode(to: .email(address), user: id, now: now, on: db) }
         }
         return id
     }
 
-    /// The account id and password hash for an email, if there is such an account with a password.
-    public func credentials(email: String) async throws -> (userId: String, passwordHash: String)? {
+    /// The account id and password hash for an email or a phone, if there is such an account
+    /// with a password.
+    public func credentials(_ login: Contact) async throws -> (userId: String, passwordHash: String)? {
         try await database.transaction { db in
             try db.setContext(.system)
-            guard let row = try db.query("SELECT id, password_hash FROM users WHERE email = $1", .text(email.lowercased())).first,
+            guard let row = try db.query("SELECT id, password_hash FROM users WHERE \(login.columns.contact) = $1", .text(login.value)).first,
                 let hash = row["password_hash"].text
             else { return nil }
             return try (row.text("id"), hash)
         }
+    }
+
+    public func credentials(email: String) async throws -> (userId: String, passwordHash: String)? {
+        try await credentials(.email(email))
     }
 
     public func account(id: String) async throws -> Account {
@@ -144,7 +153,7 @@ extension AccountStore {
             try db.setContext(.system)
             guard let user = try db.query("SELECT id FROM users WHERE email = $1", .text(email.lowercased())).first?["id"].text else { return }
             let token = try Self.insertToken(user: user, purpose: .passwordReset, family: nil, lifetime: lifetime, now: now, on: db)
-            try OutboxRows.accountMessage(to: user, kind: "password_reset", token: token, now: now, on: db)
+            try OutboxRows.accountMessage(to: user, kind: "password_reset", fields: ["token": token], now: now, on: db)
         }
     }
 
@@ -181,7 +190,8 @@ extension AccountStore {
 
     static func account(_ id: String, on db: any SQLConnection) throws -> Account {
         guard let row = try db.query(
-            "SELECT email, first_name, last_name, phone, email_verified_at, created_at FROM users WHERE id = $1", .text(id)
+            "SELECT email, first_name, last_name, phone, login_phone, email_verified_at, phone_verified_at, created_at FROM users WHERE id = $1",
+            .text(id)
         ).first else { throw StoreError.notFound("user") }
         let roles = try db.query(
             """
@@ -190,9 +200,9 @@ extension AccountStore {
             """, .text(id)
         ).map { try Account.Role(tenantId: $0.text("tenant_id"), tenantSlug: $0.text("slug"), role: $0.value("role", as: StaffRole.self)) }
         return try Account(
-            id: id, email: row.text("email"), firstName: row.text("first_name"), lastName: row.text("last_name"),
-            phone: row["phone"].text ?? "", emailVerified: row["email_verified_at"].integer != nil, roles: roles,
-            createdAt: row.int64("created_at")
+            id: id, email: row.optionalText("email"), firstName: row.text("first_name"), lastName: row.text("last_name"),
+            phone: row["phone"].text ?? "", loginPhone: row.optionalText("login_phone"), emailVerified: row["email_verified_at"].integer != nil,
+            phoneVerified: row["phone_verified_at"].integer != nil, roles: roles, createdAt: row.int64("created_at")
         )
     }
 

@@ -61,7 +61,8 @@ public struct OutboxDispatcher: Sendable {
             let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
             let rows = try db.query(
                 """
-                SELECT o.id, o.user_id, o.kind, o.payload, o.attempts, u.email, u.phone, u.notification_channel
+                SELECT o.id, o.user_id, o.kind, o.payload, o.attempts, u.id AS member, u.email, COALESCE(u.login_phone, u.phone) AS phone,
+                    u.notification_channel
                 FROM outbox o LEFT JOIN users u ON u.id = o.user_id
                 WHERE o.status = 'pending' AND o.deliver_after <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
                 ORDER BY o.created_at, o.id LIMIT $2
@@ -74,9 +75,9 @@ public struct OutboxDispatcher: Sendable {
                 try OutboxMessage(
                     id: row.text("id"), userId: row["user_id"].text, kind: row.text("kind"), payload: row.text("payload"),
                     attempts: row.int("attempts"),
-                    recipient: row["email"].text.map { email in
+                    recipient: row["member"].text.map { _ in
                         Recipient(
-                            email: email, phone: row["phone"].text ?? "",
+                            email: row["email"].text ?? "", phone: row["phone"].text ?? "",
                             channel: row["notification_channel"].text.flatMap(NotificationChannelKind.init) ?? .email
                         )
                     }
@@ -102,7 +103,7 @@ public struct OutboxDispatcher: Sendable {
         return Set(messages.filter { m in
             guard let user = m.userId else { return false }
             // Account emails go whatever the member turned off: they are how they get back in.
-            guard !["password_reset", "email_verification"].contains(m.kind) else { return false }
+            guard !["password_reset", "email_verification", "phone_verification"].contains(m.kind) else { return false }
             return optOuts.contains("\(user)|\(m.kind)") || optOuts.contains("\(user)|*")
         }.map(\.id))
     }

@@ -34,11 +34,12 @@ enum OutboxRows {
         )
     }
 
-    /// An account email (verification, password reset) for the outbox to deliver.
-    static func accountMessage(to user: String, kind: String, token: String, now: Int64, on db: any SQLConnection) throws {
+    /// An account message (a verification code or link, a password reset) for the outbox to deliver.
+    static func accountMessage(to user: String, kind: String, fields: [String: String], now: Int64, on db: any SQLConnection) throws {
+        let payload = String(decoding: try JSONSerialization.data(withJSONObject: fields, options: .sortedKeys), as: UTF8.self)
         try db.query(
             "INSERT INTO outbox (id, user_id, kind, payload, deliver_after, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $5)",
-            .text(UUID().uuidString.lowercased()), .text(user), .text(kind), .text("{\"token\":\"\(token)\"}"), .integer(now)
+            .text(UUID().uuidString.lowercased()), .text(user), .text(kind), .text(payload), .integer(now)
         )
     }
 }

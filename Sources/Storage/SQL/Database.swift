@@ -148,6 +148,29 @@ public final class SQLiteDatabase: Database {
     }
 
     public var outage: String? { runner.outage }
+
+    /// One transaction with foreign keys unenforced, for SQLite's table rebuild (make the new
+    /// table, copy, drop the old, rename): the pragma only changes outside a transaction. The
+    /// keys are checked in full before it commits, and enforced again after.
+    func rebuildingTables(_ body: @escaping @Sendable (any SQLConnection) throws -> Void) async throws {
+        try await runner.pool.withConnection { db in
+            try StoreError.reporting { () throws(SQLError) in
+                try db.execute("PRAGMA foreign_keys = OFF")
+                defer { try? db.execute("PRAGMA foreign_keys = ON") }
+                try db.execute("BEGIN IMMEDIATE")
+                do {
+                    try body(db)
+                    if let orphan = try db.query("PRAGMA foreign_key_check").first {
+                        throw SQLError.database("the rebuild left rows of \(orphan["table"].text ?? "?") without their parent")
+                    }
+                    try db.execute("COMMIT")
+                } catch {
+                    try? db.execute("ROLLBACK")
+                    throw (error as? SQLError) ?? .database("\(error)")
+                }
+            }
+        }
+    }
 }
 
 /// PostgreSQL through libpq: a pool of connections, each transaction on a connection of its

@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -20,6 +20,11 @@ enum Migrations {
     static let postgresOnly: [Int: [String]] = [
         4: RowLevelSecurity.statements, 5: RowLevelSecurity.optOuts, 6: RowLevelSecurity.subscriptions,
         7: RowLevelSecurity.accountTokens,
+        13: [
+            "ALTER TABLE users ALTER COLUMN email DROP NOT NULL",
+            "ALTER TABLE users ADD COLUMN login_phone TEXT UNIQUE",
+            "ALTER TABLE users ADD COLUMN phone_verified_at BIGINT",
+        ] + RowLevelSecurity.verificationCodes,
     ]
 
     /// How each member likes to be told: email, SMS or WhatsApp (checked by the application).
@@ -32,6 +37,41 @@ enum Migrations {
     static let outboxByBooking: (version: Int, statements: [String]) = (10, [
         "CREATE INDEX outbox_by_booking ON outbox (booking_id)",
     ])
+
+    /// Phone-first sign-up: an account may have a phone (E.164, unique) and no email, and proves
+    /// a contact with a six-digit code (single use, 10 minutes, 5 attempts) stored as a hash.
+    /// Making `users.email` optional needs SQLite's table rebuild (`sqliteRebuilds`).
+    static let phoneSignUp: (version: Int, statements: [String]) = (13, [
+        """
+        CREATE TABLE verification_codes (
+            id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), channel TEXT NOT NULL CHECK (channel IN ('phone', 'email')),
+            destination TEXT NOT NULL, code_hash TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, expires_at BIGINT NOT NULL,
+            used_at BIGINT, created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX verification_codes_by_destination ON verification_codes (destination, created_at)",
+    ])
+
+    /// SQLite cannot drop a NOT NULL: the table is made anew, with foreign keys unchecked while
+    /// it is swapped in and checked before the transaction commits.
+    static let sqliteRebuilds: [Int: [String]] = [
+        13: [
+            """
+            CREATE TABLE users_rebuilt (
+                id TEXT PRIMARY KEY, email TEXT UNIQUE, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
+                phone TEXT NOT NULL DEFAULT '', password_hash TEXT, created_at BIGINT NOT NULL,
+                notification_channel TEXT NOT NULL DEFAULT 'email', email_verified_at BIGINT, updated_at BIGINT NOT NULL DEFAULT 0,
+                token_version INTEGER NOT NULL DEFAULT 0, login_phone TEXT UNIQUE, phone_verified_at BIGINT)
+            """,
+            """
+            INSERT INTO users_rebuilt (id, email, first_name, last_name, phone, password_hash, created_at, notification_channel,
+                email_verified_at, updated_at, token_version)
+            SELECT id, email, first_name, last_name, phone, password_hash, created_at, notification_channel, email_verified_at,
+                updated_at, token_version FROM users
+            """,
+            "DROP TABLE users",
+            "ALTER TABLE users_rebuilt RENAME TO users",
+        ],
+    ]
 
     /// A session version per account, carried in access tokens: a password reset or a stolen
     /// refresh token moves it on, and every access token issued before stops working at once.
@@ -199,6 +239,18 @@ enum Migrations {
         }
         var applied: [Int] = []
         for migration in all {
+            if let rebuild = sqliteRebuilds[migration.version], let sqlite = database as? SQLiteDatabase {
+                let pending = try await database.transaction { db in
+                    try db.query("SELECT 1 FROM schema_migrations WHERE version = $1", .integer(Int64(migration.version))).isEmpty
+                }
+                guard pending else { continue }
+                try await sqlite.rebuildingTables { db in
+                    for statement in rebuild + migration.statements { try db.query(statement) }
+                    try db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", .integer(Int64(migration.version)), .integer(time))
+                }
+                applied.append(migration.version)
+                continue
+            }
             let ran = try await database.transaction { db -> Bool in
                 guard try db.query("SELECT 1 FROM schema_migrations WHERE version = $1", .integer(Int64(migration.version))).isEmpty
                 else { return false }

@@ -31,6 +31,11 @@ enum RowLevelSecurity {
         "CREATE POLICY owner_access ON account_tokens FOR ALL USING (app_system() OR user_id = app_user()) WITH CHECK (app_system() OR user_id = app_user())",
     ]
 
+    /// Sign-up codes are the store's own bookkeeping: only the system context reads or writes them.
+    static let verificationCodes: [String] = enable("verification_codes") + [
+        "CREATE POLICY system_only ON verification_codes FOR ALL USING (app_system()) WITH CHECK (app_system())",
+    ]
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",
