@@ -108,7 +108,7 @@ struct AuthAPITests {
             #expect(unknown.status == .accepted)
             #expect(unknown.object["status"] as? String == accepted.object["status"] as? String)
 
-            let token = try await outboxToken(fixture.store, kind: "password_reset", user: registered.object["user_id"] as! String)
+            let token = try await fixture.outboxField("token", kind: "password_reset", user: registered.object["user_id"] as! String)
             let weak = try await client.json("/api/v1/auth/password-reset/confirm", method: .post, body: ["token": token, "password": "weak"])
             #expect(weak.status == .badRequest)
             let reset = try await client.json("/api/v1/auth/password-reset/confirm", method: .post, body: ["token": token, "password": "second pass 2"])
@@ -120,23 +120,11 @@ struct AuthAPITests {
             #expect(try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "second pass 2"]).status == .ok)
             #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": refresh]).status == .unauthorized)
 
-            let verification = try await outboxToken(fixture.store, kind: "email_verification", user: registered.object["user_id"] as! String)
+            let verification = try await fixture.outboxField("token", kind: "email_verification", user: registered.object["user_id"] as! String)
             #expect(try await client.json("/api/v1/auth/verify-email", method: .post, body: ["token": verification]).status == .ok)
             let login = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "second pass 2"])
             let profile = try await client.json("/api/v1/users/profile", token: login.object["access_token"] as? String)
             #expect(profile.object["email_verified"] as? Bool == true)
         }
-    }
-
-    /// The token an account email carries, read from the outbox as the mailer would.
-    func outboxToken(_ store: Store, kind: String, user: String) async throws -> String {
-        let payload = try await store.database.transaction { db in
-            try db.setContext(.system)
-            return try db.query(
-                "SELECT payload FROM outbox WHERE kind = $1 AND user_id = $2 ORDER BY created_at DESC LIMIT 1", .text(kind), .text(user)
-            ).first?["payload"].text
-        }
-        let object = try JSONSerialization.jsonObject(with: Data(try #require(payload).utf8)) as! [String: String]
-        return try #require(object["token"])
     }
 }

@@ -97,4 +97,17 @@ struct HTTPBehaviourTests {
             #expect(forged.status == .unauthorized && forged.headers[.wwwAuthenticate]?.contains(#"error="invalid_token""#) == true)
         }
     }
+
+    @Test("broken percent-encoding or invalid UTF-8 in a query string is a 400, not a 200 with no results")
+    func brokenQueryStrings() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            for query in ["q=%ZZ", "q=50%", "q=%C3%28", "q=%FF%FE", "q=%E2%82"] {
+                let response = try await client.json("/api/v1/marketplace/search?location=-26.2,28.0&\(query)")
+                #expect(response.status == .badRequest && response.error?.code == "BAD_REQUEST", "\(query): \(response.status)")
+            }
+            // Encoded properly, the same characters are fine.
+            #expect(try await client.json("/api/v1/marketplace/search?location=-26.2,28.0&q=pil%C3%A1tes%20%25").status == .ok)
+        }
+    }
 }

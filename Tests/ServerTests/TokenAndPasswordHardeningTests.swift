@@ -75,7 +75,7 @@ struct TokenAndPasswordHardeningTests {
             let access = registered.object["access_token"] as! String
             #expect(try await client.json("/api/v1/users/profile", token: access).status == .ok)
             _ = try await client.json("/api/v1/auth/password-reset", method: .post, body: ["email": email])
-            let token = try await AuthAPITests().outboxToken(fixture.store, kind: "password_reset", user: user)
+            let token = try await fixture.outboxField("token", kind: "password_reset", user: user)
             #expect(try await client.json("/api/v1/auth/password-reset/confirm", method: .post, body: ["token": token, "password": "second pass 2"]).status == .ok)
             let after = try await client.json("/api/v1/users/profile", token: access)
             #expect(after.status == .unauthorized, "the old access token outlived the reset: \(after.status)")

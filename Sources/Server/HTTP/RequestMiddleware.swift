@@ -19,6 +19,11 @@ struct RequestMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(context.requestId)
         var response: Response
         do {
+            // Hummingbird passes a value it cannot decode through as it is; a search would then
+            // look for "%ZZ" and find nothing, a 200 that hides the client's bug.
+            if let query = request.uri.query, !Self.isDecodable(query) {
+                throw APIError(.badRequest, "the query string is not valid percent-encoded UTF-8")
+            }
             response = try await next(request, context)
         } catch {
             let apiError = APIError(from: error)
@@ -33,6 +38,27 @@ struct RequestMiddleware: RouterMiddleware {
             duration: ContinuousClock.now - started
         )
         return response
+    }
+
+    /// Whether every `%` starts two hex digits and what they decode to is UTF-8.
+    static func isDecodable(_ query: String) -> Bool {
+        var bytes: [UInt8] = []
+        var iterator = query.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return false }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// The client's id if it is short and plain (it ends up in logs), else a fresh one.
