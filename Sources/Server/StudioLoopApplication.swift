@@ -9,6 +9,7 @@ public enum StudioLoopApplication {
         if !services.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsCORS(origins: services.corsOrigins)) }
         router.add(middleware: BearerMiddleware(authenticator: services.authenticator, sessions: services.sessions, clock: services.clock))
         router.add(middleware: RateLimitMiddleware(limiters: services.limiters))
+        router.add(middleware: TenantHeaderMiddleware(staff: services.store.staff))
         HealthRoutes(services: services).register(on: router)
         let api = router.group("api/v1")
         SearchRoutes(services: services).register(on: api)

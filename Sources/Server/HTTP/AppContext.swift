@@ -9,6 +9,8 @@ public struct AppContext: RequestContext {
     public var requestId = ""
     /// The signed-in user, from a valid access token; nil for anonymous requests.
     public var userId: String?
+    /// The gym an `X-Tenant-ID` header named, once checked.
+    public var tenantId: String?
 
     /// The peer's IP address ("unknown" when the transport has none).
     public let remoteAddress: String

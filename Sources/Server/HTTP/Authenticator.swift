@@ -84,11 +84,13 @@ public struct Authenticator: Sendable {
 
     /// A signed access token for `user` at session version `version`, valid for
     /// `accessTokenLifetime` from `now`.
-    public func accessToken(for user: String, version: Int = 0, now: Int64) async throws -> String {
+    /// `tenants` names the user's gym roles (tenant id → role), as the seed's tokens carry them
+    /// for the app; the server decides with the database, so a role removed takes effect at once.
+    public func accessToken(for user: String, version: Int = 0, tenants: [String: String] = [:], now: Int64) async throws -> String {
         try await keys.sign(
             AccessClaims(
                 sub: SubjectClaim(value: user), exp: ExpirationClaim(value: Date(timeIntervalSince1970: TimeInterval(now + accessTokenLifetime))),
-                iat: IssuedAtClaim(value: Date(timeIntervalSince1970: TimeInterval(now))), ver: version
+                iat: IssuedAtClaim(value: Date(timeIntervalSince1970: TimeInterval(now))), ver: version, tenants: tenants.isEmpty ? nil : tenants
             ),
             kid: JWKIdentifier(string: Self.keyId)
         )
@@ -122,6 +124,9 @@ public struct Authenticator: Sendable {
         /// The user's session version when it was issued: a password change or a stolen refresh
         /// token moves it on, and older tokens stop working at once.
         var ver: Int?
+        /// The gyms where the user is staff, and as what: for the app to show, never for the
+        /// server to decide by.
+        var tenants: [String: String]?
 
         /// The signature is checked by the key collection; expiry against the server's clock by
         /// `user(fromAccessToken:now:)`, so tests can move time.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Storage
 
 /// The outermost middleware: gives every request an id (the client's `X-Request-ID` when it is
 /// sane, else a new UUID), answers every error in the API's envelope, logs server faults, and
@@ -96,6 +97,27 @@ struct BearerMiddleware: RouterMiddleware {
         }
         var context = context
         context.userId = user
+        return try await next(request, context)
+    }
+}
+
+/// `X-Tenant-ID`, as the seed's client sends it: accepted from a signed-in user who is staff
+/// or a member at that gym (by the database, not the token), refused otherwise, and carried in
+/// the context for the routes.
+struct TenantHeaderMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let staff: StaffStore
+
+    static let header = HTTPField.Name("X-Tenant-ID")!
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        guard let tenant = request.headers[Self.header] else { return try await next(request, context) }
+        let user = try context.requireUser()
+        guard (1...100).contains(tenant.utf8.count), try await staff.belongs(user, to: tenant) else {
+            throw APIError.forbidden("X-Tenant-ID names a gym where you are neither staff nor a member")
+        }
+        var context = context
+        context.tenantId = tenant
         return try await next(request, context)
     }
 }

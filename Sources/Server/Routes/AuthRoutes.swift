@@ -131,7 +131,9 @@ struct AuthRoutes {
                 services.sessions.forget(owner)
                 throw APIError.unauthenticated("the refresh token is invalid, expired or already used; sign in again")
             }
-            let access = try await services.authenticator.accessToken(for: user, version: try await sessionVersion(user), now: now)
+            let access = try await services.authenticator.accessToken(
+                for: user, version: try await sessionVersion(user), tenants: try await tenantRoles(user), now: now
+            )
             return Reply(Tokens(userId: user, accessToken: access, refreshToken: next, expiresIn: services.authenticator.accessTokenLifetime))
         }
         api.post("auth/password-reset") { request, context in
@@ -159,9 +161,15 @@ struct AuthRoutes {
     }
 
     private func tokens(for user: String, now: Int64) async throws -> Tokens {
-        let access = try await services.authenticator.accessToken(for: user, version: try await sessionVersion(user), now: now)
+        let access = try await services.authenticator.accessToken(
+            for: user, version: try await sessionVersion(user), tenants: try await tenantRoles(user), now: now
+        )
         let refresh = try await services.store.accounts.issueRefreshToken(user: user, lifetime: services.authenticator.refreshTokenLifetime, now: now)
         return Tokens(userId: user, accessToken: access, refreshToken: refresh, expiresIn: services.authenticator.accessTokenLifetime)
+    }
+
+    private func tenantRoles(_ user: String) async throws -> [String: String] {
+        try await services.store.staff.roles(of: user).mapValues(\.rawValue)
     }
 
     private func sessionVersion(_ user: String) async throws -> Int {
