@@ -110,4 +110,19 @@ struct HTTPBehaviourTests {
             #expect(try await client.json("/api/v1/marketplace/search?location=-26.2,28.0&q=pil%C3%A1tes%20%25").status == .ok)
         }
     }
+
+    @Test("/docs renders the API description as a page, escaped, from the same file the API serves")
+    func docsPage() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let page = try await client.json("/docs")
+            #expect(page.status == .ok && page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(page.text.contains("<code>/api/v1/bookings</code>") && page.text.contains("bookSession"))
+            #expect(page.text.contains("Book a session with that gym&#39;s credits"), "text is escaped")
+            #expect(page.text.contains("id=\"schema-Booking\"") && page.text.contains("class_schedule_id"))
+            #expect(!page.text.contains("<script"), "no script needed")
+            let tag = try #require(page.headers[.eTag])
+            #expect(try await client.json("/docs", headers: [.ifNoneMatch: tag]).status == .notModified)
+        }
+    }
 }
