@@ -16,6 +16,7 @@ public enum StudioLoopApplication {
         AuthRoutes(services: services).register(on: api)
         UserRoutes(services: services).register(on: api)
         TenantRoutes(services: services).register(on: api)
+        ScheduleRoutes(services: services).register(on: api)
         GymAdminRoutes(services: services).register(on: api)
         AnalyticsRoutes(services: services).register(on: api)
         AreaRoutes(services: services).register(on: api)

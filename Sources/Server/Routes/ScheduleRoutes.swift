@@ -1,0 +1,75 @@
+import Datasets
+import Domain
+import Hummingbird
+import Storage
+
+/// A gym's timetable: its sessions in a window, each as the seed's `ClassSchedule`. Public, as
+/// the catalog is.
+struct ScheduleRoutes {
+    let services: ServerServices
+
+    /// The seed's `ClassSchedule`, with the class's name beside it.
+    struct ClassScheduleJSON: Encodable, Sendable {
+        var id: String
+        var tenantId: String
+        var classId: String
+        var className: String
+        var instructorId: String?
+        /// With the gym's UTC offset at that instant; `timezone` names its zone.
+        var startTime: String
+        var endTime: String
+        var timezone: String
+        var capacity: Int
+        var availableSpots: Int
+        var bookingWindowHours: Int
+        var cancellationWindowHours: Int
+        var status: Status
+        /// Not kept yet (sessions take notes with the timetable changes of gym operations).
+        var notes: String?
+
+        /// The seed's `ScheduleStatus`: what is stored, and whether it is on or over by now.
+        enum Status: String, Encodable, Sendable {
+            case scheduled, cancelled, inProgress = "in_progress", completed
+        }
+
+        init(_ s: ScheduledSession, now: Int64) {
+            let zone = ZoneClock(identifier: s.timezone)
+            func local(_ seconds: Int64) -> String { ISO8601.format(seconds, offsetSeconds: zone?.offset(at: seconds) ?? 0, utcDesignator: false) }
+            id = s.id
+            tenantId = s.tenantId
+            classId = s.classId
+            className = s.className
+            instructorId = s.instructorId
+            startTime = local(s.startTime)
+            endTime = local(s.endTime)
+            timezone = s.timezone
+            capacity = s.capacity
+            availableSpots = s.availableSpots
+            bookingWindowHours = s.bookingWindowHours
+            cancellationWindowHours = s.cancellationWindowHours
+            status = s.status == .cancelled ? .cancelled : now >= s.endTime ? .completed : now >= s.startTime ? .inProgress : .scheduled
+        }
+    }
+
+    static let maxWindowSeconds: Int64 = 31 * 86_400
+
+    func register(on api: RouterGroup<AppContext>) {
+        api.get("tenants/{slug}/schedules") { request, context in
+            let slug = try context.parameters.require("slug")
+            guard let gym = try await services.store.catalog.tenant(slug: slug), gym.tenant.isActive else {
+                throw APIError.notFound("no gym with slug '\(slug)'")
+            }
+            let now = services.clock.now()
+            func instant(_ name: String) throws -> Int64? {
+                guard let text = request.uri.queryParameters[name[...]] else { return nil }
+                guard let seconds = ISO8601.parse(String(text)) else { throw APIError.validation("\(name) must be an ISO 8601 time, such as 2026-12-02T06:00:00+02:00") }
+                return seconds
+            }
+            let from = try instant("from") ?? now
+            let to = try instant("to") ?? from + 7 * 86_400
+            guard from < to, to - from <= Self.maxWindowSeconds else { throw APIError.validation("to must be after from, and at most 31 days after it") }
+            let sessions = try await services.store.catalog.schedule(tenant: gym.tenant.id, from: from, to: to)
+            return Reply(["schedules": sessions.map { ClassScheduleJSON($0, now: now) }])
+        }
+    }
+}

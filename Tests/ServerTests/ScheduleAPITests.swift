@@ -1,0 +1,44 @@
+import Datasets
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import TestSupport
+
+/// A gym's timetable as the seed's `ClassSchedule`: stored state, and whether a session is on
+/// or over by now.
+@Suite("Schedule API")
+struct ScheduleAPITests {
+    @Test("a gym's sessions read as the seed's ClassSchedule, their status following the clock and cancellation", arguments: StoreKind.allCases)
+    func schedule(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        let seed = SeedBookingEndpointsTests()
+        try await fixture.test { client in
+            let gym = try await seed.createTestTenant(fixture, client: client)
+            let classId = try await seed.createTestClass(gym, client: client)
+            let session = try await seed.createTestSchedule(fixture, gym, classId: classId, startIn: 2 * 3600, client: client)
+            let later = try await seed.createTestSchedule(fixture, gym, classId: classId, startIn: 26 * 3600, client: client)
+            func listed(_ id: String? = nil) async throws -> [String: Any]? {
+                let page = try await client.json("/api/v1/tenants/\(gym.slug)/schedules?from=\(ISO8601.format(fixture.clock.now - 86_400))")
+                #expect(page.status == .ok, "\(page.text)")
+                return (page.object["schedules"] as? [[String: Any]])?.first { $0["id"] as? String == id ?? session }
+            }
+            let scheduled = try #require(try await listed())
+            #expect(scheduled["status"] as? String == "scheduled" && scheduled["class_id"] as? String == classId)
+            #expect(scheduled["tenant_id"] as? String == gym.id && scheduled["available_spots"] as? Int == 10)
+            #expect(scheduled["booking_window_hours"] as? Int == 168 && scheduled["cancellation_window_hours"] as? Int == 24)
+            #expect((scheduled["start_time"] as? String)?.hasSuffix("+02:00") == true && scheduled["timezone"] as? String == "Africa/Johannesburg")
+            #expect(try await client.json("/api/v1/tenants/\(gym.slug)/schedules/\(later)", method: .delete, token: gym.ownerToken).status == .ok)
+            #expect(try await listed(later)?["status"] as? String == "cancelled")
+            let start = fixture.clock.now + 2 * 3600
+            fixture.clock.set(start + 60)
+            #expect(try await listed()?["status"] as? String == "in_progress")
+            fixture.clock.set(start + 2 * 3600)
+            #expect(try await listed()?["status"] as? String == "completed")
+
+            #expect(try await client.json("/api/v1/tenants/\(gym.slug)/schedules?from=2026-12-10T00:00:00Z&to=2026-12-01T00:00:00Z").status == .badRequest)
+            #expect(try await client.json("/api/v1/tenants/\(gym.slug)/schedules?to=2027-06-01T00:00:00Z").status == .badRequest)
+            #expect(try await client.json("/api/v1/tenants/no-such-gym/schedules").status == .notFound)
+        }
+    }
+}
