@@ -36,6 +36,7 @@ struct BadInputTests {
             let routes: [(HTTPRequest.Method, String)] = [
                 (.post, "/api/v1/auth/register"), (.post, "/api/v1/auth/login"), (.post, "/api/v1/auth/refresh"),
                 (.post, "/api/v1/auth/password-reset"), (.post, "/api/v1/auth/password-reset/confirm"), (.post, "/api/v1/auth/verify-email"),
+                (.post, "/api/v1/auth/verify"), (.post, "/api/v1/auth/verify/resend"),
                 (.put, "/api/v1/users/profile"), (.post, "/api/v1/marketplace/search"), (.post, "/api/v1/bookings"),
                 (.post, "/api/v1/marketplace/bookings"), (.delete, "/api/v1/bookings/\(booking)"), (.post, "/api/v1/bookings/\(booking)/checkin"),
                 (.post, "/api/v1/bookings/\(booking)/self-checkin"), (.post, "/api/v1/tenants"), (.post, "/api/v1/tenants/\(slug)/classes"),
@@ -46,7 +47,7 @@ struct BadInputTests {
                 ("malformed JSON", Array("{nope".utf8)),
                 ("invalid UTF-8", [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]),
                 ("an array", Array("[1, 2, 3]".utf8)),
-                ("wrong types", Array(#"{"email": 5, "password": [], "session_id": 7, "lat": "north", "lng": true, "name": {}, "token": 1, "package_id": 2, "plan": 3, "radius_m": "far", "limit": "all", "class_id": 1, "start_time": 5, "refresh_token": false}"#.utf8)),
+                ("wrong types", Array(#"{"email": 5, "phone": 27820000000, "code": 123456, "class_schedule_id": 7, "credits_to_use": "one", "password": [], "session_id": 7, "lat": "north", "lng": true, "name": {}, "token": 1, "package_id": 2, "plan": 3, "radius_m": "far", "limit": "all", "class_id": 1, "start_time": 5, "refresh_token": false}"#.utf8)),
                 ("out-of-range numbers", Array(#"{"lat": 1e999, "lng": -1e999, "limit": 99999999999999999999, "radius_m": 1e308, "max_capacity": -1}"#.utf8)),
                 ("unknown enums", Array(#"{"class_type": "zumba", "sort": "cheapest", "plan": "platinum", "tier": "gold", "difficulty_level": "expert", "package_id": "credits-7"}"#.utf8)),
                 ("oversized", Array(repeating: UInt8(ascii: " "), count: (1 << 20) + 16)),
