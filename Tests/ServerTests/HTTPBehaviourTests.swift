@@ -125,4 +125,17 @@ struct HTTPBehaviourTests {
             #expect(try await client.json("/docs", headers: [.ifNoneMatch: tag]).status == .notModified)
         }
     }
+
+    @Test("malformed HTTP framing is a 400, never a 500")
+    func malformedFraming() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test(.live) { client in
+            let port = try #require(client.port)
+            let chunked = "POST /api/v1/marketplace/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
+            let answer = try RawSocket.exchange(port: port, chunked)
+            #expect(answer == nil || answer?.contains(" 400 ") == true, "\(answer ?? "closed")")
+            #expect(answer?.contains(" 500 ") != true)
+            #expect(try await client.json("/health").status == .ok)
+        }
+    }
 }

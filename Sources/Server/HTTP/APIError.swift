@@ -3,6 +3,7 @@ import Foundation
 public import HTTPTypes
 public import Hummingbird
 import Marketplace
+import NIOHTTP1
 import Storage
 
 /// An error the API answers with: a stable code the app can switch on (which decides the
@@ -39,6 +40,10 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
             self = error
         case let error as SearchError:
             self = .validation(error.description)
+        case let error as HTTPParserError:
+            // Broken framing (a chunk size that is not hex, a body cut short) reaches the route
+            // when it reads the body: the client's fault, not ours.
+            self = APIError(.badRequest, "the request is not well-formed HTTP (\(error))")
         case let error as BookingRefusal:
             self = APIError(error)
         case let error as StoreError:
