@@ -6,7 +6,7 @@ public import HTTPTypes
 public enum ErrorCode: Hashable, Sendable, CaseIterable {
     case validation, badRequest, invalidToken, unauthenticated, forbidden, notFound, methodNotAllowed
     case conflict, emailTaken, phoneTaken, slugTaken, sessionExists, payloadTooLarge, idempotencyKeyReused, passwordTooLong, rateLimited
-    case invalidCode, verificationRequired
+    case invalidCode, verificationRequired, invalidText
     case internalError, paymentsUnavailable, busy, storeUnavailable, notReady
     /// A booking rule's refusal, under the rule's own code ("CLASS_FULL").
     case refused(BookingRefusal)
@@ -15,7 +15,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         [
             .validation, .badRequest, .invalidToken, .invalidCode, .unauthenticated, .forbidden, .verificationRequired, .notFound,
             .methodNotAllowed, .conflict, .emailTaken, .phoneTaken, .slugTaken, .sessionExists, .payloadTooLarge, .idempotencyKeyReused,
-            .passwordTooLong, .rateLimited, .internalError, .paymentsUnavailable,
+            .passwordTooLong, .invalidText, .rateLimited, .internalError, .paymentsUnavailable,
             .busy, .storeUnavailable, .notReady,
         ] + BookingRefusal.allCases.filter { $0 != .forbidden }.map(ErrorCode.refused)
     }
@@ -32,6 +32,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .conflict: "CONFLICT"
         case .phoneTaken: "PHONE_TAKEN"
         case .invalidCode: "INVALID_CODE"
+        case .invalidText: "INVALID_TEXT"
         case .verificationRequired: "VERIFICATION_REQUIRED"
         case .passwordTooLong: "PASSWORD_TOO_LONG"
         case .emailTaken: "EMAIL_TAKEN"
@@ -58,7 +59,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .methodNotAllowed: .methodNotAllowed
         case .conflict, .emailTaken, .phoneTaken, .slugTaken, .sessionExists: .conflict
         case .payloadTooLarge: .contentTooLarge
-        case .idempotencyKeyReused, .passwordTooLong: .unprocessableContent
+        case .idempotencyKeyReused, .passwordTooLong, .invalidText: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .internalError: .internalServerError
         case .paymentsUnavailable, .busy, .storeUnavailable, .notReady: .serviceUnavailable

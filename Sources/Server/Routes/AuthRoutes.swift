@@ -74,11 +74,8 @@ struct AuthRoutes {
             let phone = try body.phone.map(Self.checkedPhone)
             guard email != nil || phone != nil else { throw APIError.validation("give an email, a phone (E.164, such as +27821234567) or both") }
             try checkNew(password: body.password)
-            let first = body.firstName.trimmingCharacters(in: .whitespacesAndNewlines)
-            let last = body.lastName.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...100).contains(first.count), (1...100).contains(last.count) else {
-                throw APIError.validation("first_name and last_name must each be 1 to 100 characters")
-            }
+            let first = try CleanText.check(body.firstName, "first_name", 1...100)
+            let last = try CleanText.check(body.lastName, "last_name", 1...100)
             let now = services.clock.now()
             let hash = try await services.authenticator.hash(password: body.password)
             let user: String
@@ -210,7 +207,8 @@ struct AuthRoutes {
         let email = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace)
+            !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace),
+            email.unicodeScalars.allSatisfy({ CleanText.allowed($0, multiline: false) })
         else { throw APIError.validation("email must be an address such as name@example.com") }
         return email
     }

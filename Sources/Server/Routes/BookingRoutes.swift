@@ -57,7 +57,7 @@ struct BookingRoutes {
             let user = try context.requireUser()
             // The body is optional: a DELETE without one cancels without a reason.
             let reason = try await request.optionalJSON(Cancellation.self, context: context)?.reason
-            if let reason, reason.count > 500 { throw APIError.validation("reason must be at most 500 characters") }
+                .map { try CleanText.check($0, "reason", 0...500, multiline: true) }
             let id = try context.parameters.require("id")
             let outcome = try await services.store.bookings.cancel(bookingId: id, member: user, reason: reason, now: services.clock.now())
             services.metrics.booking(outcome: "cancelled")

@@ -92,7 +92,7 @@ struct GymAdminRoutes {
             let patch = try await request.json(ClassPatch.self, context: context)
             var changes = ClassChanges(isActive: patch.isActive)
             if let name = patch.name { changes.name = try Self.text(name, "name", 1...120) }
-            if let description = patch.description { changes.description = try Self.text(description, "description", 0...2_000, trim: false) }
+            if let description = patch.description { changes.description = try Self.text(description, "description", 0...2_000, multiline: true) }
             if let level = patch.difficultyLevel { changes.difficulty = try Self.difficulty(level) }
             if let credits = patch.creditsRequired { changes.creditsRequired = try Self.number(credits, "credits_required", 0...100) }
             try await services.store.catalog.updateClass(
@@ -185,7 +185,7 @@ struct GymAdminRoutes {
         }
         return FitnessClass(
             id: UUID().uuidString.lowercased(), tenantId: tenant, name: try Self.text(body.name, "name", 1...120),
-            description: try Self.text(body.description ?? "", "description", 0...2_000, trim: false), classType: type,
+            description: try Self.text(body.description ?? "", "description", 0...2_000, multiline: true), classType: type,
             instructorId: body.instructorId ?? "", durationMinutes: try Self.number(body.durationMinutes, "duration_minutes", 5...480),
             maxCapacity: try Self.number(body.maxCapacity, "max_capacity", 1...500),
             difficultyLevel: try body.difficultyLevel.map(Self.difficulty) ?? .allLevels,
@@ -194,12 +194,10 @@ struct GymAdminRoutes {
         )
     }
 
-    static func text(_ value: String, _ name: String, _ length: ClosedRange<Int>, trim: Bool = true) throws -> String {
-        let text = trim ? value.trimmingCharacters(in: .whitespacesAndNewlines) : value
-        guard length.contains(text.count) else {
-            throw APIError.validation("\(name) must be \(length.lowerBound) to \(length.upperBound) characters")
-        }
-        return text
+    /// Text as `CleanText` keeps it; `multiline` for long text (a description) that may hold
+    /// line breaks.
+    static func text(_ value: String, _ name: String, _ length: ClosedRange<Int>, multiline: Bool = false) throws -> String {
+        try CleanText.check(value, name, length, multiline: multiline)
     }
 
     static func number(_ value: Int, _ name: String, _ range: ClosedRange<Int>) throws -> Int {

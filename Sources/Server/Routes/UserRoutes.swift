@@ -75,17 +75,13 @@ struct UserRoutes {
         api.put("users/profile") { request, context in
             let user = try context.requireUser()
             let body = try await request.json(ProfileUpdate.self, context: context)
-            for (name, value) in [("first_name", body.firstName), ("last_name", body.lastName)] {
-                if let value, !(1...100).contains(value.trimmingCharacters(in: .whitespaces).count) {
-                    throw APIError.validation("\(name) must be 1 to 100 characters")
-                }
-            }
+            let first = try body.firstName.map { try CleanText.check($0, "first_name", 1...100) }
+            let last = try body.lastName.map { try CleanText.check($0, "last_name", 1...100) }
             if let phone = body.phone, phone.count > 30 || phone.contains(where: { !($0.isNumber || " +-()".contains($0)) }) {
                 throw APIError.validation("phone must be a phone number such as +27 82 555 0101")
             }
             return Reply(try await services.store.accounts.updateProfile(
-                id: user, firstName: body.firstName?.trimmingCharacters(in: .whitespaces),
-                lastName: body.lastName?.trimmingCharacters(in: .whitespaces), phone: body.phone, now: services.clock.now()
+                id: user, firstName: first, lastName: last, phone: body.phone, now: services.clock.now()
             ))
         }
         api.get("users/{user_id}/credits") { _, context in
