@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     /// Browser origins allowed to call the API (`STUDIOLOOP_CORS_ORIGINS`, comma-separated; `*`
     /// for any); none by default.
     public var corsOrigins: Set<String> = []
+    /// How long a connection may send nothing before it is closed (`STUDIOLOOP_IDLE_TIMEOUT`).
+    public var idleTimeout: Duration = .seconds(30)
     /// How often the outbox, settlement and expiry jobs run.
     public var maintenanceInterval: Duration = .seconds(30)
 

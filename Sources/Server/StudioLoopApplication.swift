@@ -1,8 +1,18 @@
 public import Hummingbird
+public import HummingbirdCore
+import NIOCore
 import Logging
 
 /// The HTTP API: health and metrics at the root, everything else under /api/v1.
 public enum StudioLoopApplication {
+    /// HTTP/1.1 with an idle timeout: a connection that sends nothing for `idleTimeout` (between
+    /// requests, or partway through one) is closed, so idle and trickling clients cannot hold
+    /// the server's connections open.
+    public static func server(idleTimeout: Duration) -> HTTPServerBuilder {
+        let nanoseconds = idleTimeout.components.seconds * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000
+        return .http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount.nanoseconds(nanoseconds)))
+    }
+
     public static func router(_ services: ServerServices) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
         router.add(middleware: RequestMiddleware(metrics: services.metrics))

@@ -56,6 +56,7 @@ public enum StudioLoopServer {
         logger.logLevel = .info
         let app = Application(
             router: StudioLoopApplication.router(services),
+            server: StudioLoopApplication.server(idleTimeout: configuration.idleTimeout),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "studioloop"),
             services: [
                 IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL, builtAt: now, metrics: services.metrics),

@@ -65,6 +65,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A browser origin allowed to call the API, such as https://app.studioloop.africa, or * for any (repeatable; env STUDIOLOOP_CORS_ORIGINS, comma-separated).", valueName: "origin"))
     var corsOrigin: [String] = []
 
+    @Option(help: ArgumentHelp("Seconds a connection may send nothing before it is closed (default 30; env STUDIOLOOP_IDLE_TIMEOUT).", valueName: "seconds"))
+    var idleTimeout: Int?
+
     @Option(help: ArgumentHelp("Seconds between runs of the background jobs (notifications, settlement, expiry).", valueName: "seconds"))
     var maintenanceEvery: Int = 30
 
@@ -128,6 +131,10 @@ struct Serve: AsyncParsableCommand {
         configuration.rateLimits = try rateLimits()
         configuration.corsOrigins.formUnion(corsOrigin)
         configuration.maintenanceInterval = .seconds(maintenanceEvery)
+        if let seconds = idleTimeout ?? environment["STUDIOLOOP_IDLE_TIMEOUT"].flatMap({ Int($0) }) {
+            guard (1...3_600).contains(seconds) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds (got \(seconds))") }
+            configuration.idleTimeout = .seconds(seconds)
+        }
         try await StudioLoopServer.run(
             database: try store.open(), storeName: store.displayName, listenURL: store.isPostgres ? store.location : nil,
             demoDataset: options.datasetURL, configuration: configuration,

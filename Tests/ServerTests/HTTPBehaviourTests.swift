@@ -138,4 +138,23 @@ struct HTTPBehaviourTests {
             #expect(try await client.json("/health").status == .ok)
         }
     }
+
+    @Test("a silent connection, or one stopped partway through its headers or body, is closed after the idle timeout; /health stays fast")
+    func idleConnectionsAreClosed() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test(.live, idleTimeout: .seconds(1)) { client in
+            let port = try #require(client.port)
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                for request in ["", "GET /health HTTP/1.1\r\nHost: x", "POST /api/v1/marketplace/search HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{", "\r\n\r\n"] {
+                    group.addTask { try RawSocket.exchange(port: port, request, timeoutSeconds: 8) }
+                }
+                for try await answer in group { #expect(answer == nil || answer?.contains(" 4") == true, "\(answer ?? "closed")") }
+            }
+            let waited = ContinuousClock.now - started
+            #expect(waited < .seconds(5), "the connections were held \(waited)")
+            // The test client's own kept-alive connection went idle too: a new one answers at once.
+            #expect(try RawSocket.exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")?.contains(" 200 ") == true)
+        }
+    }
 }
