@@ -142,19 +142,25 @@ struct HTTPBehaviourTests {
     @Test("a silent connection, or one stopped partway through its headers or body, is closed after the idle timeout; /health stays fast")
     func idleConnectionsAreClosed() async throws {
         let fixture = try await ServerFixture.make(.sqlite)
-        try await fixture.test(.live, idleTimeout: .seconds(1)) { client in
+        try await fixture.test(.live, idleTimeout: .seconds(2)) { client in
             let port = try #require(client.port)
             let started = ContinuousClock.now
+            // Each raw client gives up after 20 s: without the timeout the test takes that long and fails.
             try await withThrowingTaskGroup(of: String?.self) { group in
                 for request in ["", "GET /health HTTP/1.1\r\nHost: x", "POST /api/v1/marketplace/search HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{", "\r\n\r\n"] {
-                    group.addTask { try RawSocket.exchange(port: port, request, timeoutSeconds: 8) }
+                    group.addTask { try RawSocket.exchange(port: port, request, timeoutSeconds: 20) }
                 }
                 for try await answer in group { #expect(answer == nil || answer?.contains(" 4") == true, "\(answer ?? "closed")") }
             }
             let waited = ContinuousClock.now - started
-            #expect(waited < .seconds(5), "the connections were held \(waited)")
-            // The test client's own kept-alive connection went idle too: a new one answers at once.
-            #expect(try RawSocket.exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")?.contains(" 200 ") == true)
+            #expect(waited < .seconds(12), "the connections were held \(waited)")
+            // The test client's own kept-alive connection went idle too: a new one answers. (On a
+            // loaded machine a fresh connection can itself wait past a 2 s timeout: three tries.)
+            var answered = false
+            for _ in 0..<3 where !answered {
+                answered = try RawSocket.exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")?.contains(" 200 ") == true
+            }
+            #expect(answered)
         }
     }
 }
