@@ -121,6 +121,7 @@ struct HTTPBehaviourTests {
             #expect(page.text.contains("Book a session with that gym&#39;s credits"), "text is escaped")
             #expect(page.text.contains("id=\"schema-Booking\"") && page.text.contains("class_schedule_id"))
             #expect(!page.text.contains("<script"), "no script needed")
+            #expect(!page.text.contains("&lt;a href"), "links to schemas are links, not escaped text")
             let tag = try #require(page.headers[.eTag])
             #expect(try await client.json("/docs", headers: [.ifNoneMatch: tag]).status == .notModified)
         }

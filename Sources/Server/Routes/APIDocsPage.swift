@@ -57,7 +57,7 @@ enum APIDocsPage {
             for parameter in parameters {
                 let schema = parameter["schema"] as? [String: Any] ?? [:]
                 html += "<tr><td><code>\(escape(parameter["name"] as? String ?? ""))</code></td><td>\(escape(parameter["in"] as? String ?? ""))</td>"
-                html += "<td>\(parameter["required"] as? Bool == true ? "yes" : "")</td><td>\(escape(parameter["description"] as? String ?? typeName(schema)))</td></tr>\n"
+                html += "<td>\(parameter["required"] as? Bool == true ? "yes" : "")</td><td>\((parameter["description"] as? String).map(escape) ?? typeName(schema))</td></tr>\n"
             }
             html += "</table>\n"
         }
