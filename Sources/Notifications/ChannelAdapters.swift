@@ -142,8 +142,8 @@ public struct ChannelRouter: NotificationChannel {
     func channel(for message: OutboxMessage) -> any NotificationChannel {
         let byEmail = email ?? fallback
         // A phone's sign-up code goes to the phone whatever the member prefers: it proves the number.
-        if message.kind == "phone_verification" { return whatsapp ?? sms ?? fallback }
-        guard let recipient = message.recipient, !["password_reset", "email_verification"].contains(message.kind),
+        if message.kind == OutboxMessage.phoneVerification { return whatsapp ?? sms ?? fallback }
+        guard let recipient = message.recipient, !message.isAccountMessage,
             !recipient.phone.isEmpty
         else { return byEmail }
         switch recipient.channel {

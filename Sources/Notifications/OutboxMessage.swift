@@ -12,6 +12,13 @@ public struct OutboxMessage: Equatable, Sendable {
     /// Whom it goes to and how they like to hear; nil for a message without a member.
     public var recipient: Recipient?
 
+    /// Messages that let a member into their account (a reset, a verification): they go whatever
+    /// the member turned off. A phone's code goes to the phone, the others by email.
+    public static let accountKinds: Set<String> = ["password_reset", "email_verification", phoneVerification]
+    public static let phoneVerification = "phone_verification"
+
+    public var isAccountMessage: Bool { Self.accountKinds.contains(kind) }
+
     public init(id: String, userId: String?, kind: String, payload: String, attempts: Int, recipient: Recipient? = nil) {
         self.id = id
         self.userId = userId

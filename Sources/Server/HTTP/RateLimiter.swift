@@ -29,9 +29,16 @@ final class RateLimiter: Sendable {
         self.limit = limit
         self.window = window
         self.origin = origin
+        length = Self.seconds(window)
     }
 
     private let origin: ContinuousClock.Instant
+    /// The window in seconds.
+    private let length: Double
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
 
     /// Counts a request for `key`; nil when it is allowed, else the seconds to wait.
     func take(_ key: String, at now: ContinuousClock.Instant = .now) -> Int? {
@@ -58,9 +65,7 @@ final class RateLimiter: Sendable {
 
     /// The fixed window `now` falls in, and how far into it (0..<1).
     private func position(of now: ContinuousClock.Instant) -> (Int64, Double) {
-        let since = now - origin
-        let seconds = Double(since.components.seconds) + Double(since.components.attoseconds) / 1e18
-        let length = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
+        let seconds = Self.seconds(now - origin)
         let index = (seconds / length).rounded(.down)
         return (Int64(index), seconds / length - index)
     }
@@ -68,7 +73,6 @@ final class RateLimiter: Sendable {
     /// Seconds until `previous·(1 − elapsed') + current + 1 ≤ limit`, rolling into the next
     /// window (where `current` becomes the previous count) when this one cannot get there.
     private func wait(previous: Int, current: Int, elapsed: Double) -> Int {
-        let length = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
         let room = Double(limit - 1 - current)
         var fraction: Double
         if room >= 0, previous > 0 {

@@ -1,4 +1,3 @@
-import Crypto
 import Datasets
 import Domain
 import Foundation
@@ -22,24 +21,15 @@ struct Reply<Value: Encodable & Sendable>: ResponseGenerator {
         let data = try JSONLines.encoder().encode(value)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if request.method == .get && status == .ok {
-            let tag = "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+            let tag = EntityTag.of(data)
             headers[.eTag] = tag
             headers[.cacheControl] = "private, no-cache"
-            if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, tag) {
+            if let wanted = request.headers[.ifNoneMatch], EntityTag.matches(wanted, tag) {
                 return Response(status: .notModified, headers: headers)
             }
         }
         let body = Compression.body(data, for: request, headers: &headers)
         return Response(status: status, headers: headers, body: body)
-    }
-
-    /// Whether an `If-None-Match` list holds `tag`, comparing weakly.
-    static func matches(_ list: String, _ tag: String) -> Bool {
-        list.trimmingCharacters(in: .whitespaces) == "*" || list.split(separator: ",").contains { candidate in
-            var candidate = candidate.trimmingCharacters(in: .whitespaces)
-            if candidate.hasPrefix("W/") { candidate.removeFirst(2) }
-            return candidate == tag
-        }
     }
 }
 

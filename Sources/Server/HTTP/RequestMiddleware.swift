@@ -43,6 +43,8 @@ struct RequestMiddleware: RouterMiddleware {
 
     /// Whether every `%` starts two hex digits and what they decode to is UTF-8.
     static func isDecodable(_ query: String) -> Bool {
+        // Without a `%` the text is already UTF-8: nothing to decode (most queries, search's too).
+        guard query.utf8.contains(UInt8(ascii: "%")) else { return true }
         var bytes: [UInt8] = []
         var iterator = query.utf8.makeIterator()
         while let byte = iterator.next() {

@@ -48,8 +48,7 @@ struct BookingJSON: Encodable, Sendable {
 
     /// - Parameter qrCode: the booking's QR code, when the reader is its member.
     init(_ b: BookingDetails, qrCode: String?, spotsLeft: Int? = nil) {
-        let zone = ZoneClock(identifier: b.timezone)
-        func local(_ seconds: Int64) -> String { ISO8601.format(seconds, offsetSeconds: zone?.offset(at: seconds) ?? 0, utcDesignator: false) }
+        let local = GymTime(timezone: b.timezone).format
         id = b.id
         tenantId = b.tenantId
         userId = b.userId

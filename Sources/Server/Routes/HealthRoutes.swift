@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import Marketplace
@@ -16,26 +15,16 @@ struct HealthRoutes {
             Reply(["name": "StudioLoop API", "openapi": "/openapi.yaml", "docs": "/docs", "api": "/api/v1", "health": "/health"])
         }
         let spec = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap { try? Data(contentsOf: $0) }
-        let specTag = spec.map { "\"" + SHA256.hash(data: $0).prefix(16).map { String(format: "%02x", $0) }.joined() + "\"" }
+        let specTag = spec.map(EntityTag.of)
         router.get("openapi.yaml") { request, _ in
             guard let spec, let specTag else { throw APIError.notFound("the API description is not installed beside this binary") }
-            var headers: HTTPFields = [.contentType: "application/yaml; charset=utf-8", .eTag: specTag, .cacheControl: "public, max-age=300"]
-            if let wanted = request.headers[.ifNoneMatch], Reply<[String: String]>.matches(wanted, specTag) {
-                return Response(status: .notModified, headers: headers)
-            }
-            let body = Compression.body(spec, for: request, headers: &headers)
-            return Response(status: .ok, headers: headers, body: body)
+            return EntityTag.answer(spec, tag: specTag, contentType: "application/yaml; charset=utf-8", for: request)
         }
         // The same description as a page a person reads.
         let docs = spec.flatMap { APIDocsPage.render(String(decoding: $0, as: UTF8.self)) }
         router.get("docs") { request, _ in
             guard let docs, let specTag else { throw APIError.notFound("the API description is not installed beside this binary") }
-            var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .eTag: specTag, .cacheControl: "public, max-age=300"]
-            if let wanted = request.headers[.ifNoneMatch], Reply<[String: String]>.matches(wanted, specTag) {
-                return Response(status: .notModified, headers: headers)
-            }
-            let body = Compression.body(Array(docs.utf8), for: request, headers: &headers)
-            return Response(status: .ok, headers: headers, body: body)
+            return EntityTag.answer(Array(docs.utf8), tag: specTag, contentType: "text/html; charset=utf-8", for: request)
         }
         router.get("metrics") { _, _ in
             let (gyms, classes, sessions) = services.index.counts

@@ -33,8 +33,7 @@ struct ScheduleRoutes {
         }
 
         init(_ s: ScheduledSession, now: Int64) {
-            let zone = ZoneClock(identifier: s.timezone)
-            func local(_ seconds: Int64) -> String { ISO8601.format(seconds, offsetSeconds: zone?.offset(at: seconds) ?? 0, utcDesignator: false) }
+            let local = GymTime(timezone: s.timezone).format
             id = s.id
             tenantId = s.tenantId
             classId = s.classId

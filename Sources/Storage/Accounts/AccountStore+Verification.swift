@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Notifications
 import SQL
 
 /// A way to reach a member that an account signs in with and proves with a code.
@@ -129,7 +130,7 @@ extension AccountStore {
             .integer(now + codeLifetime), .integer(now)
         )
         switch contact {
-        case .phone: try OutboxRows.accountMessage(to: user, kind: "phone_verification", fields: ["code": code], now: now, on: db)
+        case .phone: try OutboxRows.accountMessage(to: user, kind: OutboxMessage.phoneVerification, fields: ["code": code], now: now, on: db)
         case .email:
             // The email carries a link token too, for a client that verifies by link.
             let token = try insertToken(user: user, purpose: .emailVerification, family: nil, lifetime: 48 * 3600, now: now, on: db)

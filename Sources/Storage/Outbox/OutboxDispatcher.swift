@@ -103,7 +103,7 @@ public struct OutboxDispatcher: Sendable {
         return Set(messages.filter { m in
             guard let user = m.userId else { return false }
             // Account emails go whatever the member turned off: they are how they get back in.
-            guard !["password_reset", "email_verification", "phone_verification"].contains(m.kind) else { return false }
+            guard !m.isAccountMessage else { return false }
             return optOuts.contains("\(user)|\(m.kind)") || optOuts.contains("\(user)|*")
         }.map(\.id))
     }
