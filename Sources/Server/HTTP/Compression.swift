@@ -4,7 +4,7 @@ import Hummingbird
 
 /// gzip for answers worth it: a client that says it accepts gzip (`Accept-Encoding`, q > 0)
 /// gets bodies of 1 KiB or more compressed. Phones on slow, metered data are who it is for: a
-/// page of 100 search results shrinks from about 61 KB to a tenth of that.
+/// page of 100 search results on the demo data goes from 61,158 bytes to 9,577.
 enum Compression {
     static let minimumBytes = 1_024
 
