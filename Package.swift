@@ -50,8 +50,16 @@ let package = Package(
         // The booking and credit rules: pure logic, no I/O.
         .target(name: "Booking", dependencies: ["Domain", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: checked),
 
-        // Payment providers: webhook signatures, checked the way each provider signs.
-        .target(name: "Payments", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
+        // Payment providers: hosted checkouts and refunds over their HTTP APIs, and webhook
+        // signatures, checked the way each provider signs.
+        .target(
+            name: "Payments",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictness
+        ),
 
         // The typed SQL layer: SQLite and libpq connections with kept statements and typed reads,
         // shared by the store and the benchmark's peers.
@@ -155,7 +163,12 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets", "Domain"], swiftSettings: strictness),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments"], swiftSettings: strictness),
+        .testTarget(
+            name: "PaymentsTests",
+            dependencies: ["Payments", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")],
+            // Stripe's own example objects (stripe/openapi fixtures3.json), read from disk by the tests.
+            exclude: ["Fixtures"], swiftSettings: strictness
+        ),
         // What the test targets share: the store fixtures on both engines, a PostgreSQL of a test's own,
         // the random query generator.
         .target(

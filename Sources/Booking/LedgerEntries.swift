@@ -19,6 +19,32 @@ public enum LedgerEntries {
         return balanced(id: id, kind: "credits", postings: postings, at: time)
     }
 
+    /// Credits a gym gave a member for nothing (a complimentary class, a make-good).
+    public static func complimentaryCredits(id: String, member: String, tenant: String, credits: Int, at time: Int64) -> LedgerTransaction {
+        balanced(id: id, kind: "complimentary", postings: [
+            Posting(.memberCredits(member, tenant: tenant), Int64(credits), .credits),
+            Posting(.creditsIssued(tenant: tenant), -Int64(credits), .credits),
+        ], at: time)
+    }
+
+    /// A purchase's unused credits, taken back from the member when they ask for a refund.
+    public static func refundCredits(id: String, member: String, tenant: String?, credits: Int, at time: Int64) -> LedgerTransaction {
+        balanced(id: id, kind: "refund_credits", postings: [
+            Posting(.memberCredits(member, tenant: tenant), -Int64(credits), .credits),
+            Posting(.creditsIssued(tenant: tenant), Int64(credits), .credits),
+        ], at: time)
+    }
+
+    /// The money of a refund the provider confirmed: it leaves the provider's clearing account
+    /// and the credit liability it stood for.
+    public static func refundPayment(id: String, amount: Money, at time: Int64) -> LedgerTransaction {
+        let unit = LedgerUnit.cents(currency: amount.currency)
+        return balanced(id: id, kind: "refund", postings: [
+            Posting(.creditLiability, amount.cents, unit),
+            Posting(.providerClearing, -amount.cents, unit),
+        ], at: time)
+    }
+
     /// A direct booking at a gym, paid with that gym's credits.
     public static func directBooking(id: String, member: String, tenant: String, credits: Int, at time: Int64) -> LedgerTransaction {
         balanced(id: id, kind: "booking", postings: [

@@ -17,9 +17,16 @@ public struct ServerConfiguration: Sendable {
     public var jwtSecret: [UInt8]
     /// Signs QR check-in tokens; at least 32 bytes.
     public var checkInSecret: [UInt8]
-    /// Payment providers with their webhook secrets: those configured, and in development mode
-    /// the offline sandbox.
-    public var providers: [any PaymentProvider] = []
+    /// Payment providers configured from the environment (Yoco, Stripe), with their keys.
+    public var configuredProviders: [any PaymentProvider] = []
+    /// The offline sandbox's webhook secret, in development mode only (it is no real secret:
+    /// the start-up line shows it, so a developer can sign webhooks of their own).
+    public var sandboxWebhookSecret: String?
+    /// Where members and providers reach this server (`STUDIOLOOP_PUBLIC_URL`): checkout return
+    /// pages and the sandbox's checkout are under it. Defaults to the listening address.
+    public var publicURL: String?
+    /// Days after buying within which a purchase may be refunded (`STUDIOLOOP_REFUND_WINDOW_DAYS`).
+    public var refundWindowDays = 7
     /// Notification adapters configured from the environment; missing ones fall back to email,
     /// then to the log.
     public var notifications = ChannelRouter()
@@ -45,6 +52,15 @@ public struct ServerConfiguration: Sendable {
 
     public static let minimumSecretBytes = 32
 
+    /// Where this server is reached: `publicURL`, else its listening address.
+    public var baseURL: String { publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
+
+    /// Every provider this server takes payments through: those configured, then the sandbox
+    /// (development mode), whose checkout pages are under `baseURL`.
+    public var providers: [any PaymentProvider] {
+        configuredProviders + [sandboxWebhookSecret.flatMap { SandboxProvider(webhookSecret: $0, baseURL: baseURL) }].compactMap { $0 }
+    }
+
     /// Reads the secrets from the environment (`STUDIOLOOP_JWT_SECRET`,
     /// `STUDIOLOOP_CHECKIN_SECRET`). Throws, naming the variable, when one is missing or short
     /// outside development mode.
@@ -66,14 +82,26 @@ public struct ServerConfiguration: Sendable {
         }
         jwtSecret = try secret("STUDIOLOOP_JWT_SECRET")
         checkInSecret = try secret("STUDIOLOOP_CHECKIN_SECRET")
-        if let yoco = environment["STUDIOLOOP_YOCO_WEBHOOK_SECRET"], !yoco.isEmpty {
-            guard let provider = YocoProvider(webhookSecret: yoco) else {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let yoco = value("STUDIOLOOP_YOCO_WEBHOOK_SECRET") {
+            guard let provider = YocoProvider(
+                webhookSecret: yoco, secretKey: value("STUDIOLOOP_YOCO_SECRET_KEY") ?? "",
+                baseURL: value("STUDIOLOOP_YOCO_URL") ?? "https://payments.yoco.com/api"
+            ) else {
                 throw ConfigurationError("STUDIOLOOP_YOCO_WEBHOOK_SECRET must be the whsec_… secret from Yoco's dashboard")
             }
-            providers.append(provider)
+            configuredProviders.append(provider)
         }
-        if let stripe = environment["STUDIOLOOP_STRIPE_WEBHOOK_SECRET"], !stripe.isEmpty {
-            providers.append(StripeProvider(webhookSecret: stripe))
+        if let stripe = value("STUDIOLOOP_STRIPE_WEBHOOK_SECRET") {
+            configuredProviders.append(StripeProvider(
+                webhookSecret: stripe, secretKey: value("STUDIOLOOP_STRIPE_SECRET_KEY") ?? "",
+                baseURL: value("STUDIOLOOP_STRIPE_URL") ?? "https://api.stripe.com"
+            ))
+        }
+        publicURL = value("STUDIOLOOP_PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        if let days = value("STUDIOLOOP_REFUND_WINDOW_DAYS") {
+            guard let n = Int(days), (0...365).contains(n) else { throw ConfigurationError("STUDIOLOOP_REFUND_WINDOW_DAYS must be 0 to 365") }
+            refundWindowDays = n
         }
         if development {
             let sandbox: String
@@ -83,10 +111,10 @@ public struct ServerConfiguration: Sendable {
                 generated.append("STUDIOLOOP_SANDBOX_WEBHOOK_SECRET")
                 sandbox = "whsec_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
             }
-            guard let provider = SandboxProvider(webhookSecret: sandbox) else {
+            guard SandboxProvider(webhookSecret: sandbox) != nil else {
                 throw ConfigurationError("STUDIOLOOP_SANDBOX_WEBHOOK_SECRET must be whsec_ followed by base64")
             }
-            providers.append(provider)
+            sandboxWebhookSecret = sandbox
         }
         generatedSecrets = generated
         notifications = Self.channels(environment, development: development)

@@ -1,5 +1,5 @@
 import Booking
-import Datasets
+public import Datasets
 public import Domain
 public import Marketplace
 public import Payments
@@ -29,12 +29,19 @@ public struct ServerServices: Sendable {
     let limiters: RateLimiters
     /// Browser origins allowed to call the API (`*` for any); empty for none.
     let corsOrigins: Set<String>
+    /// Each country's currency (Data/countries.tsv): a gym sells in its country's.
+    let countries: Countries
+    /// Where this server is reached from outside: checkout return pages and the sandbox's.
+    let publicURL: String
+    /// Days after buying within which a purchase may be refunded.
+    let refundWindowDays: Int
 
     public init(
         store: Store, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
         rateLimits: RateLimits = .off, corsOrigins: Set<String> = [], places: [Place] = [],
-        horizonDays: Int = 14, areas: NamedAreas? = nil
+        horizonDays: Int = 14, areas: NamedAreas? = nil, countries: Countries = Countries([]),
+        publicURL: String = "http://127.0.0.1:8080", refundWindowDays: Int = PaymentStore.defaultRefundWindowDays
     ) {
         self.store = store
         self.index = index
@@ -50,6 +57,9 @@ public struct ServerServices: Sendable {
         limiters = RateLimiters(rateLimits)
         sessions = SessionVersions(accounts: store.accounts)
         self.corsOrigins = corsOrigins
+        self.countries = countries
+        self.publicURL = publicURL
+        self.refundWindowDays = refundWindowDays
     }
 }
 
@@ -60,6 +70,34 @@ extension ServerServices {
         guard try await store.accounts.isVerified(user) else {
             throw APIError(.verificationRequired, "verify your phone or email first: POST /api/v1/auth/verify with the code we sent")
         }
+    }
+
+    /// The currency a gym sells in: its own if set, else its country's, else the platform's.
+    func currency(of gym: GymCommerce) -> String {
+        gym.currency ?? countries.country(gym.country)?.currency ?? prices.creditValue.currency
+    }
+
+    /// The provider a payment in `currency` goes through: the one asked for, or the first
+    /// configured that takes the currency (and, for a subscription, recurring charges).
+    func provider(_ asked: String?, currency: String, recurring: Bool) throws -> any PaymentProvider {
+        guard !providers.isEmpty else { throw APIError(.paymentsUnavailable, "payments are not configured on this server") }
+        func takes(_ provider: any PaymentProvider) -> Bool {
+            (provider.currencies?.contains(currency) ?? true) && (!recurring || provider.takesSubscriptions)
+        }
+        if let asked {
+            guard let provider = providers[asked] else {
+                throw APIError.validation("provider must be one of \(providers.keys.sorted().joined(separator: ", ")) (got '\(asked)')")
+            }
+            guard takes(provider) else {
+                throw APIError.validation("\(asked) does not take \(recurring ? "subscriptions in " : "")\(currency)")
+            }
+            return provider
+        }
+        let order = [defaultProvider] + providers.keys.sorted().filter { $0 != defaultProvider }
+        guard let name = order.first(where: { providers[$0].map(takes) ?? false }) else {
+            throw APIError(.paymentsUnavailable, "no payment provider on this server takes \(recurring ? "subscriptions in " : "")\(currency)")
+        }
+        return providers[name]!
     }
 
     /// The id of the gym the path's `{slug}` names, or a 404.

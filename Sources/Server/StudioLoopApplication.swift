@@ -21,6 +21,7 @@ public enum StudioLoopApplication {
         router.add(middleware: RateLimitMiddleware(limiters: services.limiters))
         router.add(middleware: TenantHeaderMiddleware(staff: services.store.staff))
         HealthRoutes(services: services).register(on: router)
+        CheckoutPages(services: services).register(on: router)
         let api = router.group("api/v1")
         SearchRoutes(services: services).register(on: api)
         AuthRoutes(services: services).register(on: api)
@@ -33,6 +34,7 @@ public enum StudioLoopApplication {
         GeofenceRoutes(services: services).register(on: api)
         BookingRoutes(services: services).register(on: api)
         PaymentRoutes(services: services).register(on: api)
+        GymPackRoutes(services: services).register(on: api)
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes)))
         return router
     }

@@ -39,13 +39,21 @@ public enum StudioLoopServer {
         // One read of the catalog serves the index and the choice of the demo gym.
         let gyms = try await loader.catalog(now: now)
         let index = loader.buildIndex(from: gyms, now: now)
+        let countries: Countries
+        do {
+            countries = try Countries(contentsOf: ReferenceData.defaultDirectory().appending(path: "countries.tsv"))
+        } catch {
+            say("note: no Data/countries.tsv (\(error)); every gym sells in \(configuration.currency)")
+            countries = Countries([])
+        }
         let common = Authenticator.commonPasswords(in: ReferenceData.defaultDirectory().appending(path: "common-passwords.txt"))
         if common.isEmpty { say("note: no Data/common-passwords.txt; common passwords are not refused at sign-up") }
         let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost, commonPasswords: common)
         let services = ServerServices(
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
             rateLimits: configuration.rateLimits, corsOrigins: configuration.corsOrigins,
-            places: places, horizonDays: configuration.horizonDays, areas: areas
+            places: places, horizonDays: configuration.horizonDays, areas: areas, countries: countries,
+            publicURL: configuration.baseURL, refundWindowDays: configuration.refundWindowDays
         )
 
         let demo = configuration.development
@@ -63,7 +71,8 @@ public enum StudioLoopServer {
                 Maintenance(
                     store: store,
                     dispatcher: OutboxDispatcher(database: database, channel: configuration.notifications),
-                    clock: clock, interval: configuration.maintenanceInterval, horizonDays: configuration.horizonDays
+                    clock: clock, interval: configuration.maintenanceInterval, horizonDays: configuration.horizonDays,
+                    retryRefunds: { now in try await services.retryDueRefunds(now: now) }
                 ),
             ],
             onServerRunning: { _ in
@@ -98,6 +107,10 @@ public enum StudioLoopServer {
             line += configuration.generatedSecrets.isEmpty
                 ? " — DEVELOPMENT MODE"
                 : " — DEVELOPMENT MODE, secrets generated for this run (its tokens die with it): \(configuration.generatedSecrets.joined(separator: ", "))"
+            if let sandbox = configuration.sandboxWebhookSecret {
+                // The sandbox's secret signs no real money: shown so a developer can sign webhooks of their own.
+                line += "\n  payments: sandbox checkout at \(configuration.baseURL)/sandbox/checkout/{payment_id}; its webhook secret is \(sandbox)"
+            }
         }
         return line
     }

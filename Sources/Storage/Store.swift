@@ -10,6 +10,8 @@ public struct Store: Sendable {
     public let bookings: BookingStore
     public let ledger: LedgerStore
     public let payments: PaymentStore
+    /// The gyms' own credit packs.
+    public let packages: CreditPackageStore
     public let analytics: AnalyticsStore
     private let feed: ChangeFeed
 
@@ -29,6 +31,7 @@ public struct Store: Sendable {
         )
         ledger = LedgerStore(database: database)
         payments = PaymentStore(database: database)
+        packages = CreditPackageStore(database: database)
         analytics = AnalyticsStore(database: database)
     }
 

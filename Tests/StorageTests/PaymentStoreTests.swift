@@ -14,16 +14,20 @@ import Testing
         )
     }
 
+    static func order(_ credits: Int, _ price: Money, tenant: String? = nil, validityDays: Int? = nil) -> CreditOrder {
+        CreditOrder(tenant: tenant, packageId: "test-\(credits)", credits: credits, price: price, validityDays: validityDays, description: "\(credits) credits")
+    }
+
     @Test(arguments: StoreKind.allCases)
     func retriesCreateOnePaymentAndReusedKeysAreRefused(kind: StoreKind) async throws {
         let f = try await StoreFixture.make(kind)
         let member = try await f.member("zawadi", credits: 0)
         let price = Money(cents: 25_000, currency: "ZAR")
-        let first = try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
-        let again = try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 5, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now + 60)
+        let first = try await f.store.payments.startCreditPurchase(member: member, order: Self.order(5, price), provider: "sandbox", idempotencyKey: "k-1", now: f.now)
+        let again = try await f.store.payments.startCreditPurchase(member: member, order: Self.order(5, price), provider: "sandbox", idempotencyKey: "k-1", now: f.now + 60)
         #expect(first == again && first.status == .pending)
         await #expect(throws: StoreError.unprocessable("Idempotency-Key was already used with different parameters")) {
-            try await f.store.payments.startCreditPurchase(member: member, tenant: nil, credits: 6, price: price, provider: "sandbox", idempotencyKey: "k-1", now: f.now)
+            try await f.store.payments.startCreditPurchase(member: member, order: Self.order(6, price), provider: "sandbox", idempotencyKey: "k-1", now: f.now)
         }
         // Nothing is credited before the provider confirms.
         #expect(try await f.store.ledger.credits(member: member, tenant: nil, now: f.now) == 0)
@@ -36,7 +40,7 @@ import Testing
         let f = try await StoreFixture.make(kind)
         let member = try await f.member("baraka", credits: 0)
         let payment = try await f.store.payments.startCreditPurchase(
-            member: member, tenant: nil, credits: 4, price: Money(cents: 20_000, currency: "ZAR"), provider: "sandbox",
+            member: member, order: Self.order(4, Money(cents: 20_000, currency: "ZAR")), provider: "sandbox",
             idempotencyKey: "buy-4", now: f.now
         )
         var forged = webhook("payment.succeeded", payment: payment.paymentId, event: "evt-1", at: f.now)

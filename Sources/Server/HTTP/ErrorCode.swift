@@ -6,8 +6,8 @@ public import HTTPTypes
 public enum ErrorCode: Hashable, Sendable, CaseIterable {
     case validation, badRequest, invalidToken, unauthenticated, forbidden, notFound, methodNotAllowed
     case conflict, emailTaken, phoneTaken, slugTaken, sessionExists, payloadTooLarge, idempotencyKeyReused, passwordTooLong, rateLimited
-    case invalidCode, verificationRequired, invalidText
-    case internalError, paymentsUnavailable, busy, storeUnavailable, notReady
+    case invalidCode, verificationRequired, invalidText, notRefundable
+    case internalError, paymentsUnavailable, providerRefused, providerUnavailable, busy, storeUnavailable, notReady
     /// A booking rule's refusal, under the rule's own code ("CLASS_FULL").
     case refused(BookingRefusal)
 
@@ -15,7 +15,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         [
             .validation, .badRequest, .invalidToken, .invalidCode, .unauthenticated, .forbidden, .verificationRequired, .notFound,
             .methodNotAllowed, .conflict, .emailTaken, .phoneTaken, .slugTaken, .sessionExists, .payloadTooLarge, .idempotencyKeyReused,
-            .passwordTooLong, .invalidText, .rateLimited, .internalError, .paymentsUnavailable,
+            .passwordTooLong, .invalidText, .notRefundable, .rateLimited, .internalError, .paymentsUnavailable, .providerRefused, .providerUnavailable,
             .busy, .storeUnavailable, .notReady,
         ] + BookingRefusal.allCases.filter { $0 != .forbidden }.map(ErrorCode.refused)
     }
@@ -43,6 +43,9 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .rateLimited: "RATE_LIMITED"
         case .internalError: "INTERNAL_ERROR"
         case .paymentsUnavailable: "PAYMENTS_UNAVAILABLE"
+        case .providerRefused: "PAYMENT_PROVIDER_REFUSED"
+        case .providerUnavailable: "PAYMENT_PROVIDER_UNAVAILABLE"
+        case .notRefundable: "NOT_REFUNDABLE"
         case .busy: "BUSY"
         case .storeUnavailable: "STORE_UNAVAILABLE"
         case .notReady: "NOT_READY"
@@ -59,10 +62,12 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .methodNotAllowed: .methodNotAllowed
         case .conflict, .emailTaken, .phoneTaken, .slugTaken, .sessionExists: .conflict
         case .payloadTooLarge: .contentTooLarge
-        case .idempotencyKeyReused, .passwordTooLong, .invalidText: .unprocessableContent
+        case .idempotencyKeyReused, .passwordTooLong, .invalidText, .notRefundable: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .internalError: .internalServerError
-        case .paymentsUnavailable, .busy, .storeUnavailable, .notReady: .serviceUnavailable
+        // The provider's refusal or silence is upstream, not ours: 502 and 503, never a 500.
+        case .providerRefused: .badGateway
+        case .paymentsUnavailable, .providerUnavailable, .busy, .storeUnavailable, .notReady: .serviceUnavailable
         case .refused(let refusal):
             switch refusal {
             case .insufficientCredits: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")

@@ -3,7 +3,8 @@ public import ServiceLifecycle
 public import Storage
 
 /// The store's periodic work, every `interval`: deliver due notifications, settle ended
-/// sessions (no-shows and completions), expire credits, end cancelled subscriptions and purge
+/// sessions (no-shows and completions), expire credits, end cancelled subscriptions, retry
+/// refunds a provider could not take, and purge
 /// spent idempotency keys. Each job is idempotent, so several servers may run it at once.
 public struct Maintenance: Service {
     let store: Store
@@ -12,9 +13,15 @@ public struct Maintenance: Service {
     let interval: Duration
     /// Timetables are materialized this many days ahead, once an hour.
     let horizonDays: Int
+    /// Asks providers again for the refunds they could not take; returns how many.
+    let retryRefunds: @Sendable (Int64) async throws -> Int
     let logger = Logger(label: "studioloop.maintenance")
 
-    public init(store: Store, dispatcher: OutboxDispatcher, clock: ServerClock, interval: Duration = .seconds(30), horizonDays: Int = 14) {
+    public init(
+        store: Store, dispatcher: OutboxDispatcher, clock: ServerClock, interval: Duration = .seconds(30), horizonDays: Int = 14,
+        retryRefunds: @escaping @Sendable (Int64) async throws -> Int = { _ in 0 }
+    ) {
+        self.retryRefunds = retryRefunds
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
@@ -41,6 +48,8 @@ public struct Maintenance: Service {
             let settled = try await store.bookings.settleEndedSessions(now: now)
             let expired = try await store.ledger.expireCredits(now: now)
             let ended = try await store.payments.endCancelledSubscriptions(now: now)
+            let refunds = try await retryRefunds(now)
+            if refunds > 0 { logger.info("asked providers again for \(refunds) refunds") }
             if extendSchedules {
                 try await store.payments.purgeIdempotencyKeys(now: now)
                 let gyms = try await store.catalog.extendSchedules(until: now + Int64(horizonDays) * 86_400, now: now)

@@ -17,6 +17,17 @@ extension CatalogStore {
         }
     }
 
+    /// What selling at a gym needs: its name, its country and the currency set for it (nil:
+    /// its country's).
+    public func gymCommerce(_ tenant: String) async throws -> GymCommerce? {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            return try db.query("SELECT id, slug, name, country, currency FROM tenants WHERE id = $1", .text(tenant)).first.map {
+                try GymCommerce(id: $0.text("id"), slug: $0.text("slug"), name: $0.text("name"), country: $0.text("country"), currency: $0["currency"].text)
+            }
+        }
+    }
+
     /// The gym a session belongs to, if the session exists.
     public func sessionTenant(_ sessionId: String) async throws -> String? {
         try await database.transaction { db in
@@ -42,4 +53,14 @@ extension CatalogStore {
             }
         }
     }
+}
+
+/// A gym as a seller: who it is and the currency it sells in.
+public struct GymCommerce: Equatable, Sendable {
+    public var id: String
+    public var slug: String
+    public var name: String
+    public var country: String
+    /// Set for the gym; nil means its country's.
+    public var currency: String?
 }

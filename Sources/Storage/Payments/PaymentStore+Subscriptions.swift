@@ -45,6 +45,37 @@ extension PaymentStore {
         return id
     }
 
+    /// Records the checkout the provider made for a pending subscription (its first, kept).
+    public func attachCheckout(_ checkout: Checkout, toSubscription id: String, member: String, now: Int64) async throws {
+        try await database.transaction { db in
+            try db.setContext(.member(member))
+            try db.query(
+                """
+                UPDATE subscriptions SET checkout_url = $3, updated_at = $4
+                WHERE id = $1 AND user_id = $2 AND checkout_url IS NULL
+                """, .text(id), .text(member), .text(checkout.url), .integer(now)
+            )
+        }
+    }
+
+    /// The provider's own id of a subscription whose checkout completed, which its invoices
+    /// name from then on.
+    static func link(subscription reference: String, reference providerReference: String, provider: String, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
+        guard let id = try subscriptionId(reference, provider: provider, on: db) else { return .unknownReference(reference) }
+        try db.query(
+            "UPDATE subscriptions SET provider_ref = $2, updated_at = $3 WHERE id = $1 AND provider_ref IS NULL",
+            .text(id), .text(providerReference), .integer(now)
+        )
+        return db.changes == 1 ? .linked(subscriptionId: id) : .ignored
+    }
+
+    /// Our id of the subscription `reference` names: ours, or the provider's.
+    static func subscriptionId(_ reference: String, provider: String, on db: any SQLConnection) throws -> String? {
+        try db.query(
+            "SELECT id FROM subscriptions WHERE provider = $2 AND (id = $1 OR provider_ref = $1)", .text(reference), .text(provider)
+        ).first?["id"].text
+    }
+
     /// Stops renewal at the end of the current period; the member keeps what they paid for.
     /// Returns its status, which stays as it is until that period ends.
     @discardableResult
@@ -81,7 +112,8 @@ extension PaymentStore {
     /// A renewal the provider confirmed (in the webhook's transaction): a new period, its
     /// credits (which roll over one period, so at most one month's amount carries), or the
     /// gym's tier.
-    static func renew(subscription id: String, periodEnd: Int64, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
+    static func renew(subscription reference: String, provider: String, periodEnd: Int64, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
+        guard let id = try subscriptionId(reference, provider: provider, on: db) else { return .unknownReference(reference) }
         guard let sub = try db.query(
             """
             SELECT user_id, tenant_id, kind, tier, credits_per_period, price_cents, currency, status, cancel_at_period_end,
@@ -119,7 +151,8 @@ extension PaymentStore {
 
     /// A renewal the provider could not charge: the member is told, and after
     /// `renewalAttempts` failures in a row the subscription lapses.
-    static func renewalFailed(subscription id: String, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
+    static func renewalFailed(subscription reference: String, provider: String, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
+        guard let id = try subscriptionId(reference, provider: provider, on: db) else { return .unknownReference(reference) }
         guard let sub = try db.query("SELECT user_id, status, failed_renewals FROM subscriptions WHERE id = $1", .text(id)).first else {
             return .unknownReference(id)
         }

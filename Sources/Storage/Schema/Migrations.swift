@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -25,7 +25,56 @@ enum Migrations {
             "ALTER TABLE users ADD COLUMN login_phone TEXT UNIQUE",
             "ALTER TABLE users ADD COLUMN phone_verified_at BIGINT",
         ] + RowLevelSecurity.verificationCodes,
+        14: RowLevelSecurity.gymCommerce,
     ]
+
+    /// Hosted checkout and gym credit packs: a payment or subscription knows the provider's
+    /// checkout (its id, which events name, and the page the member pays on) and, once paid, the
+    /// provider's id of the money (which a refund names); a lot knows the payment that bought it.
+    /// A gym sells its own packs, in its own currency (NULL: its country's), and its owner can
+    /// grant credits with a reason.
+    static let checkout: (version: Int, statements: [String]) = (14, [
+        "ALTER TABLE payments ADD COLUMN provider_ref TEXT",
+        "ALTER TABLE payments ADD COLUMN provider_charge TEXT",
+        "ALTER TABLE payments ADD COLUMN checkout_url TEXT",
+        "ALTER TABLE payments ADD COLUMN package_id TEXT",
+        "ALTER TABLE payments ADD COLUMN validity_days INTEGER",
+        "ALTER TABLE payments ADD COLUMN description TEXT NOT NULL DEFAULT ''",
+        "CREATE UNIQUE INDEX payments_by_provider_ref ON payments (provider, provider_ref)",
+        "ALTER TABLE subscriptions ADD COLUMN provider_ref TEXT",
+        "ALTER TABLE subscriptions ADD COLUMN checkout_url TEXT",
+        "CREATE UNIQUE INDEX subscriptions_by_provider_ref ON subscriptions (provider, provider_ref)",
+        "ALTER TABLE member_credits ADD COLUMN payment_id TEXT REFERENCES payments(id)",
+        "ALTER TABLE tenants ADD COLUMN currency TEXT",
+        """
+        CREATE TABLE credit_packages (
+            id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL,
+            credits INTEGER NOT NULL CHECK (credits > 0), price_cents BIGINT NOT NULL CHECK (price_cents > 0), currency TEXT NOT NULL,
+            validity_days INTEGER CHECK (validity_days > 0), is_active INTEGER NOT NULL DEFAULT 1,
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX credit_packages_by_tenant ON credit_packages (tenant_id)",
+        """
+        CREATE TABLE credit_grants (
+            id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), user_id TEXT NOT NULL REFERENCES users(id),
+            granted_by TEXT NOT NULL REFERENCES users(id), credits INTEGER NOT NULL CHECK (credits > 0), reason TEXT NOT NULL,
+            ledger_transaction_id TEXT NOT NULL, created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX credit_grants_by_tenant ON credit_grants (tenant_id, created_at)",
+        // A refund of a purchase's unused credits: pending until the provider confirms it
+        // (retried with the same key while the provider is unreachable), then settled once.
+        """
+        CREATE TABLE refunds (
+            id TEXT PRIMARY KEY, payment_id TEXT NOT NULL REFERENCES payments(id), user_id TEXT NOT NULL REFERENCES users(id),
+            tenant_id TEXT REFERENCES tenants(id), credits INTEGER NOT NULL CHECK (credits > 0),
+            amount_cents BIGINT NOT NULL CHECK (amount_cents >= 0), currency TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'submitted', 'succeeded', 'failed')),
+            provider TEXT NOT NULL, provider_ref TEXT, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL,
+            last_error TEXT, credits_transaction_id TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX refunds_by_payment ON refunds (payment_id)",
+        "CREATE INDEX refunds_due ON refunds (status, next_attempt_at)",
+    ])
 
     /// How each member likes to be told: email, SMS or WhatsApp (checked by the application).
     static let channels: (version: Int, statements: [String]) = (9, [

@@ -36,6 +36,27 @@ enum RowLevelSecurity {
         "CREATE POLICY system_only ON verification_codes FOR ALL USING (app_system()) WITH CHECK (app_system())",
     ]
 
+    /// Migration 14: a gym's packs are public to read and its own to write; a grant is seen by
+    /// its gym and its member, a refund by its member and its gym.
+    static let gymCommerce: [String] = enable("credit_packages") + [
+        "CREATE POLICY catalog_read ON credit_packages FOR SELECT USING (true)",
+        """
+        CREATE POLICY catalog_write ON credit_packages FOR ALL
+        USING (app_system() OR tenant_id = app_tenant()) WITH CHECK (app_system() OR tenant_id = app_tenant())
+        """,
+    ] + enable("credit_grants") + [
+        """
+        CREATE POLICY owner_access ON credit_grants FOR ALL
+        USING (app_system() OR tenant_id = app_tenant() OR user_id = app_user()) WITH CHECK (app_system() OR tenant_id = app_tenant())
+        """,
+    ] + enable("refunds") + [
+        // A member asks for their own refunds; a gym reads those of its packs.
+        """
+        CREATE POLICY owner_access ON refunds FOR ALL
+        USING (app_system() OR user_id = app_user() OR tenant_id = app_tenant()) WITH CHECK (app_system() OR user_id = app_user())
+        """,
+    ]
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",
