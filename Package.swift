@@ -165,14 +165,16 @@ let package = Package(
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(
             name: "PaymentsTests",
-            dependencies: ["Payments", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["Payments", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")],
             // Stripe's own example objects (stripe/openapi fixtures3.json), read from disk by the tests.
             exclude: ["Fixtures"], swiftSettings: strictness
         ),
         // What the test targets share: the store fixtures on both engines, a PostgreSQL of a test's own,
         // the random query generator.
         .target(
-            name: "TestSupport", dependencies: ["Storage", "SQL", "Booking", "Datasets", "Domain", "Geo", "Marketplace"], path: "Tests/TestSupport",
+            name: "TestSupport",
+            dependencies: ["Storage", "SQL", "Booking", "Datasets", "Domain", "Geo", "Marketplace", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/TestSupport",
             swiftSettings: strictness
         ),
         .testTarget(

@@ -4,52 +4,13 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Payments
-import Synchronization
 import Testing
+import TestSupport
 
 /// The Yoco and Stripe adapters against stand-ins for their APIs on loopback: the exact paths,
 /// headers and bodies they send, and how a refusal, a 5xx and a timeout read.
 @Suite("Provider adapters")
 struct ProviderAdapterTests {
-    struct Received: Sendable {
-        var path: String
-        var headers: [String: String]
-        var body: String
-
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
-        var form: [String: String] {
-            Dictionary(URLComponents(string: "?" + body)?.queryItems?.map { ($0.name, $0.value ?? "") } ?? [], uniquingKeysWith: { a, _ in a })
-        }
-    }
-
-    /// A provider that records each request and answers what `reply` says for its path: a
-    /// status and a body, or a stall longer than the client's timeout.
-    final class StandIn: Sendable {
-        enum Answer: Sendable { case json(Int, String), stall }
-        let received = Mutex<[Received]>([])
-        let answers: Mutex<[Answer]>
-        init(_ answers: [Answer]) { self.answers = Mutex(answers) }
-
-        var application: Application<RouterResponder<BasicRequestContext>> {
-            let router = Router()
-            router.post("**") { request, _ -> Response in
-                let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
-                var headers: [String: String] = [:]
-                for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-                self.received.withLock { $0.append(Received(path: request.uri.path, headers: headers, body: body)) }
-                let answer = self.answers.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
-                switch answer {
-                case .stall:
-                    try await Task.sleep(for: .seconds(3))
-                    return Response(status: .ok)
-                case .json(let status, let text):
-                    return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-                }
-            }
-            return Application(router: router)
-        }
-    }
-
     static let secret = "whsec_" + Data("provider-adapter-test-secret-0123".utf8).base64EncodedString()
 
     static func request(_ kind: CheckoutRequest.Kind = .oneOff, currency: String = "ZAR") -> CheckoutRequest {
@@ -62,7 +23,7 @@ struct ProviderAdapterTests {
 
     @Test("Yoco: a checkout is POST /checkouts with cents, currency, return URLs, our metadata and the idempotency key; a refund names the checkout")
     func yocoCheckoutAndRefund() async throws {
-        let standIn = StandIn([
+        let standIn = ProviderStandIn([
             .json(200, #"{"id":"ch_9LVKD8GnAj7f39DFbn4F16bE","redirectUrl":"https://c.yoco.com/checkout/ch_9LVKD8GnAj7f39DFbn4F16bE","status":"created"}"#),
             .json(202, #"{"id":"ch_9LVKD8GnAj7f39DFbn4F16bE","refundId":"rfd_r72Lbce7jZ46y7HgycNJ5Fvrb","message":"Your refund has been processed","status":"successful"}"#),
         ])
@@ -75,7 +36,7 @@ struct ProviderAdapterTests {
             // A subscription is not Yoco's to take: refused before any call.
             await #expect(throws: ProviderCallError.self) { try await yoco.createCheckout(Self.request(.monthly)) }
         }
-        let sent = standIn.received.withLock { $0 }
+        let sent = standIn.received
         try #require(sent.count == 2)
         #expect(sent[0].path == "/api/checkouts")
         #expect(sent[0].headers["authorization"] == "Bearer sk_test_yoco" && sent[0].headers["idempotency-key"] == "pay-1")
@@ -91,9 +52,9 @@ struct ProviderAdapterTests {
 
     @Test("Stripe: a Checkout Session form with mode, price data, our ids in metadata and client_reference_id, under the idempotency key")
     func stripeCheckoutSessionAndRefund() async throws {
-        let session = try Self.stripeObject("checkout.session"), refund = try Self.stripeObject("refund")
+        let session = try StripeFixtures.object("checkout.session"), refund = try StripeFixtures.object("refund")
         let (sessionId, sessionURL, refundId) = (session["id"] as? String, session["url"] as? String, refund["id"] as? String)
-        let standIn = StandIn([.json(200, String(decoding: try JSONSerialization.data(withJSONObject: session), as: UTF8.self)),
+        let standIn = ProviderStandIn([.json(200, String(decoding: try JSONSerialization.data(withJSONObject: session), as: UTF8.self)),
                                .json(200, String(decoding: try JSONSerialization.data(withJSONObject: refund), as: UTF8.self))])
         try await standIn.application.test(.live) { client in
             let stripe = StripeProvider(webhookSecret: "whsec_stripe", secretKey: "sk_test_stripe", baseURL: "http://127.0.0.1:\(client.port!)")
@@ -101,7 +62,7 @@ struct ProviderAdapterTests {
             #expect(checkout.providerReference == sessionId && checkout.url == sessionURL)
             #expect(try await stripe.refund(RefundRequest(reference: "ref-9", paymentReference: "pi_1", amountCents: 100, currency: "NGN")) == refundId)
         }
-        let sent = standIn.received.withLock { $0 }
+        let sent = standIn.received
         try #require(sent.count == 2)
         #expect(sent[0].path == "/v1/checkout/sessions")
         #expect(sent[0].headers["authorization"] == "Bearer sk_test_stripe" && sent[0].headers["idempotency-key"] == "pay-1")
@@ -119,13 +80,13 @@ struct ProviderAdapterTests {
 
     @Test("a provider's 4xx is a refusal; its 5xx, a 429 and a timeout are unavailable, and a retry sends the same key")
     func refusalsAndOutages() async throws {
-        let standIn = StandIn([
+        let standIn = ProviderStandIn([
             .json(400, #"{"errorType":"invalid_request","displayMessage":"amount too small"}"#), .json(503, "{}"), .json(429, "{}"), .stall,
             .json(200, #"{"id":"ch_2","redirectUrl":"https://c.yoco.com/checkout/ch_2"}"#),
         ])
         try await standIn.application.test(.live) { client in
             let yoco = try #require(YocoProvider(
-                webhookSecret: Self.secret, secretKey: "sk", baseURL: "http://127.0.0.1:\(client.port!)/api", timeout: .milliseconds(500)
+                webhookSecret: Self.secret, secretKey: "sk", baseURL: "http://127.0.0.1:\(client.port!)/api", timeout: .seconds(2)
             ))
             for expected in ["refused", "unavailable", "unavailable", "unavailable"] {
                 do {
@@ -143,14 +104,7 @@ struct ProviderAdapterTests {
             let keyless = try #require(YocoProvider(webhookSecret: Self.secret, baseURL: "http://127.0.0.1:\(client.port!)/api"))
             await #expect(throws: ProviderCallError.self) { try await keyless.createCheckout(Self.request()) }
         }
-        let keys = standIn.received.withLock { $0.map { $0.headers["idempotency-key"] } }
+        let keys = standIn.received.map { $0.headers["idempotency-key"] }
         #expect(keys == Array(repeating: "pay-1", count: 5))
-    }
-
-    /// Stripe's own example object of `name`, from the fixtures Stripe publishes.
-    static func stripeObject(_ name: String) throws -> [String: Any] {
-        let url = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "Fixtures/stripe-fixtures3-subset.json")
-        let all = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-        return try #require(all[name] as? [String: Any])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Payments
 import Testing
+import TestSupport
 
 /// Each provider's bodies read as the store's events, with our ids from their metadata.
 @Suite struct ProviderEventTests {
@@ -61,14 +62,11 @@ import Testing
     @Test func stripeEventsShapedAsStripeSendsThem() throws {
         let stripe = StripeProvider(webhookSecret: "whsec_stripe")
         func event(_ type: String, _ object: [String: Any]) throws -> ProviderEvent {
-            var envelope = try ProviderAdapterTests.stripeObject("event")
-            envelope["type"] = type
-            envelope["data"] = ["object": object]
-            return try stripe.event(from: VerifiedWebhook(eventId: "evt", body: JSONSerialization.data(withJSONObject: envelope)))
+            try stripe.event(from: VerifiedWebhook(eventId: "evt", body: StripeFixtures.event(type, id: "evt", object: object)))
         }
         // An invoice names its subscription under parent.subscription_details, with the
         // subscription's metadata (ours) beside it; the period is on its lines.
-        var invoice = try ProviderAdapterTests.stripeObject("invoice")
+        var invoice = try StripeFixtures.object("invoice")
         var parent = invoice["parent"] as! [String: Any]
         var details = parent["subscription_details"] as! [String: Any]
         let periodEnd = ((invoice["lines"] as! [String: Any])["data"] as! [[String: Any]]).compactMap { ($0["period"] as? [String: Any])?["end"] as? Int64 }.max()!
@@ -79,13 +77,13 @@ import Testing
         #expect(try event("invoice.paid", invoice) == .subscriptionRenewed(subscriptionId: "sub-ours", periodEnd: periodEnd))
         #expect(try event("invoice.payment_failed", invoice) == .subscriptionPaymentFailed(subscriptionId: "sub-ours"))
         // The older shape: the subscription at the top level.
-        var older = try ProviderAdapterTests.stripeObject("invoice")
+        var older = try StripeFixtures.object("invoice")
         older["parent"] = NSNull()
         older["subscription"] = "sub_older"
         #expect(try event("invoice.paid", older) == .subscriptionRenewed(subscriptionId: "sub_older", periodEnd: periodEnd))
 
         // A Checkout Session: unpaid (a delayed method) settles nothing; paid names our payment and its payment intent.
-        var session = try ProviderAdapterTests.stripeObject("checkout.session")
+        var session = try StripeFixtures.object("checkout.session")
         #expect(try event("checkout.session.completed", session) == .unhandled(type: "checkout.session.completed (unpaid)"))
         session["payment_status"] = "paid"
         session["metadata"] = ["payment_id": "pay-7"]
@@ -97,7 +95,7 @@ import Testing
         #expect(try event("checkout.session.completed", session) == .subscriptionStarted(subscriptionId: "sub-ours", providerReference: "sub_1Pgc"))
 
         // A refund: succeeded, or failed, named by our id in its metadata.
-        var refund = try ProviderAdapterTests.stripeObject("refund")
+        var refund = try StripeFixtures.object("refund")
         refund["metadata"] = ["refund_id": "ref-ours"]
         #expect(try event("refund.updated", refund) == .refundSucceeded(refundId: "ref-ours"))
         refund["status"] = "failed"

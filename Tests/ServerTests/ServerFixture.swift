@@ -10,6 +10,7 @@ import Server
 import Storage
 import Synchronization
 import TestSupport
+import Testing
 
 /// A migrated store filled with 60 generated Johannesburg gyms, the index built from it and
 /// kept in step by `IndexSync`, and the API in front, on a clock the test can move.
@@ -28,6 +29,7 @@ struct ServerFixture {
     static let start = ISO8601.parse("2026-11-25T06:00:00Z")!
     static let reference = try! ReferenceData(directory: ReferenceData.defaultDirectory())
     static let areas = try! NamedAreas(cities: reference.cities, places: reference.places)
+    static let countries = try! Countries(contentsOf: ReferenceData.defaultDirectory().appending(path: "countries.tsv"))
     static let dataset: Dataset = try! DatasetGenerator(reference: reference)
         .generate(cities: [reference.city(named: "johannesburg")!], gyms: 60, seed: 7)
 
@@ -35,7 +37,7 @@ struct ServerFixture {
     /// database as another, as when several servers run behind a load balancer.
     static func make(
         _ kind: StoreKind, sharing other: ServerFixture? = nil, postgresURL: String? = nil, rateLimits: RateLimits = .off,
-        corsOrigins: Set<String> = []
+        corsOrigins: Set<String> = [], providers: [any PaymentProvider] = []
     ) async throws -> ServerFixture {
         let database: any Database
         var listenURL: String?
@@ -58,8 +60,8 @@ struct ServerFixture {
             commonPasswords: Authenticator.commonPasswords(in: ReferenceData.defaultDirectory().appending(path: "common-passwords.txt"))
         )
         let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
-        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: [sandbox],
-            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas
+        let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: providers + [sandbox],
+            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas, countries: countries
         )
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(
@@ -113,6 +115,22 @@ struct ServerFixture {
         return value
     }
 
+    /// The ledger's balance of `account` in `unit` ("cents:ZAR", "credits").
+    func balance(_ account: String, _ unit: String) async throws -> Int64 {
+        try await store.database.transaction { db in
+            try db.setContext(.system)
+            return try db.query("SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_postings WHERE account = $1 AND unit = $2", .text(account), .text(unit))
+                .first?["total"].integer ?? 0
+        }
+    }
+
+    /// Fails the test unless every ledger transaction balances and every member's postings
+    /// equal their lots.
+    func expectBalancedLedger(_ step: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let audit = try await store.ledger.auditLedger()
+        #expect(audit.isClean, "after \(step): \(audit)", sourceLocation: sourceLocation)
+    }
+
     /// A session of a marketplace gym starting between 26 hours and 3 days from now (so a
     /// cancellation is in time for a refund), with spots.
     func openSession(marketplace: Bool = true) -> (sessionId: String, gym: StoredGym, start: Int64) {
@@ -158,7 +176,7 @@ extension TestClientProtocol {
         var buffer: ByteBuffer?
         if let body { buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)) }
         if let raw { buffer = ByteBuffer(string: raw) }
-        if buffer != nil { headers[.contentType] = "application/json" }
+        if buffer != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         return try await execute(uri: uri, method: method, headers: headers, body: buffer) { response in
             JSONResponse(status: response.status, headers: response.headers, text: String(buffer: response.body))
         }

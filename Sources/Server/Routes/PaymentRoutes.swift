@@ -117,7 +117,8 @@ struct PaymentRoutes {
                 return Reply(Self.view(refund), status: .accepted)
             }
             let settled = try await services.submitRefund(due, with: provider, now: now)
-            return Reply(Self.view(settled), status: settled.status == .failed ? .ok : .accepted)
+            // Settled (succeeded, or refused and the credits given back): 200; on its way: 202.
+            return Reply(Self.view(settled), status: [.succeeded, .failed].contains(settled.status) ? .ok : .accepted)
         }
         api.post("payments/subscriptions") { request, context in
             let user = try context.requireUser()
