@@ -3,7 +3,7 @@ public import Domain
 public import Storage
 
 /// Accounts for trying the embedded default in the first minute: a member with credits, and
-/// the owner and an instructor of one demo gym. Created once; their passwords are printed at
+/// the owner and an instructor of one demo gym, which sells two credit packs of its own. Created once; their passwords are printed at
 /// start-up and only exist in development mode.
 public struct DemoAccount: Sendable, Equatable {
     public var role: StaffRole
@@ -47,6 +47,21 @@ public enum DemoAccounts {
                 try await store.staff.grantRole(user: user, tenant: gym.tenant.id, role: .instructor)
             }
         }
+        try await ensurePacks(store: store, gym: gym.tenant.id, now: now)
         return accounts
+    }
+
+    /// The demo gym sells two packs of its own, so a new member can buy one and book directly.
+    static func ensurePacks(store: Store, gym: String, now: Int64) async throws {
+        guard try await store.packages.list(tenant: gym, includeInactive: true).isEmpty,
+            let owner = try await store.accounts.credentials(email: "owner@demo.studioloop.africa")?.userId
+        else { return }
+        let value = store.bookings.creditValue
+        for (name, credits, percent, days) in [("5-class pack", 5, Int64(90), 60), ("10-class pack", 10, Int64(80), 90)] {
+            _ = try await store.packages.create(
+                tenant: gym, by: owner, name: name, credits: credits,
+                price: Money(cents: Int64(credits) * value.cents * percent / 100, currency: value.currency), validityDays: days, now: now
+            )
+        }
     }
 }

@@ -1,18 +1,18 @@
 """A new member's journey through a Python client generated from /openapi.yaml by
 openapi-python-client: register by phone, verify with the code from the outbox, search, buy
-credits (settled by the sandbox provider's signed webhook), book through the marketplace,
-cancel, and read the booking back as cancelled. Every call goes through the generated client's
+credits at the sandbox's checkout page (which sends the provider's signed webhook), book through
+the marketplace, cancel, read the booking back as cancelled, and refund the purchase. Every call goes through the generated client's
 typed operations and models; a response the client cannot parse fails the run."""
-import base64, hashlib, hmac, json, sqlite3, sys, time, uuid
+import json, sqlite3, sys, time, uuid
 
 from studio_loop_api_client import Client, AuthenticatedClient
 from studio_loop_api_client.api.default import (
-    register, verify_contact, search_classes, purchase_credits, receive_webhook, book_marketplace_session,
-    cancel_booking, get_booking, get_credits, list_my_bookings,
+    register, verify_contact, search_classes, purchase_credits, book_marketplace_session,
+    cancel_booking, get_booking, get_credits, list_my_bookings, get_payment, refund_payment,
 )
-from studio_loop_api_client.models import RegisterBody, VerifyContactBody, PurchaseCreditsBody, NewBooking, Tokens, Booking
+from studio_loop_api_client.models import RegisterBody, VerifyContactBody, PurchaseCreditsBody, NewBooking, Tokens, Booking, Payment, Refund
 
-base_url, store_path, sandbox_secret = sys.argv[1], sys.argv[2], sys.argv[3]
+base_url, store_path = sys.argv[1], sys.argv[2]
 
 
 def expect(condition, what):
@@ -48,16 +48,11 @@ session = page.results[0].session_id
 purchase = purchase_credits.sync(client=member, body=PurchaseCreditsBody(package_id="credits-10"), idempotency_key=str(uuid.uuid4()))
 expect(purchase is not None and purchase.status == "pending", f"purchase: {purchase}")
 
-# The sandbox provider confirms the payment with a Standard Webhooks signature.
-body = json.dumps({"type": "payment.succeeded", "payload": {"metadata": {"payment_id": purchase.payment_id}}}).encode()
-event, stamp = "evt_" + uuid.uuid4().hex, str(int(time.time()))
-key = base64.b64decode(sandbox_secret.removeprefix("whsec_"))
-signature = base64.b64encode(hmac.new(key, f"{event}.{stamp}.".encode() + body, hashlib.sha256).digest()).decode()
-settled = anonymous.get_httpx_client().post(
-    "/api/v1/payments/webhooks/sandbox", content=body,
-    headers={"content-type": "application/json", "webhook-id": event, "webhook-timestamp": stamp, "webhook-signature": f"v1,{signature}"},
-)
-expect(settled.status_code == 200, f"webhook: {settled.status_code} {settled.text}")
+# Pay at the checkout page, as the member's browser would post its form; the sandbox then sends
+# its signed webhook through the same verification as a real provider's.
+expect(purchase.checkout_url and purchase.checkout_url.startswith(base_url), f"checkout_url: {purchase.checkout_url}")
+paid = anonymous.get_httpx_client().post(purchase.checkout_url, data={"outcome": "pay"}, headers={"accept": "application/json"})
+expect(paid.status_code == 200 and paid.json()["result"] == "credited 10 credits", f"checkout: {paid.status_code} {paid.text}")
 credits = get_credits.sync(client=member, user_id="me")  # the generator names the field credits_ (a Python builtin)
 expect(credits is not None and any(b.universal and b.credits_ == 10 for b in credits.balances), f"credits: {credits}")
 
@@ -70,4 +65,12 @@ read = get_booking.sync(client=member, id=booked.id)
 expect(isinstance(read, Booking) and read.status == "cancelled", f"read back: {read}")
 mine = list_my_bookings.sync(client=member, user_id="me")
 expect(mine is not None and mine.bookings[0].id == booked.id, f"my bookings: {mine}")
-print(f"journey: signed up {phone}, verified, found {len(page.results)} sessions, bought 10 credits, booked and cancelled {booked.id}")
+# The unused credits come back as money, in proportion (a late cancel kept its credit).
+left = next(b.credits_ for b in get_credits.sync(client=member, user_id="me").balances if b.universal)
+refund = refund_payment.sync(client=member, id=purchase.payment_id)
+expect(isinstance(refund, Refund) and refund.status == "succeeded" and refund.credits_ == left, f"refund: {refund}")
+expect(refund.amount_cents == purchase.amount_cents * left // 10, f"refund amount: {refund}")
+payment = get_payment.sync(client=member, id=purchase.payment_id)
+expect(isinstance(payment, Payment) and payment.status == "succeeded" and payment.refunds[0].refund_id == refund.refund_id, f"payment: {payment}")
+print(f"journey: signed up {phone}, verified, found {len(page.results)} sessions, bought 10 credits at the checkout, "
+      f"booked and cancelled {booked.id}, refunded {refund.amount_cents} {refund.currency} cents")

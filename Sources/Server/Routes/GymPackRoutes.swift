@@ -1,4 +1,5 @@
 import Booking
+import Datasets
 import Foundation
 import Hummingbird
 import Storage
@@ -61,7 +62,7 @@ struct GymPackRoutes {
         var credits: Int
         var reason: String
         var grantedBy: String
-        var createdAt: Date
+        var createdAt: String
     }
 
     func register(on api: RouterGroup<AppContext>) {
@@ -114,7 +115,7 @@ struct GymPackRoutes {
             return Reply(
                 GrantView(
                     grantId: grant.grantId, userId: grant.userId, credits: grant.credits, reason: grant.reason, grantedBy: grant.grantedBy,
-                    createdAt: Date(timeIntervalSince1970: TimeInterval(grant.createdAt))
+                    createdAt: ISO8601.format(grant.createdAt)
                 ), status: .created
             )
         }

@@ -1,4 +1,5 @@
 import Booking
+import Datasets
 import Domain
 import Foundation
 import HTTPTypes
@@ -41,8 +42,8 @@ struct PaymentRoutes {
         var packageId: String?
         /// The provider's page to pay on; open it (or POST its form, in the sandbox).
         var checkoutUrl: String?
-        var createdAt: Date
-        var updatedAt: Date
+        var createdAt: String
+        var updatedAt: String
         var refunds: [RefundView]?
     }
 
@@ -54,8 +55,8 @@ struct PaymentRoutes {
         var amountCents: Int64
         var currency: String
         var lastError: String?
-        var createdAt: Date
-        var updatedAt: Date
+        var createdAt: String
+        var updatedAt: String
     }
 
     struct SubscriptionView: Encodable, Sendable {
@@ -217,8 +218,8 @@ struct PaymentRoutes {
         PaymentView(
             paymentId: payment.paymentId, status: payment.status, credits: payment.credits, amountCents: payment.amount.cents,
             currency: payment.amount.currency, provider: payment.provider, tenantId: payment.tenantId, packageId: payment.packageId,
-            checkoutUrl: payment.checkoutURL, createdAt: Date(timeIntervalSince1970: TimeInterval(payment.createdAt)),
-            updatedAt: Date(timeIntervalSince1970: TimeInterval(payment.updatedAt))
+            checkoutUrl: payment.checkoutURL, createdAt: ISO8601.format(payment.createdAt),
+            updatedAt: ISO8601.format(payment.updatedAt)
         )
     }
 
@@ -226,7 +227,7 @@ struct PaymentRoutes {
         RefundView(
             refundId: refund.refundId, paymentId: refund.paymentId, status: refund.status, credits: refund.credits,
             amountCents: refund.amount.cents, currency: refund.amount.currency, lastError: refund.lastError,
-            createdAt: Date(timeIntervalSince1970: TimeInterval(refund.createdAt)), updatedAt: Date(timeIntervalSince1970: TimeInterval(refund.updatedAt))
+            createdAt: ISO8601.format(refund.createdAt), updatedAt: ISO8601.format(refund.updatedAt)
         )
     }
 
