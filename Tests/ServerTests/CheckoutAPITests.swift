@@ -108,6 +108,15 @@ struct CheckoutAPITests {
             #expect((shown.object["refunds"] as? [[String: Any]])?.first?["status"] as? String == "succeeded")
             let twiceRefunded = try await client.json("/api/v1/payments/\(payment)/refund", method: .post, token: member.token)
             #expect(twiceRefunded.status == .unprocessableContent && twiceRefunded.error?.code == "NOT_REFUNDABLE")
+
+            // The owner sees the sale and its refund in the analytics, and in the CSV.
+            let range = "from=\(ISO8601.format(fixture.clock.now - 86_400))&to=\(ISO8601.format(fixture.clock.now + 86_400))"
+            let report = try await client.json("/api/v1/tenants/\(slug)/analytics?\(range)", token: owner.token)
+            let sales = try #require(((report.object["analytics"] as? [String: Any])?["pack_sales"] as? [[String: Any]])?.first, "\(report.text)")
+            #expect(sales["currency"] as? String == "ZAR" && sales["packs_sold"] as? Int == 1 && sales["sold_cents"] as? Int == 40_000)
+            #expect(sales["refunds"] as? Int == 1 && sales["refunded_cents"] as? Int == 40_000 && sales["refunded_credits"] as? Int == 5)
+            let csv = try await client.json("/api/v1/tenants/\(slug)/analytics?\(range)&format=csv", token: owner.token)
+            #expect(csv.text.contains("pack_sales_ZAR,refunded_cents,40000\r\n"))
         }
     }
 

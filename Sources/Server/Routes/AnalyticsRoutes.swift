@@ -71,6 +71,13 @@ struct AnalyticsRoutes {
             rows.append(["money_\(line.currency)", "commission_cents", String(line.commissionCents)])
             rows.append(["money_\(line.currency)", "payout_cents", String(line.payoutCents)])
         }
+        for line in a.packSales {
+            rows.append(["pack_sales_\(line.currency)", "packs_sold", String(line.packsSold)])
+            rows.append(["pack_sales_\(line.currency)", "sold_cents", String(line.soldCents)])
+            rows.append(["pack_sales_\(line.currency)", "refunds", String(line.refunds)])
+            rows.append(["pack_sales_\(line.currency)", "refunded_cents", String(line.refundedCents)])
+            rows.append(["pack_sales_\(line.currency)", "refunded_credits", String(line.refundedCredits)])
+        }
         for line in a.popularClasses { rows.append(["popular_class", line.name, String(line.bookings)]) }
         for line in a.popularHours { rows.append(["popular_hour", String(format: "%02d:00", line.hour), String(line.bookings)]) }
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"

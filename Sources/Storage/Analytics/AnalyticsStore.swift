@@ -25,6 +25,18 @@ public struct GymAnalytics: Codable, Equatable, Sendable {
     public var popularClasses: [ClassLine]
     /// Local hours of the day (in the gym's time zone) by bookings.
     public var popularHours: [HourLine]
+    /// The gym's own packs sold and refunded in the period (by when they were paid and
+    /// refunded, not by session), per currency.
+    public var packSales: [SalesLine] = []
+
+    public struct SalesLine: Codable, Equatable, Sendable {
+        public var currency: String
+        public var packsSold: Int
+        public var soldCents: Int64
+        public var refunds: Int
+        public var refundedCents: Int64
+        public var refundedCredits: Int
+    }
 
     public struct MoneyLine: Codable, Equatable, Sendable {
         public var currency: String
@@ -145,6 +157,30 @@ extension AnalyticsStore {
                 money[currency] = line
             }
             result.money = money.values.sorted { $0.currency < $1.currency }
+            var sales: [String: GymAnalytics.SalesLine] = [:]
+            for row in try db.query(
+                """
+                SELECT currency, COUNT(*) AS n, CAST(SUM(amount_cents) AS BIGINT) AS cents FROM payments
+                WHERE tenant_id = $1 AND status = 'succeeded' AND updated_at >= $2 AND updated_at < $3 GROUP BY currency
+                """, .text(tenant), .integer(from), .integer(to)
+            ) {
+                let currency = try row.text("currency")
+                sales[currency] = try .init(currency: currency, packsSold: row.int("n"), soldCents: row.int64("cents"), refunds: 0, refundedCents: 0, refundedCredits: 0)
+            }
+            for row in try db.query(
+                """
+                SELECT currency, COUNT(*) AS n, CAST(SUM(amount_cents) AS BIGINT) AS cents, CAST(SUM(credits) AS BIGINT) AS credits FROM refunds
+                WHERE tenant_id = $1 AND status = 'succeeded' AND updated_at >= $2 AND updated_at < $3 GROUP BY currency
+                """, .text(tenant), .integer(from), .integer(to)
+            ) {
+                let currency = try row.text("currency")
+                var line = sales[currency] ?? .init(currency: currency, packsSold: 0, soldCents: 0, refunds: 0, refundedCents: 0, refundedCredits: 0)
+                line.refunds = try row.int("n")
+                line.refundedCents = try row.int64("cents")
+                line.refundedCredits = try row.int("credits")
+                sales[currency] = line
+            }
+            result.packSales = sales.values.sorted { $0.currency < $1.currency }
             return result
         }
     }
