@@ -7,12 +7,15 @@ public struct CreditLot: Hashable, Sendable {
     public var remaining: Int
     /// UTC seconds; nil never expires.
     public var expiresAt: Int64?
+    /// The currency the credits were bought in; nil for credits given (the platform's).
+    public var currency: String?
 
-    public init(id: String, tenantId: String?, remaining: Int, expiresAt: Int64?) {
+    public init(id: String, tenantId: String?, remaining: Int, expiresAt: Int64?, currency: String? = nil) {
         self.id = id
         self.tenantId = tenantId
         self.remaining = remaining
         self.expiresAt = expiresAt
+        self.currency = currency
     }
 
     public func isUsable(at now: Int64) -> Bool {

@@ -51,8 +51,14 @@ public struct LedgerAccount: Hashable, Sendable, Comparable, CustomStringConvert
     public static let platformRevenue = Self("platform:revenue")
     /// What the platform owes a gym for marketplace bookings.
     public static func gymPayable(_ tenant: String) -> Self { Self("gym:\(tenant):payable") }
+    /// What the platform has paid a gym out of its payable.
+    public static func gymPaid(_ tenant: String) -> Self { Self("gym:\(tenant):paid") }
     /// Money received through a payment provider.
     public static let providerClearing = Self("platform:provider-clearing")
+    /// The platform's position across currencies: a marketplace booking paid with credits bought
+    /// in one currency at a gym paid in another moves the value through here, one posting per
+    /// currency, so no transaction ever balances one currency against another.
+    public static let currencyExchange = Self("platform:fx")
 }
 
 /// One side of a transaction: an amount in one unit into (positive) or out of (negative) an account.

@@ -53,20 +53,43 @@ public enum LedgerEntries {
         ], at: time)
     }
 
-    /// A marketplace booking paid with universal credits: the credits are redeemed, and the
-    /// money they stood for leaves the credit liability as platform commission and gym payout.
+    /// A marketplace booking paid with universal credits: the credits are redeemed; the money
+    /// they stood for (`released`, in each currency they were bought in) leaves the credit
+    /// liability, and the booking's price in the gym's currency becomes platform commission and
+    /// gym payout. Value that crosses currencies passes through the exchange account, balanced in
+    /// each currency on its own.
     public static func marketplaceBooking(
-        id: String, member: String, tenant: String, credits: Int, split: MarketplaceSplit, at time: Int64
+        id: String, member: String, tenant: String, credits: Int, split: MarketplaceSplit, released: [Money], at time: Int64
     ) -> LedgerTransaction {
-        let unit = LedgerUnit.cents(currency: split.price.currency)
+        let gymCurrency = split.price.currency
         var postings = [
             Posting(.memberCredits(member, tenant: nil), -Int64(credits), .credits),
             Posting(.creditsRedeemed(tenant: tenant), Int64(credits), .credits),
         ]
-        if split.price.cents > 0 { postings.append(Posting(.creditLiability, split.price.cents, unit)) }
+        var releasedInGymCurrency: Int64 = 0
+        for money in released where money.cents > 0 {
+            postings.append(Posting(.creditLiability, money.cents, .cents(currency: money.currency)))
+            if money.currency == gymCurrency {
+                releasedInGymCurrency += money.cents
+            } else {
+                postings.append(Posting(.currencyExchange, -money.cents, .cents(currency: money.currency)))
+            }
+        }
+        let unit = LedgerUnit.cents(currency: gymCurrency)
+        let exchanged = split.price.cents - releasedInGymCurrency
+        if exchanged != 0 { postings.append(Posting(.currencyExchange, exchanged, unit)) }
         if split.commission.cents > 0 { postings.append(Posting(.platformRevenue, -split.commission.cents, unit)) }
         if split.payout.cents > 0 { postings.append(Posting(.gymPayable(tenant), -split.payout.cents, unit)) }
         return balanced(id: id, kind: "marketplace_booking", postings: postings, at: time)
+    }
+
+    /// A payout: what the gym was owed leaves its payable for its paid account.
+    public static func payout(id: String, tenant: String, amount: Money, at time: Int64) -> LedgerTransaction {
+        let unit = LedgerUnit.cents(currency: amount.currency)
+        return balanced(id: id, kind: "payout", postings: [
+            Posting(.gymPayable(tenant), amount.cents, unit),
+            Posting(.gymPaid(tenant), -amount.cents, unit),
+        ], at: time)
     }
 
     /// Unspent credits that expired, removed from the member.

@@ -9,8 +9,14 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         self.currency = currency
     }
 
+    /// ISO 4217 currencies without a minor unit: their "cents" are whole units (as Stripe reads them).
+    public static let zeroDecimalCurrencies: Set<String> = [
+        "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+    ]
+
     public var description: String {
         let sign = cents < 0 ? "-" : ""
+        if Self.zeroDecimalCurrencies.contains(currency) { return "\(sign)\(currency) \(abs(cents))" }
         let whole = abs(cents) / 100, fraction = abs(cents) % 100
         return "\(sign)\(currency) \(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }

@@ -37,6 +37,9 @@ public struct Countries: Sendable {
         byKey[key.trimmingCharacters(in: .whitespaces).lowercased()]
     }
 
+    /// Each country's currency by its ISO code and its name, in lower case.
+    public var currencyByKey: [String: String] { byKey.mapValues(\.currency) }
+
     /// Every currency of the table, for validating a gym's own.
     public var currencies: Set<String> { Set(byKey.values.map(\.currency)) }
 }

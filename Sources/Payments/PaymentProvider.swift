@@ -131,6 +131,31 @@ public protocol PaymentProvider: Sendable {
     func refund(_ request: RefundRequest) async throws(ProviderCallError) -> String
 }
 
+/// Money sent to a gym's account at the provider (a Stripe Connect transfer).
+public struct TransferRequest: Equatable, Sendable {
+    /// Our payout's id: the idempotency key, so a retried transfer is made once.
+    public var reference: String
+    /// The gym's connected account ("acct_…").
+    public var destination: String
+    public var amountCents: Int64
+    public var currency: String
+    /// On the gym's statement ("SL-1A2B3C4D").
+    public var description: String
+
+    public init(reference: String, destination: String, amountCents: Int64, currency: String, description: String) {
+        self.reference = reference
+        self.destination = destination
+        self.amountCents = amountCents
+        self.currency = currency
+        self.description = description
+    }
+}
+
+/// A provider that can pay gyms out: returns the provider's id of the transfer.
+public protocol PayoutProvider: Sendable {
+    func transfer(_ request: TransferRequest) async throws(ProviderCallError) -> String
+}
+
 /// A provider's event whose signature and age were checked: all the store is ever given.
 public struct VerifiedEvent: Equatable, Sendable {
     public var provider: String

@@ -10,7 +10,7 @@ public import NIOCore
 /// read the way Stripe's own example objects look (`../shared/data/stripe/`): an invoice names
 /// its subscription under `parent.subscription_details` (the older top-level `subscription`
 /// too), and its period on its lines.
-public struct StripeProvider: PaymentProvider {
+public struct StripeProvider: PaymentProvider, PayoutProvider {
     public let name = "stripe"
     public let verifier: any WebhookVerifier
     public let baseURL: String
@@ -64,6 +64,18 @@ public struct StripeProvider: PaymentProvider {
             ("metadata[refund_id]", request.reference),
         ]))
         guard let created = try? JSONDecoder().decode(Created.self, from: reply) else { throw .unavailable("Stripe's refund has no id") }
+        return created.id
+    }
+
+    /// A Connect transfer to the gym's account: `POST /v1/transfers` with the amount, currency,
+    /// `destination`, our payout id in `metadata` and as `transfer_group`, under its key.
+    public func transfer(_ request: TransferRequest) async throws(ProviderCallError) -> String {
+        struct Created: Decodable { var id: String }
+        let reply = try await http.post("\(baseURL)/v1/transfers", headers: try headers(request.reference), body: .form([
+            ("amount", String(request.amountCents)), ("currency", request.currency.lowercased()), ("destination", request.destination),
+            ("transfer_group", request.reference), ("description", request.description), ("metadata[payout_id]", request.reference),
+        ]))
+        guard let created = try? JSONDecoder().decode(Created.self, from: reply) else { throw .unavailable("Stripe's transfer has no id") }
         return created.id
     }
 

@@ -3,13 +3,19 @@ public import Domain
 public import Storage
 
 /// Accounts for trying the embedded default in the first minute: a member with credits, and
-/// the owner and an instructor of one demo gym, which sells two credit packs of its own. Created once; their passwords are printed at
+/// the owner and an instructor of one demo gym, which sells two credit packs of its own, and a
+/// platform operator. Created once; their passwords are printed at
 /// start-up and only exist in development mode.
 public struct DemoAccount: Sendable, Equatable {
     public var role: StaffRole
     public var email: String
     public var password: String
     public var tenantSlug: String?
+    /// A platform operator, who runs payouts (no gym's staff).
+    public var isOperator = false
+
+    /// How the start-up line names it.
+    public var label: String { isOperator ? "platform operator" : role.rawValue }
 }
 
 public enum DemoAccounts {
@@ -26,6 +32,7 @@ public enum DemoAccounts {
             DemoAccount(role: .member, email: "member@demo.studioloop.africa", password: password, tenantSlug: nil),
             DemoAccount(role: .owner, email: "owner@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
             DemoAccount(role: .instructor, email: "instructor@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
+            DemoAccount(role: .member, email: "operator@demo.studioloop.africa", password: password, tenantSlug: nil, isOperator: true),
         ]
         for account in accounts {
             // Made before sign-up codes existed, a demo account is vouched for now.
@@ -38,6 +45,8 @@ public enum DemoAccounts {
             let user = try await store.accounts.register(email: account.email, passwordHash: hash, firstName: first, lastName: "Demo", now: now)
             try await store.accounts.vouchFor(user, now: now)
             switch account.role {
+            case .member where account.isOperator:
+                try await store.payouts.grantOperator(user, now: now)
             case .member:
                 try await store.ledger.grantCredits(member: user, tenant: nil, credits: 40, now: now)
                 try await store.ledger.grantCredits(member: user, tenant: gym.tenant.id, credits: 20, now: now)

@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     /// What one universal credit is worth, in cents of `currency`.
     public var creditValueCents: Int64 = 5_000
     public var currency = "ZAR"
+    /// What one credit is worth in each other currency gyms are paid in and members buy in
+    /// (`STUDIOLOOP_CREDIT_VALUES`, "NGN=400000,KES=35000"), in its minor units.
+    public var creditValues = Currencies.defaultCreditValues
     /// The platform's commission on marketplace bookings, by the gym's tier.
     public var commission = CommissionRates.standard
     public var bcryptCost: UInt8 = 12
@@ -103,6 +106,7 @@ public struct ServerConfiguration: Sendable {
             guard let n = Int(days), (0...365).contains(n) else { throw ConfigurationError("STUDIOLOOP_REFUND_WINDOW_DAYS must be 0 to 365") }
             refundWindowDays = n
         }
+        if let values = value("STUDIOLOOP_CREDIT_VALUES") { creditValues = try Self.creditValues(parsing: values) }
         if development {
             let sandbox: String
             if let configured = environment["STUDIOLOOP_SANDBOX_WEBHOOK_SECRET"], !configured.isEmpty {
@@ -119,6 +123,22 @@ public struct ServerConfiguration: Sendable {
         generatedSecrets = generated
         notifications = Self.channels(environment, development: development)
         corsOrigins = Set((environment["STUDIOLOOP_CORS_ORIGINS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+
+    /// Reads "NGN=400000,KES=35000": a currency (ISO 4217) and the minor units one credit is
+    /// worth in it, each currency once.
+    public static func creditValues(parsing text: String) throws(ConfigurationError) -> [String: Int64] {
+        var values: [String: Int64] = [:]
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].count == 3, pair[0].allSatisfy({ $0.isUppercase && $0.isASCII }), let minor = Int64(pair[1]),
+                minor > 0, values[pair[0]] == nil
+            else {
+                throw ConfigurationError("credit values: '\(part)' is not CURRENCY=minor-units (a positive whole number), each currency once")
+            }
+            values[pair[0]] = minor
+        }
+        return values
     }
 
     /// WhatsApp (`STUDIOLOOP_WHATSAPP_TOKEN`, `STUDIOLOOP_WHATSAPP_PHONE_NUMBER_ID`), SMS through

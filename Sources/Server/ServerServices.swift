@@ -1,5 +1,5 @@
 import Booking
-public import Datasets
+import Datasets
 public import Domain
 public import Marketplace
 public import Payments
@@ -29,8 +29,6 @@ public struct ServerServices: Sendable {
     let limiters: RateLimiters
     /// Browser origins allowed to call the API (`*` for any); empty for none.
     let corsOrigins: Set<String>
-    /// Each country's currency (Data/countries.tsv): a gym sells in its country's.
-    let countries: Countries
     /// Where this server is reached from outside: checkout return pages and the sandbox's.
     let publicURL: String
     /// Days after buying within which a purchase may be refunded.
@@ -40,7 +38,7 @@ public struct ServerServices: Sendable {
         store: Store, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
         rateLimits: RateLimits = .off, corsOrigins: Set<String> = [], places: [Place] = [],
-        horizonDays: Int = 14, areas: NamedAreas? = nil, countries: Countries = Countries([]),
+        horizonDays: Int = 14, areas: NamedAreas? = nil,
         publicURL: String = "http://127.0.0.1:8080", refundWindowDays: Int = PaymentStore.defaultRefundWindowDays
     ) {
         self.store = store
@@ -50,14 +48,13 @@ public struct ServerServices: Sendable {
         self.clock = clock
         self.providers = Dictionary(providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.defaultProvider = defaultProvider ?? providers.first?.name ?? "none"
-        prices = PriceList(creditValue: store.bookings.creditValue)
+        prices = PriceList(currencies: store.bookings.currencies)
         self.places = places
         self.horizonDays = horizonDays
         self.areas = areas ?? NamedAreas()
         limiters = RateLimiters(rateLimits)
         sessions = SessionVersions(accounts: store.accounts)
         self.corsOrigins = corsOrigins
-        self.countries = countries
         self.publicURL = publicURL
         self.refundWindowDays = refundWindowDays
     }
@@ -74,7 +71,7 @@ extension ServerServices {
 
     /// The currency a gym sells in: its own if set, else its country's, else the platform's.
     func currency(of gym: GymCommerce) -> String {
-        gym.currency ?? countries.country(gym.country)?.currency ?? prices.creditValue.currency
+        store.bookings.currencies.gymCurrency(country: gym.country, configured: gym.currency)
     }
 
     /// The provider a payment in `currency` goes through: the one asked for, or the first

@@ -35,6 +35,7 @@ public enum StudioLoopApplication {
         BookingRoutes(services: services).register(on: api)
         PaymentRoutes(services: services).register(on: api)
         GymPackRoutes(services: services).register(on: api)
+        PayoutRoutes(services: services).register(on: api)
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes)))
         return router
     }

@@ -15,9 +15,20 @@ public enum StudioLoopServer {
         database: any Database, storeName: String, listenURL: String?, demoDataset: URL?, configuration: ServerConfiguration,
         clock: ServerClock = .system
     ) async throws {
+        let countries: Countries
+        do {
+            countries = try Countries(contentsOf: ReferenceData.defaultDirectory().appending(path: "countries.tsv"))
+        } catch {
+            say("note: no Data/countries.tsv (\(error)); every gym sells in \(configuration.currency)")
+            countries = Countries([])
+        }
         let store = Store(
             database: database, creditValue: Money(cents: configuration.creditValueCents, currency: configuration.currency),
-            rates: configuration.commission, checkInSecret: configuration.checkInSecret
+            rates: configuration.commission, checkInSecret: configuration.checkInSecret,
+            currencies: Currencies(
+                base: Money(cents: configuration.creditValueCents, currency: configuration.currency), creditValues: configuration.creditValues,
+                byCountry: countries.currencyByKey
+            )
         )
         let now = clock.now()
         try await store.migrate(now: now)
@@ -39,20 +50,13 @@ public enum StudioLoopServer {
         // One read of the catalog serves the index and the choice of the demo gym.
         let gyms = try await loader.catalog(now: now)
         let index = loader.buildIndex(from: gyms, now: now)
-        let countries: Countries
-        do {
-            countries = try Countries(contentsOf: ReferenceData.defaultDirectory().appending(path: "countries.tsv"))
-        } catch {
-            say("note: no Data/countries.tsv (\(error)); every gym sells in \(configuration.currency)")
-            countries = Countries([])
-        }
         let common = Authenticator.commonPasswords(in: ReferenceData.defaultDirectory().appending(path: "common-passwords.txt"))
         if common.isEmpty { say("note: no Data/common-passwords.txt; common passwords are not refused at sign-up") }
         let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost, commonPasswords: common)
         let services = ServerServices(
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
             rateLimits: configuration.rateLimits, corsOrigins: configuration.corsOrigins,
-            places: places, horizonDays: configuration.horizonDays, areas: areas, countries: countries,
+            places: places, horizonDays: configuration.horizonDays, areas: areas,
             publicURL: configuration.baseURL, refundWindowDays: configuration.refundWindowDays
         )
 
@@ -78,7 +82,7 @@ public enum StudioLoopServer {
             onServerRunning: { _ in
                 say(startupLine(index: index, storeName: storeName, configuration: configuration))
                 for account in demo {
-                    say("  demo \(account.role.rawValue)\(account.tenantSlug.map { " of \($0)" } ?? ""): \(account.email) / \(account.password)")
+                    say("  demo \(account.label)\(account.tenantSlug.map { " of \($0)" } ?? ""): \(account.email) / \(account.password)")
                 }
                 if !demo.isEmpty {
                     say("""

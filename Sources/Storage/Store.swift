@@ -12,12 +12,15 @@ public struct Store: Sendable {
     public let payments: PaymentStore
     /// The gyms' own credit packs.
     public let packages: CreditPackageStore
+    /// What gyms are owed, and paying them.
+    public let payouts: PayoutStore
     public let analytics: AnalyticsStore
     private let feed: ChangeFeed
 
     public init(
         database: any Database, creditValue: Money = Money(cents: 5_000, currency: "ZAR"), rates: CommissionRates = .standard,
-        promotionCutoffSeconds: Int64 = BookingRules.defaultPromotionCutoffSeconds, checkInSecret: [UInt8]? = nil
+        promotionCutoffSeconds: Int64 = BookingRules.defaultPromotionCutoffSeconds, checkInSecret: [UInt8]? = nil,
+        currencies: Currencies? = nil
     ) {
         let feed = ChangeFeed()
         self.database = database
@@ -26,12 +29,13 @@ public struct Store: Sendable {
         staff = StaffStore(database: database)
         catalog = CatalogStore(database: database, feed: feed)
         bookings = BookingStore(
-            database: database, feed: feed, creditValue: creditValue, rates: rates, promotionCutoffSeconds: promotionCutoffSeconds,
+            database: database, feed: feed, currencies: currencies ?? Currencies(base: creditValue), rates: rates, promotionCutoffSeconds: promotionCutoffSeconds,
             checkInTokens: checkInSecret.map(CheckInToken.init(secret:))
         )
         ledger = LedgerStore(database: database)
         payments = PaymentStore(database: database)
         packages = CreditPackageStore(database: database)
+        payouts = PayoutStore(database: database)
         analytics = AnalyticsStore(database: database)
     }
 

@@ -33,8 +33,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("What one universal credit is worth, in cents.", valueName: "cents"))
     var creditValue: Int64 = 5_000
 
-    @Option(help: ArgumentHelp("The currency of credit purchases and commission (ISO 4217).", valueName: "code"))
+    @Option(help: ArgumentHelp("The platform's currency, which --credit-value is in (ISO 4217).", valueName: "code"))
     var currency = "ZAR"
+
+    @Option(
+        help: ArgumentHelp(
+            "What one credit is worth in each other currency gyms are paid in and members buy in, in its minor units (env STUDIOLOOP_CREDIT_VALUES; default NGN=400000,KES=35000,GHS=3000,EGP=13500,MAD=2500,ETB=37500,RWF=4000,MZN=17500).",
+            valueName: "CUR=minor,..."
+        )
+    )
+    var creditValues: String?
 
     @Option(
         help: ArgumentHelp(
@@ -124,6 +132,9 @@ struct Serve: AsyncParsableCommand {
         configuration.port = resolvedPort ?? configuration.port
         configuration.creditValueCents = creditValue
         configuration.currency = currency
+        if let values = creditValues {
+            do { configuration.creditValues = try ServerConfiguration.creditValues(parsing: values) } catch { throw ValidationError(error.description) }
+        }
         if let rates = commission ?? environment["STUDIOLOOP_COMMISSION"] {
             do { configuration.commission = try CommissionRates(parsing: rates) } catch { throw ValidationError(error.description) }
         }

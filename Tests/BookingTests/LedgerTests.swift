@@ -27,7 +27,7 @@ import Testing
         let value = Money(cents: 5_000, currency: "ZAR")
         try book.post(LedgerEntries.grantCredits(id: "buy", member: "m", tenant: nil, credits: 10, payment: Money(cents: 50_000, currency: "ZAR"), at: 1))
         let split = MarketplaceSplit(credits: 2, creditValue: value, tier: .growth)
-        let booking = LedgerEntries.marketplaceBooking(id: "b1", member: "m", tenant: "gym", credits: 2, split: split, at: 2)
+        let booking = LedgerEntries.marketplaceBooking(id: "b1", member: "m", tenant: "gym", credits: 2, split: split, released: [split.price], at: 2)
         try book.post(booking)
         #expect(book.balance(.memberCredits("m", tenant: nil), .credits) == 8)
         #expect(book.balance(.gymPayable("gym"), zar) == -8_500)
@@ -80,7 +80,7 @@ import Testing
                     transaction = LedgerEntries.directBooking(id: "t\(step)", member: member, tenant: tenant, credits: credits, at: Int64(step))
                 } else {
                     let split = MarketplaceSplit(credits: credits, creditValue: Money(cents: 3_333, currency: "ZAR"), tier: .starter)
-                    transaction = LedgerEntries.marketplaceBooking(id: "t\(step)", member: member, tenant: "g1", credits: credits, split: split, at: Int64(step))
+                    transaction = LedgerEntries.marketplaceBooking(id: "t\(step)", member: member, tenant: "g1", credits: credits, split: split, released: [split.price], at: Int64(step))
                 }
             case 2 where !bookings.isEmpty:
                 transaction = bookings.remove(at: Int(rng.next() % UInt64(bookings.count))).reversal(id: "t\(step)", kind: "refund", at: Int64(step))
@@ -96,5 +96,38 @@ import Testing
             book._checkInvariants()
         }
         #expect(book.transactions.count > 100)
+    }
+}
+
+/// A marketplace booking whose credits were bought in one currency at a gym paid in another
+/// balances in each currency on its own, through the exchange account.
+@Suite struct CrossCurrencyBookingTests {
+    @Test func creditsBoughtInRandAtALagosGym() throws {
+        let split = MarketplaceSplit(credits: 2, creditValue: Money(cents: 400_000, currency: "NGN"), tier: .starter)
+        let booking = LedgerEntries.marketplaceBooking(
+            id: "b", member: "m", tenant: "lagos", credits: 2, split: split, released: [Money(cents: 10_000, currency: "ZAR")], at: 1
+        )
+        func sum(_ unit: LedgerUnit) -> Int64 { booking.postings.filter { $0.unit == unit }.reduce(0) { $0 + $1.amount } }
+        #expect(sum(.cents(currency: "ZAR")) == 0 && sum(.cents(currency: "NGN")) == 0 && sum(.credits) == 0)
+        let fx = booking.postings.filter { $0.account == .currencyExchange }.map { Money(cents: $0.amount, currency: $0.unit.description) }
+        #expect(fx == [Money(cents: -10_000, currency: "ZAR cents"), Money(cents: 800_000, currency: "NGN cents")])
+        #expect(booking.postings.contains(Posting(.gymPayable("lagos"), -640_000, .cents(currency: "NGN"))))
+        #expect(booking.postings.contains(Posting(.platformRevenue, -160_000, .cents(currency: "NGN"))))
+    }
+
+    @Test func creditsBoughtInTwoCurrencies() throws {
+        let split = MarketplaceSplit(credits: 2, creditValue: Money(cents: 400_000, currency: "NGN"), tier: .growth)
+        let booking = LedgerEntries.marketplaceBooking(
+            id: "b", member: "m", tenant: "lagos", credits: 2, split: split,
+            released: [Money(cents: 400_000, currency: "NGN"), Money(cents: 5_000, currency: "ZAR")], at: 1
+        )
+        // Only what crossed currencies passes through the exchange account.
+        #expect(booking.postings.filter { $0.account == .currencyExchange }.map(\.amount).sorted() == [-5_000, 400_000])
+        #expect(booking.postings.contains(Posting(.creditLiability, 400_000, .cents(currency: "NGN"))))
+    }
+
+    @Test func zeroDecimalCurrenciesPrintWhole() {
+        #expect(Money(cents: 4_000, currency: "RWF").description == "RWF 4000")
+        #expect(Money(cents: 4_050, currency: "ZAR").description == "ZAR 40.50")
     }
 }

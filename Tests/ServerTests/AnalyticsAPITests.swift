@@ -63,18 +63,19 @@ struct AnalyticsAPITests {
             #expect(numbers["no_show_rate"] as? Double == 0.5)
             #expect(numbers["late_cancels"] as? Int == 1)
             #expect(numbers["marketplace_share"] as? Double == 0.5)
-            // A's and C's marketplace bookings: 2 credits of R50 each, starter tier's 20 % commission.
+            // A's and C's marketplace bookings at a Kigali gym, priced in Rwandan francs: 2 credits of
+            // RWF 4,000 each (a currency without cents), the starter tier's 20 % commission.
             let money = (numbers["money"] as! [[String: Any]]).first!
-            #expect(money["currency"] as? String == "ZAR")
-            #expect(money["gross_cents"] as? Int == 20_000)
-            #expect(money["commission_cents"] as? Int == 4_000)
-            #expect(money["payout_cents"] as? Int == 16_000)
+            #expect(money["currency"] as? String == "RWF")
+            #expect(money["gross_cents"] as? Int == 16_000)
+            #expect(money["commission_cents"] as? Int == 3_200)
+            #expect(money["payout_cents"] as? Int == 12_800)
             #expect((numbers["popular_hours"] as! [[String: Int]]).first! == ["hour": 9, "bookings": 2])
 
             let csv = try await client.json("/api/v1/tenants/\(slug)/analytics?\(range)&format=csv", token: ownerToken)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.text.contains("rates,fill_rate,0.5000\r\n"))
-            #expect(csv.text.contains("money_ZAR,commission_cents,4000\r\n"))
+            #expect(csv.text.contains("money_RWF,commission_cents,3200\r\n"))
 
             let outsider = try await client.json("/api/v1/tenants/\(slug)/analytics", token: a.token)
             #expect(outsider.status == .unauthorized || outsider.status == .forbidden)

@@ -1,3 +1,4 @@
+import Booking
 import Datasets
 import Domain
 import Foundation
@@ -48,7 +49,10 @@ struct ServerFixture {
         default:
             (database, listenURL) = try kind.openFresh()
         }
-        let store = Store(database: database, checkInSecret: Array("check-in secret for tests, 32+ bytes".utf8))
+        let store = Store(
+            database: database, checkInSecret: Array("check-in secret for tests, 32+ bytes".utf8),
+            currencies: Currencies(base: Money(cents: 5_000, currency: "ZAR"), byCountry: countries.currencyByKey)
+        )
         try await store.migrate(now: start)
         try await store.catalog.importDataset(dataset, from: start, to: start + 14 * 86_400, now: start)
         let clock = MovableClock(start)
@@ -61,7 +65,7 @@ struct ServerFixture {
         )
         let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
         let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: providers + [sandbox],
-            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas, countries: countries
+            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas
         )
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(

@@ -20,6 +20,9 @@ struct PaymentRoutes {
         var packageId: String
         /// When given, the pack must be this gym's.
         var tenantId: String?
+        /// The currency to buy universal credits in (a gym's pack is in the gym's); the
+        /// platform's unless given.
+        var currency: String?
         var provider: String?
     }
 
@@ -69,8 +72,10 @@ struct PaymentRoutes {
     }
 
     func register(on api: RouterGroup<AppContext>) {
-        api.get("credit-packages") { _, _ in
-            Reply(["packages": services.prices.all])
+        api.get("credit-packages") { request, _ in
+            let currency = request.uri.queryParameters.get("currency").map { String($0).uppercased() } ?? services.prices.currencies.base.currency
+            guard let packages = services.prices.all(in: currency) else { throw Self.unknownCurrency(currency, services) }
+            return Reply(["packages": packages])
         }
         api.post("payments/credits/purchase") { request, context in
             let user = try context.requireUser()
@@ -173,6 +178,8 @@ struct PaymentRoutes {
     /// What the purchase buys, priced by the platform's list or the gym's own pack.
     private func order(for body: Purchase) async throws -> CreditOrder {
         if let package = services.prices.package(id: body.packageId) {
+            let currency = body.currency?.uppercased() ?? package.currency
+            guard let package = services.prices.package(id: body.packageId, in: currency) else { throw Self.unknownCurrency(currency, services) }
             guard !package.recurring else { throw APIError.validation("\(package.id) is a monthly plan: subscribe with POST /payments/subscriptions") }
             guard body.tenantId == nil else {
                 throw APIError.validation("\(package.id) buys universal credits; a gym's own packs are listed at GET /tenants/{slug}/credit-packages")
@@ -188,6 +195,9 @@ struct PaymentRoutes {
             )
         }
         if let tenant = body.tenantId, tenant != pack.tenantId { throw APIError.validation("that pack is not sold by tenant \(tenant)") }
+        if let currency = body.currency, currency.uppercased() != pack.price.currency {
+            throw APIError.validation("a gym's pack is sold in its currency, \(pack.price.currency)")
+        }
         let gym = try await services.store.catalog.gymCommerce(pack.tenantId)
         return CreditOrder(
             tenant: pack.tenantId, packageId: pack.id, credits: pack.credits, price: pack.price, validityDays: pack.validityDays,
@@ -212,6 +222,10 @@ struct PaymentRoutes {
             throw error
         }
         return try await services.store.payments.attachCheckout(checkout, toPayment: payment.paymentId, member: member, now: now)
+    }
+
+    static func unknownCurrency(_ currency: String, _ services: ServerServices) -> APIError {
+        APIError.validation("currency must be one of \(services.prices.currencies.all.joined(separator: ", ")) (got '\(currency)')")
     }
 
     static func view(_ payment: PaymentRecord) -> PaymentView {

@@ -3,9 +3,9 @@ import Domain
 
 /// What the platform sells, priced from the value of one credit so that every currency gets
 /// the same list: credit packages (bigger ones cheaper per credit), monthly credit plans, and
-/// the gyms' platform tiers. All amounts are integer cents.
+/// the gyms' platform tiers. All amounts are integer minor units.
 struct PriceList: Sendable {
-    let creditValue: Money
+    let currencies: Currencies
 
     struct Package: Encodable, Sendable, Equatable {
         var id: String
@@ -22,21 +22,27 @@ struct PriceList: Sendable {
     /// A gym's monthly tier fee, in credits' worth.
     static let tierCredits: [SubscriptionTier: Int64] = [.starter: 10, .growth: 20, .pro: 40, .enterprise: 100]
 
-    var all: [Package] {
-        Self.packages.map { package("credits-\($0.credits)", $0.credits, $0.percent, recurring: false) }
-            + Self.plans.map { package("plan-\($0.credits)", $0.credits, $0.percent, recurring: true) }
+    /// The list in the platform's currency.
+    var all: [Package] { all(in: currencies.base.currency)! }
+
+    /// The list in `currency` (universal credits are bought in the member's own), or nil when
+    /// the platform does not deal in it.
+    func all(in currency: String) -> [Package]? {
+        guard let value = currencies.creditValue(in: currency) else { return nil }
+        return Self.packages.map { package("credits-\($0.credits)", $0.credits, $0.percent, value, recurring: false) }
+            + Self.plans.map { package("plan-\($0.credits)", $0.credits, $0.percent, value, recurring: true) }
     }
 
-    func package(id: String) -> Package? { all.first { $0.id == id } }
+    func package(id: String, in currency: String? = nil) -> Package? {
+        all(in: currency ?? currencies.base.currency)?.first { $0.id == id }
+    }
 
+    /// A gym's tier is the platform's fee, charged in the platform's currency.
     func tierPrice(_ tier: SubscriptionTier) -> Money {
-        Money(cents: Self.tierCredits[tier]! * creditValue.cents, currency: creditValue.currency)
+        Money(cents: Self.tierCredits[tier]! * currencies.base.cents, currency: currencies.base.currency)
     }
 
-    private func package(_ id: String, _ credits: Int, _ percent: Int64, recurring: Bool) -> Package {
-        Package(
-            id: id, credits: credits, priceCents: Int64(credits) * creditValue.cents * percent / 100, currency: creditValue.currency,
-            recurring: recurring
-        )
+    private func package(_ id: String, _ credits: Int, _ percent: Int64, _ value: Money, recurring: Bool) -> Package {
+        Package(id: id, credits: credits, priceCents: Int64(credits) * value.cents * percent / 100, currency: value.currency, recurring: recurring)
     }
 }

@@ -137,23 +137,22 @@ extension AnalyticsStore {
                   AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = b.ledger_transaction_id)
                 """, .text(tenant), .integer(from), .integer(to)
             ).first?["n"].integer ?? 0)
+            // Gross is what the bookings were priced at in the gym's currency: the commission
+            // plus the payout (the credits may have been bought in another currency).
             var money: [String: GymAnalytics.MoneyLine] = [:]
             for row in try db.query(
                 """
                 SELECT p.account, p.unit, SUM(p.amount) AS total FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
-                WHERE (t.id IN (\(charges)) OR t.reverses IN (\(charges))) AND p.account IN ($4, $5, $6)
+                WHERE (t.id IN (\(charges)) OR t.reverses IN (\(charges))) AND p.account IN ($4, $5)
                 GROUP BY p.account, p.unit
-                """, .text(tenant), .integer(from), .integer(to), .text(LedgerAccount.creditLiability.name),
+                """, .text(tenant), .integer(from), .integer(to),
                 .text(LedgerAccount.platformRevenue.name), .text(LedgerAccount.gymPayable(tenant).name)
             ) {
                 guard case .cents(let currency)? = LedgerUnit(try row.text("unit")) else { continue }
                 var line = money[currency] ?? .init(currency: currency, grossCents: 0, commissionCents: 0, payoutCents: 0)
-                let total = row["total"].integer ?? Int64(row["total"].real ?? 0)
-                switch try row.text("account") {
-                case LedgerAccount.creditLiability.name: line.grossCents += total
-                case LedgerAccount.platformRevenue.name: line.commissionCents -= total
-                default: line.payoutCents -= total
-                }
+                let total = -(row["total"].integer ?? Int64(row["total"].real ?? 0))
+                if try row.text("account") == LedgerAccount.platformRevenue.name { line.commissionCents += total } else { line.payoutCents += total }
+                line.grossCents += total
                 money[currency] = line
             }
             result.money = money.values.sorted { $0.currency < $1.currency }

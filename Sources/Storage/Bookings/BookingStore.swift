@@ -10,8 +10,8 @@ import SQL
 public struct BookingStore: Sendable {
     let database: any Database
     let feed: ChangeFeed
-    /// What one credit is worth when a marketplace booking is paid for.
-    public let creditValue: Money
+    /// What one credit is worth in each currency, and which currency each gym is paid in.
+    public let currencies: Currencies
     public let rates: CommissionRates
     public let promotionCutoffSeconds: Int64
     /// Signs and checks QR check-in tokens; nil until configured with a secret.
@@ -19,6 +19,9 @@ public struct BookingStore: Sendable {
 }
 
 extension BookingStore {
+    /// What one universal credit is worth in the platform's currency.
+    public var creditValue: Money { currencies.base }
+
     /// Books `sessionId` for `member`: a direct booking paid with that gym's credits, or a
     /// marketplace booking paid with universal credits and split into commission and payout.
     /// - Parameter statedCredits: what the member's app said the booking costs; refused as
@@ -26,7 +29,7 @@ extension BookingStore {
     public func book(
         member: String, sessionId: String, marketplace: Bool, joinWaitlist: Bool = true, statedCredits: Int? = nil, now: Int64
     ) async throws -> BookingOutcome {
-        let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
+        let currencies = currencies, rates = rates, cutoff = promotionCutoffSeconds
         return try await feed.transaction(on: database) { db in
             // The catalog is public: learn the session's gym, then act as this member at that gym.
             try db.setContext(.member(member))
@@ -76,7 +79,7 @@ extension BookingStore {
                 )
                 let fee = try Charges.charge(
                     bookingId: bookingId, member: member, session: session, credits: credits, lots: lots, purpose: purpose,
-                    creditValue: creditValue, rates: rates, now: now, on: db
+                    currencies: currencies, rates: rates, now: now, on: db
                 )
                 try OutboxRows.notify(member, "booking_confirmed", bookingId, now: now, on: db)
                 try OutboxRows.scheduleReminder(member, bookingId: bookingId, start: session.facts.start, now: now, on: db)
@@ -92,7 +95,7 @@ extension BookingStore {
     /// freed spot to the first waitlisted member who can pay (or closes the waitlist after
     /// the cut-off).
     public func cancel(bookingId: String, member: String, reason: String?, now: Int64) async throws -> CancelOutcome {
-        let creditValue = creditValue, rates = rates, cutoff = promotionCutoffSeconds
+        let currencies = currencies, rates = rates, cutoff = promotionCutoffSeconds
         return try await feed.transaction(on: database) { db in
             try db.setContext(.member(member))
             let rows = try db.query(
@@ -134,7 +137,7 @@ extension BookingStore {
                 .text(sessionId), .integer(now)
             )
             session.facts.confirmed -= 1
-            let promotion = try Charges.promote(session: &session, cutoff: cutoff, creditValue: creditValue, rates: rates, now: now, on: db)
+            let promotion = try Charges.promote(session: &session, cutoff: cutoff, currencies: currencies, rates: rates, now: now, on: db)
             return (CancelOutcome(
                 decision: decision, creditsRefunded: refunded, promoted: promotion.promoted, skipped: promotion.skipped,
                 closed: promotion.closed, spotsLeft: session.facts.spotsLeft

@@ -138,9 +138,9 @@ extension PaymentStore {
         let credits = try sub.int("credits_per_period"), tenant = sub["tenant_id"].text
         let period = periodEnd - (previousEnd ?? max(now, periodEnd - 30 * 86_400))
         try db.query(
-            "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at, currency) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)),
-            .integer(periodEnd + period), .integer(now)
+            .integer(periodEnd + period), .integer(now), .text(price.currency)
         )
         try LedgerRows.post(LedgerEntries.grantCredits(
             id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits, payment: price, at: now

@@ -201,10 +201,10 @@ extension PaymentStore {
         let expiresAt = payment["validity_days"].integer.map { now + $0 * 86_400 }
         try db.query(
             """
-            INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at, payment_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO member_credits (id, user_id, tenant_id, remaining, expires_at, created_at, payment_id, currency)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """, .text(UUID().uuidString.lowercased()), .text(member), SQLValue(tenant), .integer(Int64(credits)), SQLValue(expiresAt),
-            .integer(now), .text(paymentId)
+            .integer(now), .text(paymentId), payment["currency"]
         )
         try LedgerRows.post(LedgerEntries.grantCredits(
             id: UUID().uuidString.lowercased(), member: member, tenant: tenant, credits: credits,

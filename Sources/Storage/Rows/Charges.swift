@@ -7,15 +7,20 @@ import SQL
 enum Charges {
     /// A member's lots with credits left.
     static func lots(of member: String, on db: any SQLConnection) throws -> [CreditLot] {
-        try db.query("SELECT id, tenant_id, remaining, expires_at FROM member_credits WHERE user_id = $1 AND remaining > 0", .text(member))
-            .map { try CreditLot(id: $0.text("id"), tenantId: $0["tenant_id"].text, remaining: $0.int("remaining"), expiresAt: $0["expires_at"].integer) }
+        try db.query("SELECT id, tenant_id, remaining, expires_at, currency FROM member_credits WHERE user_id = $1 AND remaining > 0", .text(member))
+            .map {
+                try CreditLot(
+                    id: $0.text("id"), tenantId: $0["tenant_id"].text, remaining: $0.int("remaining"), expiresAt: $0["expires_at"].integer,
+                    currency: $0["currency"].text
+                )
+            }
     }
 
     /// Takes a spot and the credits for a booking already inserted: draws the lots, posts the
     /// ledger transaction and records both on the booking. Returns the marketplace fee.
     static func charge(
         bookingId: String, member: String, session: LockedSession, credits: Int, lots: [CreditLot], purpose: CreditRules.Purpose,
-        creditValue: Money, rates: CommissionRates, now: Int64, on db: any SQLConnection
+        currencies: Currencies, rates: CommissionRates, now: Int64, on db: any SQLConnection
     ) throws -> Money? {
         try db.query(
             "UPDATE class_schedules SET available_spots = available_spots - 1, spots_updated_at = $2 WHERE id = $1 AND available_spots > 0",
@@ -42,9 +47,19 @@ enum Charges {
             case .direct(let tenant):
                 transaction = LedgerEntries.directBooking(id: id, member: member, tenant: tenant, credits: credits, at: now)
             case .marketplace:
-                let split = MarketplaceSplit(credits: credits, creditValue: creditValue, tier: session.tier, rates: rates)
+                // Priced in the gym's currency; the liability released in each currency the
+                // credits drawn were bought in.
+                let gymCurrency = currencies.gymCurrency(country: session.country, configured: session.currency)
+                let split = MarketplaceSplit(credits: credits, creditValue: currencies.creditValue(in: gymCurrency)!, tier: session.tier, rates: rates)
+                let bought = Dictionary(lots.map { ($0.id, $0.currency ?? currencies.base.currency) }, uniquingKeysWith: { a, _ in a })
+                var released: [String: Int64] = [:]
+                for draw in draws {
+                    let value = currencies.creditValue(in: bought[draw.lotId] ?? currencies.base.currency) ?? currencies.base
+                    released[value.currency, default: 0] += Int64(draw.credits) * value.cents
+                }
                 transaction = LedgerEntries.marketplaceBooking(
-                    id: id, member: member, tenant: session.facts.tenantId, credits: credits, split: split, at: now
+                    id: id, member: member, tenant: session.facts.tenantId, credits: credits, split: split,
+                    released: released.sorted { $0.key < $1.key }.map { Money(cents: $0.value, currency: $0.key) }, at: now
                 )
                 fee = split.commission
             }
@@ -77,7 +92,7 @@ enum Charges {
     /// Gives a freed spot to the first waitlisted member who can pay, or closes the waitlist
     /// after the cut-off.
     static func promote(
-        session: inout LockedSession, cutoff: Int64, creditValue: Money, rates: CommissionRates, now: Int64, on db: any SQLConnection
+        session: inout LockedSession, cutoff: Int64, currencies: Currencies, rates: CommissionRates, now: Int64, on db: any SQLConnection
     ) throws -> BookingRules.Promotion {
         let waiting = try db.query(
             "SELECT id, user_id, is_marketplace FROM bookings WHERE session_id = $1 AND status = 'waitlisted' ORDER BY waitlist_seq",
@@ -96,7 +111,7 @@ enum Charges {
         if let promoted = promotion.promoted, let (member, purpose, lots) = who[promoted] {
             try db.query("UPDATE bookings SET status = 'confirmed', updated_at = $2 WHERE id = $1", .text(promoted), .integer(now))
             _ = try charge(bookingId: promoted, member: member, session: session, credits: session.credits, lots: lots,
-                           purpose: purpose, creditValue: creditValue, rates: rates, now: now, on: db)
+                           purpose: purpose, currencies: currencies, rates: rates, now: now, on: db)
             session.facts.confirmed += 1
             session.facts.waitlisted -= 1
             try OutboxRows.notify(member, "waitlist_promoted", promoted, now: now, on: db)

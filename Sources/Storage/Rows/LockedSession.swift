@@ -9,6 +9,9 @@ struct LockedSession {
     var credits: Int
     var marketplaceEnabled: Bool
     var tier: SubscriptionTier
+    /// The gym's country, and the currency set for it (nil: its country's).
+    var country: String
+    var currency: String?
 }
 
 extension LockedSession {
@@ -26,6 +29,7 @@ extension LockedSession {
             """
             SELECT s.id, s.tenant_id, s.class_id, s.start_time, s.end_time, s.capacity, s.available_spots, s.status,
                    s.booking_window_hours, s.cancellation_window_hours, c.credits_required, t.marketplace_enabled, t.subscription_tier,
+                   t.country, t.currency,
                    (SELECT COUNT(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted') AS waitlisted
             FROM class_schedules s JOIN classes c ON c.id = s.class_id JOIN tenants t ON t.id = s.tenant_id
             WHERE s.id = $1
@@ -42,7 +46,8 @@ extension LockedSession {
             ),
             classId: row.text("class_id"), credits: row.int("credits_required"),
             marketplaceEnabled: row["marketplace_enabled"].integer == 1,
-            tier: row["subscription_tier"].text.flatMap(SubscriptionTier.init) ?? .starter
+            tier: row["subscription_tier"].text.flatMap(SubscriptionTier.init) ?? .starter,
+            country: row.text("country"), currency: row["currency"].text
         )
     }
 }

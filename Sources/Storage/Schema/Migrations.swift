@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -26,7 +26,35 @@ enum Migrations {
             "ALTER TABLE users ADD COLUMN phone_verified_at BIGINT",
         ] + RowLevelSecurity.verificationCodes,
         14: RowLevelSecurity.gymCommerce,
+        15: RowLevelSecurity.payouts,
     ]
+
+    /// Paying gyms what they are owed: platform operators run payouts; a gym says how it is paid
+    /// (a Stripe connected account, or a bank account for EFT); each payout claims the ledger
+    /// transactions it pays, each at most once, so no booking is ever paid twice.
+    static let payouts: (version: Int, statements: [String]) = (15, [
+        "CREATE TABLE platform_operators (user_id TEXT PRIMARY KEY REFERENCES users(id), granted_at BIGINT NOT NULL)",
+        """
+        CREATE TABLE payout_accounts (
+            tenant_id TEXT PRIMARY KEY REFERENCES tenants(id), method TEXT NOT NULL CHECK (method IN ('stripe_connect', 'eft')),
+            stripe_account_id TEXT, bank_name TEXT, account_holder TEXT, account_number TEXT, branch_code TEXT, updated_at BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE payouts (
+            id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, tenant_id TEXT NOT NULL REFERENCES tenants(id), currency TEXT NOT NULL,
+            amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), method TEXT NOT NULL CHECK (method IN ('stripe_connect', 'eft')),
+            reference TEXT NOT NULL UNIQUE, status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'exported')),
+            provider_ref TEXT, last_error TEXT, ledger_transaction_id TEXT, until_time BIGINT NOT NULL, created_by TEXT NOT NULL,
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX payouts_by_tenant ON payouts (tenant_id, created_at)",
+        "CREATE INDEX payouts_by_batch ON payouts (batch_id)",
+        """
+        CREATE TABLE payout_items (
+            transaction_id TEXT PRIMARY KEY REFERENCES ledger_transactions(id), payout_id TEXT NOT NULL REFERENCES payouts(id),
+            amount_cents BIGINT NOT NULL)
+        """,
+    ])
 
     /// Hosted checkout and gym credit packs: a payment or subscription knows the provider's
     /// checkout (its id, which events name, and the page the member pays on) and, once paid, the
@@ -45,6 +73,9 @@ enum Migrations {
         "ALTER TABLE subscriptions ADD COLUMN checkout_url TEXT",
         "CREATE UNIQUE INDEX subscriptions_by_provider_ref ON subscriptions (provider, provider_ref)",
         "ALTER TABLE member_credits ADD COLUMN payment_id TEXT REFERENCES payments(id)",
+        // The currency a lot was bought in (NULL: given, the platform's), so a marketplace
+        // booking releases the liability in the currency it was taken in.
+        "ALTER TABLE member_credits ADD COLUMN currency TEXT",
         "ALTER TABLE tenants ADD COLUMN currency TEXT",
         """
         CREATE TABLE credit_packages (

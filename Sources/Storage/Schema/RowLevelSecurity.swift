@@ -57,6 +57,17 @@ enum RowLevelSecurity {
         """,
     ]
 
+    /// Migration 15: operators and payout claims are bookkeeping; a gym reads and sets its own
+    /// payout account and reads its own payouts.
+    static let payouts: [String] = ["platform_operators", "payout_items"].flatMap { table in
+        enable(table) + ["CREATE POLICY system_only ON \(table) FOR ALL USING (app_system()) WITH CHECK (app_system())"]
+    } + enable("payout_accounts") + [
+        "CREATE POLICY gym_access ON payout_accounts FOR ALL USING (app_system() OR tenant_id = app_tenant()) WITH CHECK (app_system() OR tenant_id = app_tenant())",
+    ] + enable("payouts") + [
+        "CREATE POLICY gym_read ON payouts FOR SELECT USING (app_system() OR tenant_id = app_tenant())",
+        "CREATE POLICY system_write ON payouts FOR ALL USING (app_system()) WITH CHECK (app_system())",
+    ]
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",
