@@ -17,6 +17,9 @@ public enum NotificationText {
         case "checked_in": return ("Checked in", "You're checked in. Enjoy the class!")
         case "class_reminder": return ("Class in 2 hours", "Reminder: your class starts in about 2 hours. Booking \(booking).")
         case "credits_purchased": return ("Credits added", "Your credits are in your account.")
+        case "credits_granted": return ("Credits from your gym", "Your gym gave you credits; they are in your account.")
+        case "refund_failed":
+            return ("Refund not made", "We could not refund your purchase, so its credits are back in your account. Try again, or contact us.")
         case "password_reset":
             return ("Reset your password", "Use this code to set a new password (valid for an hour): \(fields["token"] as? String ?? "")")
         case "email_verification":

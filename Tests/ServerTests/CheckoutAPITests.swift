@@ -200,6 +200,29 @@ struct CheckoutAPITests {
             )
             #expect(bought.object["currency"] as? String == "NGN" && bought.object["amount_cents"] as? Int == 2_500_000, "\(bought.text)")
 
+            // Currencies the platform does not deal in are refused by name.
+            #expect(try await client.json("/api/v1/credit-packages?currency=XYZ").status == .badRequest)
+            let xyz = try await client.json(
+                "/api/v1/payments/credits/purchase", method: .post, token: member.token, body: ["package_id": "credits-5", "currency": "XYZ"], headers: [Self.key: "k4"]
+            )
+            #expect(xyz.status == .badRequest && xyz.error?.message.contains("NGN") == true, "\(xyz.text)")
+            let wrongPackCurrency = try await client.json(
+                "/api/v1/payments/credits/purchase", method: .post, token: member.token, body: ["package_id": pack["id"]!, "currency": "ZAR"], headers: [Self.key: "k5"]
+            )
+            #expect(wrongPackCurrency.status == .badRequest)
+            var gymBody = try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: [
+                "name": "Osu Fit", "slug": "osu-fit-\(UUID().uuidString.prefix(6).lowercased())", "email": "hi@osu.gh", "phone": "+233 20 000 0000",
+                "address": ["street": "Oxford St", "suburb": "Osu", "city": "Accra", "province": "", "postal_code": "", "country": "Ghana"],
+                "location": ["lat": 5.556, "lng": -0.182], "timezone": "Africa/Accra",
+            ])) as! [String: Any]
+            gymBody["currency"] = "XYZ"
+            #expect(try await client.json("/api/v1/tenants", method: .post, token: owner.token, body: gymBody).status == .badRequest)
+            gymBody["currency"] = "ZAR"  // a gym in Accra may choose to sell in rand
+            let osu = try await client.json("/api/v1/tenants", method: .post, token: owner.token, body: gymBody)
+            #expect(osu.status == .created, "\(osu.text)")
+            let osuPack = try await Self.pack(fixture, client: client, slug: gymBody["slug"] as! String, owner: owner.token)
+            #expect(osuPack["currency"] as? String == "ZAR")
+
             // An owner's grant: only the owner, a real member, a reason, within limits.
             let grant = try await client.json("/api/v1/tenants/\(slug)/credit-grants", method: .post, token: owner.token, body: [
                 "user_id": member.id, "credits": 2, "reason": "Sorry the aircon broke",
@@ -216,6 +239,38 @@ struct CheckoutAPITests {
             }
             #expect(try await fixture.store.ledger.credits(member: member.id, tenant: gym, now: fixture.clock.now) == 2)
             try await fixture.expectBalancedLedger("grants")
+        }
+    }
+
+    @Test("a gym's own monthly plan: subscribed through the checkout, its credits at that gym, in its currency; not bought as a pack", arguments: StoreKind.allCases)
+    func gymMonthlyPlan(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        let (_, gym, _) = fixture.openSession()
+        try await fixture.test { client in
+            let owner = try await fixture.member("owner", client: client)
+            try await fixture.store.staff.grantRole(user: owner.id, tenant: gym.tenant.id, role: .owner)
+            let slug = gym.tenant.slug
+            let noValidity = try await client.json("/api/v1/tenants/\(slug)/credit-packages", method: .post, token: owner.token, body: [
+                "name": "Unlimited-ish", "credits": 12, "price_cents": 60_000, "recurring": true, "validity_days": 30,
+            ])
+            #expect(noValidity.status == .badRequest)
+            let plan = try await client.json("/api/v1/tenants/\(slug)/credit-packages", method: .post, token: owner.token, body: [
+                "name": "12 a month", "credits": 12, "price_cents": 60_000, "recurring": true,
+            ])
+            #expect(plan.status == .created && plan.object["recurring"] as? Bool == true, "\(plan.text)")
+            let planId = plan.object["id"] as! String
+            let member = try await fixture.member("sizwe", client: client)
+            let asPack = try await client.json(
+                "/api/v1/payments/credits/purchase", method: .post, token: member.token, body: ["package_id": planId], headers: [Self.key: "p1"]
+            )
+            #expect(asPack.status == .badRequest && asPack.error?.message.contains("subscriptions") == true)
+            let subscribed = try await client.json("/api/v1/payments/subscriptions", method: .post, token: member.token, body: ["plan": planId])
+            #expect(subscribed.status == .created, "\(subscribed.text)")
+            let paid = try await Self.pay(subscribed.object["checkout_url"] as! String, client: client)
+            #expect(paid.text.contains("renewed (12 credits)"), "\(paid.text)")
+            #expect(try await fixture.store.ledger.credits(member: member.id, tenant: gym.tenant.id, now: fixture.clock.now) == 12)
+            #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 0)
+            try await fixture.expectBalancedLedger("a gym plan's first month")
         }
     }
 

@@ -129,3 +129,88 @@ struct ProviderCheckoutTests {
         }
     }
 }
+
+/// Refunds through Yoco: an unreachable Yoco holds the credits and is asked again under the
+/// same key; a refusal gives the credits back; either way the ledger balances.
+@Suite("Provider refunds")
+struct ProviderRefundTests {
+    static let checkout = #"{"id":"ch_refund_1","redirectUrl":"https://c.yoco.com/checkout/ch_refund_1","status":"created"}"#
+
+    /// Buys credits-5 through Yoco and settles it with Yoco's own event; returns the payment id.
+    static func buy(_ fixture: ServerFixture, client: any TestClientProtocol, member: (id: String, token: String)) async throws -> String {
+        let purchase = try await client.json(
+            "/api/v1/payments/credits/purchase", method: .post, token: member.token, body: ["package_id": "credits-5"],
+            headers: [HTTPField.Name("Idempotency-Key")!: "yoco-buy"]
+        )
+        #expect(purchase.status == .created, "\(purchase.text)")
+        let body = Data(#"{"id":"evt_pay","type":"payment.succeeded","payload":{"id":"p_1","type":"payment","status":"succeeded","metadata":{"checkoutId":"ch_refund_1"}}}"#.utf8)
+        let signed = WebhookRequest(
+            headers: StandardWebhookVerifier(secret: ProviderCheckoutTests.yocoSecret)!.sign(id: "evt_pay", timestamp: fixture.clock.now, body: body), body: body
+        )
+        #expect(try await ProviderCheckoutTests.webhook(signed, to: "yoco", client: client).object["result"] as? String == "credited 5 credits")
+        return purchase.object["payment_id"] as! String
+    }
+
+    @Test("Yoco unreachable: the refund waits with the credits held, is asked again under the same key, and settles on Yoco's event", arguments: StoreKind.allCases)
+    func refundRetried(kind: StoreKind) async throws {
+        let standIn = ProviderStandIn([
+            .json(200, Self.checkout), .json(503, "{}"),
+            .json(202, #"{"id":"ch_refund_1","refundId":"rfd_r72Lbce7jZ46y7HgycNJ5Fvrb","message":"Your refund has been processed","status":"successful"}"#),
+        ])
+        try await standIn.application.test(.live) { yocoAPI in
+            let yoco = try #require(YocoProvider(webhookSecret: ProviderCheckoutTests.yocoSecret, secretKey: "sk_test_yoco", baseURL: "http://127.0.0.1:\(yocoAPI.port!)/api"))
+            let fixture = try await ServerFixture.make(kind, providers: [yoco])
+            try await fixture.test(.live) { client in
+                let member = try await fixture.member("palesa", client: client)
+                let payment = try await Self.buy(fixture, client: client, member: member)
+                let clearing = try await fixture.balance("platform:provider-clearing", "ZAR cents")
+
+                let asked = try await client.json("/api/v1/payments/\(payment)/refund", method: .post, token: member.token)
+                #expect(asked.status == .accepted && asked.object["status"] as? String == "pending", "\(asked.text)")
+                #expect((asked.object["last_error"] as? String)?.contains("unavailable") == true)
+                // Held, so they cannot be spent while Yoco may yet refund them; no money moved.
+                #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 0)
+                #expect(try await fixture.balance("platform:provider-clearing", "ZAR cents") == clearing)
+                try await fixture.expectBalancedLedger("refund waiting")
+
+                // Not due yet, then due: the maintenance job asks again.
+                #expect(try await fixture.services.retryDueRefunds(now: fixture.clock.now) == 0)
+                #expect(try await fixture.services.retryDueRefunds(now: fixture.clock.now + 3_600) == 1)
+                let refundCalls = standIn.received.filter { $0.path.hasSuffix("/refund") }
+                #expect(refundCalls.count == 2 && Set(refundCalls.map { $0.headers["idempotency-key"] }).count == 1)
+                #expect(refundCalls.allSatisfy { $0.path == "/api/checkouts/ch_refund_1/refund" && $0.json["amount"] as? Int == 25_000 })
+                #expect(try await client.json("/api/v1/payments/\(payment)", token: member.token).object["refunds"].flatMap { ($0 as? [[String: Any]])?.first?["status"] as? String } == "submitted")
+
+                // Yoco's refund.succeeded names its refund: the money moves, once.
+                let body = Data(#"{"id":"evt_refund","type":"refund.succeeded","payload":{"id":"rfd_r72Lbce7jZ46y7HgycNJ5Fvrb","type":"refund","amount":25000,"currency":"ZAR","status":"succeeded","metadata":{"checkoutId":"ch_refund_1"}}}"#.utf8)
+                let signed = WebhookRequest(
+                    headers: StandardWebhookVerifier(secret: ProviderCheckoutTests.yocoSecret)!.sign(id: "evt_refund", timestamp: fixture.clock.now, body: body), body: body
+                )
+                #expect(try await ProviderCheckoutTests.webhook(signed, to: "yoco", client: client).object["result"] as? String == "refunded")
+                #expect(try await ProviderCheckoutTests.webhook(signed, to: "yoco", client: client).object["result"] as? String == "already handled")
+                #expect(try await fixture.balance("platform:provider-clearing", "ZAR cents") == clearing - 25_000)
+                try await fixture.expectBalancedLedger("refunded through Yoco")
+            }
+        }
+    }
+
+    @Test("Yoco refuses the refund: the credits are the member's again, exactly as before", arguments: StoreKind.allCases)
+    func refundRefused(kind: StoreKind) async throws {
+        let standIn = ProviderStandIn([.json(200, Self.checkout), .json(400, #"{"errorType":"invalid_request","displayMessage":"test keys cannot refund"}"#)])
+        try await standIn.application.test(.live) { yocoAPI in
+            let yoco = try #require(YocoProvider(webhookSecret: ProviderCheckoutTests.yocoSecret, secretKey: "sk_test_yoco", baseURL: "http://127.0.0.1:\(yocoAPI.port!)/api"))
+            let fixture = try await ServerFixture.make(kind, providers: [yoco])
+            try await fixture.test(.live) { client in
+                let member = try await fixture.member("bongani", client: client)
+                let payment = try await Self.buy(fixture, client: client, member: member)
+                let refused = try await client.json("/api/v1/payments/\(payment)/refund", method: .post, token: member.token)
+                #expect(refused.status == .ok && refused.object["status"] as? String == "failed", "\(refused.text)")
+                #expect((refused.object["last_error"] as? String)?.contains("test keys cannot refund") == true)
+                #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 5)
+                try await fixture.expectBalancedLedger("refund refused")
+                // Refused is not final for the member: they may ask again.
+                #expect(try await client.json("/api/v1/payments/\(payment)/refund", method: .post, token: member.token).status != .unprocessableContent)
+            }
+        }
+    }
+}

@@ -20,6 +20,8 @@ struct GymAdminRoutes {
         var location: Location
         var timezone: String
         var marketplaceEnabled: Bool?
+        /// The currency the gym sells and is paid in; its country's unless given.
+        var currency: String?
     }
 
     struct NewClass: Decodable {
@@ -68,9 +70,14 @@ struct GymAdminRoutes {
         api.post("tenants") { request, context in
             let user = try context.requireUser()
             try await services.requireVerified(user)
-            let tenant = try gym(from: try await request.json(NewGym.self, context: context))
+            let body = try await request.json(NewGym.self, context: context)
+            let tenant = try gym(from: body)
+            let currencies = services.store.bookings.currencies
+            if let currency = body.currency, currencies.creditValue(in: currency) == nil {
+                throw APIError.validation("currency must be one the platform deals in: \(currencies.all.joined(separator: ", ")) (got '\(currency)')")
+            }
             do {
-                try await services.store.catalog.createGym(tenant, owner: user, now: services.clock.now())
+                try await services.store.catalog.createGym(tenant, owner: user, currency: body.currency, now: services.clock.now())
             } catch StoreError.conflict(let why) {
                 throw APIError(.slugTaken, "\(why); choose another slug")
             }

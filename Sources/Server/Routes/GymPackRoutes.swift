@@ -14,6 +14,8 @@ struct GymPackRoutes {
         var credits: Int
         var priceCents: Int64
         var validityDays: Int?
+        /// A monthly plan, bought with POST /payments/subscriptions.
+        var recurring: Bool?
     }
 
     /// `validity_days: null` makes the credits last until spent; leaving it out keeps it.
@@ -54,6 +56,7 @@ struct GymPackRoutes {
         var currency: String
         var validityDays: Int?
         var isActive: Bool
+        var recurring: Bool
     }
 
     struct GrantView: Encodable, Sendable {
@@ -88,7 +91,7 @@ struct GymPackRoutes {
             let pack = try await services.store.packages.create(
                 tenant: tenant, by: user, name: name, credits: body.credits,
                 price: Money(cents: body.priceCents, currency: services.currency(of: gym)), validityDays: body.validityDays,
-                now: services.clock.now()
+                recurring: body.recurring ?? false, now: services.clock.now()
             )
             return Reply(Self.view(pack), status: .created)
         }
@@ -124,7 +127,7 @@ struct GymPackRoutes {
     static func view(_ pack: CreditPackage) -> PackView {
         PackView(
             id: pack.id, tenantId: pack.tenantId, name: pack.name, credits: pack.credits, priceCents: pack.price.cents,
-            currency: pack.price.currency, validityDays: pack.validityDays, isActive: pack.isActive
+            currency: pack.price.currency, validityDays: pack.validityDays, isActive: pack.isActive, recurring: pack.recurring
         )
     }
 }

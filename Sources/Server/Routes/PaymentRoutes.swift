@@ -140,13 +140,20 @@ struct PaymentRoutes {
                 plan = .gymTier(tenant: tenant, tier: tier)
                 price = services.prices.tierPrice(tier)
                 description = "StudioLoop \(tier.rawValue) tier, monthly"
-            } else {
-                guard let package = services.prices.package(id: body.plan), package.recurring else {
-                    throw APIError.validation("plan must be gym_tier or one of \(services.prices.all.filter(\.recurring).map(\.id).joined(separator: ", "))")
-                }
+            } else if let package = services.prices.package(id: body.plan), package.recurring {
                 plan = .memberCredits(credits: package.credits, tenant: nil)
                 price = Money(cents: package.priceCents, currency: package.currency)
                 description = "\(package.credits) StudioLoop credits a month"
+            } else if let pack = try await services.store.packages.package(id: body.plan), pack.recurring, pack.isActive {
+                // A gym's own monthly plan: its credits, at that gym, in its currency.
+                if let tenant = body.tenantId, tenant != pack.tenantId { throw APIError.validation("that plan is not sold by tenant \(tenant)") }
+                plan = .memberCredits(credits: pack.credits, tenant: pack.tenantId)
+                price = pack.price
+                description = "\(pack.name): \(pack.credits) credits a month"
+            } else {
+                throw APIError.validation(
+                    "plan must be gym_tier, a gym's monthly plan (GET /tenants/{slug}/credit-packages) or one of \(services.prices.all.filter(\.recurring).map(\.id).joined(separator: ", "))"
+                )
             }
             let provider = try services.provider(body.provider, currency: price.currency, recurring: true)
             let now = services.clock.now()
@@ -195,6 +202,7 @@ struct PaymentRoutes {
             )
         }
         if let tenant = body.tenantId, tenant != pack.tenantId { throw APIError.validation("that pack is not sold by tenant \(tenant)") }
+        guard !pack.recurring else { throw APIError.validation("that is a monthly plan: subscribe with POST /payments/subscriptions {\"plan\": \"\(pack.id)\"}") }
         if let currency = body.currency, currency.uppercased() != pack.price.currency {
             throw APIError.validation("a gym's pack is sold in its currency, \(pack.price.currency)")
         }

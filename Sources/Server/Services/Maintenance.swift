@@ -3,9 +3,9 @@ public import ServiceLifecycle
 public import Storage
 
 /// The store's periodic work, every `interval`: deliver due notifications, settle ended
-/// sessions (no-shows and completions), expire credits, end cancelled subscriptions, retry
-/// refunds a provider could not take, and purge
-/// spent idempotency keys. Each job is idempotent, so several servers may run it at once.
+/// sessions (no-shows and completions), expire credits, end cancelled subscriptions and retry
+/// refunds a provider could not take; hourly, fail purchases whose checkout was never made and
+/// purge spent idempotency keys. Each job is idempotent, so several servers may run it at once.
 public struct Maintenance: Service {
     let store: Store
     let dispatcher: OutboxDispatcher
@@ -52,6 +52,7 @@ public struct Maintenance: Service {
             if refunds > 0 { logger.info("asked providers again for \(refunds) refunds") }
             if extendSchedules {
                 try await store.payments.purgeIdempotencyKeys(now: now)
+                try await store.payments.expireUnstartedPayments(now: now)
                 let gyms = try await store.catalog.extendSchedules(until: now + Int64(horizonDays) * 86_400, now: now)
                 if gyms > 0 { logger.info("materialized new sessions for \(gyms) gyms") }
             }

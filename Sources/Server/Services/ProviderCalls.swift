@@ -53,7 +53,7 @@ extension ServerServices {
     }
 
     /// Retries the refunds whose provider was unreachable; returns how many were retried.
-    func retryDueRefunds(now: Int64) async throws -> Int {
+    public func retryDueRefunds(now: Int64) async throws -> Int {
         var retried = 0
         for due in try await store.payments.dueRefunds(now: now) {
             guard let provider = providers[due.provider] else { continue }

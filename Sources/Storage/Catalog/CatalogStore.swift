@@ -31,13 +31,15 @@ public struct CatalogStore: Sendable {
 
 extension CatalogStore {
     /// Creates a gym owned by `owner`. Throws `conflict` when the slug is taken.
-    public func createGym(_ tenant: Tenant, owner: String, now: Int64) async throws {
+    /// - Parameter currency: the gym's own currency; nil follows its country's.
+    public func createGym(_ tenant: Tenant, owner: String, currency: String? = nil, now: Int64) async throws {
         try await feed.transaction(on: database) { db in
             try db.setContext(.system)
             guard try db.query("SELECT 1 FROM tenants WHERE slug = $1", .text(tenant.slug)).isEmpty else {
                 throw StoreError.conflict("a gym with the slug '\(tenant.slug)' already exists")
             }
             try Self.insertTenant(tenant, now: now, on: db)
+            if let currency { try db.query("UPDATE tenants SET currency = $2 WHERE id = $1", .text(tenant.id), .text(currency)) }
             try db.query(
                 "INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, 'owner')", .text(owner), .text(tenant.id)
             )

@@ -12,6 +12,8 @@ public struct CreditPackage: Equatable, Sendable {
     /// Days the credits last once bought; nil for as long as they are not spent.
     public var validityDays: Int?
     public var isActive: Bool
+    /// A monthly plan (bought as a subscription), not a one-off pack.
+    public var recurring: Bool
     public var createdAt: Int64
     public var updatedAt: Int64
 }
@@ -43,21 +45,24 @@ public struct CreditPackageStore: Sendable {
     public static let credits = 1...1_000
     public static let validityDays = 1...3_650
 
-    static let columns = "id, tenant_id, name, credits, price_cents, currency, validity_days, is_active, created_at, updated_at"
+    static let columns = "id, tenant_id, name, credits, price_cents, currency, validity_days, is_active, created_at, updated_at, recurring"
 
+    /// Adds a pack, or with `recurring` a monthly plan (whose credits last the month after the
+    /// one they were paid for, as every plan's do, so it takes no validity of its own).
     public func create(
-        tenant: String, by user: String, name: String, credits: Int, price: Money, validityDays: Int?, now: Int64
+        tenant: String, by user: String, name: String, credits: Int, price: Money, validityDays: Int?, recurring: Bool = false, now: Int64
     ) async throws -> CreditPackage {
         try Self.validate(credits: credits, priceCents: price.cents, validityDays: validityDays)
+        if recurring, validityDays != nil { throw StoreError.invalid("a monthly plan's credits last a month past their own; it takes no validity_days") }
         let id = UUID().uuidString.lowercased()
         return try await database.transaction { db in
             try db.setContext(.tenant(tenant, user: user))
             try Authorization.requireManager(user, of: tenant, on: db)
             try db.query(
                 """
-                INSERT INTO credit_packages (\(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)
+                INSERT INTO credit_packages (\(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9)
                 """, .text(id), .text(tenant), .text(name), .integer(Int64(credits)), .integer(price.cents), .text(price.currency),
-                SQLValue(validityDays.map(Int64.init)), .integer(now)
+                SQLValue(validityDays.map(Int64.init)), .integer(now), .integer(recurring ? 1 : 0)
             )
             return try Self.read(id, tenant: tenant, on: db)
         }
@@ -74,6 +79,7 @@ public struct CreditPackageStore: Sendable {
             if let days = changes.validityDays { pack.validityDays = days }
             if let active = changes.isActive { pack.isActive = active }
             try Self.validate(credits: pack.credits, priceCents: pack.price.cents, validityDays: pack.validityDays)
+            if pack.recurring, pack.validityDays != nil { throw StoreError.invalid("a monthly plan takes no validity_days") }
             try db.query(
                 """
                 UPDATE credit_packages SET name = $3, credits = $4, price_cents = $5, validity_days = $6, is_active = $7, updated_at = $8
@@ -124,7 +130,8 @@ public struct CreditPackageStore: Sendable {
         try CreditPackage(
             id: row.text("id"), tenantId: row.text("tenant_id"), name: row.text("name"), credits: row.int("credits"),
             price: Money(cents: row.int64("price_cents"), currency: row.text("currency")), validityDays: row["validity_days"].integer.map(Int.init),
-            isActive: row.int("is_active") == 1, createdAt: row.int64("created_at"), updatedAt: row.int64("updated_at")
+            isActive: row.int("is_active") == 1, recurring: row.int("recurring") == 1, createdAt: row.int64("created_at"),
+            updatedAt: row.int64("updated_at")
         )
     }
 }

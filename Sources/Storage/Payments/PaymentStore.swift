@@ -228,6 +228,21 @@ extension PaymentStore {
 }
 
 extension PaymentStore {
+    /// A purchase whose checkout was never made (its provider was down and the member did not
+    /// retry) fails after `afterSeconds`: nobody can pay it. One with a checkout waits for its
+    /// provider's word, which may come late (a checkout's own expiry says so too).
+    @discardableResult
+    public func expireUnstartedPayments(now: Int64, afterSeconds: Int64 = 86_400) async throws -> Int {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            try db.query(
+                "UPDATE payments SET status = 'failed', updated_at = $1 WHERE status = 'pending' AND checkout_url IS NULL AND created_at < $2",
+                .integer(now), .integer(now - afterSeconds)
+            )
+            return db.changes
+        }
+    }
+
     /// Idempotency keys are answered for `keepSeconds` (a week by default), then forgotten.
     /// Returns how many were purged.
     @discardableResult

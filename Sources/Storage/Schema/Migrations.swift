@@ -82,7 +82,7 @@ enum Migrations {
             id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL,
             credits INTEGER NOT NULL CHECK (credits > 0), price_cents BIGINT NOT NULL CHECK (price_cents > 0), currency TEXT NOT NULL,
             validity_days INTEGER CHECK (validity_days > 0), is_active INTEGER NOT NULL DEFAULT 1,
-            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            recurring INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
         """,
         "CREATE INDEX credit_packages_by_tenant ON credit_packages (tenant_id)",
         """
