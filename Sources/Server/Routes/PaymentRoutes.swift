@@ -158,10 +158,17 @@ struct PaymentRoutes {
             let provider = try services.provider(body.provider, currency: price.currency, recurring: true)
             let now = services.clock.now()
             let id = try await services.store.payments.subscribe(member: user, plan: plan, price: price, provider: provider.name, now: now)
-            let checkout = try await services.checkout(CheckoutRequest(
-                reference: id, kind: .monthly, amountCents: price.cents, currency: price.currency, description: description,
-                successURL: services.returnURL(id, "success"), cancelURL: services.returnURL(id, "cancel"), metadata: ["subscription_id": id]
-            ), with: provider)
+            let checkout: Checkout
+            do {
+                checkout = try await services.checkout(CheckoutRequest(
+                    reference: id, kind: .monthly, amountCents: price.cents, currency: price.currency, description: description,
+                    successURL: services.returnURL(id, "success"), cancelURL: services.returnURL(id, "cancel"), metadata: ["subscription_id": id]
+                ), with: provider)
+            } catch {
+                // Nobody can pay a checkout that was never made: the subscription does not wait for one.
+                try await services.store.payments.abandonSubscription(id, member: user, now: now)
+                throw error
+            }
             try await services.store.payments.attachCheckout(checkout, toSubscription: id, member: user, now: now)
             return Reply(SubscriptionView(subscriptionId: id, status: .pending, provider: provider.name, checkoutUrl: checkout.url), status: .created)
         }

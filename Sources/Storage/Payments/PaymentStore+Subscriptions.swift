@@ -58,6 +58,17 @@ extension PaymentStore {
         }
     }
 
+    /// A subscription whose provider refused to start its checkout: cancelled, not left pending.
+    public func abandonSubscription(_ id: String, member: String, now: Int64) async throws {
+        try await database.transaction { db in
+            try db.setContext(.member(member))
+            try db.query(
+                "UPDATE subscriptions SET status = 'cancelled', updated_at = $3 WHERE id = $1 AND user_id = $2 AND status = 'pending' AND checkout_url IS NULL",
+                .text(id), .text(member), .integer(now)
+            )
+        }
+    }
+
     /// The provider's own id of a subscription whose checkout completed, which its invoices
     /// name from then on.
     static func link(subscription reference: String, reference providerReference: String, provider: String, now: Int64, on db: any SQLConnection) throws -> WebhookOutcome {
