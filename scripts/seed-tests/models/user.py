@@ -1,0 +1,2 @@
+class User:
+    """The seed's model name; the row is in the server's store."""
