@@ -271,6 +271,19 @@ struct CheckoutAPITests {
             #expect(try await fixture.store.ledger.credits(member: member.id, tenant: gym.tenant.id, now: fixture.clock.now) == 12)
             #expect(try await fixture.store.ledger.credits(member: member.id, tenant: nil, now: fixture.clock.now) == 0)
             try await fixture.expectBalancedLedger("a gym plan's first month")
+
+            // The seed's MemberCredit, as the app reads it.
+            let credits = try await client.json("/api/v1/users/me/credits", token: member.token)
+            let account = try #require((credits.object["balances"] as? [[String: Any]])?.first { $0["tenant_id"] as? String == gym.tenant.id }, "\(credits.text)")
+            #expect(account["credits_balance"] as? Int == 12 && account["marketplace_credits"] as? Int == 0 && account["credits_total_purchased"] as? Int == 12)
+            #expect(account["auto_renew"] as? Bool == true && account["subscription_plan"] as? String == "12 a month" && account["user_id"] as? String == member.id)
+            #expect((account["id"] as? String)?.count == 36 && account["expires_at"] != nil && account["created_at"] != nil)
+            let again = try await client.json("/api/v1/users/me/credits", token: member.token)
+            #expect((again.object["balances"] as? [[String: Any]])?.first { $0["tenant_id"] as? String == gym.tenant.id }?["id"] as? String == account["id"] as? String)
+            // Cancelled: it no longer renews.
+            #expect(try await client.json("/api/v1/payments/subscriptions/\(subscribed.object["subscription_id"] as! String)", method: .delete, token: member.token).status == .ok)
+            let cancelled = try await client.json("/api/v1/users/me/credits", token: member.token)
+            #expect((cancelled.object["balances"] as? [[String: Any]])?.first { $0["tenant_id"] as? String == gym.tenant.id }?["auto_renew"] as? Bool == false)
         }
     }
 

@@ -1,3 +1,6 @@
+import Foundation
+import Booking
+import Crypto
 import Datasets
 import Domain
 import Hummingbird
@@ -25,13 +28,36 @@ struct UserRoutes {
         var balances: [Balance]
         var recent: [Movement]
 
+        /// One credit account, with the seed's `MemberCredit` fields beside the app's own.
         struct Balance: Encodable, Sendable {
+            /// A stable id of the account (the member and the gym, or universal).
+            var id: String
+            var userId: String
             /// Absent for universal marketplace credits.
             var tenantId: String?
             var tenantSlug: String?
             var universal: Bool
             var credits: Int
             var nextExpiry: String?
+            var creditsBalance: Int
+            var marketplaceCredits: Int
+            var creditsTotalPurchased: Int
+            var subscriptionPlan: String?
+            var autoRenew: Bool
+            var expiresAt: String?
+            var createdAt: String
+            var updatedAt: String
+        }
+
+        /// The same UUID for the same member and gym every time: the first 16 bytes of the
+        /// SHA-256 of its ledger account's name, with the version-5-style bits set.
+        static func accountId(member: String, tenant: String?) -> String {
+            var bytes = Array(SHA256.hash(data: Data(LedgerAccount.memberCredits(member, tenant: tenant).name.utf8)).prefix(16))
+            bytes[6] = (bytes[6] & 0x0F) | 0x50
+            bytes[8] = (bytes[8] & 0x3F) | 0x80
+            let hex = bytes.map { String(format: "%02x", $0) }.joined()
+            let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+            return parts.joined(separator: "-")
         }
 
         struct Movement: Encodable, Sendable {
@@ -42,10 +68,16 @@ struct UserRoutes {
             var at: String
         }
 
-        init(_ s: CreditStatement) {
+        init(_ s: CreditStatement, member: String) {
             balances = s.balances.map {
-                Balance(tenantId: $0.tenantId, tenantSlug: $0.tenantSlug, universal: $0.tenantId == nil, credits: $0.credits,
-                        nextExpiry: $0.nextExpiry.map { ISO8601.format($0) })
+                let expiry = $0.nextExpiry.map { ISO8601.format($0) }
+                return Balance(
+                    id: Self.accountId(member: member, tenant: $0.tenantId), userId: member, tenantId: $0.tenantId, tenantSlug: $0.tenantSlug,
+                    universal: $0.tenantId == nil, credits: $0.credits, nextExpiry: expiry, creditsBalance: $0.credits,
+                    marketplaceCredits: $0.tenantId == nil ? $0.credits : 0, creditsTotalPurchased: $0.totalPurchased,
+                    subscriptionPlan: $0.renewingPlan, autoRenew: $0.renewingPlan != nil, expiresAt: expiry,
+                    createdAt: ISO8601.format($0.createdAt), updatedAt: ISO8601.format(max($0.updatedAt, $0.createdAt))
+                )
             }
             recent = s.recent.map {
                 Movement(transactionId: $0.transactionId, kind: $0.kind, tenantId: $0.tenantId, credits: $0.credits, at: ISO8601.format($0.at))
@@ -86,7 +118,7 @@ struct UserRoutes {
         }
         api.get("users/{user_id}/credits") { _, context in
             let user = try ownUser(context)
-            return Reply(StatementView(try await services.store.ledger.creditStatement(member: user, now: services.clock.now())))
+            return Reply(StatementView(try await services.store.ledger.creditStatement(member: user, now: services.clock.now()), member: user))
         }
         api.get("users/{user_id}/bookings") { request, context in
             let user = try ownUser(context)

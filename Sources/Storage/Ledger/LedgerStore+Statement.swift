@@ -14,6 +14,14 @@ public struct CreditStatement: Codable, Equatable, Sendable {
         public var credits: Int
         /// When the soonest of these credits expire, if any do.
         public var nextExpiry: Int64?
+        /// Credits bought here over the account's life: packs and plan months (not gifts).
+        public var totalPurchased: Int = 0
+        /// The plan (a platform plan or the gym's own) that renews here, if one is active and
+        /// not cancelled.
+        public var renewingPlan: String?
+        /// When the first of these credits arrived, and when they last moved.
+        public var createdAt: Int64 = 0
+        public var updatedAt: Int64 = 0
     }
 
     public struct Movement: Codable, Equatable, Sendable {
@@ -33,7 +41,7 @@ extension LedgerStore {
             var byTenant: [String: CreditStatement.Balance] = [:]
             for row in try db.query(
                 """
-                SELECT c.tenant_id, t.slug, c.remaining, c.expires_at FROM member_credits c LEFT JOIN tenants t ON t.id = c.tenant_id
+                SELECT c.tenant_id, t.slug, c.remaining, c.expires_at, c.created_at FROM member_credits c LEFT JOIN tenants t ON t.id = c.tenant_id
                 WHERE c.user_id = $1 AND c.remaining > 0 AND (c.expires_at IS NULL OR c.expires_at > $2)
                 """, .text(member), .integer(now)
             ) {
@@ -41,7 +49,19 @@ extension LedgerStore {
                 var balance = byTenant[tenant ?? ""] ?? .init(tenantId: tenant, tenantSlug: row["slug"].text, credits: 0, nextExpiry: nil)
                 balance.credits += try row.int("remaining")
                 if let expiry = row["expires_at"].integer { balance.nextExpiry = min(balance.nextExpiry ?? .max, expiry) }
+                let arrived = try row.int64("created_at")
+                balance.createdAt = balance.createdAt == 0 ? arrived : min(balance.createdAt, arrived)
                 byTenant[tenant ?? ""] = balance
+            }
+            for row in try db.query(
+                """
+                SELECT s.tenant_id, s.credits_per_period, p.name FROM subscriptions s LEFT JOIN credit_packages p
+                  ON p.tenant_id = s.tenant_id AND p.recurring = 1 AND p.credits = s.credits_per_period AND p.price_cents = s.price_cents
+                WHERE s.user_id = $1 AND s.kind = 'member_credits' AND s.status = 'active' AND s.cancel_at_period_end = 0
+                """, .text(member)
+            ) {
+                let key = row["tenant_id"].text ?? "", perPeriod = try row.int("credits_per_period")
+                byTenant[key]?.renewingPlan = row["name"].text ?? "plan-\(perPeriod)"
             }
             // The ledger is the store's own to read; this reads only the member's accounts.
             try db.setContext(.system)
@@ -59,6 +79,19 @@ extension LedgerStore {
                     transactionId: row.text("id"), kind: row.text("kind"), tenantId: tenant == "universal" ? nil : tenant,
                     credits: row.int64("amount"), at: row.int64("created_at")
                 )
+            }
+            for row in try db.query(
+                """
+                SELECT p.account, CAST(SUM(CASE WHEN t.kind = 'credits' AND p.amount > 0 THEN p.amount ELSE 0 END) AS BIGINT) AS bought,
+                       MAX(t.created_at) AS moved
+                FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
+                WHERE p.account >= $1 AND p.account < $2 AND p.unit = 'credits' GROUP BY p.account
+                """, .text(prefix), .text(prefix + "\u{FFFF}")
+            ) {
+                let tenant = try String(row.text("account").dropFirst(prefix.count))
+                let key = tenant == "universal" ? "" : tenant
+                byTenant[key]?.totalPurchased = try row.int("bought")
+                byTenant[key]?.updatedAt = try row.int64("moved")
             }
             let balances = byTenant.values.sorted { ($0.tenantId == nil ? "" : $0.tenantSlug ?? "~") < ($1.tenantId == nil ? "" : $1.tenantSlug ?? "~") }
             return CreditStatement(balances: balances, recent: recent)
