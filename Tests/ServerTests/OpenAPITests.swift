@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Server
 import Testing
 import TestSupport
+import Yams
 
 /// The served OpenAPI description names exactly the routes the server has, so schemathesis
 /// (scripts/api-fuzz, run by CI) fuzzes all of them and clients can trust it.
@@ -65,5 +66,32 @@ extension OpenAPITests {
         #expect(Set(ErrorCode.allCases.map(\.rawValue)).count == ErrorCode.allCases.count)
         #expect(ErrorCode.refused(.classFull).status.code == 409)
         #expect(ErrorCode.allCases.allSatisfy { $0.status.code >= 400 })
+    }
+
+    /// A description in a one-line `{…}` mapping that holds ", " unquoted becomes two keys in
+    /// YAML, silently: every schema may hold only schema keywords.
+    @Test("every schema holds only schema keywords (no description split by a stray comma)")
+    func schemasHoldOnlyKeywords() throws {
+        let url = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "Sources/Server/Resources/openapi.yaml")
+        let document = try Yams.load(yaml: String(contentsOf: url, encoding: .utf8))
+        let keywords: Set<String> = [
+            "type", "description", "properties", "required", "items", "enum", "const", "example", "examples", "format", "minimum", "maximum",
+            "maxLength", "minLength", "pattern", "oneOf", "anyOf", "allOf", "$ref", "additionalProperties", "default", "minItems", "maxItems", "title",
+            "deprecated", "readOnly", "writeOnly",
+        ]
+        var strays: [String] = []
+        func walk(_ node: Any?, _ path: String) {
+            if let map = node as? [String: Any] {
+                // A security scheme has a `type` too, but is no schema.
+                let isSchema = map["type"] != nil && !(map["type"] is [String: Any]) && !path.hasSuffix("/properties") && !path.contains("/securitySchemes/")
+                if isSchema { strays += map.keys.filter { !keywords.contains($0) }.map { "\(path)/\($0)" } }
+                for (key, value) in map where !(isSchema && (key == "example" || key == "examples")) { walk(value, "\(path)/\(key)") }
+            } else if let list = node as? [Any] {
+                for (index, value) in list.enumerated() { walk(value, "\(path)/\(index)") }
+            }
+        }
+        walk(document, "")
+        #expect(strays.isEmpty, "\(strays.sorted())")
     }
 }
