@@ -86,12 +86,32 @@ extension OpenAPITests {
                 // A security scheme has a `type` too, but is no schema.
                 let isSchema = map["type"] != nil && !(map["type"] is [String: Any]) && !path.hasSuffix("/properties") && !path.contains("/securitySchemes/")
                 if isSchema { strays += map.keys.filter { !keywords.contains($0) }.map { "\(path)/\($0)" } }
-                for (key, value) in map where !(isSchema && (key == "example" || key == "examples")) { walk(value, "\(path)/\(key)") }
+                for (key, value) in map where key != "example" && key != "examples" { walk(value, "\(path)/\(key)") }
             } else if let list = node as? [Any] {
                 for (index, value) in list.enumerated() { walk(value, "\(path)/\(index)") }
             }
         }
         walk(document, "")
         #expect(strays.isEmpty, "\(strays.sorted())")
+    }
+
+    @Test("every request body and every shared schema carries an example")
+    func examples() throws {
+        let url = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "Sources/Server/Resources/openapi.yaml")
+        let document = try #require(try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any])
+        var missing: [String] = []
+        for (path, item) in document["paths"] as? [String: [String: Any]] ?? [:] {
+            for (method, operation) in item {
+                guard let body = (operation as? [String: Any])?["requestBody"] as? [String: Any] else { continue }
+                for (media, content) in body["content"] as? [String: [String: Any]] ?? [:] where content["example"] == nil && content["examples"] == nil {
+                    let schema = content["schema"] as? [String: Any]
+                    if schema?["example"] == nil { missing.append("\(method.uppercased()) \(path) \(media)") }
+                }
+            }
+        }
+        let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]] ?? [:]
+        for (name, schema) in schemas where schema["example"] == nil && !["Error", "Feature"].contains(name) { missing.append("schema \(name)") }
+        #expect(missing.isEmpty, "\(missing.sorted())")
     }
 }
