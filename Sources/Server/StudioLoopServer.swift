@@ -30,6 +30,16 @@ public enum StudioLoopServer {
                 byCountry: countries.currencyByKey
             )
         )
+        // Row-level security does not bind a superuser or a BYPASSRLS role: refuse to serve as
+        // one in production, where every tenant's rows would be open to every request.
+        if let role = try await store.unboundRole() {
+            guard configuration.development else {
+                throw ConfigurationError(
+                    "the database role \(role) is not bound by row-level security: connect as a plain role (NOSUPERUSER NOBYPASSRLS) in production"
+                )
+            }
+            say("warning: serving as the database role \(role), which row-level security does not bind: fine for development, refused in production")
+        }
         let now = clock.now()
         try await store.migrate(now: now)
         if configuration.development, let demoDataset, try await store.catalog.isEmpty() {

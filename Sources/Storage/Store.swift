@@ -48,6 +48,23 @@ public struct Store: Sendable {
         try await Migrations.apply(to: database, at: now)
     }
 
+    /// The PostgreSQL role the store connects as, when it is one that row-level security does
+    /// not bind (a superuser, or a role with BYPASSRLS): then every tenant's rows are open to
+    /// every request. Nil on SQLite and for a plain role.
+    public func unboundRole() async throws -> String? {
+        guard database.dialect == .postgres else { return nil }
+        return try await database.transaction { db in
+            guard let row = try db.query(
+                """
+                SELECT rolname, CASE WHEN rolsuper THEN 1 ELSE 0 END AS superuser, CASE WHEN rolbypassrls THEN 1 ELSE 0 END AS bypass
+                FROM pg_roles WHERE rolname = current_user
+                """
+            ).first else { return nil }
+            let powers = [("superuser", try row.bool("superuser")), ("BYPASSRLS", try row.bool("bypass"))].filter(\.1).map(\.0)
+            return powers.isEmpty ? nil : "\(try row.text("rolname")) (\(powers.joined(separator: ", ")))"
+        }
+    }
+
     /// Whether the store answers: for readiness checks.
     public func ping() async throws {
         _ = try await database.transaction { db in try db.query("SELECT 1") }

@@ -1,4 +1,5 @@
 import Booking
+import Storage
 import Server
 import Testing
 import TestSupport
@@ -22,6 +23,25 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) {
             try ServerConfiguration(development: true, environment: ["STUDIOLOOP_YOCO_WEBHOOK_SECRET": "not base64 !!"])
         }
+    }
+
+    @Test("production refuses a database role that row-level security does not bind, before touching the store")
+    func superuserRefused() async throws {
+        let production = try ServerConfiguration(development: false, environment: [
+            "STUDIOLOOP_JWT_SECRET": String(repeating: "j", count: 32), "STUDIOLOOP_CHECKIN_SECRET": String(repeating: "c", count: 32),
+        ])
+        // The test cluster's admin URL is a superuser's.
+        let database = try PostgresDatabase(url: try StoreKind.postgresURL, connections: 1)
+        do {
+            try await StudioLoopServer.run(database: database, storeName: "PostgreSQL", listenURL: nil, demoDataset: nil, configuration: production)
+            Issue.record("served as a superuser in production")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("row-level security") && error.description.contains("superuser"), "\(error)")
+        }
+        // The application's own role is bound by it.
+        let app = try PostgresDatabase(url: try StoreKind.freshPostgresDatabase(), connections: 1)
+        #expect(try await Store(database: app).unboundRole() == nil)
+        #expect(try await Store(database: database).unboundRole()?.contains("superuser") == true)
     }
 
     @Test("commission rates by tier, every tier once")

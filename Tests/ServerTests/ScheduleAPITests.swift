@@ -9,6 +9,36 @@ import TestSupport
 /// or over by now.
 @Suite("Schedule API")
 struct ScheduleAPITests {
+    @Test("a session's notes and stand-in instructor: set by the gym's managers, someone on its staff, cleared with null", arguments: StoreKind.allCases)
+    func sessionDetails(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        let seed = SeedBookingEndpointsTests()
+        try await fixture.test { client in
+            let gym = try await seed.createTestTenant(fixture, client: client)
+            let classId = try await seed.createTestClass(gym, client: client)
+            let session = try await seed.createTestSchedule(fixture, gym, classId: classId, client: client)
+            let instructor = try await fixture.member("thando", client: client)
+            try await fixture.store.staff.grantRole(user: instructor.id, tenant: gym.id, role: .instructor)
+            let outsider = try await fixture.member("outsider", client: client)
+            let path = "/api/v1/tenants/\(gym.slug)/schedules/\(session)"
+
+            let set = try await client.json(path, method: .patch, token: gym.ownerToken, body: ["notes": "Bring a towel", "instructor_id": instructor.id])
+            #expect(set.status == .ok && set.object["notes"] as? String == "Bring a towel" && set.object["instructor_id"] as? String == instructor.id, "\(set.text)")
+            let listed = try await client.json("/api/v1/tenants/\(gym.slug)/schedules?from=\(ISO8601.format(fixture.clock.now))")
+            let row = (listed.object["schedules"] as? [[String: Any]])?.first { $0["id"] as? String == session }
+            #expect(row?["notes"] as? String == "Bring a towel" && row?["instructor_id"] as? String == instructor.id)
+
+            // Someone not on the staff cannot teach it; a member cannot change it; bad text is refused.
+            #expect(try await client.json(path, method: .patch, token: gym.ownerToken, body: ["instructor_id": outsider.id]).status == .badRequest)
+            #expect(try await client.json(path, method: .patch, token: outsider.token, body: ["notes": "mine now"]).status == .forbidden)
+            #expect(try await client.json(path, method: .patch, token: gym.ownerToken, body: ["notes": String(repeating: "x", count: 501)]).status.code >= 400)
+            #expect(try await client.json("/api/v1/tenants/\(gym.slug)/schedules/no-such-session", method: .patch, token: gym.ownerToken, body: ["notes": "x"]).status == .notFound)
+
+            let cleared = try await client.json(path, method: .patch, token: gym.ownerToken, raw: #"{"notes": null, "instructor_id": null}"#)
+            #expect(cleared.status == .ok && cleared.object["notes"] == nil && cleared.object["instructor_id"] == nil, "\(cleared.text)")
+        }
+    }
+
     @Test("a gym's sessions read as the seed's ClassSchedule, their status following the clock and cancellation", arguments: StoreKind.allCases)
     func schedule(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)

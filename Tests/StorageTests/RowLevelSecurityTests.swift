@@ -101,4 +101,42 @@ import TestSupport
         #expect(updated == 0 && deleted == 0 && postings > 0)
         #expect(try await f.store.ledger.auditLedger().isClean)
     }
+
+    /// What a member's or a gym's transaction writes is checked too, as the server's own role:
+    /// nobody makes themselves another gym's owner, and no gym posts to another gym's accounts.
+    @Test func writesAreCheckedNotOnlyReads() async throws {
+        let (f, gymB, memberA, _) = try await Self.twoGyms()
+        let gymA = f.tenant.id
+        // A member's transaction granting itself a role, anywhere.
+        for (context, gym) in [(AccessContext.member(memberA), gymB), (.tenant(gymA, user: memberA), gymA), (.tenant(gymB, user: memberA), gymB)] {
+            await #expect(throws: StoreError.self, "\(context)") {
+                try await f.store.database.transaction { db in
+                    try db.setContext(context)
+                    try db.query("INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, 'owner')", .text(memberA), .text(gym))
+                }
+            }
+        }
+        // A role can no more be raised than granted.
+        let raised = try await f.store.database.transaction { db in
+            try db.setContext(.tenant(gymA, user: memberA))
+            try db.query("UPDATE user_tenant_roles SET role = 'owner'")
+            return db.changes
+        }
+        #expect(raised == 0)
+        // Postings to another gym's payable, from a member's or another gym's context.
+        for context in [AccessContext.member(memberA), .tenant(gymA, user: memberA)] {
+            await #expect(throws: StoreError.self, "\(context)") {
+                try await f.store.database.transaction { db in
+                    try db.setContext(context)
+                    try db.query("INSERT INTO ledger_transactions (id, kind, created_at) VALUES ('forged', 'marketplace_booking', 1)")
+                    try db.query(
+                        "INSERT INTO ledger_postings (transaction_id, seq, account, unit, amount) VALUES ('forged', 0, $1, 'ZAR cents', -100000)",
+                        .text("gym:\(gymB):payable")
+                    )
+                }
+            }
+        }
+        // A gym's own payable still takes its bookings' postings (the booking path, unchanged).
+        #expect(try await f.store.ledger.auditLedger().isClean)
+    }
 }

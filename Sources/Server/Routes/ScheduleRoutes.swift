@@ -3,8 +3,8 @@ import Domain
 import Hummingbird
 import Storage
 
-/// A gym's timetable: its sessions in a window, each as the seed's `ClassSchedule`. Public, as
-/// the catalog is.
+/// A gym's timetable: its sessions in a window, each as the seed's `ClassSchedule` (public, as
+/// the catalog is), and a session's own notes and stand-in instructor (its managers).
 struct ScheduleRoutes {
     let services: ServerServices
 
@@ -24,7 +24,7 @@ struct ScheduleRoutes {
         var bookingWindowHours: Int
         var cancellationWindowHours: Int
         var status: Status
-        /// Not kept yet (sessions take notes with the timetable changes of gym operations).
+        /// What the gym tells members about this session.
         var notes: String?
 
         /// The seed's `ScheduleStatus`: what is stored, and whether it is on or over by now.
@@ -39,6 +39,7 @@ struct ScheduleRoutes {
             classId = s.classId
             className = s.className
             instructorId = s.instructorId
+            notes = s.notes
             startTime = local(s.startTime)
             endTime = local(s.endTime)
             timezone = s.timezone
@@ -51,6 +52,22 @@ struct ScheduleRoutes {
     }
 
     static let maxWindowSeconds: Int64 = 31 * 86_400
+
+    /// A session's own notes and stand-in instructor; `null` clears one, leaving it out keeps it.
+    struct SessionPatch: Decodable {
+        var notes: String??
+        var instructorId: String??
+
+        enum CodingKeys: String, CodingKey { case notes, instructorId }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if c.contains(.notes) { notes = .some(try c.decodeNil(forKey: .notes) ? nil : try c.decode(String.self, forKey: .notes)) }
+            if c.contains(.instructorId) {
+                instructorId = .some(try c.decodeNil(forKey: .instructorId) ? nil : try c.decode(String.self, forKey: .instructorId))
+            }
+        }
+    }
 
     func register(on api: RouterGroup<AppContext>) {
         api.get("tenants/{slug}/schedules") { request, context in
@@ -69,6 +86,17 @@ struct ScheduleRoutes {
             guard from < to, to - from <= Self.maxWindowSeconds else { throw APIError.validation("to must be after from, and at most 31 days after it") }
             let sessions = try await services.store.catalog.schedule(tenant: gym.tenant.id, from: from, to: to)
             return Reply(["schedules": sessions.map { ClassScheduleJSON($0, now: now) }])
+        }
+        api.patch("tenants/{slug}/schedules/{session_id}") { request, context in
+            let user = try context.requireUser()
+            let tenant = try await services.tenantId(context)
+            let id = try context.parameters.require("session_id")
+            let patch = try await request.json(SessionPatch.self, context: context)
+            var notes = patch.notes
+            if case .some(.some(let text)) = notes { notes = .some(try CleanText.check(text, "notes", 0...500, multiline: true)) }
+            try await services.store.catalog.updateSession(sessionId: id, tenant: tenant, staff: user, notes: notes, instructor: patch.instructorId)
+            guard let session = try await services.store.catalog.scheduledSession(id: id) else { throw APIError.notFound("session not found") }
+            return Reply(ClassScheduleJSON(session, now: services.clock.now()))
         }
     }
 }

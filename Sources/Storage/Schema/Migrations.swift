@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -27,7 +27,18 @@ enum Migrations {
         ] + RowLevelSecurity.verificationCodes,
         14: RowLevelSecurity.gymCommerce,
         15: RowLevelSecurity.payouts,
+        17: RowLevelSecurity.writeChecks,
     ]
+
+    /// Row-level security that checks what is written (PostgreSQL only: `postgresOnly[17]`).
+    static let writeChecks: (version: Int, statements: [String]) = (17, [])
+
+    /// A session of its own: notes for the members ("bring a towel") and an instructor standing
+    /// in for the class's (the seed's `ClassSchedule.notes` and `instructor_id`).
+    static let sessionDetails: (version: Int, statements: [String]) = (16, [
+        "ALTER TABLE class_schedules ADD COLUMN notes TEXT",
+        "ALTER TABLE class_schedules ADD COLUMN instructor_id TEXT REFERENCES users(id)",
+    ])
 
     /// Paying gyms what they are owed: platform operators run payouts; a gym says how it is paid
     /// (a Stripe connected account, or a bank account for EFT); each payout claims the ledger

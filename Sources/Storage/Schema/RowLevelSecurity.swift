@@ -68,6 +68,23 @@ enum RowLevelSecurity {
         "CREATE POLICY system_write ON payouts FOR ALL USING (app_system()) WITH CHECK (app_system())",
     ]
 
+    /// Migration 17: what a member's or a gym's transaction may write, not only read. Roles are
+    /// granted only by the store's own paths (opening a gym, the staff paths), so a member's
+    /// transaction cannot make itself another gym's owner; and a gym's accounts in the ledger
+    /// take postings only from that gym's own context, so no transaction can post to another
+    /// gym's payable.
+    static let writeChecks: [String] = [
+        "DROP POLICY owner_access ON user_tenant_roles",
+        "CREATE POLICY role_read ON user_tenant_roles FOR SELECT USING (app_system() OR tenant_id = app_tenant() OR user_id = app_user())",
+        "CREATE POLICY role_write ON user_tenant_roles FOR ALL USING (app_system()) WITH CHECK (app_system())",
+        "DROP POLICY acting_insert ON ledger_postings",
+        """
+        CREATE POLICY acting_insert ON ledger_postings FOR INSERT WITH CHECK (
+            app_system() OR ((app_user() IS NOT NULL OR app_tenant() IS NOT NULL)
+                AND (account NOT LIKE 'gym:%' OR (app_tenant() IS NOT NULL AND account LIKE 'gym:' || app_tenant() || ':%'))))
+        """,
+    ]
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",
