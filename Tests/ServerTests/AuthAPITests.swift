@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import HTTPTypes
 import Server
@@ -39,6 +40,10 @@ struct AuthAPITests {
             #expect(profile.object["id"] as? String == user)
             #expect(profile.object["email"] as? String == email)
             #expect(profile.object["email_verified"] as? Bool == false)
+            // The seed's User beside the app's fields.
+            #expect(profile.object["status"] as? String == "active" && (profile.object["tenant_roles"] as? [Any])?.isEmpty == true)
+            #expect((profile.object["preferences"] as? [String: Any])?["channel"] as? String == "email")
+            #expect((profile.object["created_at"] as? String).flatMap(ISO8601.parse) != nil && profile.object["updated_at"] is String)
 
             // Refresh rotates: the new token works once, the old one never again.
             let first = login.object["refresh_token"] as! String

@@ -22,6 +22,12 @@ struct ScheduleAPITests {
             let outsider = try await fixture.member("outsider", client: client)
             let path = "/api/v1/tenants/\(gym.slug)/schedules/\(session)"
 
+            // The gym's public page reads as the seed's Tenant and Class.
+            let page = try await client.json("/api/v1/tenants/\(gym.slug)")
+            #expect(page.object["subscription_tier"] as? String == "starter" && page.object["status"] as? String == "active" && page.object["email"] as? String == "seed@example.com")
+            let listedClass = (page.object["classes"] as? [[String: Any]])?.first
+            #expect(listedClass?["tenant_id"] as? String == gym.id && listedClass?["is_active"] as? Bool == true)
+
             let set = try await client.json(path, method: .patch, token: gym.ownerToken, body: ["notes": "Bring a towel", "instructor_id": instructor.id])
             #expect(set.status == .ok && set.object["notes"] as? String == "Bring a towel" && set.object["instructor_id"] as? String == instructor.id, "\(set.text)")
             let listed = try await client.json("/api/v1/tenants/\(gym.slug)/schedules?from=\(ISO8601.format(fixture.clock.now))")

@@ -14,19 +14,28 @@ struct TenantRoutes {
     }
 
     /// What anyone may read about a gym: no staff, no member data.
+    /// The seed's `Tenant` as the public sees it: its contacts are the business's own.
     struct GymPage: Encodable, Sendable {
         var id: String
         var name: String
         var slug: String
+        var email: String
+        var phone: String
         var address: Address
         var location: Location
         var timezone: String
+        var subscriptionTier: SubscriptionTier
         var marketplaceEnabled: Bool
+        var status: TenantStatus
         var classes: [ClassView]
     }
 
+    /// The seed's `Class`, with its weekly timetable.
     struct ClassView: Encodable, Sendable {
         var id: String
+        var tenantId: String
+        var instructorId: String?
+        var isActive: Bool
         var name: String
         var description: String
         var classType: ClassType
@@ -62,11 +71,11 @@ struct TenantRoutes {
     private func page(_ gym: StoredGym) -> GymPage {
         let t = gym.tenant
         return GymPage(
-            id: t.id, name: t.name, slug: t.slug, address: t.address, location: t.location, timezone: t.timezone,
-            marketplaceEnabled: t.marketplaceEnabled,
+            id: t.id, name: t.name, slug: t.slug, email: t.email, phone: t.phone, address: t.address, location: t.location, timezone: t.timezone,
+            subscriptionTier: t.subscriptionTier, marketplaceEnabled: t.marketplaceEnabled, status: t.status,
             classes: gym.classes.filter(\.isActive).map {
                 ClassView(
-                    id: $0.id, name: $0.name, description: $0.description, classType: $0.classType, difficultyLevel: $0.difficultyLevel,
+                    id: $0.id, tenantId: $0.tenantId, instructorId: $0.instructorId.isEmpty ? nil : $0.instructorId, isActive: $0.isActive, name: $0.name, description: $0.description, classType: $0.classType, difficultyLevel: $0.difficultyLevel,
                     durationMinutes: $0.durationMinutes, maxCapacity: $0.maxCapacity, creditsRequired: $0.creditsRequired,
                     equipmentNeeded: $0.equipmentNeeded, weeklySlots: $0.weeklySlots
                 )

@@ -85,6 +85,48 @@ struct UserRoutes {
         }
     }
 
+    /// The seed's `User`: `tenant_roles`, `preferences`, `status` and ISO times, beside the
+    /// app's own fields (`roles` with each gym's slug, the verification flags).
+    struct ProfileView: Encodable, Sendable {
+        struct TenantRole: Encodable, Sendable {
+            var tenantId: String
+            var tenantSlug: String
+            var role: StaffRole
+            var status: String
+        }
+        var id: String
+        var email: String?
+        var firstName: String
+        var lastName: String
+        var phone: String
+        var loginPhone: String?
+        var emailVerified: Bool
+        var phoneVerified: Bool
+        var roles: [Account.Role]
+        var tenantRoles: [TenantRole]
+        var preferences: NotificationSettings
+        var status: String
+        var createdAt: String
+        var updatedAt: String
+
+        init(_ a: Account, preferences: NotificationSettings) {
+            id = a.id
+            email = a.email
+            firstName = a.firstName
+            lastName = a.lastName
+            phone = a.phone
+            loginPhone = a.loginPhone
+            emailVerified = a.emailVerified
+            phoneVerified = a.phoneVerified
+            roles = a.roles
+            tenantRoles = a.roles.map { TenantRole(tenantId: $0.tenantId, tenantSlug: $0.tenantSlug, role: $0.role, status: "active") }
+            self.preferences = preferences
+            status = "active"
+            createdAt = ISO8601.format(a.createdAt)
+            updatedAt = ISO8601.format(a.updatedAt)
+        }
+    }
+
     struct NotificationUpdate: Decodable {
         var channel: NotificationChannelKind
         var optOuts: [String]?
@@ -102,7 +144,10 @@ struct UserRoutes {
             ))
         }
         api.get("users/profile") { _, context in
-            Reply(try await services.store.accounts.account(id: try context.requireUser()))
+            let user = try context.requireUser()
+            return Reply(ProfileView(
+                try await services.store.accounts.account(id: user), preferences: try await services.store.accounts.notificationSettings(member: user)
+            ))
         }
         api.put("users/profile") { request, context in
             let user = try context.requireUser()
@@ -112,9 +157,8 @@ struct UserRoutes {
             if let phone = body.phone, phone.count > 30 || phone.contains(where: { !($0.isNumber || " +-()".contains($0)) }) {
                 throw APIError.validation("phone must be a phone number such as +27 82 555 0101")
             }
-            return Reply(try await services.store.accounts.updateProfile(
-                id: user, firstName: first, lastName: last, phone: body.phone, now: services.clock.now()
-            ))
+            let account = try await services.store.accounts.updateProfile(id: user, firstName: first, lastName: last, phone: body.phone, now: services.clock.now())
+            return Reply(ProfileView(account, preferences: try await services.store.accounts.notificationSettings(member: user)))
         }
         api.get("users/{user_id}/credits") { _, context in
             let user = try ownUser(context)

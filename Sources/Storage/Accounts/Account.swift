@@ -17,6 +17,7 @@ public struct Account: Codable, Equatable, Sendable {
     /// The gyms where this person is staff or a member, and as what.
     public var roles: [Role]
     public var createdAt: Int64
+    public var updatedAt: Int64 = 0
 
     public struct Role: Codable, Equatable, Sendable {
         public var tenantId: String

@@ -190,7 +190,7 @@ extension AccountStore {
 
     static func account(_ id: String, on db: any SQLConnection) throws -> Account {
         guard let row = try db.query(
-            "SELECT email, first_name, last_name, phone, login_phone, email_verified_at, phone_verified_at, created_at FROM users WHERE id = $1",
+            "SELECT email, first_name, last_name, phone, login_phone, email_verified_at, phone_verified_at, created_at, updated_at FROM users WHERE id = $1",
             .text(id)
         ).first else { throw StoreError.notFound("user") }
         let roles = try db.query(
@@ -202,7 +202,8 @@ extension AccountStore {
         return try Account(
             id: id, email: row.optionalText("email"), firstName: row.text("first_name"), lastName: row.text("last_name"),
             phone: row["phone"].text ?? "", loginPhone: row.optionalText("login_phone"), emailVerified: row["email_verified_at"].integer != nil,
-            phoneVerified: row["phone_verified_at"].integer != nil, roles: roles, createdAt: row.int64("created_at")
+            phoneVerified: row["phone_verified_at"].integer != nil, roles: roles, createdAt: row.int64("created_at"),
+            updatedAt: max(row["updated_at"].integer ?? 0, row.int64("created_at"))
         )
     }
 

@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -29,6 +29,14 @@ enum Migrations {
         15: RowLevelSecurity.payouts,
         17: RowLevelSecurity.writeChecks,
     ]
+
+    /// The currency a lot was bought in (NULL: given, the platform's), so a marketplace booking
+    /// releases the liability in the currency it was taken in; and gyms' monthly plans beside
+    /// their packs.
+    static let currenciesAndPlans: (version: Int, statements: [String]) = (18, [
+        "ALTER TABLE member_credits ADD COLUMN currency TEXT",
+        "ALTER TABLE credit_packages ADD COLUMN recurring INTEGER NOT NULL DEFAULT 0",
+    ])
 
     /// Row-level security that checks what is written (PostgreSQL only: `postgresOnly[17]`).
     static let writeChecks: (version: Int, statements: [String]) = (17, [])
@@ -84,16 +92,13 @@ enum Migrations {
         "ALTER TABLE subscriptions ADD COLUMN checkout_url TEXT",
         "CREATE UNIQUE INDEX subscriptions_by_provider_ref ON subscriptions (provider, provider_ref)",
         "ALTER TABLE member_credits ADD COLUMN payment_id TEXT REFERENCES payments(id)",
-        // The currency a lot was bought in (NULL: given, the platform's), so a marketplace
-        // booking releases the liability in the currency it was taken in.
-        "ALTER TABLE member_credits ADD COLUMN currency TEXT",
         "ALTER TABLE tenants ADD COLUMN currency TEXT",
         """
         CREATE TABLE credit_packages (
             id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL,
             credits INTEGER NOT NULL CHECK (credits > 0), price_cents BIGINT NOT NULL CHECK (price_cents > 0), currency TEXT NOT NULL,
             validity_days INTEGER CHECK (validity_days > 0), is_active INTEGER NOT NULL DEFAULT 1,
-            recurring INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
         """,
         "CREATE INDEX credit_packages_by_tenant ON credit_packages (tenant_id)",
         """
