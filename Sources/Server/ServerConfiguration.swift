@@ -15,6 +15,11 @@ public struct ServerConfiguration: Sendable {
     public var development: Bool
     /// Signs access tokens (HS256); at least 32 bytes.
     public var jwtSecret: [UInt8]
+    /// The id new tokens carry for `jwtSecret` (`STUDIOLOOP_JWT_KEY_ID`, default v1), and earlier
+    /// keys still accepted while their tokens expire (`STUDIOLOOP_JWT_PREVIOUS_KEYS`,
+    /// "v1:<old secret>,…"): how the secret is rotated without signing anyone out.
+    public var jwtKeyId = Authenticator.defaultKeyId
+    public var jwtPreviousKeys: [String: [UInt8]] = [:]
     /// Signs QR check-in tokens; at least 32 bytes.
     public var checkInSecret: [UInt8]
     /// Payment providers configured from the environment (Yoco, Stripe), with their keys.
@@ -50,6 +55,9 @@ public struct ServerConfiguration: Sendable {
     public var corsOrigins: Set<String> = []
     /// How long a connection may send nothing before it is closed (`STUDIOLOOP_IDLE_TIMEOUT`).
     public var idleTimeout: Duration = .seconds(30)
+    /// Open connections allowed at once from one address (`STUDIOLOOP_MAX_CONNECTIONS_PER_ADDRESS`);
+    /// 0 for no cap. Trusted proxies are not capped.
+    public var maxConnectionsPerAddress = 256
     /// How often the outbox, settlement and expiry jobs run.
     public var maintenanceInterval: Duration = .seconds(30)
 
@@ -84,6 +92,14 @@ public struct ServerConfiguration: Sendable {
             return SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         }
         jwtSecret = try secret("STUDIOLOOP_JWT_SECRET")
+        if let id = environment["STUDIOLOOP_JWT_KEY_ID"], !id.isEmpty { jwtKeyId = id }
+        for entry in (environment["STUDIOLOOP_JWT_PREVIOUS_KEYS"] ?? "").split(separator: ",") {
+            let pair = entry.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, !pair[0].isEmpty, pair[1].utf8.count >= Self.minimumSecretBytes, pair[0] != jwtKeyId else {
+                throw ConfigurationError("STUDIOLOOP_JWT_PREVIOUS_KEYS must be id:secret pairs (secrets of 32+ bytes, ids other than the current one)")
+            }
+            jwtPreviousKeys[pair[0]] = Array(pair[1].utf8)
+        }
         checkInSecret = try secret("STUDIOLOOP_CHECKIN_SECRET")
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         if let yoco = value("STUDIOLOOP_YOCO_WEBHOOK_SECRET") {
@@ -105,6 +121,10 @@ public struct ServerConfiguration: Sendable {
         if let days = value("STUDIOLOOP_REFUND_WINDOW_DAYS") {
             guard let n = Int(days), (0...365).contains(n) else { throw ConfigurationError("STUDIOLOOP_REFUND_WINDOW_DAYS must be 0 to 365") }
             refundWindowDays = n
+        }
+        if let cap = value("STUDIOLOOP_MAX_CONNECTIONS_PER_ADDRESS") {
+            guard let n = Int(cap), n >= 0 else { throw ConfigurationError("STUDIOLOOP_MAX_CONNECTIONS_PER_ADDRESS must be 0 (no cap) or more") }
+            maxConnectionsPerAddress = n
         }
         if let values = value("STUDIOLOOP_CREDIT_VALUES") { creditValues = try Self.creditValues(parsing: values) }
         if development {

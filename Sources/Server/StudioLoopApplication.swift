@@ -7,10 +7,14 @@ import Logging
 public enum StudioLoopApplication {
     /// HTTP/1.1 with an idle timeout: a connection that sends nothing for `idleTimeout` (between
     /// requests, or partway through one) is closed, so idle and trickling clients cannot hold
-    /// the server's connections open.
-    public static func server(idleTimeout: Duration) -> HTTPServerBuilder {
+    /// the server's connections open; and, with `connections`, at most so many open at once
+    /// from one address.
+    public static func server(idleTimeout: Duration, connections: ConnectionCounts? = nil) -> HTTPServerBuilder {
         let nanoseconds = idleTimeout.components.seconds * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000
-        return .http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount.nanoseconds(nanoseconds)))
+        return .http1(configuration: HTTP1Channel.Configuration(
+            additionalChannelHandlers: connections.map { [ConnectionCapHandler($0)] } ?? [],
+            idleTimeout: TimeAmount.nanoseconds(nanoseconds)
+        ))
     }
 
     public static func router(_ services: ServerServices) -> Router<AppContext> {

@@ -62,7 +62,10 @@ public enum StudioLoopServer {
         let index = loader.buildIndex(from: gyms, now: now)
         let common = Authenticator.commonPasswords(in: ReferenceData.defaultDirectory().appending(path: "common-passwords.txt"))
         if common.isEmpty { say("note: no Data/common-passwords.txt; common passwords are not refused at sign-up") }
-        let authenticator = await Authenticator(secret: configuration.jwtSecret, bcryptCost: configuration.bcryptCost, commonPasswords: common)
+        let authenticator = await Authenticator(
+            secret: configuration.jwtSecret, keyId: configuration.jwtKeyId, previousKeys: configuration.jwtPreviousKeys,
+            bcryptCost: configuration.bcryptCost, commonPasswords: common
+        )
         let services = ServerServices(
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
             rateLimits: configuration.rateLimits, corsOrigins: configuration.corsOrigins,
@@ -78,7 +81,11 @@ public enum StudioLoopServer {
         logger.logLevel = .info
         let app = Application(
             router: StudioLoopApplication.router(services),
-            server: StudioLoopApplication.server(idleTimeout: configuration.idleTimeout),
+            server: StudioLoopApplication.server(
+                idleTimeout: configuration.idleTimeout,
+                connections: configuration.maxConnectionsPerAddress > 0
+                    ? ConnectionCounts(limit: configuration.maxConnectionsPerAddress, exempt: configuration.rateLimits.trustedProxies) : nil
+            ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "studioloop"),
             services: [
                 IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL, builtAt: now, metrics: services.metrics),

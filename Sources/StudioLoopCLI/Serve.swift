@@ -76,6 +76,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a connection may send nothing before it is closed (default 30; env STUDIOLOOP_IDLE_TIMEOUT).", valueName: "seconds"))
     var idleTimeout: Int?
 
+    @Option(help: ArgumentHelp("Open connections allowed at once from one address; 0 for no cap (default 256; env STUDIOLOOP_MAX_CONNECTIONS_PER_ADDRESS). Trusted proxies are not capped.", valueName: "n"))
+    var maxConnectionsPerAddress: Int?
+
     @Option(help: ArgumentHelp("Seconds between runs of the background jobs (notifications, settlement, expiry).", valueName: "seconds"))
     var maintenanceEvery: Int = 30
 
@@ -145,6 +148,10 @@ struct Serve: AsyncParsableCommand {
         if let seconds = idleTimeout ?? environment["STUDIOLOOP_IDLE_TIMEOUT"].flatMap({ Int($0) }) {
             guard (1...3_600).contains(seconds) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds (got \(seconds))") }
             configuration.idleTimeout = .seconds(seconds)
+        }
+        if let cap = maxConnectionsPerAddress {
+            guard cap >= 0 else { throw ValidationError("--max-connections-per-address must be 0 (no cap) or more (got \(cap))") }
+            configuration.maxConnectionsPerAddress = cap
         }
         try await StudioLoopServer.run(
             database: try store.open(), storeName: store.displayName, listenURL: store.isPostgres ? store.location : nil,

@@ -133,7 +133,7 @@ struct HTTPBehaviourTests {
         try await fixture.test(.live) { client in
             let port = try #require(client.port)
             let chunked = "POST /api/v1/marketplace/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
-            let answer = try RawSocket.exchange(port: port, chunked)
+            let answer = try await RawSocket.exchange(port: port, chunked)
             #expect(answer == nil || answer?.contains(" 400 ") == true, "\(answer ?? "closed")")
             #expect(answer?.contains(" 500 ") != true)
             #expect(try await client.json("/health").status == .ok)
@@ -149,7 +149,7 @@ struct HTTPBehaviourTests {
             // Each raw client gives up after 20 s: without the timeout the test takes that long and fails.
             try await withThrowingTaskGroup(of: String?.self) { group in
                 for request in ["", "GET /health HTTP/1.1\r\nHost: x", "POST /api/v1/marketplace/search HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{", "\r\n\r\n"] {
-                    group.addTask { try RawSocket.exchange(port: port, request, timeoutSeconds: 20) }
+                    group.addTask { try await RawSocket.exchange(port: port, request, timeoutSeconds: 20) }
                 }
                 for try await answer in group { #expect(answer == nil || answer?.contains(" 4") == true, "\(answer ?? "closed")") }
             }
@@ -159,9 +159,32 @@ struct HTTPBehaviourTests {
             // loaded machine a fresh connection can itself wait past a 2 s timeout: three tries.)
             var answered = false
             for _ in 0..<3 where !answered {
-                answered = try RawSocket.exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")?.contains(" 200 ") == true
+                answered = try await RawSocket.exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")?.contains(" 200 ") == true
             }
             #expect(answered)
+        }
+    }
+
+    @Test("one address may hold only so many connections at once; one more is closed, and a slot frees when one closes")
+    func connectionsPerAddressAreCapped() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        let counts = ConnectionCounts(limit: 3)
+        // Generous timeouts: the whole suite runs at once on two cores, and a held socket must
+        // outlive neither the server's idle timeout nor its own read timeout while it waits.
+        try await fixture.test(.live, idleTimeout: .seconds(120), connections: counts) { client in
+            let port = try #require(client.port)
+            var held: [Int32] = []
+            defer { held.forEach { close($0) } }
+            for _ in 0..<3 { held.append(try await RawSocket.connected(port: port, timeoutSeconds: 60)) }
+            // The server counts a connection once it has set it up: wait for all three.
+            for _ in 0..<500 where counts.count("127.0.0.1") < 3 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(counts.count("127.0.0.1") == 3)
+            #expect(try await RawSocket.exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n") == nil, "a fourth connection was served")
+            // The held ones are served, and when one closes its slot is free again.
+            #expect(await RawSocket.exchange(held[0], "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")?.contains(" 200 ") == true)
+            close(held.removeFirst())
+            for _ in 0..<500 where counts.count("127.0.0.1") > 2 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(try await RawSocket.exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", timeoutSeconds: 60)?.contains(" 200 ") == true)
         }
     }
 }

@@ -25,6 +25,36 @@ struct TokenAndPasswordHardeningTests {
         return input + "." + signature
     }
 
+    @Test("the signing key rotates without signing anyone out: tokens of the previous key work until they expire, and only its own")
+    func keyRotation() async throws {
+        let old = Array("the secret before the rotation, 32 bytes+".utf8), new = Array("the secret after the rotation, 32 bytes +".utf8)
+        let before = await Authenticator(secret: old, keyId: "v1", bcryptCost: 4)
+        let after = await Authenticator(secret: new, keyId: "v2", previousKeys: ["v1": old], bcryptCost: 4)
+        let now: Int64 = 1_800_000_000
+        let issuedBefore = try await before.accessToken(for: "user-1", now: now)
+        #expect(await after.claims(fromAccessToken: issuedBefore, now: now + 60)?.user == "user-1")
+        let issuedAfter = try await after.accessToken(for: "user-2", now: now)
+        #expect(await after.claims(fromAccessToken: issuedAfter, now: now + 60)?.user == "user-2")
+        #expect(await before.claims(fromAccessToken: issuedAfter, now: now + 60) == nil, "the old server knows no v2")
+        // A token naming the old key's id but signed with the new key is forged.
+        #expect(await after.claims(fromAccessToken: try Self.token(header: ["alg": "HS256", "kid": "v1"], sub: "x", now: now), now: now) == nil)
+        // Once the old key is dropped, its tokens stop working.
+        let dropped = await Authenticator(secret: new, keyId: "v2", bcryptCost: 4)
+        #expect(await dropped.claims(fromAccessToken: issuedBefore, now: now + 60) == nil)
+        // Configured from the environment, and refused when malformed.
+        let jwt = String(repeating: "n", count: 32), checkIn = String(repeating: "c", count: 32)
+        let configured = try ServerConfiguration(development: false, environment: [
+            "STUDIOLOOP_JWT_SECRET": jwt, "STUDIOLOOP_CHECKIN_SECRET": checkIn, "STUDIOLOOP_JWT_KEY_ID": "v2",
+            "STUDIOLOOP_JWT_PREVIOUS_KEYS": "v1:\(String(repeating: "o", count: 32))",
+        ])
+        #expect(configured.jwtKeyId == "v2" && configured.jwtPreviousKeys["v1"]?.count == 32)
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration(development: false, environment: [
+                "STUDIOLOOP_JWT_SECRET": jwt, "STUDIOLOOP_CHECKIN_SECRET": checkIn, "STUDIOLOOP_JWT_PREVIOUS_KEYS": "v0:short",
+            ])
+        }
+    }
+
     @Test("the header is pinned: another alg, no kid or another kid is 401 even with the real secret's signature")
     func pinnedHeader() async throws {
         let fixture = try await ServerFixture.make(.sqlite)

@@ -12,20 +12,33 @@ public struct Authenticator: Sendable {
     private let keys: JWTKeyCollection
     /// Words nobody should sign up with (`Data/common-passwords.txt`), lower-cased.
     let commonPasswords: Set<String>
-    /// The key id access tokens carry (`kid`), so a new key can come in beside the old.
-    static let keyId = "v1"
+    /// The key id new access tokens carry (`kid`).
+    public let keyId: String
+    /// Every key id a token may carry: the current one, and earlier ones kept while a rotation's
+    /// last tokens expire.
+    let acceptedKeyIds: Set<String>
+    public static let defaultKeyId = "v1"
     public let accessTokenLifetime: Int64
     public let refreshTokenLifetime: Int64
     let bcryptCost: UInt8
     /// Checked when no account has the email, so a wrong email costs what a wrong password does.
     let decoyHash: String
 
+    /// - Parameters:
+    ///   - keyId: the current key's id, which new tokens carry.
+    ///   - previousKeys: earlier keys by id, still accepted (never used to sign), so rotating the
+    ///     secret signs nobody out: tokens signed before keep working until they expire.
     public init(
-        secret: [UInt8], accessTokenLifetime: Int64 = 15 * 60, refreshTokenLifetime: Int64 = 30 * 86_400, bcryptCost: UInt8 = 12,
-        commonPasswords: Set<String> = []
+        secret: [UInt8], keyId: String = defaultKeyId, previousKeys: [String: [UInt8]] = [:], accessTokenLifetime: Int64 = 15 * 60,
+        refreshTokenLifetime: Int64 = 30 * 86_400, bcryptCost: UInt8 = 12, commonPasswords: Set<String> = []
     ) async {
         keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256, kid: JWKIdentifier(string: Self.keyId))
+        await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256, kid: JWKIdentifier(string: keyId))
+        for (id, previous) in previousKeys.sorted(by: { $0.key < $1.key }) where id != keyId {
+            await keys.add(hmac: HMACKey(key: SymmetricKey(data: previous)), digestAlgorithm: .sha256, kid: JWKIdentifier(string: id))
+        }
+        self.keyId = keyId
+        acceptedKeyIds = Set(previousKeys.keys).union([keyId])
         self.commonPasswords = commonPasswords
         self.accessTokenLifetime = accessTokenLifetime
         self.refreshTokenLifetime = refreshTokenLifetime
@@ -92,27 +105,27 @@ public struct Authenticator: Sendable {
                 sub: SubjectClaim(value: user), exp: ExpirationClaim(value: Date(timeIntervalSince1970: TimeInterval(now + accessTokenLifetime))),
                 iat: IssuedAtClaim(value: Date(timeIntervalSince1970: TimeInterval(now))), ver: version, tenants: tenants.isEmpty ? nil : tenants
             ),
-            kid: JWKIdentifier(string: Self.keyId)
+            kid: JWKIdentifier(string: keyId)
         )
     }
 
     /// The user an access token was signed for and its session version, or nil when it is
     /// forged, malformed, expired, or its header names another algorithm or key.
     public func claims(fromAccessToken token: String, now: Int64) async -> (user: String, version: Int)? {
-        guard Self.headerIsPinned(token), let claims = try? await keys.verify(token, as: AccessClaims.self),
+        guard headerIsPinned(token), let claims = try? await keys.verify(token, as: AccessClaims.self),
             claims.exp.value.timeIntervalSince1970 > TimeInterval(now)
         else { return nil }
         return (claims.sub.value, claims.ver ?? 0)
     }
 
-    /// Whether a token's header says exactly what this server signs: `alg` HS256, `kid` ours, a
+    /// Whether a token's header says exactly what this server signs: `alg` HS256, `kid` one of ours, a
     /// `typ` of JWT if any, and nothing that points elsewhere for a key (`jku`, `jwk`, `x5u`,
     /// `x5c`) or demands extensions (`crit`).
-    static func headerIsPinned(_ token: String) -> Bool {
+    func headerIsPinned(_ token: String) -> Bool {
         guard let end = token.firstIndex(of: "."), let data = Data(base64URL: String(token[..<end])),
             let header = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         else { return false }
-        guard header["alg"] as? String == "HS256", header["kid"] as? String == keyId else { return false }
+        guard header["alg"] as? String == "HS256", let kid = header["kid"] as? String, acceptedKeyIds.contains(kid) else { return false }
         if let typ = header["typ"] { guard (typ as? String)?.uppercased() == "JWT" else { return false } }
         return ["jku", "jwk", "x5u", "x5c", "crit"].allSatisfy { header[$0] == nil }
     }
