@@ -70,3 +70,12 @@ extension String {
         return out
     }
 }
+
+extension KeyedDecodingContainer {
+    /// A field of a PATCH body, where leaving it out keeps the value and `null` clears it: nil
+    /// when absent, `.some(nil)` for `null`, `.some(value)` otherwise.
+    func decodePatch<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T?? {
+        guard contains(key) else { return nil }
+        return .some(try decodeNil(forKey: key) ? nil : try decode(T.self, forKey: key))
+    }
+}

@@ -34,9 +34,7 @@ struct GymPackRoutes {
             credits = try c.decodeIfPresent(Int.self, forKey: .credits)
             priceCents = try c.decodeIfPresent(Int64.self, forKey: .priceCents)
             isActive = try c.decodeIfPresent(Bool.self, forKey: .isActive)
-            if c.contains(.validityDays) {
-                validityDays = .some(try c.decodeNil(forKey: .validityDays) ? nil : try c.decode(Int.self, forKey: .validityDays))
-            }
+            validityDays = try c.decodePatch(Int.self, forKey: .validityDays)
         }
     }
 

@@ -62,10 +62,8 @@ struct ScheduleRoutes {
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            if c.contains(.notes) { notes = .some(try c.decodeNil(forKey: .notes) ? nil : try c.decode(String.self, forKey: .notes)) }
-            if c.contains(.instructorId) {
-                instructorId = .some(try c.decodeNil(forKey: .instructorId) ? nil : try c.decode(String.self, forKey: .instructorId))
-            }
+            notes = try c.decodePatch(String.self, forKey: .notes)
+            instructorId = try c.decodePatch(String.self, forKey: .instructorId)
         }
     }
 
