@@ -15,8 +15,8 @@ public struct Currencies: Sendable, Equatable {
         self.byCountry = byCountry
     }
 
-    /// One credit in the cities' currencies, near R50.00 at early-2026 rates; operators set their
-    /// own (`--credit-values`). RWF has no minor unit, so its value is in francs.
+    /// One credit in the cities' currencies: rough defaults meant to sit near R50.00, not checked
+    /// against any exchange rate; operators set their own (`--credit-values`). RWF has no minor unit, so its value is in francs.
     public static let defaultCreditValues: [String: Int64] = [
         "NGN": 400_000, "KES": 35_000, "GHS": 3_000, "EGP": 13_500, "MAD": 2_500, "ETB": 37_500, "RWF": 4_000, "MZN": 17_500,
     ]

@@ -32,14 +32,6 @@ public struct Countries: Sendable {
         self.init(countries)
     }
 
-    /// The country named by its ISO code or its English name, in any case.
-    public func country(_ key: String) -> Country? {
-        byKey[key.trimmingCharacters(in: .whitespaces).lowercased()]
-    }
-
     /// Each country's currency by its ISO code and its name, in lower case.
     public var currencyByKey: [String: String] { byKey.mapValues(\.currency) }
-
-    /// Every currency of the table, for validating a gym's own.
-    public var currencies: Set<String> { Set(byKey.values.map(\.currency)) }
 }

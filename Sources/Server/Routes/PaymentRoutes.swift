@@ -191,8 +191,8 @@ struct PaymentRoutes {
 
     /// What the purchase buys, priced by the platform's list or the gym's own pack.
     private func order(for body: Purchase) async throws -> CreditOrder {
-        if let package = services.prices.package(id: body.packageId) {
-            let currency = body.currency?.uppercased() ?? package.currency
+        if services.prices.package(id: body.packageId) != nil {
+            let currency = body.currency?.uppercased() ?? services.prices.currencies.base.currency
             guard let package = services.prices.package(id: body.packageId, in: currency) else { throw Self.unknownCurrency(currency, services) }
             guard !package.recurring else { throw APIError.validation("\(package.id) is a monthly plan: subscribe with POST /payments/subscriptions") }
             guard body.tenantId == nil else {

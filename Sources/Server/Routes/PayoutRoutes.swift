@@ -4,7 +4,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import Payments
 import Storage
 
 /// Paying gyms: where a gym's money goes, what it is owed and how it came to be, and the
@@ -220,33 +219,5 @@ struct PayoutRoutes {
     static func time(_ text: String, _ name: String) throws -> Int64 {
         guard let time = ISO8601.parse(text) else { throw APIError.validation("\(name) must be an ISO 8601 time such as 2026-12-01T00:00:00Z") }
         return time
-    }
-}
-
-extension ServerServices {
-    /// Makes the Stripe Connect transfers payouts wait for; one that fails waits, with why, for
-    /// the next run (the same payout id is the same idempotency key, so it is made once).
-    func sendDueTransfers(now: Int64) async throws {
-        let due = try await store.payouts.dueTransfers()
-        guard !due.isEmpty else { return }
-        guard let stripe = providers["stripe"] as? any PayoutProvider else {
-            for transfer in due { try await store.payouts.transferFailed(transfer.payoutId, error: "Stripe is not configured on this server", now: now) }
-            return
-        }
-        for transfer in due {
-            let made: Result<String, ProviderCallError>
-            do {
-                made = .success(try await stripe.transfer(TransferRequest(
-                    reference: transfer.payoutId, destination: transfer.destination, amountCents: transfer.amount.cents,
-                    currency: transfer.amount.currency, description: "StudioLoop payout \(transfer.reference)"
-                )))
-            } catch {
-                made = .failure(error)
-            }
-            switch made {
-            case .success(let id): try await store.payouts.transferSucceeded(transfer.payoutId, providerReference: id, now: now)
-            case .failure(let error): try await store.payouts.transferFailed(transfer.payoutId, error: error.description, now: now)
-            }
-        }
     }
 }

@@ -63,6 +63,32 @@ extension ServerServices {
         return retried
     }
 
+    /// Makes the Stripe Connect transfers payouts wait for; one that fails waits, with why, for
+    /// the next run (the same payout id is the same idempotency key, so it is made once).
+    func sendDueTransfers(now: Int64) async throws {
+        let due = try await store.payouts.dueTransfers()
+        guard !due.isEmpty else { return }
+        guard let stripe = providers["stripe"] as? any PayoutProvider else {
+            for transfer in due { try await store.payouts.transferFailed(transfer.payoutId, error: "Stripe is not configured on this server", now: now) }
+            return
+        }
+        for transfer in due {
+            let made: Result<String, ProviderCallError>
+            do {
+                made = .success(try await stripe.transfer(TransferRequest(
+                    reference: transfer.payoutId, destination: transfer.destination, amountCents: transfer.amount.cents,
+                    currency: transfer.amount.currency, description: "StudioLoop payout \(transfer.reference)"
+                )))
+            } catch {
+                made = .failure(error)
+            }
+            switch made {
+            case .success(let id): try await store.payouts.transferSucceeded(transfer.payoutId, providerReference: id, now: now)
+            case .failure(let error): try await store.payouts.transferFailed(transfer.payoutId, error: error.description, now: now)
+            }
+        }
+    }
+
     static func apiError(_ error: ProviderCallError, provider: String) -> APIError {
         switch error {
         case .refused(let status, let message):
