@@ -157,7 +157,9 @@ struct PaymentRoutes {
             }
             let provider = try services.provider(body.provider, currency: price.currency, recurring: true)
             let now = services.clock.now()
-            let id = try await services.store.payments.subscribe(member: user, plan: plan, price: price, provider: provider.name, now: now)
+            let id = try await services.store.payments.subscribe(
+                member: user, plan: plan, price: price, provider: provider.name, packageId: body.plan == "gym_tier" ? nil : body.plan, now: now
+            )
             let checkout: Checkout
             do {
                 checkout = try await services.checkout(CheckoutRequest(

@@ -55,13 +55,12 @@ extension LedgerStore {
             }
             for row in try db.query(
                 """
-                SELECT s.tenant_id, s.credits_per_period, p.name FROM subscriptions s LEFT JOIN credit_packages p
-                  ON p.tenant_id = s.tenant_id AND p.recurring = 1 AND p.credits = s.credits_per_period AND p.price_cents = s.price_cents
+                SELECT s.tenant_id, s.credits_per_period, s.package_id, p.name FROM subscriptions s LEFT JOIN credit_packages p ON p.id = s.package_id
                 WHERE s.user_id = $1 AND s.kind = 'member_credits' AND s.status = 'active' AND s.cancel_at_period_end = 0
                 """, .text(member)
             ) {
                 let key = row["tenant_id"].text ?? "", perPeriod = try row.int("credits_per_period")
-                byTenant[key]?.renewingPlan = row["name"].text ?? "plan-\(perPeriod)"
+                byTenant[key]?.renewingPlan = row["name"].text ?? row["package_id"].text ?? "plan-\(perPeriod)"
             }
             // The ledger is the store's own to read; this reads only the member's accounts.
             try db.setContext(.system)

@@ -18,7 +18,10 @@ extension PaymentStore {
 
     /// Starts a subscription, pending until the provider confirms its first period. A gym's
     /// tier can be bought only by that gym's owner.
-    public func subscribe(member: String, plan: SubscriptionPlan, price: Money, provider: String, now: Int64) async throws -> String {
+    /// - Parameter packageId: the plan bought, a platform plan's id or a gym's plan (none for a tier).
+    public func subscribe(
+        member: String, plan: SubscriptionPlan, price: Money, provider: String, packageId: String? = nil, now: Int64
+    ) async throws -> String {
         guard price.cents > 0 else { throw StoreError.invalid("a subscription needs a price") }
         let id = UUID().uuidString.lowercased()
         try await database.transaction { db in
@@ -36,10 +39,10 @@ extension PaymentStore {
             try db.query(
                 """
                 INSERT INTO subscriptions (id, user_id, tenant_id, kind, tier, credits_per_period, price_cents, currency, provider,
-                    status, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10)
+                    status, created_at, updated_at, package_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10, $11)
                 """, .text(id), .text(member), SQLValue(tenant), .text(kind), SQLValue(tier), .integer(Int64(credits)),
-                .integer(price.cents), .text(price.currency), .text(provider), .integer(now)
+                .integer(price.cents), .text(price.currency), .text(provider), .integer(now), SQLValue(packageId)
             )
         }
         return id

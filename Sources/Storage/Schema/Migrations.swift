@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -36,6 +36,12 @@ enum Migrations {
     static let currenciesAndPlans: (version: Int, statements: [String]) = (18, [
         "ALTER TABLE member_credits ADD COLUMN currency TEXT",
         "ALTER TABLE credit_packages ADD COLUMN recurring INTEGER NOT NULL DEFAULT 0",
+    ])
+
+    /// The package a subscription was bought from (a platform plan's id, or a gym's plan), so
+    /// its name is read, not guessed from its credits and price.
+    static let subscriptionPackages: (version: Int, statements: [String]) = (19, [
+        "ALTER TABLE subscriptions ADD COLUMN package_id TEXT",
     ])
 
     /// Row-level security that checks what is written (PostgreSQL only: `postgresOnly[17]`).
