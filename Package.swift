@@ -196,7 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NotificationsTests",
-            dependencies: ["Notifications", "Storage", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Notifications", "Storage", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strictness
         ),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "SearchReference", "Datasets", "Domain", "Marketplace"], swiftSettings: strictness),

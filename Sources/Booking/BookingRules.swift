@@ -12,11 +12,14 @@ public struct SessionFacts: Sendable, Hashable {
     public var isCancelled: Bool
     public var bookingWindowHours: Int
     public var cancellationWindowHours: Int
+    /// The gym's own rules beyond the windows.
+    public var policy: GymPolicy
 
     public init(
         id: String, tenantId: String, start: Int64, end: Int64, capacity: Int, confirmed: Int = 0, waitlisted: Int = 0,
-        isCancelled: Bool = false, bookingWindowHours: Int = 168, cancellationWindowHours: Int = 24
+        isCancelled: Bool = false, bookingWindowHours: Int = 168, cancellationWindowHours: Int = 24, policy: GymPolicy = GymPolicy()
     ) {
+        self.policy = policy
         self.id = id
         self.tenantId = tenantId
         self.start = start
@@ -30,6 +33,28 @@ public struct SessionFacts: Sendable, Hashable {
     }
 
     public var spotsLeft: Int { max(0, capacity - confirmed) }
+}
+
+/// What a gym decides for itself about its sessions, beyond the booking and cancellation
+/// windows each session carries.
+public struct GymPolicy: Sendable, Hashable {
+    /// Nobody is promoted from the waitlist this long before the start; nil: the platform's.
+    public var waitlistCutoffSeconds: Int64?
+    /// A late cancellation gets its credits back all the same (the gym forgives lateness).
+    public var lateCancelRefunds: Bool
+    /// This many no-shows within `noShowPeriodSeconds` stop a member booking for
+    /// `noShowBlockDays` after the last; nil: no limit.
+    public var noShowLimit: Int?
+    public var noShowBlockDays: Int
+
+    public static let noShowPeriodSeconds: Int64 = 30 * 86_400
+
+    public init(waitlistCutoffSeconds: Int64? = nil, lateCancelRefunds: Bool = false, noShowLimit: Int? = nil, noShowBlockDays: Int = 7) {
+        self.waitlistCutoffSeconds = waitlistCutoffSeconds
+        self.lateCancelRefunds = lateCancelRefunds
+        self.noShowLimit = noShowLimit
+        self.noShowBlockDays = noShowBlockDays
+    }
 }
 
 /// One of the member's own bookings, to find conflicts.
@@ -104,7 +129,7 @@ public enum BookingRules {
         case .confirmed:
             if now >= session.start { return .failure(.cancellationClosed) }
             let deadline = session.start - Int64(session.cancellationWindowHours) * 3600
-            return .success(now < deadline ? .refund : .lateCancel)
+            return .success(now < deadline || session.policy.lateCancelRefunds ? .refund : .lateCancel)
         case .cancelled, .checkedIn, .completed, .noShow:
             return .failure(.notCancellable)
         }
@@ -152,6 +177,16 @@ public enum BookingRules {
         return Promotion(promoted: nil, skipped: skipped, closed: [])
     }
 
+    /// Until when a member may not book at a gym for missing its classes, given the end times
+    /// of their no-shows there; nil when they may book.
+    public static func noShowBlock(noShowEnds: [Int64], policy: GymPolicy, now: Int64) -> Int64? {
+        guard let limit = policy.noShowLimit else { return nil }
+        let recent = noShowEnds.filter { $0 > now - GymPolicy.noShowPeriodSeconds && $0 <= now }
+        guard recent.count >= limit, let last = recent.max() else { return nil }
+        let until = last + Int64(policy.noShowBlockDays) * 86_400
+        return until > now ? until : nil
+    }
+
     /// Staff who may check members in at a gym.
     public typealias StaffRole = Domain.StaffRole
 
@@ -181,7 +216,7 @@ public enum BookingRules {
 
     /// Why a booking cannot be checked in now, if it cannot: it must be confirmed, and the
     /// time within [start - 30 min, end].
-    static func attendable(status: BookingStatus, session: SessionFacts, now: Int64) -> BookingRefusal? {
+    public static func attendable(status: BookingStatus, session: SessionFacts, now: Int64) -> BookingRefusal? {
         switch status {
         case .cancelled: return .bookingCancelled
         case .checkedIn, .completed: return .alreadyCheckedIn

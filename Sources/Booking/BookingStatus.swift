@@ -33,4 +33,12 @@ public enum BookingRefusal: String, Error, Sendable, CaseIterable {
     case checkInClosed = "CHECKIN_CLOSED"
     /// A self check-in from outside the gym's geofence.
     case outsideGeofence = "OUTSIDE_GEOFENCE"
+    /// The gym stopped this member booking with it.
+    case memberBlocked = "MEMBER_BLOCKED"
+    /// Too many recent no-shows at this gym, under its no-show policy.
+    case noShowLimit = "NO_SHOW_LIMIT"
+    /// An undo or no-show asked after the session it is about has ended.
+    case sessionEnded = "SESSION_ENDED"
+    /// A no-show marked before the session has started.
+    case sessionNotStarted = "SESSION_NOT_STARTED"
 }

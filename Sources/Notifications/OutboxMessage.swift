@@ -41,6 +41,15 @@ public struct Recipient: Equatable, Sendable {
         self.phone = phone
         self.channel = channel
     }
+
+    /// Whom a message without an account is for, from its payload's `to_email` or `to_phone`
+    /// (an invitation to someone not signed up yet): a phone is sent a text.
+    public static func addressed(in payload: String) -> Recipient? {
+        guard let fields = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else { return nil }
+        let email = fields["to_email"] as? String ?? "", phone = fields["to_phone"] as? String ?? ""
+        guard !email.isEmpty || !phone.isEmpty else { return nil }
+        return Recipient(email: email, phone: phone, channel: phone.isEmpty ? .email : .sms)
+    }
 }
 
 /// How a member may choose to be told.

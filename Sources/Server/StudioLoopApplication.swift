@@ -40,6 +40,9 @@ public enum StudioLoopApplication {
         PaymentRoutes(services: services).register(on: api)
         GymPackRoutes(services: services).register(on: api)
         PayoutRoutes(services: services).register(on: api)
+        StaffRoutes(services: services).register(on: api)
+        GymSettingsRoutes(services: services).register(on: api)
+        RosterRoutes(services: services).register(on: api)
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes)))
         return router
     }

@@ -27,9 +27,10 @@ public struct Store: Sendable {
         self.feed = feed
         accounts = AccountStore(database: database)
         staff = StaffStore(database: database)
-        catalog = CatalogStore(database: database, feed: feed)
+        let currencies = currencies ?? Currencies(base: creditValue)
+        catalog = CatalogStore(database: database, feed: feed, currencies: currencies, rates: rates, promotionCutoffSeconds: promotionCutoffSeconds)
         bookings = BookingStore(
-            database: database, feed: feed, currencies: currencies ?? Currencies(base: creditValue), rates: rates, promotionCutoffSeconds: promotionCutoffSeconds,
+            database: database, feed: feed, currencies: currencies, rates: rates, promotionCutoffSeconds: promotionCutoffSeconds,
             checkInTokens: checkInSecret.map(CheckInToken.init(secret:))
         )
         ledger = LedgerStore(database: database)

@@ -189,3 +189,54 @@ extension TestClientProtocol {
         }
     }
 }
+
+/// A gym opened through the API, as its owner would, with one class.
+struct OpenedGym {
+    var id: String
+    var slug: String
+    var classId: String
+    var location: (lat: Double, lng: Double)
+}
+
+extension ServerFixture {
+    /// Opens a gym in Kigali (owned by `owner`) with one class on the given weekly slots.
+    func openGym(
+        _ name: String, owner: String, client: any TestClientProtocol, capacity: Int = 12, credits: Int = 2,
+        slots: [[String: Any]] = [["weekday": 2, "start": "06:30"], ["weekday": 4, "start": "18:00"]], marketplace: Bool = true,
+        location: (lat: Double, lng: Double) = (-1.9441, 30.0619)
+    ) async throws -> OpenedGym {
+        let slug = "\(GymAdminNames.slug(name))-\(UUID().uuidString.prefix(6).lowercased())"
+        let created = try await client.json("/api/v1/tenants", method: .post, token: owner, body: [
+            "name": name, "slug": slug, "email": "hello@\(slug).rw", "phone": "+250 788 000 000",
+            "address": ["street": "KG 7 Ave", "suburb": "Kacyiru", "city": "Kigali", "province": "Kigali", "postal_code": "", "country": "Rwanda"],
+            "location": ["lat": location.lat, "lng": location.lng], "timezone": "Africa/Kigali", "marketplace_enabled": marketplace,
+        ])
+        guard created.status == .created else { throw StoreError.invalid("open gym failed: \(created.status) \(created.text)") }
+        let added = try await client.json("/api/v1/tenants/\(slug)/classes", method: .post, token: owner, body: [
+            "name": "\(name) Bootcamp", "class_type": "hiit", "duration_minutes": 45, "max_capacity": capacity, "credits_required": credits,
+            "weekly_slots": slots,
+        ])
+        guard added.status == .created else { throw StoreError.invalid("add class failed: \(added.status) \(added.text)") }
+        return OpenedGym(id: created.object["id"] as! String, slug: slug, classId: added.object["id"] as! String, location: location)
+    }
+
+    /// A one-off session of `gym`'s class at `start`; returns its id.
+    func addSession(_ gym: OpenedGym, at start: Int64, owner: String, client: any TestClientProtocol) async throws -> String {
+        let response = try await client.json(
+            "/api/v1/tenants/\(gym.slug)/schedules", method: .post, token: owner, body: ["class_id": gym.classId, "start_time": ISO8601.format(start)]
+        )
+        guard response.status == .created else { throw StoreError.invalid("add session failed: \(response.status) \(response.text)") }
+        return response.object["id"] as! String
+    }
+
+    /// The email a member registered with, as their profile shows it.
+    func email(of token: String, client: any TestClientProtocol) async throws -> String {
+        try await client.json("/api/v1/users/profile", token: token).object["email"] as! String
+    }
+}
+
+enum GymAdminNames {
+    static func slug(_ name: String) -> String {
+        name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    }
+}

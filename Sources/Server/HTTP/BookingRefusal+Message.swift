@@ -23,6 +23,10 @@ extension BookingRefusal {
         case .checkInNotOpen: "check-in opens 30 minutes before the class"
         case .checkInClosed: "check-in closed when the class ended"
         case .outsideGeofence: "you are not at the gym; check in when you arrive"
+        case .memberBlocked: "this gym is not taking bookings from you; contact the gym"
+        case .noShowLimit: "you missed too many classes at this gym lately; you can book again once its no-show block ends"
+        case .sessionEnded: "this session has ended"
+        case .sessionNotStarted: "this session has not started yet"
         }
     }
 }

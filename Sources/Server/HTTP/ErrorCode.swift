@@ -71,13 +71,13 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .refused(let refusal):
             switch refusal {
             case .insufficientCredits: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
-            case .forbidden, .tokenForAnotherGym: .forbidden
+            case .forbidden, .tokenForAnotherGym, .memberBlocked, .noShowLimit: .forbidden
             case .bookingConflict, .classFull, .alreadyCheckedIn, .notCancellable, .bookingCancelled, .notConfirmed: .conflict
             // A bad QR code is the code's fault, not the staff member's session: never a 401,
             // which apps read as "signed out".
             case .invalidToken, .tokenExpired: .unprocessableContent
             case .creditsMismatch, .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed,
-                .outsideGeofence:
+                .outsideGeofence, .sessionEnded, .sessionNotStarted:
                 .unprocessableContent
             }
         }

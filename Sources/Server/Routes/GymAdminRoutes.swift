@@ -37,12 +37,56 @@ struct GymAdminRoutes {
         var weeklySlots: [WeeklySlot]?
     }
 
+    /// Leaving a field out keeps it; `null` on an instructor or a window clears it (a window
+    /// then follows the gym's).
     struct ClassPatch: Decodable {
         var name: String?
         var description: String?
         var difficultyLevel: String?
         var creditsRequired: Int?
         var isActive: Bool?
+        var classType: String?
+        var instructorId: String??
+        var durationMinutes: Int?
+        var maxCapacity: Int?
+        var weeklySlots: [WeeklySlot]?
+        var bookingWindowHours: Int??
+        var cancellationWindowHours: Int??
+        var waitlistCutoffMinutes: Int??
+        /// Cancel (refund and tell) booked sessions the new weekly slots drop, instead of keeping them.
+        var cancelBookedSessions: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case name, description, difficultyLevel, creditsRequired, isActive, classType, instructorId, durationMinutes, maxCapacity, weeklySlots
+            case bookingWindowHours, cancellationWindowHours, waitlistCutoffMinutes, cancelBookedSessions
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decodeIfPresent(String.self, forKey: .name)
+            description = try c.decodeIfPresent(String.self, forKey: .description)
+            difficultyLevel = try c.decodeIfPresent(String.self, forKey: .difficultyLevel)
+            creditsRequired = try c.decodeIfPresent(Int.self, forKey: .creditsRequired)
+            isActive = try c.decodeIfPresent(Bool.self, forKey: .isActive)
+            classType = try c.decodeIfPresent(String.self, forKey: .classType)
+            instructorId = try c.decodePatch(String.self, forKey: .instructorId)
+            durationMinutes = try c.decodeIfPresent(Int.self, forKey: .durationMinutes)
+            maxCapacity = try c.decodeIfPresent(Int.self, forKey: .maxCapacity)
+            weeklySlots = try c.decodeIfPresent([WeeklySlot].self, forKey: .weeklySlots)
+            bookingWindowHours = try c.decodePatch(Int.self, forKey: .bookingWindowHours)
+            cancellationWindowHours = try c.decodePatch(Int.self, forKey: .cancellationWindowHours)
+            waitlistCutoffMinutes = try c.decodePatch(Int.self, forKey: .waitlistCutoffMinutes)
+            cancelBookedSessions = try c.decodeIfPresent(Bool.self, forKey: .cancelBookedSessions)
+        }
+    }
+
+    /// What a timetable change did, beside the class's id.
+    struct ClassUpdated: Encodable, Sendable {
+        var id: String
+        var sessionsAdded: Int
+        var sessionsRemoved: Int
+        var bookedSessionsKept: [String]
+        var bookedSessionsCancelled: [String]
     }
 
     struct NewSession: Decodable {
@@ -97,15 +141,20 @@ struct GymAdminRoutes {
             let user = try context.requireUser()
             let tenant = try await services.tenantId(context)
             let patch = try await request.json(ClassPatch.self, context: context)
-            var changes = ClassChanges(isActive: patch.isActive)
-            if let name = patch.name { changes.name = try Self.text(name, "name", 1...120) }
-            if let description = patch.description { changes.description = try Self.text(description, "description", 0...2_000, multiline: true) }
-            if let level = patch.difficultyLevel { changes.difficulty = try Self.difficulty(level) }
-            if let credits = patch.creditsRequired { changes.creditsRequired = try Self.number(credits, "credits_required", 0...100) }
-            try await services.store.catalog.updateClass(
-                id: try context.parameters.require("class_id"), tenant: tenant, staff: user, changes: changes, now: services.clock.now()
-            )
-            return Reply(Created(id: try context.parameters.require("class_id")))
+            let id = try context.parameters.require("class_id")
+            let now = services.clock.now()
+            let change: TimetableChange
+            do {
+                change = try await services.store.catalog.updateClass(
+                    id: id, tenant: tenant, staff: user, changes: try classChanges(patch), until: now + Int64(services.horizonDays) * 86_400, now: now
+                )
+            } catch StoreError.conflict(let why) {
+                throw APIError(.conflict, why)
+            }
+            return Reply(ClassUpdated(
+                id: id, sessionsAdded: change.sessionsAdded, sessionsRemoved: change.sessionsRemoved,
+                bookedSessionsKept: change.bookedSessionsKept, bookedSessionsCancelled: change.bookedSessionsCancelled
+            ))
         }
         api.delete("tenants/{slug}/classes/{class_id}") { _, context in
             let user = try context.requireUser()
@@ -148,44 +197,74 @@ struct GymAdminRoutes {
     }
 
 
+    private func classChanges(_ patch: ClassPatch) throws -> ClassChanges {
+        var changes = ClassChanges(isActive: patch.isActive)
+        if let name = patch.name { changes.name = try Self.text(name, "name", 1...120) }
+        if let description = patch.description { changes.description = try Self.text(description, "description", 0...2_000, multiline: true) }
+        if let level = patch.difficultyLevel { changes.difficulty = try Self.difficulty(level) }
+        if let credits = patch.creditsRequired { changes.creditsRequired = try Self.number(credits, "credits_required", 0...100) }
+        if let type = patch.classType { changes.classType = try Self.classType(type) }
+        changes.instructorId = patch.instructorId
+        if let minutes = patch.durationMinutes { changes.durationMinutes = try Self.number(minutes, "duration_minutes", 5...480) }
+        if let capacity = patch.maxCapacity { changes.maxCapacity = try Self.number(capacity, "max_capacity", 1...500) }
+        if let slots = patch.weeklySlots { changes.weeklySlots = try Self.slots(slots) }
+        changes.bookingWindowHours = try patch.bookingWindowHours.map { try $0.map { try Self.number($0, "booking_window_hours", 1...2_160) } }
+        changes.cancellationWindowHours = try patch.cancellationWindowHours.map { try $0.map { try Self.number($0, "cancellation_window_hours", 0...336) } }
+        changes.waitlistCutoffMinutes = try patch.waitlistCutoffMinutes.map { try $0.map { try Self.number($0, "waitlist_cutoff_minutes", 0...2_880) } }
+        changes.cancelBookedSessions = patch.cancelBookedSessions ?? false
+        return changes
+    }
+
     private func gym(from body: NewGym) throws -> Tenant {
         let name = try Self.text(body.name, "name", 2...120)
         let slug = body.slug ?? Self.slug(from: name)
         guard (3...60).contains(slug.count), slug.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
             !slug.hasPrefix("-"), !slug.hasSuffix("-")
         else { throw APIError.validation("slug must be 3 to 60 lower-case letters, digits and dashes (got '\(slug)')") }
-        let coordinate = Coordinate(latitude: body.location.lat, longitude: body.location.lng)
-        guard coordinate.isValid else { throw APIError.validation("location: latitude must be within [-90, 90] and longitude within [-180, 180]") }
-        guard TimeZone(identifier: body.timezone) != nil, body.timezone.contains("/") else {
-            throw APIError.validation("timezone must be an IANA zone such as Africa/Johannesburg (got '\(body.timezone)')")
-        }
-        let a = body.address
-        var address = a
-        address.street = try Self.text(a.street, "address.street", 1...200)
-        address.suburb = try Self.text(a.suburb, "address.suburb", 0...100)
-        address.city = try Self.text(a.city, "address.city", 1...100)
-        address.province = try Self.text(a.province, "address.province", 0...100)
-        address.postalCode = try Self.text(a.postalCode, "address.postal_code", 0...20)
-        address.country = try Self.text(a.country, "address.country", 2...100)
-        let place = services.places
-            .map { ($0, GreatCircle.distanceKm(coordinate, $0.coordinate)) }
-            .filter { $0.1 <= 30 }.min { $0.1 < $1.1 }?.0
         return Tenant(
             id: UUID().uuidString.lowercased(), name: name, slug: slug, email: try AuthRoutes.checkedEmail(body.email),
-            phone: try Self.text(body.phone, "phone", 5...30), address: address, location: body.location, timezone: body.timezone,
-            subscriptionTier: .starter, marketplaceEnabled: body.marketplaceEnabled ?? true, status: .active, placeId: place?.id ?? 0
+            phone: try Self.text(body.phone, "phone", 5...30), address: try Self.address(body.address), location: try Self.location(body.location),
+            timezone: try Self.timezone(body.timezone), subscriptionTier: .starter, marketplaceEnabled: body.marketplaceEnabled ?? true,
+            status: .active, placeId: nearestPlace(body.location)
         )
     }
 
+    /// The GeoNames place within 30 km nearest a gym (0: none), whose names search then knows.
+    func nearestPlace(_ location: Location) -> Int {
+        let coordinate = Coordinate(latitude: location.lat, longitude: location.lng)
+        return services.places
+            .map { ($0, GreatCircle.distanceKm(coordinate, $0.coordinate)) }
+            .filter { $0.1 <= 30 }.min { $0.1 < $1.1 }?.0.id ?? 0
+    }
+
+    static func location(_ location: Location) throws -> Location {
+        guard Coordinate(latitude: location.lat, longitude: location.lng).isValid else {
+            throw APIError.validation("location: latitude must be within [-90, 90] and longitude within [-180, 180]")
+        }
+        return location
+    }
+
+    static func timezone(_ zone: String) throws -> String {
+        guard TimeZone(identifier: zone) != nil, zone.contains("/") else {
+            throw APIError.validation("timezone must be an IANA zone such as Africa/Johannesburg (got '\(zone)')")
+        }
+        return zone
+    }
+
+    static func address(_ a: Address) throws -> Address {
+        var address = a
+        address.street = try text(a.street, "address.street", 1...200)
+        address.suburb = try text(a.suburb, "address.suburb", 0...100)
+        address.city = try text(a.city, "address.city", 1...100)
+        address.province = try text(a.province, "address.province", 0...100)
+        address.postalCode = try text(a.postalCode, "address.postal_code", 0...20)
+        address.country = try text(a.country, "address.country", 2...100)
+        return address
+    }
+
     private func newClass(_ body: NewClass, tenant: String) throws -> FitnessClass {
-        guard let type = ClassType(rawValue: body.classType.lowercased().replacingOccurrences(of: "-", with: "_")) else {
-            throw APIError.validation("class_type must be one of \(ClassType.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let slots = body.weeklySlots ?? []
-        guard slots.count <= 50 else { throw APIError.validation("weekly_slots: at most 50 a week") }
-        for slot in slots where !(1...7).contains(slot.weekday) || slot.minuteOfDay == nil {
-            throw APIError.validation("weekly_slots: weekday is 1 (Monday) to 7 (Sunday) and start is HH:MM (got \(slot.weekday) \(slot.start))")
-        }
+        let type = try Self.classType(body.classType)
+        let slots = try Self.slots(body.weeklySlots ?? [])
         let equipment = body.equipmentNeeded ?? []
         guard equipment.count <= 20, equipment.allSatisfy({ (1...60).contains($0.count) }) else {
             throw APIError.validation("equipment_needed: at most 20 items of 1 to 60 characters")
@@ -205,6 +284,22 @@ struct GymAdminRoutes {
     /// line breaks.
     static func text(_ value: String, _ name: String, _ length: ClosedRange<Int>, multiline: Bool = false) throws -> String {
         try CleanText.check(value, name, length, multiline: multiline)
+    }
+
+    static func classType(_ text: String) throws -> ClassType {
+        guard let type = ClassType(rawValue: text.lowercased().replacingOccurrences(of: "-", with: "_")) else {
+            throw APIError.validation("class_type must be one of \(ClassType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return type
+    }
+
+    static func slots(_ slots: [WeeklySlot]) throws -> [WeeklySlot] {
+        guard slots.count <= 50 else { throw APIError.validation("weekly_slots: at most 50 a week") }
+        for slot in slots where !(1...7).contains(slot.weekday) || slot.minuteOfDay == nil {
+            throw APIError.validation("weekly_slots: weekday is 1 (Monday) to 7 (Sunday) and start is HH:MM (got \(slot.weekday) \(slot.start))")
+        }
+        guard Set(slots).count == slots.count else { throw APIError.validation("weekly_slots: each slot at most once") }
+        return slots
     }
 
     static func number(_ value: Int, _ name: String, _ range: ClosedRange<Int>) throws -> Int {

@@ -53,17 +53,22 @@ struct ScheduleRoutes {
 
     static let maxWindowSeconds: Int64 = 31 * 86_400
 
-    /// A session's own notes and stand-in instructor; `null` clears one, leaving it out keeps it.
+    /// A session's own notes, stand-in instructor and windows; `null` clears one (a window then
+    /// follows the class's and the gym's), leaving it out keeps it.
     struct SessionPatch: Decodable {
         var notes: String??
         var instructorId: String??
+        var bookingWindowHours: Int??
+        var cancellationWindowHours: Int??
 
-        enum CodingKeys: String, CodingKey { case notes, instructorId }
+        enum CodingKeys: String, CodingKey { case notes, instructorId, bookingWindowHours, cancellationWindowHours }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             notes = try c.decodePatch(String.self, forKey: .notes)
             instructorId = try c.decodePatch(String.self, forKey: .instructorId)
+            bookingWindowHours = try c.decodePatch(Int.self, forKey: .bookingWindowHours)
+            cancellationWindowHours = try c.decodePatch(Int.self, forKey: .cancellationWindowHours)
         }
     }
 
@@ -92,7 +97,13 @@ struct ScheduleRoutes {
             let patch = try await request.json(SessionPatch.self, context: context)
             var notes = patch.notes
             if case .some(.some(let text)) = notes { notes = .some(try CleanText.check(text, "notes", 0...500, multiline: true)) }
-            try await services.store.catalog.updateSession(sessionId: id, tenant: tenant, staff: user, notes: notes, instructor: patch.instructorId)
+            let windows = SessionWindowChanges(
+                booking: try patch.bookingWindowHours.map { try $0.map { try GymAdminRoutes.number($0, "booking_window_hours", 1...2_160) } },
+                cancellation: try patch.cancellationWindowHours.map { try $0.map { try GymAdminRoutes.number($0, "cancellation_window_hours", 0...336) } }
+            )
+            try await services.store.catalog.updateSession(
+                sessionId: id, tenant: tenant, staff: user, notes: notes, instructor: patch.instructorId, windows: windows
+            )
             guard let session = try await services.store.catalog.scheduledSession(id: id) else { throw APIError.notFound("session not found") }
             return Reply(ClassScheduleJSON(session, now: services.clock.now()))
         }

@@ -27,7 +27,11 @@ struct TenantRoutes {
         var subscriptionTier: SubscriptionTier
         var marketplaceEnabled: Bool
         var status: TenantStatus
+        /// The gym's booking rules (the seed's `TenantSettings`).
+        var settings: GymSettingsRoutes.SettingsView
         var classes: [ClassView]
+        /// After a change of time zone: what moving its timetable did.
+        var timetableChange: GymAdminRoutes.ClassUpdated?
     }
 
     /// The seed's `Class`, with its weekly timetable.
@@ -57,22 +61,24 @@ struct TenantRoutes {
             guard let gym = try await services.store.catalog.tenant(slug: slug), gym.tenant.isActive else {
                 throw APIError.notFound("no gym with slug '\(slug)'")
             }
-            return Reply(page(gym))
+            return Reply(try await page(gym))
         }
         api.get("tenants/{slug}/classes") { _, context in
             let slug = try context.parameters.require("slug")
             guard let gym = try await services.store.catalog.tenant(slug: slug), gym.tenant.isActive else {
                 throw APIError.notFound("no gym with slug '\(slug)'")
             }
-            return Reply(["classes": page(gym).classes])
+            return Reply(["classes": try await page(gym).classes])
         }
     }
 
-    private func page(_ gym: StoredGym) -> GymPage {
+    func page(_ gym: StoredGym) async throws -> GymPage {
         let t = gym.tenant
+        let settings = try await services.store.catalog.settings(tenant: t.id)
         return GymPage(
             id: t.id, name: t.name, slug: t.slug, email: t.email, phone: t.phone, address: t.address, location: t.location, timezone: t.timezone,
             subscriptionTier: t.subscriptionTier, marketplaceEnabled: t.marketplaceEnabled, status: t.status,
+            settings: .init(settings, defaultCutoffSeconds: services.store.bookings.promotionCutoffSeconds),
             classes: gym.classes.filter(\.isActive).map {
                 ClassView(
                     id: $0.id, tenantId: $0.tenantId, instructorId: $0.instructorId.isEmpty ? nil : $0.instructorId, isActive: $0.isActive, name: $0.name, description: $0.description, classType: $0.classType, difficultyLevel: $0.difficultyLevel,

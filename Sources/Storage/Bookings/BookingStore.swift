@@ -41,12 +41,13 @@ extension BookingStore {
                 throw StoreError.invalid("this gym does not take marketplace bookings")
             }
             if let statedCredits, statedCredits != session.credits { throw StoreError.refused(.creditsMismatch) }
+            try Self.requireWelcome(member, at: session.facts, now: now, on: db)
             let purpose: CreditRules.Purpose = marketplace ? .marketplace : .direct(tenantId: session.facts.tenantId)
             let lots = try Charges.lots(of: member, on: db)
             let decision = BookingRules.book(
                 session.facts, price: session.credits, creditsAvailable: CreditRules.available(lots, for: purpose, now: now),
                 memberBookings: try Self.activeBookings(of: member, overlapping: session.facts, on: db), now: now,
-                joinWaitlist: joinWaitlist, promotionCutoffSeconds: cutoff
+                joinWaitlist: joinWaitlist, promotionCutoffSeconds: session.facts.policy.waitlistCutoffSeconds ?? cutoff
             )
             let bookingId = UUID().uuidString.lowercased()
             switch decision {
@@ -167,6 +168,21 @@ extension BookingStore {
             }
             return try row.int("available_spots")
         }
+    }
+
+    /// Refuses a member the gym has blocked, or one its no-show policy keeps out for now.
+    static func requireWelcome(_ member: String, at session: SessionFacts, now: Int64, on db: any SQLConnection) throws {
+        if !(try db.query("SELECT 1 FROM member_blocks WHERE tenant_id = $1 AND user_id = $2", .text(session.tenantId), .text(member))).isEmpty {
+            throw StoreError.refused(.memberBlocked)
+        }
+        guard session.policy.noShowLimit != nil else { return }
+        let ends = try db.query(
+            """
+            SELECT s.end_time FROM bookings b JOIN class_schedules s ON s.id = b.session_id
+            WHERE b.tenant_id = $1 AND b.user_id = $2 AND b.status = 'no_show' AND s.end_time > $3
+            """, .text(session.tenantId), .text(member), .integer(now - GymPolicy.noShowPeriodSeconds)
+        ).map { try $0.int64("end_time") }
+        if BookingRules.noShowBlock(noShowEnds: ends, policy: session.policy, now: now) != nil { throw StoreError.refused(.noShowLimit) }
     }
 
     /// The member's active bookings on this session or overlapping it in time.

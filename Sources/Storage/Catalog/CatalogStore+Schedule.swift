@@ -22,6 +22,18 @@ public struct ScheduledSession: Equatable, Sendable {
     public var timezone: String
 }
 
+/// A session's own booking and cancellation windows: nil keeps one, `.some(nil)` returns it
+/// to what its class and gym set.
+public struct SessionWindowChanges: Sendable {
+    public var booking: Int??
+    public var cancellation: Int??
+
+    public init(booking: Int?? = nil, cancellation: Int?? = nil) {
+        self.booking = booking
+        self.cancellation = cancellation
+    }
+}
+
 extension CatalogStore {
     /// A gym's sessions starting in [`from`, `to`), soonest first, cancelled ones included
     /// (marked so), at most `limit`.
@@ -65,20 +77,30 @@ extension CatalogStore {
     /// Changes what a session says of itself: its notes, and an instructor standing in for the
     /// class's (`.some(nil)` clears either). Only the gym's owner or an admin may, and the
     /// instructor must work at the gym.
-    public func updateSession(sessionId: String, tenant: String, staff: String, notes: String??, instructor: String??) async throws {
-        try await database.transaction { db in
+    public func updateSession(
+        sessionId: String, tenant: String, staff: String, notes: String??, instructor: String??, windows: SessionWindowChanges = .init()
+    ) async throws {
+        try await feed.transaction(on: database) { db in
             try db.setContext(.tenant(tenant, user: staff))
             try Authorization.requireManager(staff, of: tenant, on: db)
             guard try db.query("SELECT 1 FROM class_schedules WHERE id = $1 AND tenant_id = $2", .text(sessionId), .text(tenant)).first != nil else {
                 throw StoreError.notFound("session")
             }
-            if case .some(.some(let instructor)) = instructor {
-                guard try Authorization.role(of: instructor, at: tenant, on: db)?.isStaff == true else {
-                    throw StoreError.invalid("instructor_id must be someone on this gym's staff")
-                }
-            }
+            if case .some(.some(let instructor)) = instructor { try Self.requireInstructor(instructor, at: tenant, on: db) }
             if let notes { try db.query("UPDATE class_schedules SET notes = $2 WHERE id = $1", .text(sessionId), SQLValue(notes)) }
             if let instructor { try db.query("UPDATE class_schedules SET instructor_id = $2 WHERE id = $1", .text(sessionId), SQLValue(instructor)) }
+            guard windows.booking != nil || windows.cancellation != nil else { return ((), []) }
+            let row = try db.one("SELECT class_id, booking_window_hours, cancellation_window_hours, windows_overridden FROM class_schedules WHERE id = $1", .text(sessionId))
+            let inherited = try SessionWindows.of(classId: row.text("class_id"), on: db)
+            let booking = try windows.booking.map { $0 ?? inherited.booking } ?? row.int("booking_window_hours")
+            let cancellation = try windows.cancellation.map { $0 ?? inherited.cancellation } ?? row.int("cancellation_window_hours")
+            // Set by hand unless both were just returned to the class's and gym's.
+            let overridden = !(windows.booking == .some(nil) && windows.cancellation == .some(nil))
+            try db.query(
+                "UPDATE class_schedules SET booking_window_hours = $2, cancellation_window_hours = $3, windows_overridden = $4 WHERE id = $1",
+                .text(sessionId), .integer(Int64(booking)), .integer(Int64(cancellation)), SQLValue(overridden)
+            )
+            return ((), [try CatalogChange.announceSession(sessionId, on: db)])
         }
     }
 }

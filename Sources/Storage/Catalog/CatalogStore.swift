@@ -4,29 +4,16 @@ public import Domain
 import Foundation
 import SQL
 
-/// What a gym's staff may change about a class; nil leaves a field as it is.
-public struct ClassChanges: Sendable {
-    public var name: String?
-    public var description: String?
-    public var difficulty: Difficulty?
-    public var creditsRequired: Int?
-    public var isActive: Bool?
-
-    public init(name: String? = nil, description: String? = nil, difficulty: Difficulty? = nil, creditsRequired: Int? = nil, isActive: Bool? = nil) {
-        self.name = name
-        self.description = description
-        self.difficulty = difficulty
-        self.creditsRequired = creditsRequired
-        self.isActive = isActive
-    }
-}
-
 /// The catalog: gyms, their classes with weekly timetables, and sessions, as the search index
 /// is built from them, and gyms running their own. Every change is announced so each server's
 /// index reloads the gym.
 public struct CatalogStore: Sendable {
     let database: any Database
     let feed: ChangeFeed
+    /// What promoting a waitlisted member into a new spot charges with (as bookings do).
+    let currencies: Currencies
+    let rates: CommissionRates
+    let promotionCutoffSeconds: Int64
 }
 
 extension CatalogStore {
@@ -54,51 +41,23 @@ extension CatalogStore {
         try await feed.transaction(on: database) { db in
             try db.setContext(.tenant(fitnessClass.tenantId, user: staff))
             try Authorization.requireManager(staff, of: fitnessClass.tenantId, on: db)
+            if !fitnessClass.instructorId.isEmpty { try Self.requireInstructor(fitnessClass.instructorId, at: fitnessClass.tenantId, on: db) }
             let encoder = JSONLines.encoder()
             try db.query(
                 """
                 INSERT INTO classes (id, tenant_id, name, description, class_type, instructor_id, duration_minutes, max_capacity,
-                    difficulty_level, credits_required, equipment_needed, is_active, weekly_slots)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                    difficulty_level, credits_required, equipment_needed, is_active, weekly_slots, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
                 """,
                 .text(fitnessClass.id), .text(fitnessClass.tenantId), .text(fitnessClass.name), .text(fitnessClass.description),
                 .text(fitnessClass.classType.rawValue), SQLValue(fitnessClass.instructorId.isEmpty ? nil : fitnessClass.instructorId),
                 .integer(Int64(fitnessClass.durationMinutes)), .integer(Int64(fitnessClass.maxCapacity)),
                 .text(fitnessClass.difficultyLevel.rawValue), .integer(Int64(fitnessClass.creditsRequired)),
                 .text(String(decoding: try encoder.encode(fitnessClass.equipmentNeeded), as: UTF8.self)), SQLValue(fitnessClass.isActive),
-                .text(String(decoding: try encoder.encode(fitnessClass.weeklySlots), as: UTF8.self))
+                .text(String(decoding: try encoder.encode(fitnessClass.weeklySlots), as: UTF8.self)), .integer(now)
             )
             let added = try Self.materialize(fitnessClass, from: now, to: until, now: now, on: db)
             return (added, [try CatalogChange.announceGym(fitnessClass.tenantId, on: db)])
-        }
-    }
-
-    /// Changes a class. Deactivating it cancels its future sessions as `cancelSession` would.
-    public func updateClass(id: String, tenant: String, staff: String, changes: ClassChanges, now: Int64) async throws {
-        let cancelled: [String] = try await feed.transaction(on: database) { db in
-            try db.setContext(.tenant(tenant, user: staff))
-            try Authorization.requireManager(staff, of: tenant, on: db)
-            guard !(try db.query("SELECT 1 FROM classes WHERE id = $1 AND tenant_id = $2", .text(id), .text(tenant))).isEmpty else {
-                throw StoreError.notFound("class")
-            }
-            try db.query(
-                """
-                UPDATE classes SET name = COALESCE($2, name), description = COALESCE($3, description),
-                    difficulty_level = COALESCE($4, difficulty_level), credits_required = COALESCE($5, credits_required),
-                    is_active = COALESCE($6, is_active) WHERE id = $1
-                """,
-                .text(id), SQLValue(changes.name), SQLValue(changes.description), SQLValue(changes.difficulty?.rawValue),
-                SQLValue(changes.creditsRequired.map(Int64.init)), changes.isActive.map { SQLValue($0) } ?? .null
-            )
-            let future = changes.isActive == false
-                ? try db.query(
-                    "SELECT id FROM class_schedules WHERE class_id = $1 AND start_time > $2 AND status = 'scheduled'", .text(id), .integer(now)
-                ).map { try $0.text("id") }
-                : []
-            return (future, [try CatalogChange.announceGym(tenant, on: db)])
-        }
-        for session in cancelled {
-            try await cancelSession(sessionId: session, staff: staff, reason: "class discontinued", now: now)
         }
     }
 
@@ -113,6 +72,7 @@ extension CatalogStore {
             guard start > now else { throw StoreError.invalid("start_time must be in the future") }
             let id = SessionSchedule.sessionID(classId: classId, start: start)
             let capacity = try row.int64("max_capacity")
+            let windows = try SessionWindows.of(classId: classId, on: db)
             try db.query(
                 """
                 INSERT INTO class_schedules (id, tenant_id, class_id, start_time, end_time, capacity, available_spots,
@@ -120,8 +80,7 @@ extension CatalogStore {
                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, 'scheduled', $9)
                 """,
                 .text(id), .text(tenant), .text(classId), .integer(start), .integer(start + row.int64("duration_minutes") * 60),
-                .integer(capacity), .integer(Int64(SessionSchedule.bookingWindowHours)),
-                .integer(Int64(SessionSchedule.cancellationWindowHours)), .integer(now)
+                .integer(capacity), .integer(Int64(windows.booking)), .integer(Int64(windows.cancellation)), .integer(now)
             )
             return (id, [try CatalogChange.announceGym(tenant, on: db)])
         }
@@ -160,6 +119,13 @@ extension CatalogStore {
 
     // MARK: Internals
 
+    /// A class's or session's instructor must work at its gym.
+    static func requireInstructor(_ user: String, at tenant: String, on db: any SQLConnection) throws {
+        guard try Authorization.role(of: user, at: tenant, on: db)?.isStaff == true else {
+            throw StoreError.invalid("instructor_id must be someone on this gym's staff (invite them first)")
+        }
+    }
+
     static func materialize(_ c: FitnessClass, from: Int64, to: Int64, now: Int64, on db: any SQLConnection) throws -> Int {
         guard c.isActive, let zone = try db.query("SELECT timezone FROM tenants WHERE id = $1", .text(c.tenantId)).first?["timezone"].text
         else { return 0 }
@@ -174,6 +140,7 @@ extension CatalogStore {
         classId: String, tenant: String, timetable: Timetable, duration: Int, capacity: Int, zone: String, from: Int64, to: Int64,
         now: Int64, on db: any SQLConnection
     ) throws -> Int {
+        let windows = try SessionWindows.of(classId: classId, on: db)
         var clocks = ZoneClocks()
         var added = 0
         for s in SessionSchedule.occurrences(
@@ -188,8 +155,7 @@ extension CatalogStore {
                 ON CONFLICT (class_id, start_time) DO NOTHING
                 """,
                 .text(SessionSchedule.sessionID(classId: classId, start: s.start)), .text(tenant), .text(classId), .integer(s.start),
-                .integer(s.end), .integer(Int64(capacity)), .integer(Int64(SessionSchedule.bookingWindowHours)),
-                .integer(Int64(SessionSchedule.cancellationWindowHours)), .integer(now)
+                .integer(s.end), .integer(Int64(capacity)), .integer(Int64(windows.booking)), .integer(Int64(windows.cancellation)), .integer(now)
             )
             added += db.changes
         }

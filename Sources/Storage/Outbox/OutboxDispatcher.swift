@@ -80,7 +80,7 @@ public struct OutboxDispatcher: Sendable {
                             email: row["email"].text ?? "", phone: row["phone"].text ?? "",
                             channel: row["notification_channel"].text.flatMap(NotificationChannelKind.init) ?? .email
                         )
-                    }
+                    } ?? Recipient.addressed(in: row.text("payload"))
                 )
             }
         }

@@ -107,7 +107,9 @@ enum Charges {
             try who[row.text("id")] = (member, purpose, lots)
             entries.append(try .init(bookingId: row.text("id"), creditsAvailable: CreditRules.available(lots, for: purpose, now: now)))
         }
-        let promotion = BookingRules.promote(waitlist: entries, price: session.credits, session: session.facts, now: now, cutoffSeconds: cutoff)
+        let promotion = BookingRules.promote(
+            waitlist: entries, price: session.credits, session: session.facts, now: now, cutoffSeconds: session.facts.policy.waitlistCutoffSeconds ?? cutoff
+        )
         if let promoted = promotion.promoted, let (member, purpose, lots) = who[promoted] {
             try db.query("UPDATE bookings SET status = 'confirmed', updated_at = $2 WHERE id = $1", .text(promoted), .integer(now))
             _ = try charge(bookingId: promoted, member: member, session: session, credits: session.credits, lots: lots,

@@ -29,7 +29,8 @@ extension LockedSession {
             """
             SELECT s.id, s.tenant_id, s.class_id, s.start_time, s.end_time, s.capacity, s.available_spots, s.status,
                    s.booking_window_hours, s.cancellation_window_hours, c.credits_required, t.marketplace_enabled, t.subscription_tier,
-                   t.country, t.currency,
+                   t.country, t.currency, t.late_cancel_policy, t.no_show_limit, t.no_show_block_days,
+                   COALESCE(c.waitlist_cutoff_minutes, t.waitlist_cutoff_minutes) AS waitlist_cutoff_minutes,
                    (SELECT COUNT(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted') AS waitlisted
             FROM class_schedules s JOIN classes c ON c.id = s.class_id JOIN tenants t ON t.id = s.tenant_id
             WHERE s.id = $1
@@ -42,7 +43,12 @@ extension LockedSession {
                 capacity: capacity, confirmed: capacity - row.int("available_spots"),
                 waitlisted: row.int("waitlisted"), isCancelled: try row.value("status", as: SessionStatus.self) == .cancelled,
                 bookingWindowHours: row.int("booking_window_hours"),
-                cancellationWindowHours: row.int("cancellation_window_hours")
+                cancellationWindowHours: row.int("cancellation_window_hours"),
+                policy: GymPolicy(
+                    waitlistCutoffSeconds: row["waitlist_cutoff_minutes"].integer.map { $0 * 60 },
+                    lateCancelRefunds: row["late_cancel_policy"].text == "refund",
+                    noShowLimit: row["no_show_limit"].integer.map(Int.init), noShowBlockDays: Int(row["no_show_block_days"].integer ?? 7)
+                )
             ),
             classId: row.text("class_id"), credits: row.int("credits_required"),
             marketplaceEnabled: row["marketplace_enabled"].integer == 1,

@@ -36,10 +36,16 @@ enum OutboxRows {
 
     /// An account message (a verification code or link, a password reset) for the outbox to deliver.
     static func accountMessage(to user: String, kind: String, fields: [String: String], now: Int64, on db: any SQLConnection) throws {
+        try message(to: user, kind: kind, fields: fields, now: now, on: db)
+    }
+
+    /// A message with its fields as the payload. Without a user, the payload's `to_email` or
+    /// `to_phone` says where it goes (an invitation to someone with no account yet).
+    static func message(to user: String?, kind: String, fields: [String: String], bookingId: String? = nil, now: Int64, on db: any SQLConnection) throws {
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: fields, options: .sortedKeys), as: UTF8.self)
         try db.query(
-            "INSERT INTO outbox (id, user_id, kind, payload, deliver_after, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $5)",
-            .text(UUID().uuidString.lowercased()), .text(user), .text(kind), .text(payload), .integer(now)
+            "INSERT INTO outbox (id, user_id, kind, payload, deliver_after, status, created_at, booking_id) VALUES ($1, $2, $3, $4, $5, 'pending', $5, $6)",
+            .text(UUID().uuidString.lowercased()), SQLValue(user), .text(kind), .text(payload), .integer(now), SQLValue(bookingId)
         )
     }
 }

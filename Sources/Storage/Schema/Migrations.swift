@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -28,6 +28,7 @@ enum Migrations {
         14: RowLevelSecurity.gymCommerce,
         15: RowLevelSecurity.payouts,
         17: RowLevelSecurity.writeChecks,
+        20: RowLevelSecurity.gymOperations,
     ]
 
     /// The currency a lot was bought in (NULL: given, the platform's), so a marketplace booking
@@ -42,6 +43,73 @@ enum Migrations {
     /// its name is read, not guessed from its credits and price.
     static let subscriptionPackages: (version: Int, statements: [String]) = (19, [
         "ALTER TABLE subscriptions ADD COLUMN package_id TEXT",
+    ])
+
+    /// Running a gym: staff invited by contact and every staff change audited; a gym's own
+    /// booking rules (windows, waitlist cut-off, late-cancel and no-show policy) with per-class
+    /// and per-session overrides; who checked a member in and how; staff notes on members and
+    /// blocks; the gym's rotating Ed25519 check-in keys (public halves only: the private ones
+    /// are derived from the configured secret) and check-ins made offline, each applied once.
+    static let gymOperations: (version: Int, statements: [String]) = (20, [
+        """
+        CREATE TABLE staff_invites (
+            id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), role TEXT NOT NULL CHECK (role IN ('admin', 'instructor')),
+            email TEXT, phone TEXT, invited_by TEXT NOT NULL REFERENCES users(id),
+            status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'revoked')), accepted_by TEXT REFERENCES users(id),
+            created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX staff_invites_by_tenant ON staff_invites (tenant_id, status)",
+        "CREATE INDEX staff_invites_by_email ON staff_invites (email)",
+        "CREATE INDEX staff_invites_by_phone ON staff_invites (phone)",
+        """
+        CREATE TABLE staff_audit (
+            id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), actor_id TEXT NOT NULL REFERENCES users(id),
+            action TEXT NOT NULL, subject_id TEXT, role TEXT, detail TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX staff_audit_by_tenant ON staff_audit (tenant_id, created_at)",
+        "ALTER TABLE user_tenant_roles ADD COLUMN granted_at BIGINT",
+        "ALTER TABLE tenants ADD COLUMN booking_window_hours INTEGER",
+        "ALTER TABLE tenants ADD COLUMN cancellation_window_hours INTEGER",
+        "ALTER TABLE tenants ADD COLUMN waitlist_cutoff_minutes INTEGER",
+        "ALTER TABLE tenants ADD COLUMN late_cancel_policy TEXT NOT NULL DEFAULT 'forfeit'",
+        "ALTER TABLE tenants ADD COLUMN no_show_limit INTEGER",
+        "ALTER TABLE tenants ADD COLUMN no_show_block_days INTEGER",
+        "ALTER TABLE tenants ADD COLUMN updated_at BIGINT",
+        "ALTER TABLE classes ADD COLUMN booking_window_hours INTEGER",
+        "ALTER TABLE classes ADD COLUMN cancellation_window_hours INTEGER",
+        "ALTER TABLE classes ADD COLUMN waitlist_cutoff_minutes INTEGER",
+        "ALTER TABLE classes ADD COLUMN created_at BIGINT",
+        "ALTER TABLE classes ADD COLUMN updated_at BIGINT",
+        // A session whose windows its gym set by hand keeps them when the gym's or class's change.
+        "ALTER TABLE class_schedules ADD COLUMN windows_overridden INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE bookings ADD COLUMN checked_in_by TEXT REFERENCES users(id)",
+        "ALTER TABLE bookings ADD COLUMN check_in_method TEXT",
+        "CREATE INDEX bookings_by_tenant_user ON bookings (tenant_id, user_id)",
+        // Whether a member lets the gyms they book see their email and phone.
+        "ALTER TABLE users ADD COLUMN shares_contact INTEGER NOT NULL DEFAULT 0",
+        """
+        CREATE TABLE member_notes (
+            id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), user_id TEXT NOT NULL REFERENCES users(id),
+            author_id TEXT NOT NULL REFERENCES users(id), body TEXT NOT NULL, created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX member_notes_by_member ON member_notes (tenant_id, user_id, created_at)",
+        """
+        CREATE TABLE member_blocks (
+            tenant_id TEXT NOT NULL REFERENCES tenants(id), user_id TEXT NOT NULL REFERENCES users(id), reason TEXT NOT NULL,
+            blocked_by TEXT NOT NULL REFERENCES users(id), created_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, user_id))
+        """,
+        """
+        CREATE TABLE checkin_keys (
+            tenant_id TEXT NOT NULL REFERENCES tenants(id), key_id TEXT NOT NULL, public_key TEXT NOT NULL,
+            created_at BIGINT NOT NULL, retired_at BIGINT, PRIMARY KEY (tenant_id, key_id))
+        """,
+        """
+        CREATE TABLE offline_checkins (
+            tenant_id TEXT NOT NULL REFERENCES tenants(id), client_id TEXT NOT NULL, booking_id TEXT NOT NULL,
+            staff_id TEXT, device_id TEXT NOT NULL, recorded_at BIGINT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'already', 'refused')), reason TEXT,
+            synced_by TEXT NOT NULL REFERENCES users(id), synced_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, client_id))
+        """,
     ])
 
     /// Row-level security that checks what is written (PostgreSQL only: `postgresOnly[17]`).

@@ -85,6 +85,25 @@ enum RowLevelSecurity {
         """,
     ]
 
+    /// Migration 20: a gym's staff paperwork, notes, blocks and offline check-ins are its own;
+    /// its check-in keys are public; and a gym reads its own members: their credits at the gym,
+    /// and the accounts of people who booked, hold credits or work there (nobody else's).
+    static let gymOperations: [String] = ["staff_invites", "staff_audit", "member_notes", "member_blocks", "offline_checkins"].flatMap { table in
+        enable(table) + [
+            "CREATE POLICY gym_access ON \(table) FOR ALL USING (app_system() OR tenant_id = app_tenant()) WITH CHECK (app_system() OR tenant_id = app_tenant())",
+        ]
+    } + enable("checkin_keys") + [
+        "CREATE POLICY public_read ON checkin_keys FOR SELECT USING (true)",
+        "CREATE POLICY system_write ON checkin_keys FOR ALL USING (app_system()) WITH CHECK (app_system())",
+        "CREATE POLICY gym_read ON member_credits FOR SELECT USING (tenant_id = app_tenant())",
+        """
+        CREATE POLICY gym_members_read ON users FOR SELECT USING (app_tenant() IS NOT NULL AND (
+            EXISTS (SELECT 1 FROM bookings b WHERE b.user_id = users.id AND b.tenant_id = app_tenant())
+            OR EXISTS (SELECT 1 FROM member_credits m WHERE m.user_id = users.id AND m.tenant_id = app_tenant())
+            OR EXISTS (SELECT 1 FROM user_tenant_roles r WHERE r.user_id = users.id AND r.tenant_id = app_tenant())))
+        """,
+    ]
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",
