@@ -68,6 +68,37 @@ import TestSupport
         }
     }
 
+    @Test("in one gym's context, the other gyms' members, bookings and credits read as zero rows")
+    func aGymSeesOnlyItsOwnMembers() async throws {
+        let (f, gymB, memberA, memberB) = try await Self.twoGyms()
+        try await f.store.ledger.grantCredits(member: memberA, tenant: f.tenant.id, credits: 3, now: f.now)
+        for (gym, own, other) in [(f.tenant.id, memberA, memberB), (gymB, memberB, memberA)] {
+            let (users, bookings, credits, notes) = try await f.store.database.transaction { db in
+                try db.setContext(.tenant(gym, user: nil))
+                try db.query(
+                    "INSERT INTO member_notes (id, tenant_id, user_id, author_id, body, created_at) VALUES ($1, $2, $3, $3, 'likes the front row', 0)",
+                    .text(UUID().uuidString), .text(gym), .text(own)
+                )
+                return (
+                    try db.query("SELECT id FROM users WHERE id = $1", .text(other)).count,
+                    try db.query("SELECT id FROM bookings WHERE user_id = $1", .text(other)).count,
+                    try db.query("SELECT id FROM member_credits WHERE user_id = $1", .text(other)).count,
+                    try db.query("SELECT id FROM member_notes WHERE tenant_id <> $1", .text(gym)).count
+                )
+            }
+            #expect(users == 0 && bookings == 0 && credits == 0 && notes == 0, "gym \(gym) saw another gym's member")
+            let mine = try await f.store.database.transaction { db in
+                try db.setContext(.tenant(gym, user: nil))
+                return (
+                    try db.query("SELECT id FROM users WHERE id = $1", .text(own)).count,
+                    try db.query("SELECT tenant_id FROM member_credits WHERE user_id = $1", .text(own)).map { $0["tenant_id"].text }
+                )
+            }
+            #expect(mine.0 == 1, "a gym reads its own member's account")
+            #expect(!mine.1.isEmpty && mine.1.allSatisfy { $0 == gym }, "and only their credits at this gym")
+        }
+    }
+
     @Test func aMemberSeesOnlyTheirOwnAndNoContextSeesNothingPrivate() async throws {
         let (f, _, memberA, _) = try await Self.twoGyms()
         let (credits, bookings) = try await f.store.database.transaction { db in
