@@ -48,8 +48,12 @@ public struct GymPolicy: Sendable, Hashable {
     public var noShowBlockDays: Int
 
     public static let noShowPeriodSeconds: Int64 = 30 * 86_400
+    /// How long a member waits after their last no-show unless the gym says otherwise.
+    public static let defaultNoShowBlockDays = 7
 
-    public init(waitlistCutoffSeconds: Int64? = nil, lateCancelRefunds: Bool = false, noShowLimit: Int? = nil, noShowBlockDays: Int = 7) {
+    public init(
+        waitlistCutoffSeconds: Int64? = nil, lateCancelRefunds: Bool = false, noShowLimit: Int? = nil, noShowBlockDays: Int = defaultNoShowBlockDays
+    ) {
         self.waitlistCutoffSeconds = waitlistCutoffSeconds
         self.lateCancelRefunds = lateCancelRefunds
         self.noShowLimit = noShowLimit

@@ -16,6 +16,9 @@ public enum NotificationText {
         case "session_cancelled": return ("Class cancelled", "The gym cancelled this class; your credits are back. Booking \(booking).")
         case "checked_in": return ("Checked in", "You're checked in. Enjoy the class!")
         case "class_reminder": return ("Class in 2 hours", "Reminder: your class starts in about 2 hours. Booking \(booking).")
+        case "staff_invite":
+            let gym = fields["gym"] as? String ?? "a gym", role = fields["role"] as? String ?? "staff"
+            return ("Join \(gym) on StudioLoop", "\(gym) invites you to join its team as \(role). Sign in to StudioLoop with this email or phone (verified) and accept the invitation under your invitations; it lasts 14 days.")
         case "credits_purchased": return ("Credits added", "Your credits are in your account.")
         case "credits_granted": return ("Credits from your gym", "Your gym gave you credits; they are in your account.")
         case "refund_failed":

@@ -1,5 +1,6 @@
 import Booking
 import Datasets
+import Geo
 public import Domain
 public import Marketplace
 public import Payments
@@ -98,6 +99,14 @@ extension ServerServices {
     }
 
     /// The id of the gym the path's `{slug}` names, or a 404.
+    /// The GeoNames place within 30 km nearest a gym (0: none), whose names search then knows.
+    func nearestPlace(_ location: Location) -> Int {
+        let coordinate = Coordinate(latitude: location.lat, longitude: location.lng)
+        return places
+            .map { ($0, GreatCircle.distanceKm(coordinate, $0.coordinate)) }
+            .filter { $0.1 <= 30 }.min { $0.1 < $1.1 }?.0.id ?? 0
+    }
+
     func tenantId(_ context: AppContext) async throws -> String {
         let slug = try context.parameters.require("slug")
         guard let id = try await store.catalog.tenantId(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }

@@ -70,6 +70,25 @@ import Testing
         }
     }
 
+    @Test func aGymThatForgivesLateCancellationsRefundsThemButNotAfterTheStart() {
+        var s = Self.session()
+        s.policy.lateCancelRefunds = true
+        #expect(BookingRules.cancel(status: .confirmed, session: s, now: s.start - 1) == .success(.refund))
+        #expect(BookingRules.cancel(status: .confirmed, session: s, now: s.start) == .failure(.cancellationClosed))
+    }
+
+    @Test func theNoShowLimitBlocksForItsDaysAfterTheLastAndCountsOnlyTheLast30Days() {
+        let day: Int64 = 86_400, now: Int64 = 100 * 86_400
+        let policy = GymPolicy(noShowLimit: 3, noShowBlockDays: 7)
+        #expect(BookingRules.noShowBlock(noShowEnds: [now - 9 * day, now - 5 * day, now - 2 * day], policy: policy, now: now) == now + 5 * day)
+        #expect(BookingRules.noShowBlock(noShowEnds: [now - 5 * day, now - 2 * day], policy: policy, now: now) == nil, "under the limit")
+        #expect(BookingRules.noShowBlock(noShowEnds: [now - 40 * day, now - 5 * day, now - 2 * day], policy: policy, now: now) == nil,
+                "a no-show older than 30 days does not count")
+        #expect(BookingRules.noShowBlock(noShowEnds: [now - 20 * day, now - 15 * day, now - 10 * day], policy: policy, now: now) == nil,
+                "the block ended 7 days after the last")
+        #expect(BookingRules.noShowBlock(noShowEnds: Array(repeating: now - day, count: 9), policy: GymPolicy(), now: now) == nil, "no limit set")
+    }
+
     @Test func promotionSkipsMembersWithoutCreditsAndStopsAtTheCutoff() {
         let s = Self.session(confirmed: 10, waitlisted: 3)
         let line = [

@@ -225,16 +225,8 @@ struct GymAdminRoutes {
             id: UUID().uuidString.lowercased(), name: name, slug: slug, email: try AuthRoutes.checkedEmail(body.email),
             phone: try Self.text(body.phone, "phone", 5...30), address: try Self.address(body.address), location: try Self.location(body.location),
             timezone: try Self.timezone(body.timezone), subscriptionTier: .starter, marketplaceEnabled: body.marketplaceEnabled ?? true,
-            status: .active, placeId: nearestPlace(body.location)
+            status: .active, placeId: services.nearestPlace(body.location)
         )
-    }
-
-    /// The GeoNames place within 30 km nearest a gym (0: none), whose names search then knows.
-    func nearestPlace(_ location: Location) -> Int {
-        let coordinate = Coordinate(latitude: location.lat, longitude: location.lng)
-        return services.places
-            .map { ($0, GreatCircle.distanceKm(coordinate, $0.coordinate)) }
-            .filter { $0.1 <= 30 }.min { $0.1 < $1.1 }?.0.id ?? 0
     }
 
     static func location(_ location: Location) throws -> Location {

@@ -1,3 +1,5 @@
+import Booking
+import Datasets
 import Domain
 import Foundation
 import Hummingbird
@@ -54,12 +56,12 @@ struct GymSettingsRoutes {
         var noShowBlockDays: Int
 
         init(_ s: GymSettings, defaultCutoffSeconds: Int64) {
-            bookingWindowHours = s.bookingWindowHours ?? 168
-            cancellationWindowHours = s.cancellationWindowHours ?? 24
+            bookingWindowHours = s.bookingWindowHours ?? SessionSchedule.bookingWindowHours
+            cancellationWindowHours = s.cancellationWindowHours ?? SessionSchedule.cancellationWindowHours
             waitlistCutoffMinutes = s.waitlistCutoffMinutes ?? Int(defaultCutoffSeconds / 60)
             lateCancelPolicy = s.lateCancelPolicy
             noShowLimit = s.noShowLimit
-            noShowBlockDays = s.noShowBlockDays ?? 7
+            noShowBlockDays = s.noShowBlockDays ?? GymPolicy.defaultNoShowBlockDays
         }
     }
 
@@ -93,7 +95,7 @@ struct GymSettingsRoutes {
         if let address = patch.address { changes.address = try Check.address(address) }
         if let location = patch.location {
             changes.location = try Check.location(location)
-            changes.placeId = GymAdminRoutes(services: services).nearestPlace(location)
+            changes.placeId = services.nearestPlace(location)
         }
         if let zone = patch.timezone { changes.timezone = try Check.timezone(zone) }
         changes.marketplaceEnabled = patch.marketplaceEnabled

@@ -53,6 +53,20 @@ struct RosterRoutes {
         var counts: Counts
     }
 
+    /// The handler of a staff action on one of the gym's bookings, answered with the booking as
+    /// it now is.
+    private func frontDesk(
+        _ act: @escaping @Sendable (_ bookingId: String, _ tenant: String, _ staff: String, _ now: Int64) async throws -> Void
+    ) -> @Sendable (Request, AppContext) async throws -> Reply<BookingJSON> {
+        { _, context in
+            let user = try context.requireUser()
+            let tenant = try await services.tenantId(context)
+            let id = try context.parameters.require("booking_id")
+            try await act(id, tenant, user, services.clock.now())
+            return Reply(BookingJSON(try await services.store.bookings.details(id: id), qrCode: nil))
+        }
+    }
+
     func register(on api: RouterGroup<AppContext>) {
         api.get("tenants/{slug}/schedules/{session_id}/roster") { _, context in
             let user = try context.requireUser()
@@ -76,27 +90,10 @@ struct RosterRoutes {
                 }
             ))
         }
-        api.post("tenants/{slug}/bookings/{booking_id}/checkin") { _, context in
-            let user = try context.requireUser()
-            let tenant = try await services.tenantId(context)
-            let id = try context.parameters.require("booking_id")
-            try await services.store.bookings.checkInByName(bookingId: id, tenant: tenant, staff: user, now: services.clock.now())
-            return Reply(BookingJSON(try await services.store.bookings.details(id: id), qrCode: nil))
-        }
-        api.delete("tenants/{slug}/bookings/{booking_id}/checkin") { _, context in
-            let user = try context.requireUser()
-            let tenant = try await services.tenantId(context)
-            let id = try context.parameters.require("booking_id")
-            try await services.store.bookings.undoCheckIn(bookingId: id, tenant: tenant, staff: user, now: services.clock.now())
-            return Reply(BookingJSON(try await services.store.bookings.details(id: id), qrCode: nil))
-        }
-        api.post("tenants/{slug}/bookings/{booking_id}/no-show") { _, context in
-            let user = try context.requireUser()
-            let tenant = try await services.tenantId(context)
-            let id = try context.parameters.require("booking_id")
-            try await services.store.bookings.markNoShow(bookingId: id, tenant: tenant, staff: user, now: services.clock.now())
-            return Reply(BookingJSON(try await services.store.bookings.details(id: id), qrCode: nil))
-        }
+        let bookings = services.store.bookings
+        api.post("tenants/{slug}/bookings/{booking_id}/checkin", use: frontDesk(bookings.checkInByName))
+        api.delete("tenants/{slug}/bookings/{booking_id}/checkin", use: frontDesk(bookings.undoCheckIn))
+        api.post("tenants/{slug}/bookings/{booking_id}/no-show", use: frontDesk(bookings.markNoShow))
         api.get("tenants/{slug}/day") { request, context in
             let user = try context.requireUser()
             let slug = try context.parameters.require("slug")

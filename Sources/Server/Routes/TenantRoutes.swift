@@ -68,7 +68,7 @@ struct TenantRoutes {
             guard let gym = try await services.store.catalog.tenant(slug: slug), gym.tenant.isActive else {
                 throw APIError.notFound("no gym with slug '\(slug)'")
             }
-            return Reply(["classes": try await page(gym).classes])
+            return Reply(["classes": Self.classes(of: gym)])
         }
     }
 
@@ -79,13 +79,19 @@ struct TenantRoutes {
             id: t.id, name: t.name, slug: t.slug, email: t.email, phone: t.phone, address: t.address, location: t.location, timezone: t.timezone,
             subscriptionTier: t.subscriptionTier, marketplaceEnabled: t.marketplaceEnabled, status: t.status,
             settings: .init(settings, defaultCutoffSeconds: services.store.bookings.promotionCutoffSeconds),
-            classes: gym.classes.filter(\.isActive).map {
-                ClassView(
-                    id: $0.id, tenantId: $0.tenantId, instructorId: $0.instructorId.isEmpty ? nil : $0.instructorId, isActive: $0.isActive, name: $0.name, description: $0.description, classType: $0.classType, difficultyLevel: $0.difficultyLevel,
-                    durationMinutes: $0.durationMinutes, maxCapacity: $0.maxCapacity, creditsRequired: $0.creditsRequired,
-                    equipmentNeeded: $0.equipmentNeeded, weeklySlots: $0.weeklySlots
-                )
-            }
+            classes: Self.classes(of: gym)
         )
+    }
+
+    /// A gym's active classes, as its page lists them.
+    static func classes(of gym: StoredGym) -> [ClassView] {
+        gym.classes.filter(\.isActive).map {
+            ClassView(
+                id: $0.id, tenantId: $0.tenantId, instructorId: $0.instructorId.isEmpty ? nil : $0.instructorId, isActive: $0.isActive,
+                name: $0.name, description: $0.description, classType: $0.classType, difficultyLevel: $0.difficultyLevel,
+                durationMinutes: $0.durationMinutes, maxCapacity: $0.maxCapacity, creditsRequired: $0.creditsRequired,
+                equipmentNeeded: $0.equipmentNeeded, weeklySlots: $0.weeklySlots
+            )
+        }
     }
 }

@@ -52,10 +52,7 @@ extension BookingStore {
                 token: tokens.verify(token, now: now), now: now
             )
             if case .failure(let refusal) = verdict { throw StoreError.refused(refusal) }
-            try db.query(
-                "UPDATE bookings SET status = 'checked_in', checked_in_at = $2, updated_at = $2, checked_in_by = $3, check_in_method = 'qr' WHERE id = $1",
-                .text(bookingId), .integer(now), .text(staff)
-            )
+            try Self.markCheckedIn(bookingId, at: now, by: staff, method: .qr, on: db)
             try OutboxRows.notify(row.text("user_id"), "checked_in", bookingId, now: now, on: db)
         }
     }

@@ -70,7 +70,7 @@ extension BookingStore {
                 if refusal == .outsideGeofence { return .outside(distanceMeters: position.distanceMeters, fence: fence) }
                 throw StoreError.refused(refusal)
             }
-            try db.query("UPDATE bookings SET status = 'checked_in', checked_in_at = $2, updated_at = $2, check_in_method = 'self' WHERE id = $1", .text(bookingId), .integer(now))
+            try Self.markCheckedIn(bookingId, at: now, by: nil, method: .selfService, on: db)
             try OutboxRows.notify(member, "checked_in", bookingId, now: now, on: db)
             return .checkedIn(distanceMeters: position.distanceMeters)
         }

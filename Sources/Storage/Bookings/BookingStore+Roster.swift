@@ -14,7 +14,7 @@ public struct RosterEntry: Equatable, Sendable {
     public var checkedInAt: Int64?
     /// The staff member who checked them in (nil for a self check-in).
     public var checkedInBy: String?
-    /// "qr", "name", "self" or "offline".
+    /// "qr", "name" or "self".
     public var checkInMethod: String?
     public var isMarketplace: Bool
 }
@@ -37,7 +37,7 @@ public struct DaySession: Equatable, Sendable {
 
 /// How a member was checked in.
 public enum CheckInMethod: String, Sendable {
-    case qr, name, selfService = "self", offline
+    case qr, name, selfService = "self"
 }
 
 extension BookingStore {
@@ -157,10 +157,11 @@ extension BookingStore {
         return (session, try row.value("status", as: BookingStatus.self), try row.text("user_id"))
     }
 
-    static func markCheckedIn(_ bookingId: String, at time: Int64, by staff: String?, method: CheckInMethod, status: BookingStatus = .checkedIn, on db: any SQLConnection) throws {
+    /// Records a check-in: when, by which staff member (nil: the member themself), and how.
+    static func markCheckedIn(_ bookingId: String, at time: Int64, by staff: String?, method: CheckInMethod, on db: any SQLConnection) throws {
         try db.query(
-            "UPDATE bookings SET status = $5, checked_in_at = $2, updated_at = $2, checked_in_by = $3, check_in_method = $4 WHERE id = $1",
-            .text(bookingId), .integer(time), SQLValue(staff), .text(method.rawValue), .text(status.rawValue)
+            "UPDATE bookings SET status = 'checked_in', checked_in_at = $2, updated_at = $2, checked_in_by = $3, check_in_method = $4 WHERE id = $1",
+            .text(bookingId), .integer(time), SQLValue(staff), .text(method.rawValue)
         )
     }
 }

@@ -127,12 +127,8 @@ extension CatalogStore {
             try db.setContext(.tenant(tenant, user: staff))
             try Authorization.requireManager(staff, of: tenant, on: db)
             guard let current = try db.query("SELECT timezone FROM tenants WHERE id = $1", .text(tenant)).first else { throw StoreError.notFound("gym") }
-            var sets: [String] = []
-            var values: [SQLValue] = [.text(tenant)]
-            func set(_ column: String, _ value: SQLValue) {
-                values.append(value)
-                sets.append("\(column) = $\(values.count)")
-            }
+            var update = PartialUpdate(table: "tenants", id: tenant)
+            func set(_ column: String, _ value: SQLValue) { update.set(column, value) }
             if let v = changes.name { set("name", .text(v)) }
             if let v = changes.email { set("email", .text(v)) }
             if let v = changes.phone { set("phone", .text(v)) }
@@ -151,7 +147,7 @@ extension CatalogStore {
             if let v = changes.noShowLimit { set("no_show_limit", SQLValue(v.map(Int64.init))) }
             if let v = changes.noShowBlockDays { set("no_show_block_days", SQLValue(v.map(Int64.init))) }
             set("updated_at", .integer(now))
-            try db.query("UPDATE tenants SET \(sets.joined(separator: ", ")) WHERE id = $1", values)
+            try update.run(on: db)
             if changes.bookingWindowHours != nil || changes.cancellationWindowHours != nil {
                 try SessionWindows.apply(tenant: tenant, classId: nil, now: now, on: db)
             }

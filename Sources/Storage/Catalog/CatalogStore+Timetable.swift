@@ -96,12 +96,8 @@ extension CatalogStore {
                     "the session at \(ISO8601.format(try fullest.int64("start_time"))) has \(confirmed) confirmed bookings: max_capacity cannot go below \(confirmed)"
                 )
             }
-            var sets: [String] = []
-            var values: [SQLValue] = [.text(id)]
-            func set(_ column: String, _ value: SQLValue) {
-                values.append(value)
-                sets.append("\(column) = $\(values.count)")
-            }
+            var update = PartialUpdate(table: "classes", id: id)
+            func set(_ column: String, _ value: SQLValue) { update.set(column, value) }
             if let v = changes.name { set("name", .text(v)) }
             if let v = changes.description { set("description", .text(v)) }
             if let v = changes.difficulty { set("difficulty_level", .text(v.rawValue)) }
@@ -116,7 +112,7 @@ extension CatalogStore {
             if let v = changes.cancellationWindowHours { set("cancellation_window_hours", SQLValue(v.map(Int64.init))) }
             if let v = changes.waitlistCutoffMinutes { set("waitlist_cutoff_minutes", SQLValue(v.map(Int64.init))) }
             set("updated_at", .integer(now))
-            try db.query("UPDATE classes SET \(sets.joined(separator: ", ")) WHERE id = $1", values)
+            try update.run(on: db)
 
             if let duration = changes.durationMinutes {
                 try db.query("UPDATE class_schedules SET end_time = start_time + $3 WHERE \(future)", .text(id), .integer(now), .integer(Int64(duration) * 60))
@@ -140,21 +136,13 @@ extension CatalogStore {
                 )
                 if capacity > plan.capacity { try Self.promoteIntoNewSpots(classId: id, terms: terms, now: now, on: db) }
             }
-            var cancelling = outcome.bookedSessionsKept
-            if changes.cancelBookedSessions {
-                outcome.bookedSessionsCancelled = outcome.bookedSessionsKept
-                outcome.bookedSessionsKept = []
-            } else {
-                cancelling = []
-            }
+            if changes.cancelBookedSessions { swap(&outcome.bookedSessionsKept, &outcome.bookedSessionsCancelled) }
+            var cancelling = outcome.bookedSessionsCancelled
             if changes.isActive == false {
                 cancelling += try db.query("SELECT id FROM class_schedules WHERE \(future)", .text(id), .integer(now)).map { try $0.text("id") }
             }
             let reason = changes.isActive == false ? "class discontinued" : "timetable changed"
-            for session in cancelling {
-                try db.setContext(.tenant(tenant, user: staff))
-                try Self.cancel(session, reason: reason, now: now, on: db)
-            }
+            for session in cancelling { try Self.cancel(session, reason: reason, now: now, on: db) }
             return (outcome, [try CatalogChange.announceGym(tenant, on: db)])
         }
     }

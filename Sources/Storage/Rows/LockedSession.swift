@@ -46,8 +46,9 @@ extension LockedSession {
                 cancellationWindowHours: row.int("cancellation_window_hours"),
                 policy: GymPolicy(
                     waitlistCutoffSeconds: row["waitlist_cutoff_minutes"].integer.map { $0 * 60 },
-                    lateCancelRefunds: row["late_cancel_policy"].text == "refund",
-                    noShowLimit: row["no_show_limit"].integer.map(Int.init), noShowBlockDays: Int(row["no_show_block_days"].integer ?? 7)
+                    lateCancelRefunds: row["late_cancel_policy"].text == LateCancelPolicy.refund.rawValue,
+                    noShowLimit: row["no_show_limit"].integer.map(Int.init),
+                    noShowBlockDays: row["no_show_block_days"].integer.map(Int.init) ?? GymPolicy.defaultNoShowBlockDays
                 )
             ),
             classId: row.text("class_id"), credits: row.int("credits_required"),
