@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "GeoAreasTests", dependencies: ["GeoAreas", "Geo", "Datasets", "Domain", "CGEOS"], swiftSettings: strictness),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "Datasets", "Domain"], swiftSettings: strictness),
         .testTarget(name: "TextSearchTests", dependencies: ["TextSearch", "Datasets", "Domain"], swiftSettings: strictness),
-        .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets", "Domain"], swiftSettings: strictness),
+        .testTarget(name: "BookingTests", dependencies: ["Booking", "Datasets", "Domain", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictness),
         .testTarget(
             name: "PaymentsTests",
             dependencies: ["Payments", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")],
@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage", "SQL", "Datasets", "Domain", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport",
+                "Server", "Storage", "SQL", "Datasets", "Domain", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Yams", package: "Yams"),

@@ -211,6 +211,41 @@ public enum BookingRules {
         return attendable(status: status, session: session, now: now).map(Result.failure) ?? .success(())
     }
 
+    /// What a check-in made offline at the gym comes to when it syncs.
+    public enum OfflineCheckIn: Hashable, Sendable {
+        /// The booking becomes this: checked in, or completed when the session has ended since.
+        case apply(BookingStatus)
+        /// The booking was already checked in (online, or by another device).
+        case already
+        case refused(BookingRefusal)
+    }
+
+    /// How far a staff device's clock may run ahead of ours.
+    public static let deviceClockSkewSeconds: Int64 = 5 * 60
+
+    /// Decides a check-in recorded offline at `recordedAt`, under the rules as they stood then:
+    /// inside the session's check-in window, the booking active, the code (when one was
+    /// scanned) valid then for this booking at this gym. A booking marked a no-show meanwhile
+    /// (by the sweep after the end, or at a desk that could not see this check-in) counts as
+    /// the confirmed booking it was.
+    public static func offlineCheckIn(
+        bookingId: String, status: BookingStatus, session: SessionFacts, code: CheckInToken.Verdict?, recordedAt: Int64, now: Int64
+    ) -> OfflineCheckIn {
+        if recordedAt > now + deviceClockSkewSeconds { return .refused(.recordedInFuture) }
+        switch code {
+        case nil: break
+        case .forged?: return .refused(.invalidToken)
+        case .expired?: return .refused(.tokenExpired)
+        case .valid(let claims)?:
+            if claims.tenantId != session.tenantId { return .refused(.tokenForAnotherGym) }
+            if claims.bookingId != bookingId { return .refused(.invalidToken) }
+        }
+        if status == .checkedIn || status == .completed { return .already }
+        let then = status == .noShow ? .confirmed : status
+        if let refusal = attendable(status: then, session: session, now: recordedAt) { return .refused(refusal) }
+        return .apply(now > session.end ? .completed : .checkedIn)
+    }
+
     /// Decides a member checking themselves in from the app: their own active booking, inside
     /// the check-in window, and where they stand inside the gym's geofence.
     public static func selfCheckIn(status: BookingStatus, session: SessionFacts, insideGeofence: Bool, now: Int64) -> Result<Void, BookingRefusal> {

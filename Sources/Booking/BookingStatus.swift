@@ -41,4 +41,6 @@ public enum BookingRefusal: String, Error, Sendable, CaseIterable {
     case sessionEnded = "SESSION_ENDED"
     /// A no-show marked before the session has started.
     case sessionNotStarted = "SESSION_NOT_STARTED"
+    /// An offline check-in recorded at a time still to come: the device's clock is wrong.
+    case recordedInFuture = "CHECKIN_TIME_IN_FUTURE"
 }

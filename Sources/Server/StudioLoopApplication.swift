@@ -43,6 +43,7 @@ public enum StudioLoopApplication {
         StaffRoutes(services: services).register(on: api)
         GymSettingsRoutes(services: services).register(on: api)
         RosterRoutes(services: services).register(on: api)
+        CheckInRoutes(services: services).register(on: api)
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes)))
         return router
     }

@@ -108,7 +108,7 @@ import Testing
         let s = Self.session()
         let tokens = CheckInToken(secret: Array(repeating: 7, count: 32))
         let claims = CheckInToken.Claims(bookingId: "b", sessionId: "s", tenantId: "gym", expiresAt: s.end)
-        let good = tokens.verify(tokens.issue(claims), now: s.start)
+        let good = tokens.verify(tokens.issue(claims) ?? "", now: s.start)
         func checkIn(
             status: BookingStatus = .confirmed, role: BookingRules.StaffRole? = .instructor, tenant: String = "gym",
             token: CheckInToken.Verdict? = nil, now: Int64 = 1_000_000
@@ -136,6 +136,33 @@ import Testing
         let otherBooking = CheckInToken.Claims(bookingId: "b2", sessionId: "s", tenantId: "gym", expiresAt: s.end)
         #expect(checkIn(token: .valid(otherBooking)) == .invalidToken)
         #expect(Set(BookingRefusal.allCases.map(\.rawValue)).count == BookingRefusal.allCases.count, "codes are distinct")
+    }
+
+    /// An offline check-in is judged as of when it was made, whenever it syncs.
+    @Test func offlineCheckInsFollowTheRulesAsOfTheirRecordedTime() {
+        let s = Self.session()
+        let mine = CheckInToken.Claims(bookingId: "b", sessionId: "s", tenantId: "gym", expiresAt: s.end)
+        func sync(
+            _ status: BookingStatus = .confirmed, code: CheckInToken.Verdict? = nil, at recorded: Int64, now: Int64
+        ) -> BookingRules.OfflineCheckIn {
+            BookingRules.offlineCheckIn(bookingId: "b", status: status, session: s, code: code, recordedAt: recorded, now: now)
+        }
+        let during = s.start + 60
+        #expect(sync(at: during, now: during + 10) == .apply(.checkedIn))
+        #expect(sync(code: .valid(mine), at: during, now: s.end + 3_600) == .apply(.completed), "synced after the class")
+        #expect(sync(.noShow, at: during, now: s.end + 3_600) == .apply(.completed), "the sweep's no-show was wrong")
+        #expect(sync(.noShow, at: s.end + 1, now: s.end + 3_600) == .refused(.checkInClosed))
+        #expect(sync(.checkedIn, at: during, now: during) == .already)
+        #expect(sync(.completed, at: during, now: s.end + 1) == .already)
+        #expect(sync(.cancelled, at: during, now: during) == .refused(.bookingCancelled))
+        #expect(sync(.waitlisted, at: during, now: during) == .refused(.notConfirmed))
+        #expect(sync(at: s.start - 30 * 60 - 1, now: during) == .refused(.checkInNotOpen))
+        #expect(sync(code: .forged, at: during, now: during) == .refused(.invalidToken))
+        #expect(sync(code: .expired, at: during, now: during) == .refused(.tokenExpired))
+        let otherGym = CheckInToken.Claims(bookingId: "b", sessionId: "s", tenantId: "gym-b", expiresAt: s.end)
+        #expect(sync(code: .valid(otherGym), at: during, now: during) == .refused(.tokenForAnotherGym))
+        #expect(sync(at: during + BookingRules.deviceClockSkewSeconds + 1, now: during) == .refused(.recordedInFuture))
+        #expect(sync(at: during + BookingRules.deviceClockSkewSeconds, now: during) == .apply(.checkedIn))
     }
 
     @Test func settlementAfterTheEnd() {

@@ -27,6 +27,7 @@ extension BookingRefusal {
         case .noShowLimit: "you missed too many classes at this gym lately; you can book again once its no-show block ends"
         case .sessionEnded: "this session has ended"
         case .sessionNotStarted: "this session has not started yet"
+        case .recordedInFuture: "this check-in was recorded at a time still to come; set the device's clock"
         }
     }
 }

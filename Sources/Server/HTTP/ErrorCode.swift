@@ -77,7 +77,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
             // which apps read as "signed out".
             case .invalidToken, .tokenExpired: .unprocessableContent
             case .creditsMismatch, .sessionCancelled, .bookingNotYetOpen, .bookingWindowClosed, .cancellationClosed, .checkInNotOpen, .checkInClosed,
-                .outsideGeofence, .sessionEnded, .sessionNotStarted:
+                .outsideGeofence, .sessionEnded, .sessionNotStarted, .recordedInFuture:
                 .unprocessableContent
             }
         }

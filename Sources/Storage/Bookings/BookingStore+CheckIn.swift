@@ -2,8 +2,9 @@ import Booking
 import Foundation
 
 extension BookingStore {
-    /// The QR code of a confirmed booking, valid until its session ends; nil for any other
-    /// booking, or when check-in is not configured. Only its member is shown it.
+    /// The QR code of a confirmed booking (its Ed25519-signed check-in code), valid until its
+    /// session ends; nil for any other booking, or when check-in is not configured. Only its
+    /// member is shown it.
     public func qrCode(for booking: BookingDetails) -> String? {
         guard booking.status == .confirmed, let tokens = checkInTokens else { return nil }
         return tokens.issue(CheckInToken.Claims(
@@ -11,7 +12,7 @@ extension BookingStore {
         ))
     }
 
-    /// The QR token for a member's own confirmed booking, valid until the session ends.
+    /// The check-in code for a member's own confirmed booking, valid until the session ends.
     public func checkInToken(bookingId: String, member: String) async throws -> String {
         guard let tokens = checkInTokens else { throw StoreError.invalid("check-in is not configured (no secret)") }
         return try await database.transaction { db in
@@ -23,15 +24,16 @@ extension BookingStore {
                 """, .text(bookingId)
             ).first, row["user_id"].text == member else { throw StoreError.notFound("booking") }
             guard row["status"].text == BookingStatus.confirmed.rawValue else { throw StoreError.refused(.notConfirmed) }
-            return try tokens.issue(CheckInToken.Claims(
+            guard let code = try tokens.issue(CheckInToken.Claims(
                 bookingId: bookingId, sessionId: row.text("session_id"), tenantId: row.text("tenant_id"), expiresAt: row.int64("end_time")
-            ))
+            )) else { throw StoreError.invalid("this session is too far ahead for a check-in code") }
+            return code
         }
     }
 
     /// Gym staff check a member in by the booking's QR token.
     public func checkIn(bookingId: String, token: String, staff: String, now: Int64) async throws {
-        guard let tokens = checkInTokens else { throw StoreError.invalid("check-in is not configured (no secret)") }
+        guard checkInTokens != nil else { throw StoreError.invalid("check-in is not configured (no secret)") }
         try await database.transaction { db in
             // Find the booking's gym, then act as this staff member at that gym.
             try db.setContext(.system)
@@ -49,7 +51,7 @@ extension BookingStore {
             let role = try Authorization.role(of: staff, at: session.facts.tenantId, on: db)
             let verdict = BookingRules.checkIn(
                 bookingId: bookingId, status: status, session: session.facts, staffRole: role, staffTenant: session.facts.tenantId,
-                token: tokens.verify(token, now: now), now: now
+                token: verifyCode(token, at: now, on: db), now: now
             )
             if case .failure(let refusal) = verdict { throw StoreError.refused(refusal) }
             try Self.markCheckedIn(bookingId, at: now, by: staff, method: .qr, on: db)
