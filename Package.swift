@@ -56,7 +56,7 @@ let package = Package(
             name: "Payments",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), "Domain",
             ],
             swiftSettings: strictness
         ),
@@ -111,7 +111,7 @@ let package = Package(
             name: "Notifications",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"), "Domain",
             ],
             swiftSettings: strictness
         ),
@@ -196,7 +196,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NotificationsTests",
-            dependencies: ["Notifications", "Storage", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "Notifications", "Storage", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictness
         ),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "SearchReference", "Datasets", "Domain", "Marketplace"], swiftSettings: strictness),

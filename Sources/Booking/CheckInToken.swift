@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import Foundation
 
 /// The check-in code a booking carries in its QR code: signed with Ed25519 by the server with a
@@ -108,7 +109,7 @@ public struct CheckInToken: Sendable {
 
     /// A gym's public key of one key id, if the id is one of this secret's.
     public func publicKey(tenant: String, keyId: String) -> [UInt8]? {
-        guard let bytes = Self.bytes(hex: keyId), bytes.count == 4, Array(bytes[2...]) == fingerprint,
+        guard let bytes = Hex.bytes(keyId), bytes.count == 4, Array(bytes[2...]) == fingerprint,
             let key = try? signingKey(tenant: tenant, keyId: bytes)
         else { return nil }
         return Array(key.publicKey.rawRepresentation)
@@ -123,7 +124,7 @@ public struct CheckInToken: Sendable {
         (Self.period(of: now - Self.periodSeconds)...Self.period(of: now + Self.aheadSeconds)).compactMap { period in
             guard let id = keyId(period: period), let key = try? signingKey(tenant: tenant, keyId: id) else { return nil }
             return PublicKey(
-                keyId: Self.hex(id), bytes: Array(key.publicKey.rawRepresentation),
+                keyId: Hex.string(id), bytes: Array(key.publicKey.rawRepresentation),
                 validFrom: period * Self.periodSeconds, validUntil: (period + 1) * Self.periodSeconds
             )
         }
@@ -143,7 +144,7 @@ public struct CheckInToken: Sendable {
         guard bytes.count == at + 8 + 64 else { return nil }
         let expires = bytes[at..<at + 8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
         return Decoded(
-            keyId: hex(bytes[1..<5]), claims: Claims(bookingId: ids[0], sessionId: ids[1], tenantId: ids[2], expiresAt: expires),
+            keyId: Hex.string(bytes[1..<5]), claims: Claims(bookingId: ids[0], sessionId: ids[1], tenantId: ids[2], expiresAt: expires),
             signed: Array(bytes[..<(at + 8)]), signature: Array(bytes[(at + 8)...])
         )
     }
@@ -162,7 +163,7 @@ public struct CheckInToken: Sendable {
 
     private func signingKey(tenant: String, keyId: [UInt8]) throws -> Curve25519.Signing.PrivateKey {
         let seed = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: secret, salt: Data("studioloop check-in ed25519".utf8), info: Data("\(tenant)|\(Self.hex(keyId))".utf8),
+            inputKeyMaterial: secret, salt: Data("studioloop check-in ed25519".utf8), info: Data("\(tenant)|\(Hex.string(keyId))".utf8),
             outputByteCount: 32
         )
         return try seed.withUnsafeBytes { try Curve25519.Signing.PrivateKey(rawRepresentation: Data($0)) }
@@ -211,22 +212,5 @@ public struct CheckInToken: Sendable {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         return Data(base64Encoded: base64)
-    }
-
-    public static func hex<C: Collection<UInt8>>(_ bytes: C) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        guard hex.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }

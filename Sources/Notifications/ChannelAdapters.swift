@@ -27,29 +27,55 @@ struct ProviderRequest {
     }
 }
 
-/// WhatsApp through Meta's Cloud API: a text message to the member's phone.
+/// WhatsApp through Meta's Cloud API. A message we start is a template message (WhatsApp takes
+/// nothing else from a business outside the 24-hour customer window): the template named for
+/// its kind, in the configured language, with its parameters. Inside the window, free text.
 public struct WhatsAppChannel: NotificationChannel {
     public let baseURL: String
     public let phoneNumberId: String
+    /// The language the templates were approved in ("en", "fr", "en_US").
+    public let language: String
     let accessToken: String
     let client: HTTPClient
 
-    public init(baseURL: String = "https://graph.facebook.com/v20.0", phoneNumberId: String, accessToken: String, client: HTTPClient = .shared) {
+    public init(
+        baseURL: String = "https://graph.facebook.com/v20.0", phoneNumberId: String, accessToken: String, language: String = "en",
+        client: HTTPClient = .shared
+    ) {
         self.baseURL = baseURL
         self.phoneNumberId = phoneNumberId
         self.accessToken = accessToken
+        self.language = language
         self.client = client
     }
 
     public func deliver(_ message: OutboxMessage) async throws {
-        guard let phone = message.recipient?.phone, !phone.isEmpty else { throw ChannelError(description: "no phone number") }
-        let body = try JSONSerialization.data(withJSONObject: [
-            "messaging_product": "whatsapp", "to": phone, "type": "text", "text": ["body": NotificationText.render(message).body],
-        ])
+        guard let recipient = message.recipient, !recipient.phone.isEmpty else { throw ChannelError(description: "no phone number") }
+        var body: [String: Any] = ["messaging_product": "whatsapp", "to": recipient.phone]
+        if recipient.inCustomerWindow && message.kind != OutboxMessage.phoneVerification {
+            body["type"] = "text"
+            body["text"] = ["body": NotificationText.render(message).body]
+        } else {
+            body["type"] = "template"
+            body["template"] = Self.template(WhatsAppTemplate.of(message), language: language)
+        }
         try await ProviderRequest(
             url: "\(baseURL)/\(phoneNumberId)/messages",
-            headers: [("Authorization", "Bearer \(accessToken)"), ("Content-Type", "application/json")], body: Array(body)
+            headers: [("Authorization", "Bearer \(accessToken)"), ("Content-Type", "application/json")],
+            body: Array(try JSONSerialization.data(withJSONObject: body, options: .sortedKeys))
         ).send(with: client)
+    }
+
+    /// Meta's `template` object: name, language and the body's parameters, plus the code for
+    /// the copy-code button an authentication template has.
+    static func template(_ template: WhatsAppTemplate, language: String) -> [String: Any] {
+        let text = { (value: String) -> [String: Any] in ["type": "text", "text": value] }
+        var components: [[String: Any]] = []
+        if !template.parameters.isEmpty { components.append(["type": "body", "parameters": template.parameters.map(text)]) }
+        if let code = template.buttonCode {
+            components.append(["type": "button", "sub_type": "url", "index": "0", "parameters": [text(code)]])
+        }
+        return ["name": template.name, "language": ["policy": "deterministic", "code": language], "components": components]
     }
 }
 
@@ -117,7 +143,8 @@ public struct EmailChannel: NotificationChannel {
 }
 
 /// Sends each message the way its member chose: WhatsApp or SMS when they chose it and gave a
-/// phone number, else email; account emails always by email. A channel with no adapter
+/// phone number, else email; account emails always by email. WhatsApp falls back to SMS for a
+/// message WhatsApp did not take (a number not on WhatsApp, say). A channel with no adapter
 /// configured falls back to email, and without an email adapter to the log.
 public struct ChannelRouter: NotificationChannel {
     public let email: (any NotificationChannel)?
@@ -141,15 +168,34 @@ public struct ChannelRouter: NotificationChannel {
 
     func channel(for message: OutboxMessage) -> any NotificationChannel {
         let byEmail = email ?? fallback
+        let byPhone = whatsapp.map { whatsapp in sms.map { Fallback(first: whatsapp, then: $0) } ?? whatsapp } ?? sms
         // A phone's sign-up code goes to the phone whatever the member prefers: it proves the number.
-        if message.kind == OutboxMessage.phoneVerification { return whatsapp ?? sms ?? fallback }
+        if message.kind == OutboxMessage.phoneVerification { return byPhone ?? fallback }
         guard let recipient = message.recipient, !message.isAccountMessage,
             !recipient.phone.isEmpty
         else { return byEmail }
         switch recipient.channel {
         case .email: return byEmail
         case .sms: return sms ?? byEmail
-        case .whatsapp: return whatsapp ?? byEmail
+        case .whatsapp: return byPhone ?? byEmail
+        }
+    }
+}
+
+/// One channel, and another when the first does not take a message.
+struct Fallback: NotificationChannel {
+    let first: any NotificationChannel
+    let then: any NotificationChannel
+
+    func deliver(_ message: OutboxMessage) async throws {
+        do {
+            try await first.deliver(message)
+        } catch {
+            do {
+                try await then.deliver(message)
+            } catch let second {
+                throw ChannelError(description: "\(error); then \(second)")
+            }
         }
     }
 }

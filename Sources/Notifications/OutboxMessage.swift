@@ -19,6 +19,18 @@ public struct OutboxMessage: Equatable, Sendable {
 
     public var isAccountMessage: Bool { Self.accountKinds.contains(kind) }
 
+    /// The payload's fields as text (numbers written out), for the texts and templates.
+    public var fields: [String: String] {
+        let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any]) ?? [:]
+        return object.compactMapValues { value in
+            switch value {
+            case let text as String: text
+            case let number as NSNumber: number.stringValue
+            default: nil
+            }
+        }
+    }
+
     public init(id: String, userId: String?, kind: String, payload: String, attempts: Int, recipient: Recipient? = nil) {
         self.id = id
         self.userId = userId
@@ -35,11 +47,15 @@ public struct Recipient: Equatable, Sendable {
     /// E.164 or local; empty when the member gave none.
     public var phone: String
     public var channel: NotificationChannelKind
+    /// They wrote to us on WhatsApp within the last 24 hours: WhatsApp takes free text from us
+    /// now; outside that window only approved templates.
+    public var inCustomerWindow: Bool
 
-    public init(email: String, phone: String, channel: NotificationChannelKind) {
+    public init(email: String, phone: String, channel: NotificationChannelKind, inCustomerWindow: Bool = false) {
         self.email = email
         self.phone = phone
         self.channel = channel
+        self.inCustomerWindow = inCustomerWindow
     }
 
     /// Whom a message without an account is for, from its payload's `to_email` or `to_phone`

@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 public import Foundation
 
 /// A webhook request as it arrived: headers (any case) and the raw body bytes, which must be
@@ -122,15 +123,6 @@ public struct StripeWebhookVerifier: WebhookVerifier {
     }
 
     static func hex(_ text: Substring) -> Data? {
-        guard text.count % 2 == 0 else { return nil }
-        var bytes = [UInt8]()
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return Data(bytes)
+        Hex.bytes(text).map { Data($0) }
     }
 }

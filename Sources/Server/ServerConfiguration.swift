@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
     /// Notification adapters configured from the environment; missing ones fall back to email,
     /// then to the log.
     public var notifications = ChannelRouter()
+    /// Meta's app secret, which signs the WhatsApp webhook's calls (`STUDIOLOOP_WHATSAPP_APP_SECRET`),
+    /// and the token Meta echoes when the webhook is subscribed (`STUDIOLOOP_WHATSAPP_VERIFY_TOKEN`).
+    public var whatsappAppSecret: String?
+    public var whatsappVerifyToken: String?
     /// Which secrets were generated for this run because none was configured.
     public var generatedSecrets: [String] = []
     /// What one universal credit is worth, in cents of `currency`.
@@ -117,6 +121,8 @@ public struct ServerConfiguration: Sendable {
                 baseURL: value("STUDIOLOOP_STRIPE_URL") ?? "https://api.stripe.com"
             ))
         }
+        whatsappAppSecret = value("STUDIOLOOP_WHATSAPP_APP_SECRET")
+        whatsappVerifyToken = value("STUDIOLOOP_WHATSAPP_VERIFY_TOKEN")
         publicURL = value("STUDIOLOOP_PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         if let days = value("STUDIOLOOP_REFUND_WINDOW_DAYS") {
             guard let n = Int(days), (0...365).contains(n) else { throw ConfigurationError("STUDIOLOOP_REFUND_WINDOW_DAYS must be 0 to 365") }
@@ -161,7 +167,8 @@ public struct ServerConfiguration: Sendable {
         return values
     }
 
-    /// WhatsApp (`STUDIOLOOP_WHATSAPP_TOKEN`, `STUDIOLOOP_WHATSAPP_PHONE_NUMBER_ID`), SMS through
+    /// WhatsApp (`STUDIOLOOP_WHATSAPP_TOKEN`, `STUDIOLOOP_WHATSAPP_PHONE_NUMBER_ID`, and the
+    /// language its templates were approved in, `STUDIOLOOP_WHATSAPP_TEMPLATE_LANGUAGE`, "en"), SMS through
     /// Africa's Talking (`STUDIOLOOP_SMS_USERNAME`, `STUDIOLOOP_SMS_API_KEY`, optional
     /// `STUDIOLOOP_SMS_SENDER`) and email (`STUDIOLOOP_EMAIL_API_KEY`, `STUDIOLOOP_EMAIL_FROM`);
     /// each provider's base URL may be overridden (`…_URL`).
@@ -169,7 +176,10 @@ public struct ServerConfiguration: Sendable {
         func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         var whatsapp: WhatsAppChannel?
         if let token = value("STUDIOLOOP_WHATSAPP_TOKEN"), let phone = value("STUDIOLOOP_WHATSAPP_PHONE_NUMBER_ID") {
-            whatsapp = WhatsAppChannel(baseURL: value("STUDIOLOOP_WHATSAPP_URL") ?? "https://graph.facebook.com/v20.0", phoneNumberId: phone, accessToken: token)
+            whatsapp = WhatsAppChannel(
+                baseURL: value("STUDIOLOOP_WHATSAPP_URL") ?? "https://graph.facebook.com/v20.0", phoneNumberId: phone, accessToken: token,
+                language: value("STUDIOLOOP_WHATSAPP_TEMPLATE_LANGUAGE") ?? "en"
+            )
         }
         var sms: SMSChannel?
         if let username = value("STUDIOLOOP_SMS_USERNAME"), let key = value("STUDIOLOOP_SMS_API_KEY") {

@@ -3,6 +3,7 @@ import Datasets
 import Geo
 public import Domain
 public import Marketplace
+public import Notifications
 public import Payments
 public import Storage
 
@@ -34,13 +35,16 @@ public struct ServerServices: Sendable {
     let publicURL: String
     /// Days after buying within which a purchase may be refunded.
     let refundWindowDays: Int
+    /// Meta's signed WhatsApp webhook, when its app secret is configured.
+    let whatsappWebhook: WhatsAppWebhook?
 
     public init(
         store: Store, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
         rateLimits: RateLimits = .off, corsOrigins: Set<String> = [], places: [Place] = [],
         horizonDays: Int = 14, areas: NamedAreas? = nil,
-        publicURL: String = "http://127.0.0.1:8080", refundWindowDays: Int = PaymentStore.defaultRefundWindowDays
+        publicURL: String = "http://127.0.0.1:8080", refundWindowDays: Int = PaymentStore.defaultRefundWindowDays,
+        whatsappWebhook: WhatsAppWebhook? = nil
     ) {
         self.store = store
         self.index = index
@@ -58,6 +62,7 @@ public struct ServerServices: Sendable {
         self.corsOrigins = corsOrigins
         self.publicURL = publicURL
         self.refundWindowDays = refundWindowDays
+        self.whatsappWebhook = whatsappWebhook
     }
 }
 

@@ -44,6 +44,7 @@ public enum StudioLoopApplication {
         GymSettingsRoutes(services: services).register(on: api)
         RosterRoutes(services: services).register(on: api)
         CheckInRoutes(services: services).register(on: api)
+        WhatsAppWebhookRoutes(services: services).register(on: api)
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes)))
         return router
     }

@@ -5,6 +5,7 @@ public import Foundation
 import Hummingbird
 import Logging
 import Marketplace
+import Notifications
 public import Storage
 
 /// Starts a server: migrates the store, fills an empty development store from the demo
@@ -70,7 +71,8 @@ public enum StudioLoopServer {
             store: store, index: index, authenticator: authenticator, clock: clock, providers: configuration.providers,
             rateLimits: configuration.rateLimits, corsOrigins: configuration.corsOrigins,
             places: places, horizonDays: configuration.horizonDays, areas: areas,
-            publicURL: configuration.baseURL, refundWindowDays: configuration.refundWindowDays
+            publicURL: configuration.baseURL, refundWindowDays: configuration.refundWindowDays,
+            whatsappWebhook: configuration.whatsappAppSecret.map { WhatsAppWebhook(appSecret: $0, verifyToken: configuration.whatsappVerifyToken) }
         )
 
         let demo = configuration.development

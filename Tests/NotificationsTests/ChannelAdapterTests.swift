@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -22,7 +23,7 @@ struct ChannelAdapterTests {
     }
 
     /// A provider that takes everything, except messages to the phone or address containing
-    /// "fail", which it refuses with a 500.
+    /// "fail", and anything under /broken, which it refuses with a 500.
     static func standIn(_ inbox: Inbox) -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router()
         router.post("**") { request, context -> Response in
@@ -30,15 +31,18 @@ struct ChannelAdapterTests {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             inbox.list.withLock { $0.append(.init(path: request.uri.path, headers: headers, body: body)) }
-            return Response(status: body.contains("fail") ? .internalServerError : .ok)
+            return Response(status: body.contains("fail") || request.uri.path.hasPrefix("/broken") ? .internalServerError : .ok)
         }
         return Application(router: router)
     }
 
-    static func message(kind: String = "booking_confirmed", channel: NotificationChannelKind, phone: String = "+27825550101", email: String = "thandi@example.com") -> OutboxMessage {
+    static func message(
+        kind: String = "booking_confirmed", channel: NotificationChannelKind, phone: String = "+27825550101", email: String = "thandi@example.com",
+        payload: String = #"{"booking_id":"b-42"}"#, inWindow: Bool = false
+    ) -> OutboxMessage {
         OutboxMessage(
-            id: UUID().uuidString, userId: "u1", kind: kind, payload: #"{"booking_id":"b-42"}"#, attempts: 0,
-            recipient: Recipient(email: email, phone: phone, channel: channel)
+            id: UUID().uuidString, userId: "u1", kind: kind, payload: payload, attempts: 0,
+            recipient: Recipient(email: email, phone: phone, channel: channel, inCustomerWindow: inWindow)
         )
     }
 
@@ -47,7 +51,7 @@ struct ChannelAdapterTests {
         let inbox = Inbox()
         try await Self.standIn(inbox).test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
-            try await WhatsAppChannel(baseURL: base, phoneNumberId: "1234", accessToken: "wa-token").deliver(Self.message(channel: .whatsapp))
+            try await WhatsAppChannel(baseURL: base, phoneNumberId: "1234", accessToken: "wa-token").deliver(Self.message(channel: .whatsapp, inWindow: true))
             try await SMSChannel(baseURL: base, username: "studioloop", apiKey: "at-key", senderId: "StudioLoop")
                 .deliver(Self.message(channel: .sms))
             try await EmailChannel(baseURL: base, from: "hello@studioloop.africa", apiKey: "sg-key").deliver(Self.message(channel: .email))
@@ -70,6 +74,74 @@ struct ChannelAdapterTests {
         let mail = try JSONSerialization.jsonObject(with: Data(email.body.utf8)) as! [String: Any]
         #expect((mail["subject"] as? String) == "Booking confirmed")
         #expect(email.headers["authorization"] == "Bearer sg-key")
+    }
+
+    /// Outside the 24-hour customer window WhatsApp takes only templates: the one named for the
+    /// kind, with its parameters in order; a sign-up code as an authentication template.
+    @Test("WhatsApp messages we start are template messages with their parameters; free text only inside the customer window")
+    func whatsappTemplates() async throws {
+        let inbox = Inbox()
+        try await Self.standIn(inbox).test(.live) { client in
+            let whatsapp = WhatsAppChannel(baseURL: "http://127.0.0.1:\(client.port!)", phoneNumberId: "1234", accessToken: "t", language: "fr")
+            try await whatsapp.deliver(Self.message(
+                kind: "gym_new_booking", channel: .whatsapp,
+                payload: #"{"member":"Keza M","class":"Bootcamp","start":"Fri 4 Dec 06:30","spots_left":3,"gym":"Kimironko Box"}"#
+            ))
+            try await whatsapp.deliver(Self.message(kind: "phone_verification", channel: .whatsapp, payload: #"{"code":"123456"}"#, inWindow: true))
+        }
+        let sent = try inbox.all.map { try #require(JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]) }
+        try #require(sent.count == 2)
+        #expect(sent[0]["type"] as? String == "template" && sent[0]["text"] == nil)
+        let template = try #require(sent[0]["template"] as? [String: Any])
+        #expect(template["name"] as? String == "studioloop_gym_new_booking")
+        #expect((template["language"] as? [String: Any])?["code"] as? String == "fr")
+        let body = try #require((template["components"] as? [[String: Any]])?.first)
+        #expect(body["type"] as? String == "body")
+        #expect((body["parameters"] as? [[String: Any]])?.map { $0["text"] as? String } == ["Keza M", "Bootcamp", "Fri 4 Dec 06:30", "3"])
+        // A code is never free text, even inside the window: it goes as the authentication template.
+        let code = try #require(sent[1]["template"] as? [String: Any])
+        #expect(code["name"] as? String == "studioloop_verification_code")
+        let components = code["components"] as? [[String: Any]] ?? []
+        #expect(components.map { $0["type"] as? String } == ["body", "button"])
+        #expect(((components.last?["parameters"] as? [[String: Any]])?.first?["text"] as? String) == "123456")
+    }
+
+    @Test("a message WhatsApp does not take goes by SMS when SMS is configured")
+    func whatsappFallsBackToSMS() async throws {
+        let inbox = Inbox()
+        try await Self.standIn(inbox).test(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            let router = ChannelRouter(
+                email: EmailChannel(baseURL: base + "/email", from: "hello@studioloop.africa", apiKey: "k"),
+                sms: SMSChannel(baseURL: base + "/sms", username: "u", apiKey: "k"),
+                whatsapp: WhatsAppChannel(baseURL: base + "/broken", phoneNumberId: "1", accessToken: "t")
+            )
+            try await router.deliver(Self.message(channel: .whatsapp))
+            try await router.deliver(Self.message(kind: "phone_verification", channel: .email, payload: #"{"code":"654321"}"#))
+            let noSMS = ChannelRouter(whatsapp: WhatsAppChannel(baseURL: base + "/broken", phoneNumberId: "1", accessToken: "t"))
+            await #expect(throws: ChannelError.self) { try await noSMS.deliver(Self.message(channel: .whatsapp)) }
+        }
+        #expect(inbox.all.map { String($0.path.split(separator: "/").first ?? "") } == ["broken", "sms", "broken", "sms", "broken"])
+        #expect(inbox.all[3].body.contains("654321"))
+    }
+
+    @Test("the WhatsApp webhook's signature is checked, and members' messages are read from Meta's shape")
+    func whatsappWebhook() throws {
+        let webhook = WhatsAppWebhook(appSecret: "meta app secret", verifyToken: "subscribe-me")
+        let body = Array(#"""
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{
+          "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+          "contacts":[{"profile":{"name":"Sheena Nelson"},"wa_id":"27825550101"}],
+          "messages":[{"from":"27825550101","id":"wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=","timestamp":"1749416383","type":"text","text":{"body":"Hi"}}]}}]}]}
+        """#.utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array("meta app secret".utf8)))
+        let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        #expect(webhook.isSigned(body, signature: signature))
+        #expect(!webhook.isSigned(body + [0x20], signature: signature))
+        #expect(!webhook.isSigned(body, signature: nil))
+        #expect(!webhook.isSigned(body, signature: "sha256=00"))
+        #expect(WhatsAppWebhook.inbound(in: body).map { "\($0.phone) at \($0.at)" } == ["+27825550101 at 1749416383"])
+        #expect(WhatsAppWebhook.inbound(in: Array("not json".utf8)).isEmpty)
     }
 
     @Test("the router follows the member's choice, falls back to email, and sends account emails by email")

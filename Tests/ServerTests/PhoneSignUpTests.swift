@@ -57,8 +57,12 @@ struct PhoneSignUpTests {
                 ))
                 _ = try await dispatcher.dispatchDue(now: fixture.clock.now)
                 let message = try #require(whatsapp.messages.first { $0["to"] as? String == "+27825550199" }, "\(whatsapp.messages)")
-                let text = try #require((message["text"] as? [String: Any])?["body"] as? String)
-                let code = try #require(text.split(separator: " ").map { $0.trimmingCharacters(in: .punctuationCharacters) }.first { $0.count == 6 && $0.allSatisfy(\.isNumber) })
+                // As WhatsApp's authentication template: the code is its body's one parameter.
+                let template = try #require(message["template"] as? [String: Any], "\(message)")
+                #expect(template["name"] as? String == "studioloop_verification_code")
+                let body = try #require((template["components"] as? [[String: Any]])?.first { $0["type"] as? String == "body" })
+                let code = try #require((body["parameters"] as? [[String: Any]])?.first?["text"] as? String)
+                #expect(code.count == 6 && code.allSatisfy(\.isNumber))
 
                 let wrong = try await client.json("/api/v1/auth/verify", method: .post, body: ["phone": "+27825550199", "code": code == "000000" ? "111111" : "000000"])
                 #expect(wrong.status == .badRequest && wrong.error?.code == "INVALID_CODE")

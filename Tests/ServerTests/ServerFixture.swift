@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Marketplace
+import Notifications
 import Payments
 import Server
 import Storage
@@ -38,7 +39,7 @@ struct ServerFixture {
     /// database as another, as when several servers run behind a load balancer.
     static func make(
         _ kind: StoreKind, sharing other: ServerFixture? = nil, postgresURL: String? = nil, rateLimits: RateLimits = .off,
-        corsOrigins: Set<String> = [], providers: [any PaymentProvider] = []
+        corsOrigins: Set<String> = [], providers: [any PaymentProvider] = [], whatsappWebhook: WhatsAppWebhook? = nil
     ) async throws -> ServerFixture {
         let database: any Database
         var listenURL: String?
@@ -65,7 +66,7 @@ struct ServerFixture {
         )
         let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
         let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: providers + [sandbox],
-            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas
+            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas, whatsappWebhook: whatsappWebhook
         )
         let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
         return ServerFixture(

@@ -44,6 +44,7 @@ public struct Maintenance: Service {
     func runOnce(extendSchedules: Bool) async {
         let now = clock.now()
         do {
+            try await dispatcher.queueRosterDigests(now: now)
             _ = try await dispatcher.dispatchDue(now: now)
             let settled = try await store.bookings.settleEndedSessions(now: now)
             let expired = try await store.ledger.expireCredits(now: now)

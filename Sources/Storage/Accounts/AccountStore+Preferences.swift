@@ -20,6 +20,8 @@ extension AccountStore {
         "*", "booking_confirmed", "booking_waitlisted", "booking_cancelled", "waitlist_promoted", "waitlist_skipped_no_credits",
         "waitlist_closed", "checked_in", "class_reminder", "credits_purchased", "session_cancelled", "subscription_cancelling",
         "subscription_renewed", "subscription_renewal_failed", "subscription_lapsed", "gym_tier_renewed",
+        // For a gym's staff: each of the messages to their gym.
+        "gym_new_booking", "gym_cancellation", "gym_waitlist_promotion", "gym_roster_digest",
     ]
 
     /// Stops (or, with `optedOut: false`, resumes) one kind of notification for a member;
@@ -77,5 +79,26 @@ extension AccountStore {
         return NotificationSettings(
             channel: row["notification_channel"].text.flatMap(NotificationChannelKind.init) ?? .email, optOuts: optOuts
         )
+    }
+}
+
+extension AccountStore {
+    /// Records when each phone last wrote to us on WhatsApp (a time ahead of `now` counts as
+    /// `now`); inside 24 hours of that, messages to it go as free text.
+    public func recordWhatsAppMessages(_ messages: [(phone: String, at: Int64)], now: Int64) async throws {
+        guard !messages.isEmpty else { return }
+        try await database.transaction { db in
+            try db.setContext(.system)
+            for message in messages {
+                try db.query(
+                    """
+                    INSERT INTO whatsapp_inbound (phone, last_message_at) VALUES ($1, $2)
+                    ON CONFLICT (phone) DO UPDATE SET last_message_at = CASE
+                        WHEN excluded.last_message_at > whatsapp_inbound.last_message_at THEN excluded.last_message_at
+                        ELSE whatsapp_inbound.last_message_at END
+                    """, .text(message.phone), .integer(min(message.at, now))
+                )
+            }
+        }
     }
 }

@@ -83,6 +83,7 @@ extension BookingStore {
                     currencies: currencies, rates: rates, now: now, on: db
                 )
                 try OutboxRows.notify(member, "booking_confirmed", bookingId, now: now, on: db)
+                try GymMessages.tell(GymMessages.newBooking, booking: bookingId, member: member, session: sessionId, tenant: session.facts.tenantId, now: now, on: db)
                 try OutboxRows.scheduleReminder(member, bookingId: bookingId, start: session.facts.start, now: now, on: db)
                 return (BookingOutcome(
                     bookingId: bookingId, tenantId: session.facts.tenantId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
@@ -133,6 +134,7 @@ extension BookingStore {
             guard decision != .leaveWaitlist else {
                 return (CancelOutcome(decision: decision, creditsRefunded: 0, promoted: nil, skipped: [], closed: [], spotsLeft: session.facts.spotsLeft), [])
             }
+            try GymMessages.tell(GymMessages.cancellation, booking: bookingId, member: member, session: sessionId, tenant: tenant, now: now, on: db)
             try db.query(
                 "UPDATE class_schedules SET available_spots = available_spots + 1, spots_updated_at = $2 WHERE id = $1",
                 .text(sessionId), .integer(now)

@@ -15,6 +15,9 @@ public struct OutboxDispatcher: Sendable {
     /// The first retry waits this long; each later one twice the one before, up to an hour.
     public var firstRetrySeconds: Int64 = 30
 
+    /// WhatsApp's customer service window: free text within 24 hours of the member's last message.
+    public static let customerWindowSeconds: Int64 = 24 * 3_600
+
     public init(database: any Database, channel: any NotificationChannel = LogChannel()) {
         self.database = database
         self.channel = channel
@@ -31,6 +34,11 @@ public struct OutboxDispatcher: Sendable {
     /// Delivers every message due at `now`, one batch; returns what happened.
     @discardableResult
     public func dispatchDue(now: Int64) async throws -> Report {
+        let batch = batchSize
+        try await database.transaction { db in
+            try db.setContext(.system)
+            try GymMessages.fanOut(now: now, limit: batch, on: db)
+        }
         let messages = try await lease(now: now)
         var report = Report()
         let optedOut = try await optedOut(messages)
@@ -52,6 +60,16 @@ public struct OutboxDispatcher: Sendable {
         return report
     }
 
+    /// Queues the morning roster digest of each gym whose local morning has come; returns how
+    /// many were queued.
+    @discardableResult
+    public func queueRosterDigests(now: Int64) async throws -> Int {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            return try GymMessages.queueDigests(now: now, on: db)
+        }
+    }
+
     /// Claims up to a batch of due, unleased messages for `leaseSeconds`.
     func lease(now: Int64) async throws -> [OutboxMessage] {
         let batch = batchSize, lease = leaseSeconds
@@ -62,9 +80,10 @@ public struct OutboxDispatcher: Sendable {
             let rows = try db.query(
                 """
                 SELECT o.id, o.user_id, o.kind, o.payload, o.attempts, u.id AS member, u.email, COALESCE(u.login_phone, u.phone) AS phone,
-                    u.notification_channel
-                FROM outbox o LEFT JOIN users u ON u.id = o.user_id
+                    u.notification_channel, w.last_message_at
+                FROM outbox o LEFT JOIN users u ON u.id = o.user_id LEFT JOIN whatsapp_inbound w ON w.phone = COALESCE(u.login_phone, u.phone)
                 WHERE o.status = 'pending' AND o.deliver_after <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
+                    AND NOT (o.user_id IS NULL AND o.kind IN \(GymMessages.kindList))
                 ORDER BY o.created_at, o.id LIMIT $2
                 """ + (skipLocked.isEmpty ? "" : " FOR UPDATE OF o SKIP LOCKED"), .integer(now), .integer(Int64(batch))
             )
@@ -78,7 +97,8 @@ public struct OutboxDispatcher: Sendable {
                     recipient: row["member"].text.map { _ in
                         Recipient(
                             email: row["email"].text ?? "", phone: row["phone"].text ?? "",
-                            channel: row["notification_channel"].text.flatMap(NotificationChannelKind.init) ?? .email
+                            channel: row["notification_channel"].text.flatMap(NotificationChannelKind.init) ?? .email,
+                            inCustomerWindow: (row["last_message_at"].integer ?? .min) > now - Self.customerWindowSeconds
                         )
                     } ?? Recipient.addressed(in: row.text("payload"))
                 )

@@ -117,6 +117,9 @@ enum Charges {
             session.facts.confirmed += 1
             session.facts.waitlisted -= 1
             try OutboxRows.notify(member, "waitlist_promoted", promoted, now: now, on: db)
+            try GymMessages.tell(
+                GymMessages.waitlistPromotion, booking: promoted, member: member, session: session.facts.id, tenant: session.facts.tenantId, now: now, on: db
+            )
             try OutboxRows.scheduleReminder(member, bookingId: promoted, start: session.facts.start, now: now, on: db)
         }
         for skipped in promotion.skipped { try OutboxRows.notify(who[skipped]!.member, "waitlist_skipped_no_credits", skipped, now: now, on: db) }

@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -29,6 +29,7 @@ enum Migrations {
         15: RowLevelSecurity.payouts,
         17: RowLevelSecurity.writeChecks,
         20: RowLevelSecurity.gymOperations,
+        21: RowLevelSecurity.gymMessages,
     ]
 
     /// The currency a lot was bought in (NULL: given, the platform's), so a marketplace booking
@@ -110,6 +111,14 @@ enum Migrations {
             outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'already', 'refused')), reason TEXT,
             synced_by TEXT NOT NULL REFERENCES users(id), synced_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, client_id))
         """,
+    ])
+
+    /// Messages to a gym: the day each gym's morning roster digest went out (so several servers
+    /// send it once), and when each phone last wrote to us on WhatsApp (inside 24 hours of that,
+    /// WhatsApp takes free text; outside it, templates only).
+    static let gymMessages: (version: Int, statements: [String]) = (21, [
+        "CREATE TABLE gym_digests (tenant_id TEXT NOT NULL REFERENCES tenants(id), day BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, day))",
+        "CREATE TABLE whatsapp_inbound (phone TEXT PRIMARY KEY, last_message_at BIGINT NOT NULL)",
     ])
 
     /// Row-level security that checks what is written (PostgreSQL only: `postgresOnly[17]`).

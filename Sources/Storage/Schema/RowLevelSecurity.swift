@@ -104,6 +104,11 @@ enum RowLevelSecurity {
         """,
     ]
 
+    /// Migration 21: the store's own bookkeeping of messages to gyms.
+    static let gymMessages: [String] = ["gym_digests", "whatsapp_inbound"].flatMap { table in
+        enable(table) + ["CREATE POLICY system_only ON \(table) FOR ALL USING (app_system()) WITH CHECK (app_system())"]
+    }
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",
