@@ -72,18 +72,22 @@ import TestSupport
         let holder = try SQLiteDatabase(path: path)
         let contender = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: 20)
         try await holder.transaction { db in try db.query("CREATE TABLE marks (n INTEGER NOT NULL)") }
-        let holding = DispatchSemaphore(value: 0)
+        // The holder keeps the lock for 100 ms from the moment the contender starts, however
+        // slowly a loaded machine schedules either of them.
+        let holding = DispatchSemaphore(value: 0), contending = DispatchSemaphore(value: 0)
         let held = Task {
             try await holder.transaction { db in
                 try db.query("INSERT INTO marks VALUES (1)")
                 holding.signal()
-                Thread.sleep(forTimeInterval: 0.04)
+                contending.wait()
+                Thread.sleep(forTimeInterval: 0.1)
             }
         }
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { holding.wait(); continuation.resume() }
         }
         let started = ContinuousClock.now
+        contending.signal()
         try await contender.transaction { db in try db.query("INSERT INTO marks VALUES (2)") }
         #expect(ContinuousClock.now - started >= .milliseconds(20), "the contender should have waited for the lock")
         try await held.value
