@@ -45,6 +45,7 @@ public enum StudioLoopApplication {
         RosterRoutes(services: services).register(on: api)
         CheckInRoutes(services: services).register(on: api)
         WhatsAppWebhookRoutes(services: services).register(on: api)
+        MemberRoutes(services: services).register(on: api)
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes)))
         return router
     }

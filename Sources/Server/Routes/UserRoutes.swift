@@ -15,6 +15,8 @@ struct UserRoutes {
         var firstName: String?
         var lastName: String?
         var phone: String?
+        /// Whether the gyms you book at may see your email and phone.
+        var shareContactWithGyms: Bool?
     }
 
     struct BookingList: Encodable, Sendable {
@@ -104,6 +106,7 @@ struct UserRoutes {
         var phoneVerified: Bool
         var roles: [Account.Role]
         var tenantRoles: [TenantRole]
+        var shareContactWithGyms: Bool
         var preferences: NotificationSettings
         var status: String
         var createdAt: String
@@ -120,6 +123,7 @@ struct UserRoutes {
             phoneVerified = a.phoneVerified
             roles = a.roles
             tenantRoles = a.roles.map { TenantRole(tenantId: $0.tenantId, tenantSlug: $0.tenantSlug, role: $0.role, status: "active") }
+            shareContactWithGyms = a.sharesContact
             self.preferences = preferences
             status = "active"
             createdAt = ISO8601.format(a.createdAt)
@@ -157,7 +161,9 @@ struct UserRoutes {
             if let phone = body.phone, phone.count > 30 || phone.contains(where: { !($0.isNumber || " +-()".contains($0)) }) {
                 throw APIError.validation("phone must be a phone number such as +27 82 555 0101")
             }
-            let account = try await services.store.accounts.updateProfile(id: user, firstName: first, lastName: last, phone: body.phone, now: services.clock.now())
+            let account = try await services.store.accounts.updateProfile(
+                id: user, firstName: first, lastName: last, phone: body.phone, sharesContact: body.shareContactWithGyms, now: services.clock.now()
+            )
             return Reply(ProfileView(account, preferences: try await services.store.accounts.notificationSettings(member: user)))
         }
         api.get("users/{user_id}/credits") { _, context in

@@ -16,6 +16,8 @@ public struct Account: Codable, Equatable, Sendable {
     public var phoneVerified: Bool
     /// The gyms where this person is staff or a member, and as what.
     public var roles: [Role]
+    /// They let the gyms they book at see their email and phone.
+    public var sharesContact: Bool = false
     public var createdAt: Int64
     public var updatedAt: Int64 = 0
 

@@ -77,14 +77,16 @@ extension AccountStore {
     }
 
     /// Changes the names and phone number a member shows; nil leaves a field as it is.
-    public func updateProfile(id: String, firstName: String?, lastName: String?, phone: String?, now: Int64) async throws -> Account {
+    public func updateProfile(
+        id: String, firstName: String?, lastName: String?, phone: String?, sharesContact: Bool? = nil, now: Int64
+    ) async throws -> Account {
         try await database.transaction { db in
             try db.setContext(.member(id))
             try db.query(
                 """
                 UPDATE users SET first_name = COALESCE($2, first_name), last_name = COALESCE($3, last_name),
-                    phone = COALESCE($4, phone), updated_at = $5 WHERE id = $1
-                """, .text(id), SQLValue(firstName), SQLValue(lastName), SQLValue(phone), .integer(now)
+                    phone = COALESCE($4, phone), shares_contact = COALESCE($6, shares_contact), updated_at = $5 WHERE id = $1
+                """, .text(id), SQLValue(firstName), SQLValue(lastName), SQLValue(phone), .integer(now), sharesContact.map { .integer($0 ? 1 : 0) } ?? .null
             )
             return try Self.account(id, on: db)
         }
@@ -190,7 +192,10 @@ extension AccountStore {
 
     static func account(_ id: String, on db: any SQLConnection) throws -> Account {
         guard let row = try db.query(
-            "SELECT email, first_name, last_name, phone, login_phone, email_verified_at, phone_verified_at, created_at, updated_at FROM users WHERE id = $1",
+            """
+            SELECT email, first_name, last_name, phone, login_phone, email_verified_at, phone_verified_at, shares_contact, created_at, updated_at
+            FROM users WHERE id = $1
+            """,
             .text(id)
         ).first else { throw StoreError.notFound("user") }
         let roles = try db.query(
@@ -202,7 +207,8 @@ extension AccountStore {
         return try Account(
             id: id, email: row.optionalText("email"), firstName: row.text("first_name"), lastName: row.text("last_name"),
             phone: row["phone"].text ?? "", loginPhone: row.optionalText("login_phone"), emailVerified: row["email_verified_at"].integer != nil,
-            phoneVerified: row["phone_verified_at"].integer != nil, roles: roles, createdAt: row.int64("created_at"),
+            phoneVerified: row["phone_verified_at"].integer != nil, roles: roles, sharesContact: row["shares_contact"].integer == 1,
+            createdAt: row.int64("created_at"),
             updatedAt: max(row["updated_at"].integer ?? 0, row.int64("created_at"))
         )
     }
