@@ -11,7 +11,7 @@ struct GymOperationsAPITests {
     @Test("an owner adds an instructor, who reads the roster and checks a member in by name; another gym's owner cannot", arguments: StoreKind.allCases)
     func instructorAtTheFrontDesk(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test { client in
+        try await fixture.test(.live) { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Kigali Move", owner: owner.token, client: client)
             let rival = try await fixture.member("rival", client: client)
@@ -115,7 +115,7 @@ struct GymOperationsAPITests {
     @Test("ownership is transferred, never left empty; an admin invites instructors but not admins", arguments: StoreKind.allCases)
     func ownership(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test { client in
+        try await fixture.test(.live) { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Accra Flow", owner: owner.token, client: client)
             let admin = try await fixture.member("admin", client: client)
@@ -148,7 +148,7 @@ struct GymOperationsAPITests {
     @Test("a capacity below the confirmed bookings is refused and changes nothing; timetable changes move only unbooked sessions", arguments: StoreKind.allCases)
     func timetableChanges(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test { client in
+        try await fixture.test(.live) { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Lagos Pulse", owner: owner.token, client: client, capacity: 3)
             let schedule = try await client.json("/api/v1/tenants/\(gym.slug)/schedules?to=\(ISO8601.format(fixture.clock.now + 14 * 86_400))")
@@ -214,20 +214,31 @@ struct GymOperationsAPITests {
     @Test("switching the marketplace off hides the gym from marketplace search within a second; its direct members still book", arguments: StoreKind.allCases)
     func marketplaceOptOut(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test { client in
+        try await fixture.test(.live) { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Kacyiru Strong", owner: owner.token, client: client, location: (-1.9302, 30.0906))
             let search = "/api/v1/marketplace/search?lat=-1.9302&lng=30.0906&radius_km=0.5&limit=100"
-            func shown() async throws -> Bool {
+            func shown(_ search: String) async throws -> Bool {
                 let results = try await client.json(search).object["results"] as? [[String: Any]] ?? []
                 return results.contains { ($0["gym"] as? [String: Any])?["id"] as? String == gym.id }
             }
             var visible = false
             for _ in 0..<100 where !visible {
-                visible = try await shown()
+                visible = try await shown(search)
                 if !visible { try await Task.sleep(for: .milliseconds(10)) }
             }
             #expect(visible, "the new gym is in marketplace search")
+
+            // It moves across town: within a second search finds it at the new place, not the old.
+            let moved = try await client.json(
+                "/api/v1/tenants/\(gym.slug)", method: .patch, token: owner.token, body: ["location": ["lat": -1.9536, "lng": 30.0606]]
+            )
+            #expect(moved.status == .ok, "\(moved.text)")
+            let there = "/api/v1/marketplace/search?lat=-1.9536&lng=30.0606&radius_km=0.5&limit=100"
+            let moving = ContinuousClock.now
+            while try await !shown(there), ContinuousClock.now - moving < .seconds(1) { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(try await shown(there), "found at its new place within a second")
+            #expect(try await !shown(search), "and no longer at the old one")
             let off = try await client.json("/api/v1/tenants/\(gym.slug)", method: .patch, token: owner.token, body: [
                 "marketplace_enabled": false, "phone": "+250 788 111 222",
                 "settings": ["cancellation_window_hours": 12, "late_cancel_policy": "refund"],
@@ -238,8 +249,8 @@ struct GymOperationsAPITests {
             let stranger = try await fixture.member("stranger", client: client)
             #expect(try await client.json("/api/v1/tenants/\(gym.slug)", method: .patch, token: stranger.token, body: ["name": "Mine now"]).status == .forbidden)
             let clock = ContinuousClock(), began = clock.now
-            while try await shown(), clock.now - began < .seconds(1) { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(try await !shown(), "gone from marketplace search within a second")
+            while try await shown(there), clock.now - began < .seconds(1) { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(try await !shown(there), "gone from marketplace search within a second")
 
             let schedule = try await client.json("/api/v1/tenants/\(gym.slug)/schedules")
             let first = (schedule.object["schedules"] as? [[String: Any]])?.first
