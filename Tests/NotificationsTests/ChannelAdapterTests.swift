@@ -46,6 +46,15 @@ struct ChannelAdapterTests {
         )
     }
 
+    /// Every channel, to the stand-in at `base`: WhatsApp under `whatsapp` ("/broken" refuses).
+    static func router(_ base: String, whatsapp: String = "/wa") -> ChannelRouter {
+        ChannelRouter(
+            email: EmailChannel(baseURL: base + "/email", from: "hello@studioloop.africa", apiKey: "k"),
+            sms: SMSChannel(baseURL: base + "/sms", username: "u", apiKey: "k"),
+            whatsapp: WhatsAppChannel(baseURL: base + whatsapp, phoneNumberId: "1", accessToken: "t")
+        )
+    }
+
     @Test("WhatsApp, SMS and email adapters post what their providers expect, and fail on a refusal")
     func adapters() async throws {
         let inbox = Inbox()
@@ -111,11 +120,7 @@ struct ChannelAdapterTests {
         let inbox = Inbox()
         try await Self.standIn(inbox).test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
-            let router = ChannelRouter(
-                email: EmailChannel(baseURL: base + "/email", from: "hello@studioloop.africa", apiKey: "k"),
-                sms: SMSChannel(baseURL: base + "/sms", username: "u", apiKey: "k"),
-                whatsapp: WhatsAppChannel(baseURL: base + "/broken", phoneNumberId: "1", accessToken: "t")
-            )
+            let router = Self.router(base, whatsapp: "/broken")
             try await router.deliver(Self.message(channel: .whatsapp))
             try await router.deliver(Self.message(kind: "phone_verification", channel: .email, payload: #"{"code":"654321"}"#))
             let noSMS = ChannelRouter(whatsapp: WhatsAppChannel(baseURL: base + "/broken", phoneNumberId: "1", accessToken: "t"))
@@ -149,11 +154,7 @@ struct ChannelAdapterTests {
         let inbox = Inbox()
         try await Self.standIn(inbox).test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
-            let router = ChannelRouter(
-                email: EmailChannel(baseURL: base + "/email", from: "hello@studioloop.africa", apiKey: "k"),
-                sms: SMSChannel(baseURL: base + "/sms", username: "u", apiKey: "k"),
-                whatsapp: WhatsAppChannel(baseURL: base + "/wa", phoneNumberId: "1", accessToken: "t")
-            )
+            let router = Self.router(base)
             try await router.deliver(Self.message(channel: .whatsapp))
             try await router.deliver(Self.message(channel: .sms))
             try await router.deliver(Self.message(channel: .email))

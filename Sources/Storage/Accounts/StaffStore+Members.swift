@@ -187,10 +187,10 @@ extension StaffStore {
 
     // MARK: Internals
 
-    /// Someone who booked at the gym or holds its credits ($1: the gym).
+    /// Someone who booked at the gym or holds its credits ($1: the gym), found from the gym's
+    /// own rows (`bookings_by_tenant_user`) rather than by reading every account.
     static let isMember = """
-        (EXISTS (SELECT 1 FROM bookings b WHERE b.user_id = u.id AND b.tenant_id = $1)
-         OR EXISTS (SELECT 1 FROM member_credits m WHERE m.user_id = u.id AND m.tenant_id = $1))
+        u.id IN (SELECT b.user_id FROM bookings b WHERE b.tenant_id = $1 UNION SELECT m.user_id FROM member_credits m WHERE m.tenant_id = $1)
         """
 
     /// A member's summary at the gym ($1: the gym, $2: now).

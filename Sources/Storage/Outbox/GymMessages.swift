@@ -17,8 +17,9 @@ enum GymMessages {
     /// The kinds as an SQL list: `('gym_new_booking', …)`.
     static let kindList = "(" + kinds.map { "'\($0)'" }.joined(separator: ", ") + ")"
 
-    /// The digest goes out at this local hour (06:00) on days the gym has sessions.
-    static let digestHour = 6
+    /// The digest goes out from this local hour (06:00) on days the gym has sessions, and not
+    /// at all once the morning is over (a server that was down all morning skips the day).
+    static let digestHours = 6..<12
 
     /// Tells a gym about one of its bookings, in the booking's transaction.
     static func tell(_ kind: String, booking: String, member: String, session: String, tenant: String, now: Int64, on db: any SQLConnection) throws {
@@ -47,11 +48,11 @@ enum GymMessages {
                 let midnight = clock.instant(day: day, minuteOfDay: 0)
                 return (day, midnight, clock.instant(day: day + 1, minuteOfDay: 0), Int(now - midnight) / 3_600)
             }
-            guard hour >= digestHour,
+            guard digestHours.contains(hour),
                 try db.query("SELECT 1 FROM gym_digests WHERE tenant_id = $1 AND day = $2", .text(tenant), .integer(day)).isEmpty,
                 try db.query(
                     "SELECT 1 FROM class_schedules WHERE tenant_id = $1 AND start_time >= $2 AND start_time < $3 AND status <> 'cancelled' LIMIT 1",
-                    .text(tenant), .integer(max(from, now)), .integer(to)
+                    .text(tenant), .integer(from), .integer(to)
                 ).first != nil
             else { continue }
             try db.query(
@@ -60,7 +61,7 @@ enum GymMessages {
             )
             guard db.changes == 1 else { continue }
             try OutboxRows.message(
-                to: nil, kind: rosterDigest, fields: ["tenant_id": tenant, "from": String(max(from, now)), "to": String(to), "day": String(day)],
+                to: nil, kind: rosterDigest, fields: ["tenant_id": tenant, "from": String(from), "to": String(to), "day": String(day)],
                 now: now, on: db
             )
             queued += 1
