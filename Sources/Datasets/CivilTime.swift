@@ -162,3 +162,23 @@ public enum ISO8601 {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }
+
+/// Local times as people read them in messages and pages, in English: "Fri 4 Dec", "06:30".
+extension ZoneClock {
+    static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// "Fri 4 Dec": the local day at `utcSeconds`.
+    public func dayLabel(at utcSeconds: Int64) -> String {
+        let day = localDay(at: utcSeconds)
+        let date = CivilTime.date(days: day)
+        return "\(Self.weekdays[CivilTime.weekday(days: day) - 1]) \(date.day) \(Self.months[date.month - 1])"
+    }
+
+    /// "06:30": the local wall-clock time at `utcSeconds`.
+    public func timeLabel(at utcSeconds: Int64) -> String {
+        let minutes = Int(CivilTime.floorDiv(utcSeconds + Int64(offset(at: utcSeconds)), 60) % 1_440)
+        let hh = minutes / 60, mm = minutes % 60
+        return (hh < 10 ? "0" : "") + "\(hh):" + (mm < 10 ? "0" : "") + "\(mm)"
+    }
+}

@@ -25,6 +25,7 @@ public enum StudioLoopApplication {
         router.add(middleware: RateLimitMiddleware(limiters: services.limiters))
         router.add(middleware: TenantHeaderMiddleware(staff: services.store.staff))
         HealthRoutes(services: services).register(on: router)
+        WebRoutes(services: services).register(on: router)
         CheckoutPages(services: services).register(on: router)
         let api = router.group("api/v1")
         SearchRoutes(services: services).register(on: api)

@@ -70,7 +70,7 @@ extension OpenAPITests {
 
     /// A description in a one-line `{…}` mapping that holds ", " unquoted becomes two keys in
     /// YAML, silently: every schema may hold only schema keywords.
-    @Test("every schema holds only schema keywords (no description split by a stray comma)")
+    @Test("every schema and every answer holds only its own keywords (no description split by a stray comma)")
     func schemasHoldOnlyKeywords() throws {
         let url = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appending(path: "Sources/Server/Resources/openapi.yaml")
@@ -86,6 +86,11 @@ extension OpenAPITests {
                 // A security scheme has a `type` too, but is no schema.
                 let isSchema = map["type"] != nil && !(map["type"] is [String: Any]) && !path.hasSuffix("/properties") && !path.contains("/securitySchemes/")
                 if isSchema { strays += map.keys.filter { !keywords.contains($0) }.map { "\(path)/\($0)" } }
+                // An answer holds only an answer's fields ("description: The challenge, echoed" made one up).
+                let answerFields: Set<String> = ["description", "content", "headers", "links", "$ref"]
+                if path.hasSuffix("/responses") {
+                    for (code, answer) in map { strays += ((answer as? [String: Any])?.keys ?? [:].keys).filter { !answerFields.contains($0) }.map { "\(path)/\(code)/\($0)" } }
+                }
                 for (key, value) in map where key != "example" && key != "examples" { walk(value, "\(path)/\(key)") }
             } else if let list = node as? [Any] {
                 for (index, value) in list.enumerated() { walk(value, "\(path)/\(index)") }

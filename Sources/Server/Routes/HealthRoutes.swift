@@ -10,10 +10,6 @@ struct HealthRoutes {
     func register(on router: Router<AppContext>) {
         router.get("health") { _, _ in Reply(["status": "ok"]) }
         router.get("ready") { _, _ in try await ready() }
-        // Where to start: the API's description and its health.
-        router.get("/") { _, _ in
-            Reply(["name": "StudioLoop API", "openapi": "/openapi.yaml", "docs": "/docs", "api": "/api/v1", "health": "/health"])
-        }
         let spec = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap { try? Data(contentsOf: $0) }
         let specTag = spec.map(EntityTag.of)
         router.get("openapi.yaml") { request, _ in

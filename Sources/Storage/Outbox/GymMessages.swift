@@ -134,10 +134,10 @@ enum GymMessages {
                 ORDER BY s.start_time, s.id
                 """, .text(tenant), .integer(from), .integer(to)
             )
-            fields["date"] = clocks.withClock(zone) { Self.localDate(from, clock: $0) }
+            fields["date"] = clocks.withClock(zone) { $0.dayLabel(at: from) }
             fields["sessions"] = try sessions.map { s in
                 let start = try s.int64("start_time"), waiting = s["waiting"].integer ?? 0
-                let time = clocks.withClock(zone) { Self.localTime(start, clock: $0) }
+                let time = clocks.withClock(zone) { $0.timeLabel(at: start) }
                 return "\(time) \(try s.text("name")) \(s["booked"].integer ?? 0)/\(try s.int("capacity"))" + (waiting > 0 ? " (+\(waiting) waiting)" : "")
             }.joined(separator: "; ")
             return fields
@@ -153,25 +153,9 @@ enum GymMessages {
         let start = try row.int64("start_time")
         fields["member"] = "\(try row.text("first_name")) \(try row.text("last_name").prefix(1))".trimmingCharacters(in: .whitespaces)
         fields["class"] = try row.text("name")
-        fields["start"] = clocks.withClock(zone) { "\(Self.localDate(start, clock: $0)) \(Self.localTime(start, clock: $0))" }
+        fields["start"] = clocks.withClock(zone) { "\($0.dayLabel(at: start)) \($0.timeLabel(at: start))" }
         fields["spots_left"] = String(row["available_spots"].integer ?? 0)
         for key in ["session_id", "booking_id"] { fields[key] = given[key] }
         return fields
-    }
-
-    static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    /// "Fri 4 Dec" on the gym's calendar.
-    static func localDate(_ time: Int64, clock: ZoneClock) -> String {
-        let day = clock.localDay(at: time)
-        let date = CivilTime.date(days: day)
-        return "\(weekdays[CivilTime.weekday(days: day) - 1]) \(date.day) \(months[date.month - 1])"
-    }
-
-    /// "06:30" on the gym's clock.
-    static func localTime(_ time: Int64, clock: ZoneClock) -> String {
-        let minutes = Int(CivilTime.floorDiv(time + Int64(clock.offset(at: time)), 60) % 1_440)
-        return String(format: "%02d:%02d", minutes / 60, minutes % 60)
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// The pages people open, rendered on the server from the Mustache templates in
+/// `Resources/templates` (which escape every value they are given), with the stylesheet from
+/// `Resources/static`. Every page carries a Content-Security-Policy that allows only this
+/// server's own scripts, styles and images.
+struct WebPages: Sendable {
+    let library: MustacheLibrary
+    let stylesheet: [UInt8]
+
+    static let securityHeaders: HTTPFields = [
+        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+            + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        .xContentTypeOptions: "nosniff",
+        HTTPField.Name("Referrer-Policy")!: "same-origin",
+    ]
+
+    /// Loads the templates installed beside the binary; fails at start-up when one is missing
+    /// or does not parse, never at a visitor's request.
+    static func load() throws -> WebPages {
+        guard let templates = Bundle.module.url(forResource: "templates", withExtension: nil),
+            let css = Bundle.module.url(forResource: "static/site", withExtension: "css")
+        else { throw WebPageError(description: "the page templates are not installed beside this binary") }
+        var library = MustacheLibrary()
+        for name in ["head", "foot", "discover", "gym"] {
+            let text = try String(contentsOf: templates.appending(path: "\(name).mustache"), encoding: .utf8)
+            try library.register(text, named: name)
+        }
+        return WebPages(library: library, stylesheet: Array(try Data(contentsOf: css)))
+    }
+
+    /// A rendered page as an HTML response.
+    func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) throws -> Response {
+        guard let html = library.render(model, withTemplate: template) else {
+            throw WebPageError(description: "no page template named \(template)")
+        }
+        var headers = Self.securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+struct WebPageError: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension Request {
+    /// Whether the client asked for a page rather than JSON (a browser's `Accept` names HTML).
+    var wantsHTML: Bool { headers[.accept]?.contains("text/html") == true }
+}

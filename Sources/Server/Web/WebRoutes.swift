@@ -1,0 +1,248 @@
+import Datasets
+import Domain
+import Foundation
+import Hummingbird
+import Marketplace
+import Storage
+
+/// The public pages: discovery at `/` (a browser's request; API clients still get the JSON
+/// index there), a page per gym, the sitemap of the gym pages, and the stylesheet. Every page
+/// works with no script at all: the search is a plain GET form, so its URL reproduces it.
+struct WebRoutes {
+    let services: ServerServices
+    /// Loaded once per process: the templates ship inside the binary's resource bundle.
+    static let installed = Result { try WebPages.load() }
+    var pages: WebPages { get throws { try Self.installed.get() } }
+
+    /// Results on the discovery page.
+    static let resultsPerPage = 20
+    /// "All of a city" searches this far around its largest place.
+    static let cityRadiusKm = 30.0
+
+    func register(on router: Router<AppContext>) {
+        router.get("/") { request, context -> Response in
+            // Where an API client starts: the description and the health.
+            guard request.wantsHTML else {
+                return try Reply(["name": "StudioLoop API", "openapi": "/openapi.yaml", "docs": "/docs", "api": "/api/v1", "health": "/health"])
+                    .response(from: request, context: context)
+            }
+            return try discover(request)
+        }
+        router.get("gyms/{slug}") { _, context -> Response in
+            try await gym(try context.parameters.require("slug"))
+        }
+        router.get("sitemap.xml") { _, _ -> Response in
+            let gyms = try await services.store.catalog.gyms(from: 0, to: 0).filter(\.tenant.isActive)
+            var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"# + "\n"
+            xml += "<url><loc>\(Self.xmlEscaped(services.publicURL))/</loc></url>\n"
+            for gym in gyms.sorted(by: { $0.tenant.slug < $1.tenant.slug }) {
+                xml += "<url><loc>\(Self.xmlEscaped(services.publicURL))/gyms/\(Self.xmlEscaped(gym.tenant.slug))</loc></url>\n"
+            }
+            xml += "</urlset>\n"
+            return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
+        }
+        router.get("static/site.css") { request, _ -> Response in
+            let css = try pages.stylesheet
+            return EntityTag.answer(css, tag: EntityTag.of(Data(css)), contentType: "text/css; charset=utf-8", for: request)
+        }
+    }
+
+    // MARK: Discovery
+
+    struct Option: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct AreaOption: Sendable {
+        var slug: String
+        var name: String
+        var selected: Bool
+    }
+
+    struct CityOption: Sendable {
+        var slug: String
+        var name: String
+        var selected: Bool
+        var areas: [AreaOption]
+    }
+
+    struct ResultRow: Sendable {
+        var className: String
+        var gymName: String
+        var gymSlug: String
+        var suburb: String
+        var distance: String?
+        var start: String
+        var spots: String
+        var credits: String
+    }
+
+    struct DiscoverPage: Sendable {
+        var title = "Find a fitness class near you · StudioLoop"
+        var description = "Yoga, boxing, pilates and more at gyms and studios across African cities: see the classes with a spot still free and book them."
+        var canonical: String?
+        var q: String
+        var near: String
+        var maxCredits: String
+        var cities: [CityOption]
+        var types: [Option]
+        var difficulties: [Option]
+        var error: String?
+        var searched: Bool
+        var place: String?
+        var count: Int
+        var results: [ResultRow]
+    }
+
+    private func discover(_ request: Request) throws -> Response {
+        let form = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
+        let q = form["q"] ?? "", area = form["area"] ?? "", near = form["near"] ?? ""
+        let type = form["type"] ?? "", difficulty = form["difficulty"] ?? "", maxCredits = form["max_credits"] ?? ""
+        var page = DiscoverPage(
+            canonical: services.publicURL + "/", q: q, near: near, maxCredits: maxCredits, cities: cityOptions(selected: area),
+            types: ClassType.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == type) },
+            difficulties: Difficulty.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == difficulty) },
+            error: nil, searched: false, place: nil, count: 0, results: []
+        )
+        var parameters = ["limit": String(Self.resultsPerPage)]
+        if !near.isEmpty {
+            parameters["near"] = near
+        } else if let city = area.hasPrefix("city:") ? String(area.dropFirst(5)) : nil {
+            guard let center = cityCenter(city) else { return try pages.page("discover", page.failing("There is no city called \(city) here."), status: .badRequest) }
+            parameters["near"] = "\(center.site.latitude),\(center.site.longitude)"
+            parameters["radius_km"] = String(Self.cityRadiusKm)
+            page.place = center.city
+        } else if !area.isEmpty {
+            parameters["area"] = area
+            page.place = services.areas.area(named: area)?.name
+        } else {
+            return try pages.page("discover", page)
+        }
+        for (key, value) in [("q", q), ("type", type), ("difficulty", difficulty), ("max_credits", maxCredits)] where !value.isEmpty {
+            parameters[key] = value
+        }
+        let now = services.clock.now()
+        do {
+            let found = try services.index.search(SearchQuery(parameters: parameters, areas: services.areas, now: now))
+            services.metrics.searched(indexMilliseconds: found.tookMs)
+            page.searched = true
+            page.count = found.results.count
+            page.results = found.results.map { row(for: $0, showDistance: !near.isEmpty || area.hasPrefix("city:")) }
+            return try pages.page("discover", page)
+        } catch {
+            let message = (error as? SearchError).map { "\($0.parameter == "near" ? "Near" : $0.parameter): \($0.message)" } ?? "That search could not be run."
+            return try pages.page("discover", page.failing(message), status: .badRequest)
+        }
+    }
+
+    private func row(for result: SearchResult, showDistance: Bool) -> ResultRow {
+        let start = ISO8601.parse(result.startTime) ?? 0
+        let clock = ZoneClock(identifier: result.timezone)
+        return ResultRow(
+            className: result.class.name, gymName: result.gym.name, gymSlug: result.gym.slug, suburb: result.gym.suburb,
+            distance: showDistance ? String(format: "%.1f km", result.distanceKm) : nil,
+            start: clock.map { "\($0.dayLabel(at: start)) \($0.timeLabel(at: start))" } ?? result.startTime,
+            spots: result.spotsLeft == 0 ? "Full: join the waitlist" : result.spotsLeft == 1 ? "1 spot left" : "\(result.spotsLeft) spots left",
+            credits: Self.credits(result.class.credits)
+        )
+    }
+
+    /// The cities with their named areas, biggest places first, for the picker.
+    private func cityOptions(selected: String) -> [CityOption] {
+        Dictionary(grouping: services.areas.all, by: \.city).map { city, areas in
+            CityOption(
+                slug: "city:" + city, name: city, selected: selected == "city:" + city,
+                areas: areas.sorted { ($0.population, $1.slug) > ($1.population, $0.slug) }.prefix(40)
+                    .sorted { $0.name < $1.name }.map { AreaOption(slug: $0.slug, name: $0.name, selected: $0.slug == selected) }
+            )
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// A city's largest place: where an "all of the city" search is centred.
+    private func cityCenter(_ city: String) -> NamedArea? {
+        services.areas.all.filter { $0.city == city }.max { ($0.population, $1.slug) < ($1.population, $0.slug) }
+    }
+
+    // MARK: A gym
+
+    struct SessionRow: Sendable {
+        var time: String
+        var className: String
+        var spots: String
+        var credits: String
+    }
+
+    struct DayRow: Sendable {
+        var day: String
+        var sessions: [SessionRow]
+    }
+
+    struct PackRow: Sendable {
+        var name: String
+        var credits: Int
+        var price: String
+    }
+
+    struct GymView: Sendable {
+        var title: String
+        var description: String
+        var canonical: String?
+        var name: String
+        var address: String
+        var phone: String?
+        var marketplace: Bool
+        var days: [DayRow]
+        var packs: [PackRow]
+    }
+
+    private func gym(_ slug: String) async throws -> Response {
+        let now = services.clock.now()
+        guard let id = try await services.store.catalog.tenantId(slug: slug),
+            let gym = try await services.store.catalog.gyms(from: now, to: now + 14 * 86_400, tenant: id).first, gym.tenant.isActive
+        else { throw APIError.notFound("no gym with slug '\(slug)'") }
+        let tenant = gym.tenant
+        let clock = ZoneClock(identifier: tenant.timezone) ?? ZoneClock(identifier: "UTC")!
+        var days: [DayRow] = []
+        for session in gym.sessions.filter({ !$0.isCancelled }).sorted(by: { $0.start < $1.start }) {
+            let fitness = gym.classes[session.classIndex]
+            let row = SessionRow(
+                time: clock.timeLabel(at: session.start), className: fitness.name,
+                spots: session.availableSpots == 0 ? "Full" : "\(session.availableSpots) spots", credits: Self.credits(fitness.creditsRequired)
+            )
+            let day = clock.dayLabel(at: session.start)
+            if days.last?.day == day { days[days.count - 1].sessions.append(row) } else { days.append(DayRow(day: day, sessions: [row])) }
+        }
+        let packs = try await services.store.packages.list(tenant: id).filter { !$0.recurring }
+        let address = [tenant.address.street, tenant.address.suburb, tenant.address.city, tenant.address.country].filter { !$0.isEmpty }.joined(separator: ", ")
+        return try pages.page("gym", GymView(
+            title: "\(tenant.name) · classes and timetable · StudioLoop",
+            description: "\(tenant.name) in \(tenant.address.suburb.isEmpty ? tenant.address.city : tenant.address.suburb): "
+                + "\(Set(gym.classes.map(\.name)).sorted().prefix(4).joined(separator: ", ")). See the next two weeks and book.",
+            canonical: services.publicURL + "/gyms/" + slug, name: tenant.name, address: address, phone: tenant.phone.isEmpty ? nil : tenant.phone,
+            marketplace: tenant.marketplaceEnabled, days: days,
+            packs: packs.map { PackRow(name: $0.name, credits: $0.credits, price: $0.price.description) }
+        ))
+    }
+
+    // MARK: Helpers
+
+    static func credits(_ n: Int) -> String { n == 1 ? "1 credit" : "\(n) credits" }
+
+    static func label(_ raw: String) -> String {
+        raw.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+    }
+
+    static func xmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
+
+extension WebRoutes.DiscoverPage {
+    func failing(_ message: String) -> Self {
+        var page = self
+        page.error = message
+        return page
+    }
+}
