@@ -39,7 +39,7 @@ struct WebRoutes {
                 xml += "<url><loc>\(Self.xmlEscaped(services.publicURL))/gyms/\(Self.xmlEscaped(gym.tenant.slug))</loc></url>\n"
             }
             xml += "</urlset>\n"
-            return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
+            return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
         }
         router.get("static/site.css") { request, _ -> Response in
             let css = try pages.stylesheet
