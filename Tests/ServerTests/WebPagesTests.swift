@@ -29,6 +29,34 @@ struct WebPagesTests {
         }
     }
 
+    /// The local day and time of each result on a page: "Wed 25 Nov 17:30".
+    static func times(_ html: String) -> [String] {
+        html.components(separatedBy: #"<span class="when">"#).dropFirst().map { String($0.prefix { $0 != "<" }) }
+    }
+
+    @Test("tonight, tomorrow morning, the weekend and a date are read on the place's own clock")
+    func when() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)  // Wednesday 25 November, 08:00 in Johannesburg
+        try await fixture.test(.live) { client in
+            func times(_ query: String) async throws -> [String] {
+                let page = try await client.json("/?area=city:Johannesburg&\(query)", headers: Self.browser)
+                #expect(page.status == .ok, "\(query): \(page.text.prefix(300))")
+                return Self.times(page.text)
+            }
+            let tonight = try await times("when=tonight")
+            #expect(!tonight.isEmpty && tonight.allSatisfy { $0.hasPrefix("Wed 25 Nov ") && $0.suffix(5) >= "17:00" }, "\(tonight)")
+            let morning = try await times("when=tomorrow-morning")
+            #expect(!morning.isEmpty && morning.allSatisfy { $0.hasPrefix("Thu 26 Nov ") && $0.suffix(5) >= "05:00" && $0.suffix(5) < "12:00" }, "\(morning)")
+            let weekend = try await times("when=weekend")
+            #expect(!weekend.isEmpty && weekend.allSatisfy { $0.hasPrefix("Sat 28 Nov") || $0.hasPrefix("Sun 29 Nov") }, "\(weekend)")
+            let friday = try await times("date=2026-11-27&when=tonight")
+            #expect(!friday.isEmpty && friday.allSatisfy { $0.hasPrefix("Fri 27 Nov") }, "a date wins: \(friday)")
+            for bad in ["date=2026-11-01", "date=27/11/2026", "when=someday"] {
+                #expect(try await client.json("/?area=city:Johannesburg&\(bad)", headers: Self.browser).status == .badRequest, "\(bad)")
+            }
+        }
+    }
+
     @Test("a gym's page shows its timetable and packs with every name escaped, and the sitemap lists it")
     func gymPageEscapesWhatGymsType() async throws {
         let fixture = try await ServerFixture.make(.sqlite)

@@ -15,6 +15,8 @@ public struct NamedArea: Sendable {
     public var population: Int
     public var city: String
     public var country: String
+    /// The place's IANA time zone (GeoNames'): "tonight" there is in it.
+    public var timezone: String
     /// The place itself.
     public var site: Coordinate
     /// The cell's outer ring, closed, as GeoJSON wants it ([longitude, latitude] when encoded).
@@ -57,7 +59,7 @@ public final class NamedAreas: Sendable {
                 }
                 areas.append(NamedArea(
                     slug: slug, name: place.name, alternateNames: place.alternateNames, placeId: place.id, population: place.population, city: city.name,
-                    country: city.countryName, site: place.coordinate, ring: cell, area: try Area(polygons: [[cell]])
+                    country: city.countryName, timezone: place.timezone, site: place.coordinate, ring: cell, area: try Area(polygons: [[cell]])
                 ))
             }
         }

@@ -1,6 +1,7 @@
 import Datasets
 import Domain
 import Foundation
+import Geo
 import Hummingbird
 import Marketplace
 import Storage
@@ -86,6 +87,8 @@ struct WebRoutes {
         var q: String
         var near: String
         var maxCredits: String
+        var date: String
+        var whens: [Option]
         var cities: [CityOption]
         var types: [Option]
         var difficulties: [Option]
@@ -100,30 +103,49 @@ struct WebRoutes {
         let form = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
         let q = form["q"] ?? "", area = form["area"] ?? "", near = form["near"] ?? ""
         let type = form["type"] ?? "", difficulty = form["difficulty"] ?? "", maxCredits = form["max_credits"] ?? ""
+        let when = form["when"] ?? "", date = form["date"] ?? ""
         var page = DiscoverPage(
-            canonical: services.publicURL + "/", q: q, near: near, maxCredits: maxCredits, cities: cityOptions(selected: area),
+            canonical: services.publicURL + "/", q: q, near: near, maxCredits: maxCredits, date: date,
+            whens: Self.whens.map { Option(value: $0.value, label: $0.label, selected: $0.value == when) }, cities: cityOptions(selected: area),
             types: ClassType.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == type) },
             difficulties: Difficulty.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == difficulty) },
             error: nil, searched: false, place: nil, count: 0, results: []
         )
         var parameters = ["limit": String(Self.resultsPerPage)]
+        // The place searched, whose clock "tonight" is read on (a city keeps one time zone).
+        var zone: String?
         if !near.isEmpty {
             parameters["near"] = near
+            let parts = near.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2 {
+                zone = services.areas.areas(near: Coordinate(latitude: parts[0], longitude: parts[1]), radiusKm: 100, limit: 1).first?.timezone
+            }
         } else if let city = area.hasPrefix("city:") ? String(area.dropFirst(5)) : nil {
             guard let center = cityCenter(city) else { return try pages.page("discover", page.failing("There is no city called \(city) here."), status: .badRequest) }
             parameters["near"] = "\(center.site.latitude),\(center.site.longitude)"
             parameters["radius_km"] = String(Self.cityRadiusKm)
             page.place = center.city
+            zone = center.timezone
         } else if !area.isEmpty {
             parameters["area"] = area
-            page.place = services.areas.area(named: area)?.name
+            let named = services.areas.area(named: area)
+            page.place = named?.name
+            zone = named?.timezone
         } else {
             return try pages.page("discover", page)
+        }
+        let now = services.clock.now()
+        if !when.isEmpty || !date.isEmpty {
+            guard var clock = ZoneClock(identifier: zone ?? "UTC") else { return try pages.page("discover", page.failing("No clock for this place."), status: .badRequest) }
+            guard let (from, to) = Self.window(when: when, date: date, clock: &clock, now: now) else {
+                return try pages.page("discover", page.failing("When must be tonight, tomorrow morning, the weekend, or a date still to come."), status: .badRequest)
+            }
+            parameters["from"] = ISO8601.format(from)
+            parameters["to"] = ISO8601.format(to)
         }
         for (key, value) in [("q", q), ("type", type), ("difficulty", difficulty), ("max_credits", maxCredits)] where !value.isEmpty {
             parameters[key] = value
         }
-        let now = services.clock.now()
         do {
             let found = try services.index.search(SearchQuery(parameters: parameters, areas: services.areas, now: now))
             services.metrics.searched(indexMilliseconds: found.tookMs)
@@ -147,6 +169,36 @@ struct WebRoutes {
             spots: result.spotsLeft == 0 ? "Full: join the waitlist" : result.spotsLeft == 1 ? "1 spot left" : "\(result.spotsLeft) spots left",
             credits: Self.credits(result.class.credits)
         )
+    }
+
+    static let whens = [
+        (value: "tonight", label: "Tonight"), (value: "tomorrow-morning", label: "Tomorrow morning"), (value: "weekend", label: "This weekend"),
+    ]
+
+    /// The window `when` (or a `date`, YYYY-MM-DD, which wins) names on the place's own clock:
+    /// tonight is 17:00 to midnight, tomorrow morning 05:00 to noon, the weekend Saturday and
+    /// Sunday; never before now. Nil when it names nothing, or only the past.
+    static func window(when: String, date: String, clock: inout ZoneClock, now: Int64) -> (from: Int64, to: Int64)? {
+        let today = clock.localDay(at: now)
+        let window: (Int64, Int64)
+        if !date.isEmpty {
+            let parts = date.split(separator: "-").compactMap { Int($0) }
+            guard date.count == 10, parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+            let day = CivilTime.days(year: parts[0], month: parts[1], day: parts[2])
+            window = (clock.instant(day: day, minuteOfDay: 0), clock.instant(day: day + 1, minuteOfDay: 0))
+        } else {
+            switch when {
+            case "tonight": window = (clock.instant(day: today, minuteOfDay: 17 * 60), clock.instant(day: today + 1, minuteOfDay: 0))
+            case "tomorrow-morning": window = (clock.instant(day: today + 1, minuteOfDay: 5 * 60), clock.instant(day: today + 1, minuteOfDay: 12 * 60))
+            case "weekend":
+                let weekday = CivilTime.weekday(days: today)  // 6 is Saturday, 7 Sunday
+                let saturday = weekday >= 6 ? today - Int64(weekday - 6) : today + Int64(6 - weekday)
+                window = (clock.instant(day: saturday, minuteOfDay: 0), clock.instant(day: saturday + 2, minuteOfDay: 0))
+            default: return nil
+            }
+        }
+        let from = max(window.0, now)
+        return from < window.1 ? (from, window.1) : nil
     }
 
     /// The cities with their named areas, biggest places first, for the picker.
