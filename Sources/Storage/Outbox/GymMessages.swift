@@ -82,7 +82,8 @@ enum GymMessages {
         var clocks = ZoneClocks()
         for row in rows {
             let kind = try row.text("kind")
-            let given = try JSONSerialization.jsonObject(with: Data(row.text("payload").utf8)) as? [String: String] ?? [:]
+            // A row that cannot be read is handed to nobody rather than holding up the outbox.
+            let given = (try? JSONSerialization.jsonObject(with: Data(row.text("payload").utf8))) as? [String: String] ?? [:]
             if let tenant = given["tenant_id"], let fields = try self.fields(kind, given, clocks: &clocks, on: db) {
                 for staff in try recipients(kind, tenant: tenant, session: given["session_id"], from: given["from"], to: given["to"], on: db) {
                     try OutboxRows.message(to: staff, kind: kind, fields: fields, bookingId: row["booking_id"].text, now: now, on: db)
