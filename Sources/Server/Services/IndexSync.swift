@@ -52,9 +52,15 @@ public struct IndexSync: Service {
         }
     }
 
-    /// The changes committed through this process's store.
+    /// The changes committed through this process's store. On PostgreSQL every spot count also
+    /// comes back through LISTEN, in commit order; applied from here too, this server's count
+    /// could land after a later one from another server and undo it, so there the listener's
+    /// alone are applied (reloads are asked for from both: a reload reads the store as it is).
     private func followOwnChanges() async {
-        for await change in loader.store.changes.cancelOnGracefulShutdown() { apply(change) }
+        for await change in loader.store.changes.cancelOnGracefulShutdown() {
+            if listenURL != nil, let spots = change.session, !spots.isCancelled { continue }
+            apply(change)
+        }
     }
 
     /// The batches of gym reloads the state machine asks for, one at a time.
