@@ -10,7 +10,7 @@ struct GymMembersAPITests {
     @Test("staff list and search their members with the contact each shared, their credits and attendance; note and block them; another gym sees none of it", arguments: StoreKind.allCases)
     func members(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Lekki Lift", owner: owner.token, client: client)
             let rival = try await fixture.member("rival", client: client)
