@@ -87,9 +87,7 @@ struct CheckInRoutes {
             ))
         }
         api.get("users/{user_id}/checkin-codes") { _, context in
-            let user = try context.requireUser()
-            let asked = try context.parameters.require("user_id")
-            guard asked == user || asked == "me" else { throw APIError.notFound("user not found") }
+            let user = try UserRoutes.ownUser(context)
             let codes = try await services.store.bookings.upcomingCodes(member: user, now: services.clock.now())
             return Reply(CodeList(codes: codes.map {
                 let local = GymTime(timezone: $0.timezone).format

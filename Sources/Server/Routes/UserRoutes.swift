@@ -167,11 +167,11 @@ struct UserRoutes {
             return Reply(ProfileView(account, preferences: try await services.store.accounts.notificationSettings(member: user)))
         }
         api.get("users/{user_id}/credits") { _, context in
-            let user = try ownUser(context)
+            let user = try Self.ownUser(context)
             return Reply(StatementView(try await services.store.ledger.creditStatement(member: user, now: services.clock.now()), member: user))
         }
         api.get("users/{user_id}/bookings") { request, context in
-            let user = try ownUser(context)
+            let user = try Self.ownUser(context)
             var since: Int64?
             if let text = request.uri.queryParameters["updated_since"] {
                 guard let value = ISO8601.parse(String(text)) else {
@@ -188,7 +188,7 @@ struct UserRoutes {
     }
 
     /// The path's user, which must be the signed-in one ("me" works too).
-    private func ownUser(_ context: AppContext) throws -> String {
+    static func ownUser(_ context: AppContext) throws -> String {
         let user = try context.requireUser()
         let asked = try context.parameters.require("user_id")
         guard asked == user || asked == "me" else { throw APIError.notFound("user not found") }
