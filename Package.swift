@@ -42,6 +42,7 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Pure logic.
         .target(name: "Geo", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: checked),
@@ -121,7 +122,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Marketplace", "Datasets", "Domain", "Storage", "Booking", "Payments", "Geo", "GeoAreas", "Notifications",
+                "Marketplace", "Datasets", "Domain", "Storage", "Booking", "Payments", "Geo", "GeoAreas", "Notifications", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

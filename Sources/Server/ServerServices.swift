@@ -1,4 +1,5 @@
 import Booking
+import Crypto
 import Datasets
 import Geo
 public import Domain
@@ -37,14 +38,20 @@ public struct ServerServices: Sendable {
     let refundWindowDays: Int
     /// Meta's signed WhatsApp webhook, when its app secret is configured.
     let whatsappWebhook: WhatsAppWebhook?
+    /// Browser sign-in and form tokens for the pages.
+    let web: WebSessions
 
+    /// - Parameters:
+    ///   - webSecret: what the pages' CSRF key is derived from (the JWT secret, so every server
+    ///     sharing it accepts the others' forms); random when not given.
+    ///   - secureCookies: whether the pages' cookies go over HTTPS only (outside development).
     public init(
         store: Store, index: MarketplaceIndex, authenticator: Authenticator, metrics: ServerMetrics = ServerMetrics(),
         clock: ServerClock = .system, providers: [any PaymentProvider] = [], defaultProvider: String? = nil,
         rateLimits: RateLimits = .off, corsOrigins: Set<String> = [], places: [Place] = [],
         horizonDays: Int = 14, areas: NamedAreas? = nil,
         publicURL: String = "http://127.0.0.1:8080", refundWindowDays: Int = PaymentStore.defaultRefundWindowDays,
-        whatsappWebhook: WhatsAppWebhook? = nil
+        whatsappWebhook: WhatsAppWebhook? = nil, webSecret: [UInt8]? = nil, secureCookies: Bool = false
     ) {
         self.store = store
         self.index = index
@@ -63,6 +70,9 @@ public struct ServerServices: Sendable {
         self.publicURL = publicURL
         self.refundWindowDays = refundWindowDays
         self.whatsappWebhook = whatsappWebhook
+        web = WebSessions(
+            accounts: store.accounts, secret: webSecret ?? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }, secureCookies: secureCookies
+        )
     }
 }
 

@@ -72,7 +72,8 @@ public enum StudioLoopServer {
             rateLimits: configuration.rateLimits, corsOrigins: configuration.corsOrigins,
             places: places, horizonDays: configuration.horizonDays, areas: areas,
             publicURL: configuration.baseURL, refundWindowDays: configuration.refundWindowDays,
-            whatsappWebhook: configuration.whatsappAppSecret.map { WhatsAppWebhook(appSecret: $0, verifyToken: configuration.whatsappVerifyToken) }
+            whatsappWebhook: configuration.whatsappAppSecret.map { WhatsAppWebhook(appSecret: $0, verifyToken: configuration.whatsappVerifyToken) },
+            webSecret: configuration.jwtSecret, secureCookies: !configuration.development
         )
 
         let demo = configuration.development

@@ -8,35 +8,15 @@ import os
 import sys
 import urllib.parse
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from chromium import Phone
+
 base, shots = sys.argv[1], sys.argv[2]
-os.makedirs(shots, exist_ok=True)
-options = Options()
-options.binary_location = "/usr/bin/chromium"
-for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=en"]:
-    options.add_argument(flag)
-# A phone's screen: desktop windows do not shrink below about 500 px.
-options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 360, "height": 800, "pixelRatio": 2}})
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-step = 0
-
-
-def shot(name):
-    global step
-    step += 1
-    browser.save_screenshot(os.path.join(shots, f"{step:02d}-{name}.png"))
-
-
-def fits_the_phone():
-    width, screen = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-    assert screen == 360, f"the window is {screen} px wide, not a phone's 360"
-    assert width <= screen, f"the page is {width} px wide on a {screen} px screen"
+phone = Phone(shots)
+browser, shot, fits_the_phone = phone.browser, phone.shot, phone.fits
 
 
 try:
@@ -68,14 +48,14 @@ try:
     browser.get(shared)
     assert len(browser.find_elements(By.CSS_SELECTOR, "li.result")) == len(results)
 
-    gym = browser.find_element(By.CSS_SELECTOR, "li.result span.gym").text
-    browser.find_element(By.CSS_SELECTOR, "li.result a.class").click()
+    gym = browser.find_element(By.CSS_SELECTOR, "li.result a.gym").text
+    browser.find_element(By.CSS_SELECTOR, "li.result a.gym").click()
     WebDriverWait(browser, 10).until(ready.presence_of_element_located((By.TAG_NAME, "h1")))
     assert browser.find_element(By.TAG_NAME, "h1").text == gym, (browser.find_element(By.TAG_NAME, "h1").text, gym)
     assert browser.find_elements(By.CSS_SELECTOR, "ul.timetable li"), "the gym's timetable is empty"
     assert browser.find_element(By.CSS_SELECTOR, 'meta[property="og:title"]').get_attribute("content").startswith(gym)
     fits_the_phone()
     shot("gym")
-    print(f"browser: searched yoga in Johannesburg ({len(results)} results), opened {gym}; {step} screenshots in {shots}")
+    print(f"browser: searched yoga in Johannesburg ({len(results)} results), opened {gym}; {phone.step} screenshots in {shots}")
 finally:
-    browser.quit()
+    phone.quit()

@@ -70,36 +70,17 @@ struct AuthRoutes {
     func register(on api: RouterGroup<AppContext>) {
         api.post("auth/register") { request, context in
             let body = try await request.json(Register.self, context: context)
-            let email = try body.email.map(Self.checkedEmail)
-            let phone = try body.phone.map(Self.checkedPhone)
-            guard email != nil || phone != nil else { throw APIError.validation("give an email, a phone (E.164, such as +27821234567) or both") }
-            try checkNew(password: body.password)
-            let first = try CleanText.check(body.firstName, "first_name", 1...100)
-            let last = try CleanText.check(body.lastName, "last_name", 1...100)
-            let now = services.clock.now()
-            let hash = try await services.authenticator.hash(password: body.password)
-            let user: String
-            do {
-                user = try await services.store.accounts.register(email: email, phone: phone, passwordHash: hash, firstName: first, lastName: last, now: now)
-            } catch StoreError.conflict(let what) where what.contains("phone") {
-                throw APIError(.phoneTaken, "an account with this phone number already exists; sign in instead")
-            } catch StoreError.conflict {
-                throw APIError(.emailTaken, "an account with this email already exists; sign in instead")
-            }
-            var issued = try await tokens(for: user, now: now)
-            issued.verificationSentTo = (phone == nil ? [] : ["phone"]) + (email == nil ? [] : ["email"])
+            let opened = try await openAccount(
+                email: body.email, phone: body.phone, password: body.password, firstName: body.firstName, lastName: body.lastName
+            )
+            var issued = try await tokens(for: opened.user, now: services.clock.now())
+            issued.verificationSentTo = opened.sentTo
             return Reply(issued, status: .created)
         }
         api.post("auth/verify") { request, context in
             let body = try await request.json(VerifyCode.self, context: context)
-            let contact = try Self.contact(email: body.email, phone: body.phone)
-            let code = body.code.trimmingCharacters(in: .whitespaces)
-            guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else { throw APIError.validation("code must be the 6 digits sent to you") }
-            let now = services.clock.now()
-            guard let user = try await services.store.accounts.verify(contact, code: code, now: now) else {
-                throw APIError(.invalidCode, "the code is wrong, used or expired (each code allows 5 tries and lasts 10 minutes); ask for a new one")
-            }
-            return Reply(try await tokens(for: user, now: now))
+            let user = try await verify(try Self.contact(email: body.email, phone: body.phone), code: body.code)
+            return Reply(try await tokens(for: user, now: services.clock.now()))
         }
         api.post("auth/verify/resend") { request, context in
             let body = try await request.json(Resend.self, context: context)
@@ -108,14 +89,8 @@ struct AuthRoutes {
         }
         api.post("auth/login") { request, context in
             let body = try await request.json(Login.self, context: context)
-            let login = try Self.contact(email: body.email, phone: body.phone)
-            if let wait = services.limiters.signIn?.take(login.description) { throw APIError.rateLimited(retryAfter: wait) }
-            let now = services.clock.now()
-            // The same answer, and about the same time, whether the login or the password is wrong.
-            let credentials = try await services.store.accounts.credentials(login)
-            let matches = try await services.authenticator.verify(password: body.password, hash: credentials?.passwordHash ?? services.authenticator.decoyHash)
-            guard let credentials, matches else { throw APIError.unauthenticated("the email, phone or password is wrong") }
-            return Reply(try await tokens(for: credentials.userId, now: now))
+            let user = try await signIn(try Self.contact(email: body.email, phone: body.phone), password: body.password)
+            return Reply(try await tokens(for: user, now: services.clock.now()))
         }
         api.post("auth/refresh") { request, context in
             let body = try await request.json(Refresh.self, context: context)
@@ -155,6 +130,50 @@ struct AuthRoutes {
             }
             return Reply(Done(status: "email verified"))
         }
+    }
+
+    // MARK: Shared with the pages
+
+    /// Opens an account with an email, a phone or both, each sent a code that proves it;
+    /// returns the account and where the codes went ("phone", "email").
+    func openAccount(email: String?, phone: String?, password: String, firstName: String, lastName: String) async throws -> (user: String, sentTo: [String]) {
+        let email = try email.map(Self.checkedEmail)
+        let phone = try phone.map(Self.checkedPhone)
+        guard email != nil || phone != nil else { throw APIError.validation("give an email, a phone (E.164, such as +27821234567) or both") }
+        try checkNew(password: password)
+        let first = try CleanText.check(firstName, "first_name", 1...100)
+        let last = try CleanText.check(lastName, "last_name", 1...100)
+        let hash = try await services.authenticator.hash(password: password)
+        do {
+            let user = try await services.store.accounts.register(
+                email: email, phone: phone, passwordHash: hash, firstName: first, lastName: last, now: services.clock.now()
+            )
+            return (user, (phone == nil ? [] : ["phone"]) + (email == nil ? [] : ["email"]))
+        } catch StoreError.conflict(let what) where what.contains("phone") {
+            throw APIError(.phoneTaken, "an account with this phone number already exists; sign in instead")
+        } catch StoreError.conflict {
+            throw APIError(.emailTaken, "an account with this email already exists; sign in instead")
+        }
+    }
+
+    /// The account a six-digit code proves `contact` for.
+    func verify(_ contact: Contact, code: String) async throws -> String {
+        let code = code.trimmingCharacters(in: .whitespaces)
+        guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else { throw APIError.validation("code must be the 6 digits sent to you") }
+        guard let user = try await services.store.accounts.verify(contact, code: code, now: services.clock.now()) else {
+            throw APIError(.invalidCode, "the code is wrong, used or expired (each code allows 5 tries and lasts 10 minutes); ask for a new one")
+        }
+        return user
+    }
+
+    /// The account `login` and `password` sign in to: the same answer, and about the same time,
+    /// whether the login or the password is wrong; rate-limited per login.
+    func signIn(_ login: Contact, password: String) async throws -> String {
+        if let wait = services.limiters.signIn?.take(login.description) { throw APIError.rateLimited(retryAfter: wait) }
+        let credentials = try await services.store.accounts.credentials(login)
+        let matches = try await services.authenticator.verify(password: password, hash: credentials?.passwordHash ?? services.authenticator.decoyHash)
+        guard let credentials, matches else { throw APIError.unauthenticated("the email, phone or password is wrong") }
+        return credentials.userId
     }
 
     private func tokens(for user: String, now: Int64) async throws -> Tokens {

@@ -84,16 +84,7 @@ struct PaymentRoutes {
                 throw APIError.validation("an Idempotency-Key header is required, so a retried purchase is not charged twice")
             }
             let body = try await request.json(Purchase.self, context: context)
-            let order = try await order(for: body)
-            let provider = try services.provider(body.provider, currency: order.price.currency, recurring: false)
-            let now = services.clock.now()
-            var payment = try await services.store.payments.startCreditPurchase(
-                member: user, order: order, provider: provider.name, idempotencyKey: key, now: now
-            )
-            if payment.checkoutURL == nil, payment.status == .pending {
-                payment = try await openCheckout(for: payment, order: order, member: user, provider: provider)
-            }
-            return Reply(Self.view(payment), status: .created)
+            return Reply(Self.view(try await purchase(body, member: user, idempotencyKey: key)), status: .created)
         }
         api.get("payments/{id}") { _, context in
             let user = try context.requireUser()
@@ -192,6 +183,19 @@ struct PaymentRoutes {
     }
 
     /// What the purchase buys, priced by the platform's list or the gym's own pack.
+    /// Starts buying credits (once per idempotency key) and opens the provider's checkout for it.
+    func purchase(_ body: Purchase, member: String, idempotencyKey key: String) async throws -> PaymentRecord {
+        let order = try await order(for: body)
+        let provider = try services.provider(body.provider, currency: order.price.currency, recurring: false)
+        var payment = try await services.store.payments.startCreditPurchase(
+            member: member, order: order, provider: provider.name, idempotencyKey: key, now: services.clock.now()
+        )
+        if payment.checkoutURL == nil, payment.status == .pending {
+            payment = try await openCheckout(for: payment, order: order, member: member, provider: provider)
+        }
+        return payment
+    }
+
     private func order(for body: Purchase) async throws -> CreditOrder {
         if services.prices.package(id: body.packageId) != nil {
             let currency = body.currency?.uppercased() ?? services.prices.currencies.base.currency

@@ -18,6 +18,8 @@ struct WebPages: Sendable {
         HTTPField.Name("Referrer-Policy")!: "same-origin",
     ]
 
+    static let templates = ["head", "foot", "message", "discover", "gym", "session", "signup", "login", "verify", "me", "booking", "cancel", "buy"]
+
     /// Loads the templates installed beside the binary; fails at start-up when one is missing
     /// or does not parse, never at a visitor's request.
     static func load() throws -> WebPages {
@@ -25,7 +27,7 @@ struct WebPages: Sendable {
             let css = Bundle.module.url(forResource: "static/site", withExtension: "css")
         else { throw WebPageError(description: "the page templates are not installed beside this binary") }
         var library = MustacheLibrary()
-        for name in ["head", "foot", "discover", "gym"] {
+        for name in Self.templates {
             let text = try String(contentsOf: templates.appending(path: "\(name).mustache"), encoding: .utf8)
             try library.register(text, named: name)
         }

@@ -21,16 +21,17 @@ struct WebRoutes {
     static let cityRadiusKm = 30.0
 
     func register(on router: Router<AppContext>) {
-        router.get("/") { request, context -> Response in
+        let handlers = WebHandlers(services: services)
+        handlers.page(router, .get, "/") { request, context, visit -> Response in
             // Where an API client starts: the description and the health.
             guard request.wantsHTML else {
                 return try Reply(["name": "StudioLoop API", "openapi": "/openapi.yaml", "docs": "/docs", "api": "/api/v1", "health": "/health"])
                     .response(from: request, context: context)
             }
-            return try discover(request)
+            return try discover(request, visit: visit)
         }
-        router.get("gyms/{slug}") { _, context -> Response in
-            try await gym(try context.parameters.require("slug"))
+        handlers.page(router, .get, "gyms/{slug}") { _, context, visit -> Response in
+            try await gym(try context.parameters.require("slug"), visit: visit)
         }
         router.get("sitemap.xml") { _, _ -> Response in
             let gyms = try await services.store.catalog.gyms(from: 0, to: 0).filter(\.tenant.isActive)
@@ -70,6 +71,7 @@ struct WebRoutes {
     }
 
     struct ResultRow: Sendable {
+        var sessionId: String
         var className: String
         var gymName: String
         var gymSlug: String
@@ -81,6 +83,7 @@ struct WebRoutes {
     }
 
     struct DiscoverPage: Sendable {
+        var visitor: WebVisit
         var title = "Find a fitness class near you · StudioLoop"
         var description = "Yoga, boxing, pilates and more at gyms and studios across African cities: see the classes with a spot still free and book them."
         var canonical: String?
@@ -99,13 +102,13 @@ struct WebRoutes {
         var results: [ResultRow]
     }
 
-    private func discover(_ request: Request) throws -> Response {
+    private func discover(_ request: Request, visit: WebVisit) throws -> Response {
         let form = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
         let q = form["q"] ?? "", area = form["area"] ?? "", near = form["near"] ?? ""
         let type = form["type"] ?? "", difficulty = form["difficulty"] ?? "", maxCredits = form["max_credits"] ?? ""
         let when = form["when"] ?? "", date = form["date"] ?? ""
         var page = DiscoverPage(
-            canonical: services.publicURL + "/", q: q, near: near, maxCredits: maxCredits, date: date,
+            visitor: visit, canonical: services.publicURL + "/", q: q, near: near, maxCredits: maxCredits, date: date,
             whens: Self.whens.map { Option(value: $0.value, label: $0.label, selected: $0.value == when) }, cities: cityOptions(selected: area),
             types: ClassType.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == type) },
             difficulties: Difficulty.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == difficulty) },
@@ -163,7 +166,7 @@ struct WebRoutes {
         let start = ISO8601.parse(result.startTime) ?? 0
         let clock = ZoneClock(identifier: result.timezone)
         return ResultRow(
-            className: result.class.name, gymName: result.gym.name, gymSlug: result.gym.slug, suburb: result.gym.suburb,
+            sessionId: result.sessionId, className: result.class.name, gymName: result.gym.name, gymSlug: result.gym.slug, suburb: result.gym.suburb,
             distance: showDistance ? String(format: "%.1f km", result.distanceKm) : nil,
             start: clock.map { "\($0.dayLabel(at: start)) \($0.timeLabel(at: start))" } ?? result.startTime,
             spots: result.spotsLeft == 0 ? "Full: join the waitlist" : result.spotsLeft == 1 ? "1 spot left" : "\(result.spotsLeft) spots left",
@@ -220,6 +223,7 @@ struct WebRoutes {
     // MARK: A gym
 
     struct SessionRow: Sendable {
+        var id: String
         var time: String
         var className: String
         var spots: String
@@ -238,6 +242,7 @@ struct WebRoutes {
     }
 
     struct GymView: Sendable {
+        var visitor: WebVisit
         var title: String
         var description: String
         var canonical: String?
@@ -249,7 +254,7 @@ struct WebRoutes {
         var packs: [PackRow]
     }
 
-    private func gym(_ slug: String) async throws -> Response {
+    private func gym(_ slug: String, visit: WebVisit) async throws -> Response {
         let now = services.clock.now()
         guard let id = try await services.store.catalog.tenantId(slug: slug),
             let gym = try await services.store.catalog.gyms(from: now, to: now + 14 * 86_400, tenant: id).first, gym.tenant.isActive
@@ -260,7 +265,7 @@ struct WebRoutes {
         for session in gym.sessions.filter({ !$0.isCancelled }).sorted(by: { $0.start < $1.start }) {
             let fitness = gym.classes[session.classIndex]
             let row = SessionRow(
-                time: clock.timeLabel(at: session.start), className: fitness.name,
+                id: SessionSchedule.sessionID(classId: fitness.id, start: session.start), time: clock.timeLabel(at: session.start), className: fitness.name,
                 spots: session.availableSpots == 0 ? "Full" : "\(session.availableSpots) spots", credits: Self.credits(fitness.creditsRequired)
             )
             let day = clock.dayLabel(at: session.start)
@@ -269,7 +274,7 @@ struct WebRoutes {
         let packs = try await services.store.packages.list(tenant: id).filter { !$0.recurring }
         let address = [tenant.address.street, tenant.address.suburb, tenant.address.city, tenant.address.country].filter { !$0.isEmpty }.joined(separator: ", ")
         return try pages.page("gym", GymView(
-            title: "\(tenant.name) · classes and timetable · StudioLoop",
+            visitor: visit, title: "\(tenant.name) · classes and timetable · StudioLoop",
             description: "\(tenant.name) in \(tenant.address.suburb.isEmpty ? tenant.address.city : tenant.address.suburb): "
                 + "\(Set(gym.classes.map(\.name)).sorted().prefix(4).joined(separator: ", ")). See the next two weeks and book.",
             canonical: services.publicURL + "/gyms/" + slug, name: tenant.name, address: address, phone: tenant.phone.isEmpty ? nil : tenant.phone,

@@ -217,8 +217,7 @@ extension AccountStore {
     static func insertToken(
         user: String, purpose: AccountTokenPurpose, family: String?, lifetime: Int64, now: Int64, on db: any SQLConnection
     ) throws -> String {
-        let token = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = randomToken()
         try db.query(
             """
             INSERT INTO account_tokens (token_hash, user_id, purpose, family_id, expires_at, created_at)

@@ -80,3 +80,21 @@ extension BookingStore {
         )
     }
 }
+
+/// What a member is told before booking a session: its rules as they stand.
+public struct SessionTerms: Sendable {
+    public var facts: SessionFacts
+    public var credits: Int
+    public var marketplaceEnabled: Bool
+}
+
+extension BookingStore {
+    /// A session's rules and counts as they stand (not locked: for showing, not deciding).
+    public func terms(sessionId: String) async throws -> SessionTerms {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            let session = try LockedSession.unlocked(sessionId, on: db)
+            return SessionTerms(facts: session.facts, credits: session.credits, marketplaceEnabled: session.marketplaceEnabled)
+        }
+    }
+}

@@ -25,6 +25,11 @@ extension LockedSession {
                 throw StoreError.notFound("session")
             }
         }
+        return try unlocked(id, on: db)
+    }
+
+    /// The same, without the lock: for showing a session, never for deciding on it.
+    static func unlocked(_ id: String, on db: any SQLConnection) throws -> LockedSession {
         guard let row = try db.query(
             """
             SELECT s.id, s.tenant_id, s.class_id, s.start_time, s.end_time, s.capacity, s.available_spots, s.status,

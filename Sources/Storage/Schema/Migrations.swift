@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -30,6 +30,7 @@ enum Migrations {
         17: RowLevelSecurity.writeChecks,
         20: RowLevelSecurity.gymOperations,
         21: RowLevelSecurity.gymMessages,
+        22: RowLevelSecurity.webSessions,
     ]
 
     /// The currency a lot was bought in (NULL: given, the platform's), so a marketplace booking
@@ -119,6 +120,18 @@ enum Migrations {
     static let gymMessages: (version: Int, statements: [String]) = (21, [
         "CREATE TABLE gym_digests (tenant_id TEXT NOT NULL REFERENCES tenants(id), day BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, day))",
         "CREATE TABLE whatsapp_inbound (phone TEXT PRIMARY KEY, last_message_at BIGINT NOT NULL)",
+    ])
+
+    /// Signed-in browsers: a web page's session is a random token in an HttpOnly cookie, of
+    /// which only the hash is kept, with the account's session version when it began (a
+    /// password reset or a stolen refresh token ends it too) and when it was last used.
+    static let webSessions: (version: Int, statements: [String]) = (22, [
+        """
+        CREATE TABLE web_sessions (
+            token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), token_version INTEGER NOT NULL,
+            created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, ended_at BIGINT)
+        """,
+        "CREATE INDEX web_sessions_by_user ON web_sessions (user_id)",
     ])
 
     /// Row-level security that checks what is written (PostgreSQL only: `postgresOnly[17]`).

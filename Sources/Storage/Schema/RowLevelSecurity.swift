@@ -109,6 +109,11 @@ enum RowLevelSecurity {
         enable(table) + ["CREATE POLICY system_only ON \(table) FOR ALL USING (app_system()) WITH CHECK (app_system())"]
     }
 
+    /// Migration 22: a browser's session is its user's.
+    static let webSessions: [String] = enable("web_sessions") + [
+        "CREATE POLICY owner_access ON web_sessions FOR ALL USING (app_system() OR user_id = app_user()) WITH CHECK (app_system() OR user_id = app_user())",
+    ]
+
     static let functions = [
         "CREATE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
         "CREATE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",

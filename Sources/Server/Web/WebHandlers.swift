@@ -1,0 +1,54 @@
+import Hummingbird
+import HTTPTypes
+
+/// How a page route runs: the browser's visit (who is signed in, its CSRF token) is resolved
+/// first; a form's CSRF token is checked before its handler runs; an error becomes an HTML page
+/// with its status, never JSON; and a first visit's browser cookie is set on the answer.
+struct WebHandlers {
+    typealias Page = @Sendable (Request, AppContext, WebVisit) async throws -> Response
+    typealias Action = @Sendable (Request, AppContext, WebForm, WebVisit) async throws -> Response
+
+    let services: ServerServices
+
+    /// A page read: the visit is resolved first; errors become an HTML page with their status.
+    func page(_ router: Router<AppContext>, _ method: HTTPRequest.Method, _ path: RouterPath, _ handler: @escaping Page) {
+        router.on(path, method: method) { request, context -> Response in
+            let visit = try await services.web.visit(request, now: services.clock.now())
+            return try await respond(visit, context) { try await handler(request, context, visit) }
+        }
+    }
+
+    /// A form sent: the CSRF token is checked before anything else happens.
+    func action(_ router: Router<AppContext>, _ path: RouterPath, _ handler: @escaping Action) {
+        router.post(path) { request, context -> Response in
+            let visit = try await services.web.visit(request, now: services.clock.now())
+            return try await respond(visit, context) {
+                let form = try await WebForm.read(request)
+                try services.web.check(form, visit: visit, request: request)
+                return try await handler(request, context, form, visit)
+            }
+        }
+    }
+
+    func respond(_ visit: WebVisit, _ context: AppContext, _ body: () async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await body()
+        } catch {
+            let problem = APIError(from: error)
+            let failed = problem.status.code >= 500
+            if failed { context.logger.error("page failed: \(error)") }
+            let message = Message(visitor: visit, title: failed ? "Something went wrong" : "That did not work", text: problem.message)
+            response = try WebRoutes.installed.get().page("message", message, status: problem.status)
+            response.headers.append(contentsOf: problem.headers)
+        }
+        for cookie in services.web.cookies(for: visit) { response.setCookie(cookie) }
+        return response
+    }
+
+    struct Message: Sendable {
+        var visitor: WebVisit
+        var title: String
+        var text: String
+    }
+}

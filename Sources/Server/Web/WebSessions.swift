@@ -1,0 +1,126 @@
+import Booking
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+
+/// A browser on the pages: who is signed in, from the session cookie, and the CSRF token every
+/// form on its pages carries.
+struct WebVisit: Sendable {
+    /// The signed-in member, if any.
+    var user: String?
+    /// The session cookie's token, to end it when signing out.
+    var sessionToken: String?
+    /// The browser's random id (its `sl_browser` cookie), from which its CSRF token is made.
+    var browser: String
+    /// True on a first visit: the page sets the browser cookie.
+    var isNewBrowser: Bool
+    /// What every form sends back in its `csrf` field.
+    var csrf: String
+    /// Stored, not computed: the templates read fields by reflection.
+    var signedIn: Bool
+}
+
+/// Browser sign-in for the pages. The JSON API keeps its bearer tokens; pages use a session
+/// cookie (HttpOnly, SameSite=Lax, Secure outside development) holding a random token whose
+/// hash the store keeps, so signing out, a password reset or a stolen refresh token ends it
+/// on every server at once. Forms carry a CSRF token: an HMAC of the browser's own random
+/// cookie under a key derived from the server's secret, so any server behind the same secret
+/// checks it and another site can neither read nor make one.
+struct WebSessions: Sendable {
+    static let sessionCookie = "sl_session"
+    static let browserCookie = "sl_browser"
+
+    let accounts: AccountStore
+    let csrfKey: SymmetricKey
+    let secureCookies: Bool
+
+    /// The CSRF key is derived from `secret` (the JWT secret), never the secret itself.
+    init(accounts: AccountStore, secret: [UInt8], secureCookies: Bool) {
+        self.accounts = accounts
+        csrfKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: secret), info: Data("studioloop web forms csrf v1".utf8), outputByteCount: 32
+        )
+        self.secureCookies = secureCookies
+    }
+
+    /// Who is asking, and the token their forms carry.
+    func visit(_ request: Request, now: Int64) async throws -> WebVisit {
+        let cookies = request.cookies
+        let known = cookies[Self.browserCookie]?.value.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        let browser = known.flatMap { $0.count == 43 ? $0 : nil } ?? Self.randomId()
+        let token = cookies[Self.sessionCookie]?.value
+        let user = try await token.asyncMap { try await accounts.webSessionUser(token: $0, now: now) } ?? nil
+        return WebVisit(
+            user: user, sessionToken: user == nil ? nil : token, browser: browser, isNewBrowser: browser != known, csrf: csrfToken(browser: browser),
+            signedIn: user != nil
+        )
+    }
+
+    /// 256 random bits, base64url: 43 characters.
+    static func randomId() -> String { CheckInToken.base64url(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }) }
+
+    func csrfToken(browser: String) -> String {
+        CheckInToken.base64url(Array(HMAC<SHA256>.authenticationCode(for: Data(browser.utf8), using: csrfKey)))
+    }
+
+    /// Refuses a state-changing form whose CSRF token is missing or wrong, or which another
+    /// site's page sent (its `Origin`, when the browser names one, is not this server's).
+    func check(_ form: WebForm, visit: WebVisit, request: Request) throws {
+        if let origin = request.headers[.origin], origin != "null" {
+            let host = URLComponents(string: origin).map { [$0.host, $0.port.map(String.init)].compactMap { $0 }.joined(separator: ":") }
+            guard let host, host == request.head.authority else {
+                throw APIError.forbidden("this form was sent from another site; open the page on StudioLoop and send it from there")
+            }
+        }
+        guard let sent = form["csrf"], !visit.isNewBrowser,
+            HMAC<SHA256>.isValidAuthenticationCode(CheckInToken.bytes(base64url: sent) ?? [], authenticating: Data(visit.browser.utf8), using: csrfKey)
+        else { throw APIError.forbidden("this form has expired or did not come from this site; reload the page and send it again") }
+    }
+
+    /// The cookies a page answer sets: the browser's id on a first visit.
+    func cookies(for visit: WebVisit) -> [Cookie] {
+        visit.isNewBrowser ? [cookie(Self.browserCookie, visit.browser, maxAge: 400 * 86_400)] : []
+    }
+
+    func signedIn(_ token: String) -> Cookie { cookie(Self.sessionCookie, token, maxAge: Int(AccountStore.webSessionLifetime)) }
+    func signedOut() -> Cookie { cookie(Self.sessionCookie, "", maxAge: 0) }
+
+    private func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+}
+
+/// A form's fields, from an `application/x-www-form-urlencoded` body (the first of each name).
+struct WebForm: Sendable {
+    var fields: [String: String]
+
+    subscript(_ name: String) -> String? { fields[name] }
+
+    /// Form bodies are small: 16 KB is far past any form on these pages.
+    static func read(_ request: Request) async throws -> WebForm {
+        let body = try await request.body.collect(upTo: 16 * 1024)
+        return WebForm(encoded: String(buffer: body))
+    }
+
+    init(encoded: String) {
+        var fields: [String: String] = [:]
+        for pair in encoded.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let name = decoded(parts[0])
+            if fields[name] == nil { fields[name] = parts.count > 1 ? decoded(parts[1]) : "" }
+        }
+        self.fields = fields
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): try await transform(value)
+        case .none: nil
+        }
+    }
+}
