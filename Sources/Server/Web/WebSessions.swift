@@ -51,7 +51,8 @@ struct WebSessions: Sendable {
         let known = cookies[Self.browserCookie]?.value.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
         let browser = known.flatMap { $0.count == 43 ? $0 : nil } ?? Self.randomId()
         let token = cookies[Self.sessionCookie]?.value
-        let user = try await token.asyncMap { try await accounts.webSessionUser(token: $0, now: now) } ?? nil
+        var user: String?
+        if let token { user = try await accounts.webSessionUser(token: token, now: now) }
         return WebVisit(
             user: user, sessionToken: user == nil ? nil : token, browser: browser, isNewBrowser: browser != known, csrf: csrfToken(browser: browser),
             signedIn: user != nil
@@ -113,14 +114,5 @@ struct WebForm: Sendable {
             if fields[name] == nil { fields[name] = parts.count > 1 ? decoded(parts[1]) : "" }
         }
         self.fields = fields
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        switch self {
-        case .some(let value): try await transform(value)
-        case .none: nil
-        }
     }
 }
