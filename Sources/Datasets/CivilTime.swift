@@ -165,8 +165,8 @@ public enum ISO8601 {
 
 /// Local times as people read them in messages and pages, in English: "Fri 4 Dec", "06:30".
 extension ZoneClock {
-    static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    public static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    public static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// "Fri 4 Dec": the local day at `utcSeconds`.
     public func dayLabel(at utcSeconds: Int64) -> String {

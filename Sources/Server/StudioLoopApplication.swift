@@ -28,6 +28,7 @@ public enum StudioLoopApplication {
         WebRoutes(services: services).register(on: router)
         CheckoutPages(services: services).register(on: router)
         MemberPages(services: services).register(on: router)
+        DashboardPages(services: services).register(on: router)
         let api = router.group("api/v1")
         SearchRoutes(services: services).register(on: api)
         AuthRoutes(services: services).register(on: api)

@@ -71,11 +71,22 @@ struct AnalyticsAPITests {
             #expect(money["commission_cents"] as? Int == 3_200)
             #expect(money["payout_cents"] as? Int == 12_800)
             #expect((numbers["popular_hours"] as! [[String: Int]]).first! == ["hour": 9, "bookings": 2])
+            // The series the dashboard charts: a Friday 09:00 session in the week of Monday 23 November.
+            let weeks = numbers["weeks"] as! [[String: Any]]
+            #expect(weeks.count == 1 && weeks[0]["week_start"] as? String == "2026-11-23", "\(weeks)")
+            #expect(weeks[0]["capacity"] as? Int == 4 && weeks[0]["taken"] as? Int == 2 && weeks[0]["fill_rate"] as? Double == 0.5)
+            #expect(weeks[0]["no_shows"] as? Int == 1 && weeks[0]["settled"] as? Int == 2 && weeks[0]["no_show_rate"] as? Double == 0.5)
+            #expect(numbers["slots"] as? [[String: Int]] == [["weekday": 5, "hour": 9, "bookings": 2]])
+            let months = numbers["months"] as! [[String: Any]]
+            #expect(months.count == 1 && months[0]["month"] as? String == "2026-11" && months[0]["currency"] as? String == "RWF")
+            #expect(months[0]["gross_cents"] as? Int == 16_000 && months[0]["commission_cents"] as? Int == 3_200 && months[0]["payout_cents"] as? Int == 12_800)
 
             let csv = try await client.json("/api/v1/tenants/\(slug)/analytics?\(range)&format=csv", token: ownerToken)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.text.contains("rates,fill_rate,0.5000\r\n"))
             #expect(csv.text.contains("money_RWF,commission_cents,3200\r\n"))
+            #expect(csv.text.contains("week_2026-11-23,fill_rate,0.5000\r\n") && csv.text.contains("bookings_by_slot,Fri 09:00,2\r\n"))
+            #expect(csv.text.contains("month_2026-11_RWF,payout_cents,12800\r\n"))
 
             let outsider = try await client.json("/api/v1/tenants/\(slug)/analytics", token: a.token)
             #expect(outsider.status == .unauthorized || outsider.status == .forbidden)

@@ -80,6 +80,21 @@ struct AnalyticsRoutes {
         }
         for line in a.popularClasses { rows.append(["popular_class", line.name, String(line.bookings)]) }
         for line in a.popularHours { rows.append(["popular_hour", String(format: "%02d:00", line.hour), String(line.bookings)]) }
+        for line in a.weeks {
+            rows.append(["week_\(line.weekStart)", "sessions", String(line.sessions)])
+            rows.append(["week_\(line.weekStart)", "capacity", String(line.capacity)])
+            rows.append(["week_\(line.weekStart)", "taken", String(line.taken)])
+            rows.append(["week_\(line.weekStart)", "fill_rate", String(format: "%.4f", line.fillRate)])
+            rows.append(["week_\(line.weekStart)", "no_show_rate", String(format: "%.4f", line.noShowRate)])
+        }
+        for line in a.slots {
+            rows.append(["bookings_by_slot", "\(ZoneClock.weekdays[line.weekday - 1]) \(String(format: "%02d:00", line.hour))", String(line.bookings)])
+        }
+        for line in a.months {
+            rows.append(["month_\(line.month)_\(line.currency)", "gross_cents", String(line.grossCents)])
+            rows.append(["month_\(line.month)_\(line.currency)", "commission_cents", String(line.commissionCents)])
+            rows.append(["month_\(line.month)_\(line.currency)", "payout_cents", String(line.payoutCents)])
+        }
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 

@@ -222,6 +222,8 @@ struct MemberPages {
         var credits: String
         var qrCode: String?
         var qrSVG: String?
+        /// The short code under the QR code, for the desk to type.
+        var deskCode: String?
     }
 
     struct BookingPage: Sendable {
@@ -381,7 +383,8 @@ struct MemberPages {
             when: Self.local(booking.startTime, clock), status: Self.statusLabel(booking), isConfirmed: booking.status == .confirmed,
             isUpcoming: booking.endTime > now && [.confirmed, .waitlisted].contains(booking.status), waitlistPosition: booking.waitlistPosition,
             credits: WebRoutes.credits(booking.creditsCharged), qrCode: code,
-            qrSVG: code.flatMap { QRCodeSVG.svg(for: $0, label: "Check-in code for \(booking.className)") }
+            qrSVG: code.flatMap { QRCodeSVG.svg(for: $0, label: "Check-in code for \(booking.className)") },
+            deskCode: code == nil ? nil : DeskCode.display(DeskCode.of(bookingId: booking.id))
         )
     }
 

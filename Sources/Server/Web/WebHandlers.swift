@@ -34,6 +34,8 @@ struct WebHandlers {
         var response: Response
         do {
             response = try await body()
+        } catch let redirect as WebRedirect {
+            response = MemberPages.redirect(redirect.location)
         } catch {
             let problem = APIError(from: error)
             let failed = problem.status.code >= 500
@@ -44,6 +46,13 @@ struct WebHandlers {
         }
         for cookie in services.web.cookies(for: visit) { response.setCookie(cookie) }
         return response
+    }
+
+    /// Thrown by a page that cannot go on here (nobody signed in): the answer is a redirect.
+    struct WebRedirect: Error {
+        var location: String
+
+        static func signIn(then path: String) -> WebRedirect { WebRedirect(location: "/login?next=" + MemberPages.queryEscaped(path)) }
     }
 
     struct Message: Sendable {

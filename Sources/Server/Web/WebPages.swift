@@ -5,11 +5,20 @@ import Mustache
 
 /// The pages people open, rendered on the server from the Mustache templates in
 /// `Resources/templates` (which escape every value they are given), with the stylesheet from
-/// `Resources/static`. Every page carries a Content-Security-Policy that allows only this
+/// `Resources/static` (the stylesheet and the few scripts that enhance a page). Every page carries a Content-Security-Policy that allows only this
 /// server's own scripts, styles and images.
 struct WebPages: Sendable {
     let library: MustacheLibrary
-    let stylesheet: [UInt8]
+    /// The static files by name, with their content type.
+    let assets: [String: Asset]
+
+    struct Asset: Sendable {
+        var bytes: [UInt8]
+        var contentType: String
+        var tag: String
+    }
+
+    static let assetTypes = ["site.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8"]
 
     static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -18,20 +27,28 @@ struct WebPages: Sendable {
         HTTPField.Name("Referrer-Policy")!: "same-origin",
     ]
 
-    static let templates = ["head", "foot", "message", "discover", "gym", "session", "signup", "login", "verify", "me", "booking", "cancel", "buy"]
+    static let templates = [
+        "head", "foot", "message", "discover", "gym", "session", "signup", "login", "verify", "me", "booking", "cancel", "buy",
+        "dashnav", "deskcheckin", "dashboard", "desk", "roster", "analytics",
+    ]
 
     /// Loads the templates installed beside the binary; fails at start-up when one is missing
     /// or does not parse, never at a visitor's request.
     static func load() throws -> WebPages {
         guard let templates = Bundle.module.url(forResource: "templates", withExtension: nil),
-            let css = Bundle.module.url(forResource: "static/site", withExtension: "css")
+            let folder = Bundle.module.url(forResource: "static", withExtension: nil)
         else { throw WebPageError(description: "the page templates are not installed beside this binary") }
         var library = MustacheLibrary()
         for name in Self.templates {
             let text = try String(contentsOf: templates.appending(path: "\(name).mustache"), encoding: .utf8)
             try library.register(text, named: name)
         }
-        return WebPages(library: library, stylesheet: Array(try Data(contentsOf: css)))
+        var assets: [String: Asset] = [:]
+        for (name, type) in assetTypes {
+            let data = try Data(contentsOf: folder.appending(path: name))
+            assets[name] = Asset(bytes: Array(data), contentType: type, tag: EntityTag.of(data))
+        }
+        return WebPages(library: library, assets: assets)
     }
 
     /// A rendered page as an HTML response.

@@ -43,9 +43,10 @@ struct WebRoutes {
             xml += "</urlset>\n"
             return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
         }
-        router.get("static/site.css") { request, _ -> Response in
-            let css = try pages.stylesheet
-            return EntityTag.answer(css, tag: EntityTag.of(Data(css)), contentType: "text/css; charset=utf-8", for: request)
+        router.get("static/{file}") { request, context -> Response in
+            let name = try context.parameters.require("file")
+            guard let asset = try pages.assets[name] else { throw APIError.notFound("no file /static/\(name)") }
+            return EntityTag.answer(asset.bytes, tag: asset.tag, contentType: asset.contentType, for: request)
         }
     }
 

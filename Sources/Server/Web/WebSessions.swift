@@ -20,6 +20,8 @@ struct WebVisit: Sendable {
     var csrf: String
     /// Stored, not computed: the templates read fields by reflection.
     var signedIn: Bool
+    /// Works at a gym: the pages offer the dashboard.
+    var isStaff = false
 }
 
 /// Browser sign-in for the pages. The JSON API keeps its bearer tokens; pages use a session
@@ -51,11 +53,11 @@ struct WebSessions: Sendable {
         let known = cookies[Self.browserCookie]?.value.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
         let browser = known.flatMap { $0.count == 43 ? $0 : nil } ?? Self.randomId()
         let token = cookies[Self.sessionCookie]?.value
-        var user: String?
-        if let token { user = try await accounts.webSessionUser(token: token, now: now) }
+        var holder: AccountStore.WebSessionHolder?
+        if let token { holder = try await accounts.webSessionUser(token: token, now: now) }
         return WebVisit(
-            user: user, sessionToken: user == nil ? nil : token, browser: browser, isNewBrowser: browser != known, csrf: csrfToken(browser: browser),
-            signedIn: user != nil
+            user: holder?.user, sessionToken: holder == nil ? nil : token, browser: browser, isNewBrowser: browser != known,
+            csrf: csrfToken(browser: browser), signedIn: holder != nil, isStaff: holder?.isStaff == true
         )
     }
 

@@ -26,16 +26,25 @@ extension AccountStore {
         }
     }
 
+    /// Who a signed-in browser is: the user, and whether they work at any gym (the pages then
+    /// offer the dashboard).
+    public struct WebSessionHolder: Sendable {
+        public var user: String
+        public var isStaff: Bool
+    }
+
     /// The user a browser session's token belongs to, or nil when it is unknown, ended, expired,
     /// or from before the account's sessions were revoked (a password reset, a stolen refresh
     /// token). Using it keeps it alive for another `webSessionLifetime`.
-    public func webSessionUser(token: String, now: Int64) async throws -> String? {
+    public func webSessionUser(token: String, now: Int64) async throws -> WebSessionHolder? {
         try await database.transaction { db in
             try db.setContext(.system)
             let hash = Self.tokenHash(token)
             guard let row = try db.query(
                 """
-                SELECT w.user_id, w.last_seen_at FROM web_sessions w JOIN users u ON u.id = w.user_id
+                SELECT w.user_id, w.last_seen_at,
+                    CASE WHEN EXISTS (SELECT 1 FROM user_tenant_roles r WHERE r.user_id = w.user_id AND r.role <> 'member') THEN 1 ELSE 0 END AS is_staff
+                FROM web_sessions w JOIN users u ON u.id = w.user_id
                 WHERE w.token_hash = $1 AND w.ended_at IS NULL AND w.expires_at > $2 AND w.token_version = u.token_version
                 """, .text(hash), .integer(now)
             ).first else { return nil }
@@ -45,7 +54,7 @@ extension AccountStore {
                     .text(hash), .integer(now), .integer(now + Self.webSessionLifetime)
                 )
             }
-            return try row.text("user_id")
+            return try WebSessionHolder(user: row.text("user_id"), isStaff: row["is_staff"].integer == 1)
         }
     }
 

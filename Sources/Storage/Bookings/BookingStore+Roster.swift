@@ -14,7 +14,7 @@ public struct RosterEntry: Equatable, Sendable {
     public var checkedInAt: Int64?
     /// The staff member who checked them in (nil for a self check-in).
     public var checkedInBy: String?
-    /// "qr", "name" or "self".
+    /// "qr", "name", "code" or "self".
     public var checkInMethod: String?
     public var isMarketplace: Bool
 }
@@ -38,6 +38,8 @@ public struct DaySession: Equatable, Sendable {
 /// How a member was checked in.
 public enum CheckInMethod: String, Sendable {
     case qr, name, selfService = "self"
+    /// By the short code under the QR code (`DeskCode`), typed at the front desk.
+    case deskCode = "code"
 }
 
 extension BookingStore {
@@ -74,11 +76,26 @@ extension BookingStore {
     /// Staff check a member in by name from the roster (no code): any staff of the session's
     /// gym, inside the check-in window; the staff member is recorded.
     public func checkInByName(bookingId: String, tenant: String, staff: String, now: Int64) async throws {
+        try await database.transaction { db in try Self.attend(bookingId, tenant: tenant, staff: staff, method: .name, now: now, on: db) }
+    }
+
+    /// Staff check a member in by the desk code of a booking at one of the gym's sessions starting
+    /// in [`from`, `to`) (the day at the desk). Returns the booking's id.
+    public func checkIn(deskCode: String, tenant: String, staff: String, from: Int64, to: Int64, now: Int64) async throws -> String {
         try await database.transaction { db in
-            let (session, status, member) = try Self.lockedBooking(bookingId, tenant: tenant, staff: staff, on: db)
-            if let refusal = BookingRules.attendable(status: status, session: session.facts, now: now) { throw StoreError.refused(refusal) }
-            try Self.markCheckedIn(bookingId, at: now, by: staff, method: .name, on: db)
-            try OutboxRows.notify(member, "checked_in", bookingId, now: now, on: db)
+            try db.setContext(.tenant(tenant, user: staff))
+            try Authorization.require(staff, at: tenant, on: db, \.canCheckIn)
+            let candidates = try db.query(
+                """
+                SELECT b.id FROM bookings b JOIN class_schedules s ON s.id = b.session_id
+                WHERE b.tenant_id = $1 AND s.start_time >= $2 AND s.start_time < $3 AND b.status IN ('confirmed', 'checked_in')
+                """, .text(tenant), .integer(from), .integer(to)
+            ).map { try $0.text("id") }
+            guard let bookingId = candidates.first(where: { DeskCode.of(bookingId: $0) == deskCode }) else {
+                throw StoreError.notFound("booking with that code today")
+            }
+            try Self.attend(bookingId, tenant: tenant, staff: staff, method: .deskCode, now: now, on: db)
+            return bookingId
         }
     }
 
@@ -155,6 +172,14 @@ extension BookingStore {
         let session = try LockedSession.read(found.text("session_id"), on: db)
         let row = try db.one("SELECT status, user_id FROM bookings WHERE id = $1", .text(bookingId))
         return (session, try row.value("status", as: BookingStatus.self), try row.text("user_id"))
+    }
+
+    /// A staff check-in at the desk, inside the check-in window, with the member told.
+    static func attend(_ bookingId: String, tenant: String, staff: String, method: CheckInMethod, now: Int64, on db: any SQLConnection) throws {
+        let (session, status, member) = try lockedBooking(bookingId, tenant: tenant, staff: staff, on: db)
+        if let refusal = BookingRules.attendable(status: status, session: session.facts, now: now) { throw StoreError.refused(refusal) }
+        try markCheckedIn(bookingId, at: now, by: staff, method: method, on: db)
+        try OutboxRows.notify(member, "checked_in", bookingId, now: now, on: db)
     }
 
     /// Records a check-in: when, by which staff member (nil: the member themself), and how.

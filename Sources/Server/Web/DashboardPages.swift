@@ -1,0 +1,458 @@
+import Booking
+import Datasets
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Storage
+
+/// The gym's side of the site at `/dashboard`: the day's sessions at the front desk, each
+/// session's roster with check-in by name, by the desk code a member reads out, or by the QR
+/// code (typed by a scanner, or read by the device's camera where the browser can), and the
+/// owner's analytics with charts drawn on the server and a CSV export.
+///
+/// Every page and form acts through the same store calls as the JSON API, so the store's own
+/// checks decide who may do what: any of the gym's staff at the desk, owners and admins for the
+/// numbers. Every page works without JavaScript.
+struct DashboardPages {
+    let services: ServerServices
+    var pages: WebPages { get throws { try WebRoutes.installed.get() } }
+
+    func register(on router: Router<AppContext>) {
+        let handlers = WebHandlers(services: services)
+        handlers.page(router, .get, "dashboard") { _, _, visit in
+            guard let user = visit.user else { return MemberPages.signIn(then: "/dashboard") }
+            let gyms = try await services.store.accounts.account(id: user).roles.filter(\.role.isStaff)
+            if gyms.count == 1 { return MemberPages.redirect("/dashboard/\(gyms[0].tenantSlug)") }
+            var choices: [GymChoice.Gym] = []
+            for gym in gyms {
+                let name = try await services.store.catalog.tenant(slug: gym.tenantSlug)?.tenant.name ?? gym.tenantSlug
+                choices.append(.init(slug: gym.tenantSlug, name: name, role: gym.role.rawValue))
+            }
+            return try pages.page("dashboard", GymChoice(visitor: visit, gyms: choices))
+        }
+        handlers.page(router, .get, "dashboard/{slug}") { request, context, visit in
+            let desk = try await desk(context, visit, then: request.uri.path)
+            return try await dayPage(desk, day: try day(request.uri.queryParameters["date"].map(String.init), desk))
+        }
+        handlers.page(router, .get, "dashboard/{slug}/sessions/{id}") { request, context, visit in
+            let desk = try await desk(context, visit, then: request.uri.path)
+            return try await rosterPage(desk, session: try context.parameters.require("id"), checked: request.uri.queryParameters["checked"].map(String.init))
+        }
+        handlers.action(router, "dashboard/{slug}/checkin") { request, context, form, visit in
+            let desk = try await desk(context, visit, then: "/dashboard/\(try context.parameters.require("slug"))")
+            let session = form["session"].flatMap { $0.isEmpty ? nil : $0 }
+            do {
+                let booking = try await checkIn(code: form["code"] ?? "", at: desk, day: try day(form["date"], desk))
+                return try await backToRoster(desk, booking: booking)
+            } catch {
+                let problem = APIError(from: error)
+                guard problem.status.code < 500 else { throw error }
+                if let session { return try await rosterPage(desk, session: session, error: problem.message, status: problem.status) }
+                return try await dayPage(desk, day: try day(form["date"], desk), error: problem.message, status: problem.status)
+            }
+        }
+        let bookings = services.store.bookings
+        typealias FrontDesk = @Sendable (_ booking: String, _ tenant: String, _ staff: String, _ now: Int64) async throws -> Void
+        let acts: [(String, FrontDesk)] = [("checkin", bookings.checkInByName), ("undo-checkin", bookings.undoCheckIn), ("no-show", bookings.markNoShow)]
+        for (path, act) in acts {
+            handlers.action(router, RouterPath("dashboard/{slug}/bookings/{booking_id}/\(path)")) { request, context, form, visit in
+                let desk = try await desk(context, visit, then: "/dashboard/\(try context.parameters.require("slug"))")
+                let id = try context.parameters.require("booking_id")
+                do {
+                    try await act(id, desk.tenant, desk.user, services.clock.now())
+                    return try await backToRoster(desk, booking: id)
+                } catch {
+                    let problem = APIError(from: error)
+                    guard problem.status.code < 500, let session = form["session"] else { throw error }
+                    return try await rosterPage(desk, session: session, error: problem.message, status: problem.status)
+                }
+            }
+        }
+        handlers.page(router, .get, "dashboard/{slug}/analytics") { request, context, visit in
+            let desk = try await desk(context, visit, then: request.uri.path)
+            return try await analyticsPage(desk, period: try period(request, desk))
+        }
+        handlers.page(router, .get, "dashboard/{slug}/analytics.csv") { request, context, visit in
+            let desk = try await desk(context, visit, then: request.uri.path)
+            let period = try period(request, desk)
+            let analytics = try await services.store.analytics.analytics(tenant: desk.tenant, staff: desk.user, from: period.from, to: period.to)
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",
+                    .contentDisposition: "attachment; filename=\"\(desk.slug)-analytics-\(period.fromText)-\(period.toText).csv\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: AnalyticsRoutes.csv(analytics)))
+            )
+        }
+    }
+
+    struct GymChoice: Sendable {
+        var visitor: WebVisit
+        var gyms: [Gym]
+        var title = "Dashboard · StudioLoop"
+
+        struct Gym: Sendable {
+            var slug: String
+            var name: String
+            var role: String
+        }
+    }
+
+    // MARK: Who is at the desk
+
+    /// The signed-in staff member at the gym of the URL's slug.
+    struct Desk: Sendable {
+        var visitor: WebVisit
+        var user: String
+        var tenant: String
+        var slug: String
+        var gymName: String
+        var clock: ZoneClock
+        var canManage: Bool
+    }
+
+    /// Sign-in first; then the gym, and the visitor's role there (only its staff go on).
+    private func desk(_ context: AppContext, _ visit: WebVisit, then path: String) async throws -> Desk {
+        guard let user = visit.user else { throw WebHandlers.WebRedirect.signIn(then: path) }
+        let slug = try context.parameters.require("slug")
+        guard let gym = try await services.store.catalog.tenant(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
+        guard let role = try await services.store.staff.role(of: user, at: gym.tenant.id), role.isStaff else {
+            throw APIError.forbidden("you are not on the staff of \(gym.tenant.name); its owner can invite you")
+        }
+        return Desk(
+            visitor: visit, user: user, tenant: gym.tenant.id, slug: slug, gymName: gym.tenant.name,
+            clock: ZoneClock(identifier: gym.tenant.timezone) ?? ZoneClock(identifier: "UTC")!, canManage: role.canManage
+        )
+    }
+
+    // MARK: The day
+
+    struct Header: Sendable {
+        var slug: String
+        var gymName: String
+        var canManage: Bool
+        var onToday: Bool
+        var onAnalytics: Bool
+    }
+
+    struct DayPage: Sendable {
+        var visitor: WebVisit
+        var desk: Header
+        var title: String
+        var date: String
+        var dayLabel: String
+        var previous: String
+        var next: String
+        var isToday: Bool
+        var sessions: [DayRow]
+        var error: String?
+        var hasSessions = false
+    }
+
+    struct DayRow: Sendable {
+        var id: String
+        var time: String
+        var className: String
+        var booked: Int
+        var checkedIn: Int
+        var waitlisted: Int
+        var noShows: Int
+        var capacity: Int
+        var status: String
+        var isCancelled: Bool
+    }
+
+    private func dayPage(_ desk: Desk, day: Int64, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var clock = desk.clock
+        let from = clock.instant(day: day, minuteOfDay: 0), to = clock.instant(day: day + 1, minuteOfDay: 0)
+        let now = services.clock.now()
+        let sessions = try await services.store.bookings.day(tenant: desk.tenant, staff: desk.user, from: from, to: to)
+        let rows = sessions.map {
+            DayRow(
+                id: $0.sessionId, time: "\(clock.timeLabel(at: $0.start))–\(clock.timeLabel(at: $0.end))", className: $0.className,
+                booked: $0.confirmed + $0.checkedIn + $0.noShows, checkedIn: $0.checkedIn, waitlisted: $0.waitlisted, noShows: $0.noShows,
+                capacity: $0.capacity, status: $0.isCancelled ? "Cancelled" : now >= $0.end ? "Over" : now >= $0.start ? "On now" : "Coming up",
+                isCancelled: $0.isCancelled
+            )
+        }
+        let label = MemberPages.local(from, clock, withTime: false)
+        let view = DayPage(
+            visitor: desk.visitor, desk: header(desk, today: true), title: "\(label) · \(desk.gymName) · StudioLoop", date: Self.date(day), dayLabel: label,
+            previous: "/dashboard/\(desk.slug)?date=\(Self.date(day - 1))", next: "/dashboard/\(desk.slug)?date=\(Self.date(day + 1))",
+            isToday: day == clock.localDay(at: now), sessions: rows, error: error, hasSessions: !rows.isEmpty
+        )
+        return try pages.page("desk", view, status: status)
+    }
+
+    // MARK: A session's roster
+
+    struct RosterPage: Sendable {
+        var visitor: WebVisit
+        var desk: Header
+        var title: String
+        var sessionId: String
+        var className: String
+        var when: String
+        var date: String
+        var counts: String
+        var members: [RosterRow]
+        var notice: String?
+        var error: String?
+        var hasMembers = false
+    }
+
+    struct RosterRow: Sendable {
+        var bookingId: String
+        var name: String
+        var status: String
+        var detail: String?
+        var canCheckIn: Bool
+        var canUndo: Bool
+        var canMarkNoShow: Bool
+        var isMarketplace: Bool
+        var justCheckedIn: Bool
+    }
+
+    private func rosterPage(
+        _ desk: Desk, session id: String, checked: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let entries: [RosterEntry]
+        do { entries = try await services.store.bookings.roster(sessionId: id, tenant: desk.tenant, staff: desk.user) } catch StoreError.notFound {
+            throw APIError.notFound("no session with id '\(id)' at \(desk.gymName)")
+        }
+        guard let session = try await services.store.catalog.scheduledSession(id: id) else { throw APIError.notFound("no session with id '\(id)'") }
+        let now = services.clock.now(), clock = desk.clock
+        let started = now >= session.startTime, open = now <= session.endTime
+        let rows = entries.map { entry in
+            RosterRow(
+                bookingId: entry.bookingId, name: "\(entry.firstName) \(entry.lastName)", status: Self.label(entry.status, position: entry.waitlistPosition),
+                detail: entry.checkedInAt.map { "at \(clock.timeLabel(at: $0))\(entry.checkInMethod.map { " by \(Self.method($0))" } ?? "")" },
+                canCheckIn: entry.status == .confirmed && open, canUndo: entry.status == .checkedIn && open,
+                canMarkNoShow: entry.status == .confirmed && started, isMarketplace: entry.isMarketplace, justCheckedIn: entry.bookingId == checked
+            )
+        }
+        let checkedIn = entries.count { $0.status == .checkedIn || $0.status == .completed }
+        let booked = entries.count { [.confirmed, .checkedIn, .completed, .noShow].contains($0.status) }
+        let waitlisted = entries.count { $0.status == .waitlisted }
+        let when = "\(MemberPages.local(session.startTime, clock))–\(clock.timeLabel(at: session.endTime))"
+        let view = RosterPage(
+            visitor: desk.visitor, desk: header(desk, today: true), title: "\(session.className), \(when) · \(desk.gymName) · StudioLoop",
+            sessionId: id, className: session.className, when: when, date: Self.date(clock.localDay(at: session.startTime)),
+            counts: "\(booked) of \(session.capacity) booked · \(checkedIn) checked in" + (waitlisted > 0 ? " · \(waitlisted) waiting" : ""),
+            members: rows, notice: rows.first(where: \.justCheckedIn).flatMap { $0.status == "Checked in" ? "\($0.name) is checked in." : nil },
+            error: error, hasMembers: !rows.isEmpty
+        )
+        return try pages.page("roster", view, status: status)
+    }
+
+    /// Checks a member in by what was typed or scanned: a QR code's full text, or a desk code
+    /// among the bookings of the day at the desk. Returns the booking's id.
+    private func checkIn(code typed: String, at desk: Desk, day: Int64) async throws -> String {
+        let text = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+        let now = services.clock.now()
+        if let decoded = CheckInToken.decode(text) {
+            guard decoded.claims.tenantId == desk.tenant else { throw APIError.validation("this code is for a booking at another gym") }
+            try await services.store.bookings.checkIn(bookingId: decoded.claims.bookingId, token: text, staff: desk.user, now: now)
+            return decoded.claims.bookingId
+        }
+        guard let code = DeskCode.normalized(text) else {
+            throw APIError.validation("type the member's six-character desk code (under their QR code), or scan the QR code")
+        }
+        var clock = desk.clock
+        do {
+            return try await services.store.bookings.checkIn(
+                deskCode: code, tenant: desk.tenant, staff: desk.user, from: clock.instant(day: day, minuteOfDay: 0),
+                to: clock.instant(day: day + 1, minuteOfDay: 0), now: now
+            )
+        } catch StoreError.notFound {
+            throw APIError.notFound("no booking with desk code \(DeskCode.display(code)) on \(MemberPages.local(clock.instant(day: day, minuteOfDay: 0), clock, withTime: false))")
+        }
+    }
+
+    private func backToRoster(_ desk: Desk, booking: String) async throws -> Response {
+        let details = try await services.store.bookings.details(id: booking)
+        return MemberPages.redirect("/dashboard/\(desk.slug)/sessions/\(details.sessionId)?checked=\(booking)#booking-\(booking)")
+    }
+
+    // MARK: Analytics
+
+    struct Period: Sendable {
+        var from: Int64
+        var to: Int64
+        var fromText: String
+        var toText: String
+    }
+
+    struct AnalyticsPage: Sendable {
+        var visitor: WebVisit
+        var desk: Header
+        var title: String
+        var from: String
+        var to: String
+        var csv: String
+        var figures: [Figure]
+        var money: [MoneyRow]
+        var fillChart: String
+        var noShowChart: String
+        var heatMap: String
+        var moneyChart: String?
+        var classes: [ClassRow]
+        var weeks: [WeekRow]
+        var hasMoney = false
+        var hasClasses = false
+    }
+
+    struct Figure: Sendable {
+        var label: String
+        var value: String
+        var testId: String
+    }
+
+    struct MoneyRow: Sendable {
+        var currency: String
+        var gross: String
+        var commission: String
+        var payout: String
+    }
+
+    struct ClassRow: Sendable {
+        var name: String
+        var bookings: Int
+        var fillRate: String
+    }
+
+    struct WeekRow: Sendable {
+        var week: String
+        var sessions: Int
+        var taken: Int
+        var capacity: Int
+        var fillRate: String
+        var noShowRate: String
+    }
+
+    /// The period a report covers, in the gym's local days: `from` and `to` (inclusive) as
+    /// `YYYY-MM-DD`; by default the last 12 weeks and the two weeks ahead that members can book.
+    private func period(_ request: Request, _ desk: Desk) throws -> Period {
+        var clock = desk.clock
+        let today = clock.localDay(at: services.clock.now())
+        let parameters = request.uri.queryParameters
+        let first = try parameters["from"].map { try day(String($0), desk, name: "from") } ?? today - 83
+        let last = try parameters["to"].map { try day(String($0), desk, name: "to") } ?? today + Int64(services.horizonDays)
+        guard first <= last else { throw APIError.validation("the report's to date must not be before its from date") }
+        guard last - first < 366 else { throw APIError.validation("a report covers at most 366 days") }
+        return Period(
+            from: clock.instant(day: first, minuteOfDay: 0), to: clock.instant(day: last + 1, minuteOfDay: 0), fromText: Self.date(first),
+            toText: Self.date(last)
+        )
+    }
+
+    private func analyticsPage(_ desk: Desk, period: Period) async throws -> Response {
+        let a = try await services.store.analytics.analytics(tenant: desk.tenant, staff: desk.user, from: period.from, to: period.to)
+        let taken = ["confirmed", "checked_in", "completed", "no_show"].reduce(0) { $0 + a.bookingsByStatus[$1, default: 0] }
+        func short(_ weekStart: String) -> String {
+            guard let seconds = ISO8601.parse(weekStart) else { return weekStart }
+            let date = CivilTime.date(days: seconds / 86_400)
+            return "\(date.day) \(ZoneClock.months[date.month - 1])"
+        }
+        var grid = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+        for slot in a.slots { grid[slot.weekday - 1][slot.hour] = slot.bookings }
+        let currency = a.months.first?.currency
+        let moneyBars = a.months.filter { $0.currency == currency }.map { line in
+            SVGCharts.MoneyBar(
+                label: Self.monthLabel(line.month), commission: line.commissionCents, payout: line.payoutCents,
+                format: { Money(cents: $0, currency: line.currency).description }
+            )
+        }
+        let view = AnalyticsPage(
+            visitor: desk.visitor, desk: header(desk, today: false), title: "Analytics · \(desk.gymName) · StudioLoop",
+            from: period.fromText, to: period.toText,
+            csv: "/dashboard/\(desk.slug)/analytics.csv?from=\(period.fromText)&to=\(period.toText)",
+            figures: [
+                Figure(label: "Sessions held", value: String(a.sessions), testId: "sessions-held"),
+                Figure(label: "Bookings", value: String(taken), testId: "bookings"),
+                Figure(label: "Checked in", value: String(a.bookingsByStatus["checked_in", default: 0] + a.bookingsByStatus["completed", default: 0]), testId: "checked-in"),
+                Figure(label: "Fill rate", value: SVGCharts.percent(a.fillRate), testId: "fill-rate"),
+                Figure(label: "No-show rate", value: SVGCharts.percent(a.noShowRate), testId: "no-show-rate"),
+                Figure(label: "Late cancels", value: String(a.lateCancels), testId: "late-cancels"),
+                Figure(label: "From the marketplace", value: SVGCharts.percent(a.marketplaceShare), testId: "marketplace-share"),
+            ],
+            money: a.money.map {
+                MoneyRow(
+                    currency: $0.currency, gross: Money(cents: $0.grossCents, currency: $0.currency).description,
+                    commission: Money(cents: $0.commissionCents, currency: $0.currency).description,
+                    payout: Money(cents: $0.payoutCents, currency: $0.currency).description
+                )
+            },
+            fillChart: SVGCharts.rates(
+                a.weeks.map { .init(label: short($0.weekStart), rate: $0.fillRate, detail: "\($0.taken) of \($0.capacity) spots") },
+                title: "Fill rate by week", id: "chart-fill"
+            ),
+            noShowChart: SVGCharts.rates(
+                a.weeks.map { .init(label: short($0.weekStart), rate: $0.noShowRate, detail: "\($0.noShows) of \($0.settled) settled bookings") },
+                title: "No-show rate by week", id: "chart-no-show"
+            ),
+            heatMap: SVGCharts.heatMap(grid, title: "Bookings by weekday and hour", id: "chart-heat"),
+            moneyChart: moneyBars.isEmpty ? nil : SVGCharts.money(moneyBars, title: "Gross, commission and payout by month (\(currency ?? ""))", id: "chart-money"),
+            classes: a.popularClasses.map { ClassRow(name: $0.name, bookings: $0.bookings, fillRate: SVGCharts.percent($0.fillRate)) },
+            weeks: a.weeks.map {
+                WeekRow(
+                    week: short($0.weekStart), sessions: $0.sessions, taken: $0.taken, capacity: $0.capacity, fillRate: SVGCharts.percent($0.fillRate),
+                    noShowRate: SVGCharts.percent($0.noShowRate)
+                )
+            },
+            hasMoney: !a.money.isEmpty, hasClasses: !a.popularClasses.isEmpty
+        )
+        return try pages.page("analytics", view)
+    }
+
+    // MARK: Words and dates
+
+    private func header(_ desk: Desk, today: Bool) -> Header {
+        Header(slug: desk.slug, gymName: desk.gymName, canManage: desk.canManage, onToday: today, onAnalytics: !today)
+    }
+
+    /// A local day from `YYYY-MM-DD`, else today at the gym.
+    private func day(_ text: String?, _ desk: Desk, name: String = "date") throws -> Int64 {
+        guard let text, !text.isEmpty else { return desk.clock.localDay(at: services.clock.now()) }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard text.count == 10, parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+            throw APIError.validation("\(name) must be a day such as 2026-12-02")
+        }
+        return CivilTime.days(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    static func date(_ day: Int64) -> String {
+        let d = CivilTime.date(days: day)
+        return String(format: "%04d-%02d-%02d", d.year, d.month, d.day)
+    }
+
+    /// "Nov 2026" from `2026-11`.
+    static func monthLabel(_ month: String) -> String {
+        let parts = month.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, (1...12).contains(parts[1]) else { return month }
+        return "\(ZoneClock.months[parts[1] - 1]) \(parts[0])"
+    }
+
+    static func label(_ status: BookingStatus, position: Int?) -> String {
+        switch status {
+        case .confirmed: "Booked"
+        case .waitlisted: position.map { "Waitlist #\($0)" } ?? "Waitlist"
+        case .checkedIn: "Checked in"
+        case .completed: "Attended"
+        case .noShow: "No-show"
+        case .cancelled: "Cancelled"
+        }
+    }
+
+    static func method(_ raw: String) -> String {
+        switch CheckInMethod(rawValue: raw) {
+        case .qr: "QR code"
+        case .name: "name"
+        case .deskCode: "desk code"
+        case .selfService: "themself"
+        case nil: raw
+        }
+    }
+}
