@@ -1,5 +1,6 @@
 """Debian's headless Chromium through Debian's chromedriver (nothing is downloaded), in a phone's
 window (360 px), with numbered screenshots of each step."""
+import base64
 import os
 
 from selenium import webdriver
@@ -26,11 +27,23 @@ class Phone:
         self.browser.save_screenshot(path)
         return path
 
+    def page_shot(self, name):
+        """The whole page, below the fold too."""
+        self.step += 1
+        path = os.path.join(self.shots, f"{self.step:02d}-{name}.png")
+        picture = self.browser.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        with open(path, "wb") as file:
+            file.write(base64.b64decode(picture["data"]))
+        return path
+
     def fits(self):
         """The page never scrolls sideways on the phone."""
         width, screen = self.browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-        assert screen == 360, f"the window is {screen} px wide, not a phone's 360"
-        assert width <= screen, f"the page is {width} px wide on a {screen} px screen"
+        wide = self.browser.execute_script(
+            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361)"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))")
+        assert screen == 360, f"the window is {screen} px wide, not a phone's 360; too wide: {wide}"
+        assert width <= screen, f"the page is {width} px wide on a {screen} px screen; too wide: {wide}"
 
     def quit(self):
         self.browser.quit()

@@ -6,8 +6,10 @@
    this class" with a purchase button; cancel a booking inside the window and see it cancelled.
 2. A new visitor searches "yoga" near Johannesburg, opens a gym, signs up with the code from the
    server's output, pays in the sandbox checkout, books, and sees the QR code; zbarimg (Debian's
-   zbar-tools) reads the code back from a screenshot, it equals the booking's check-in code, and
-   the gym's owner checks the member in with it.
+   zbar-tools) reads the code back from a screenshot and it equals the booking's check-in code.
+3. The gym's owner signs in to the dashboard, opens the session's roster, checks the member in
+   with the code zbarimg read, undoes it, checks them in by name, and finds the booking in the
+   analytics; the member's booking then says "Checked in".
 
     python3 journey.py <base url> <screenshots folder> <server log>"""
 import json
@@ -190,14 +192,51 @@ try:
     qr.screenshot(picture)
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", picture], capture_output=True, text=True).stdout.strip()
     assert decoded == code, f"zbarimg read {decoded!r}, the booking's code is {code!r}"
-    booking_id = browser.current_url.split("/me/bookings/")[1].split("?")[0]
-    status, checked = api("POST", f"/bookings/{booking_id}/checkin", {"token": decoded}, owner)
-    assert status == 200 and checked["status"] == "checked_in", (status, checked)
-    browser.refresh()
+    booking_url = browser.current_url.split("?")[0]
+    browser.find_element(By.CSS_SELECTOR, "form.inline button").click()  # sign out
+    wait.until(ready.presence_of_element_located((By.LINK_TEXT, "Sign in")))
+
+    # 3. The owner at the front desk: the roster on the dashboard, the QR code the door read
+    # typed into its code field (as a scanner types it), a mistake undone, then check-in by name.
+    browser.get(base + "/login?next=/dashboard")
+    fill("contact", "owner@demo.studioloop.africa")
+    fill("password", DEMO_PASSWORD)
+    browser.find_element(By.ID, "login").click()
+    wait.until(ready.url_to_be(base + "/dashboard"))  # two gyms: a choice
+    browser.find_element(By.LINK_TEXT, "Jozi Yoga Loft").click()
+    visible("session-Sunrise Vinyasa Yoga").click()
+    assert "Thandi Nkosi" in visible("roster").text
+    phone.fits()
+    shot("owner-roster")
+    fill("code", decoded)
+    visible("checkin-submit").click()
+    assert visible("checkin-notice").text == "Thandi Nkosi is checked in."
+    assert "by QR code" in visible("roster").text
+    shot("owner-checked-in-by-qr")
+    browser.find_element(By.XPATH, "//button[text()='Undo']").click()
+    visible("checkin-Thandi Nkosi").click()
+    assert visible("checkin-notice").text == "Thandi Nkosi is checked in."
+    assert "by name" in visible("roster").text
+    shot("owner-checked-in-by-name")
+    browser.find_element(By.LINK_TEXT, "Analytics").click()
+    assert visible("bookings").text == "1" and visible("checked-in").text == "1", browser.page_source
+    assert "Sunrise Vinyasa Yoga" in browser.find_element(By.TAG_NAME, "main").text
+    visible("heat-map")
+    phone.fits()
+    phone.page_shot("owner-analytics")
+    browser.find_element(By.CSS_SELECTOR, "form.inline button").click()  # sign out
+    wait.until(ready.presence_of_element_located((By.LINK_TEXT, "Sign in")))
+
+    # The member sees it too.
+    browser.get(base + "/login?next=" + booking_url.replace(base, ""))
+    fill("contact", email)
+    fill("password", "jozi runner 4")
+    browser.find_element(By.ID, "login").click()
     assert visible("booking-status").text == "Checked in"
     shot("visitor-checked-in")
     print(f"browser: the seed's direct-booking spec passed (booked and cancelled {class_name!r}); a new member searched yoga, "
-          f"signed up, paid in the sandbox, booked Sunrise Vinyasa Yoga and was checked in with the code zbarimg read; "
+          f"signed up, paid in the sandbox, booked Sunrise Vinyasa Yoga; the owner checked them in on the dashboard with the code zbarimg read, "
+          f"undid it, checked them in by name, and read the booking in the analytics; "
           f"{phone.step} screenshots in {shots}")
 finally:
     phone.quit()

@@ -21,9 +21,12 @@ enum SVGCharts {
         var format: @Sendable (Int64) -> String
     }
 
-    static let width = 640.0
-    static let height = 220.0
-    static let left = 44.0, bottom = 28.0, top = 14.0
+    /// Narrow enough that its labels stay readable scaled to a phone's 360 px.
+    static let width = 480.0
+    static let height = 200.0
+    static let left = 54.0, bottom = 28.0, top = 16.0
+    /// A lone bar stays a bar, not a block.
+    static let widestBar = 48.0
 
     /// Vertical bars of rates, 0–100 %.
     static func rates(_ bars: [Bar], title: String, id: String) -> String {
@@ -35,10 +38,10 @@ enum SVGCharts {
         }
         let step = (width - left) / Double(max(bars.count, 1))
         for (i, bar) in bars.enumerated() {
-            let h = plot * min(max(bar.rate, 0), 1), x = left + Double(i) * step + step * 0.15
-            svg += "<rect class=\"bar\" x=\"\(n(x))\" y=\"\(n(top + plot - h))\" width=\"\(n(step * 0.7))\" height=\"\(n(h))\">"
+            let w = min(step * 0.7, widestBar), h = plot * min(max(bar.rate, 0), 1), x = left + Double(i) * step + (step - w) / 2
+            svg += "<rect class=\"bar\" x=\"\(n(x))\" y=\"\(n(top + plot - h))\" width=\"\(n(w))\" height=\"\(n(h))\">"
                 + "<title>\(escape(bar.label)): \(percent(bar.rate)), \(escape(bar.detail))</title></rect>"
-            if bars.count <= 16 || i % 2 == 0 { svg += text(x + step * 0.35, height - 10, bar.label, anchor: "middle") }
+            if labelled(i, of: bars.count) { svg += text(x + w / 2, height - 10, bar.label, anchor: "middle") }
         }
         return svg + "</svg>"
     }
@@ -73,20 +76,24 @@ enum SVGCharts {
         svg += line(left, top + plot, width, top + plot, "grid")
         let step = (width - left) / Double(max(bars.count, 1))
         for (i, bar) in bars.enumerated() {
-            let x = left + Double(i) * step + step * 0.2, w = step * 0.6
+            let w = min(step * 0.6, widestBar), x = left + Double(i) * step + (step - w) / 2
             let payout = plot * Double(max(bar.payout, 0)) / Double(most), commission = plot * Double(max(bar.commission, 0)) / Double(most)
             let label = escape(bar.label)
             svg += "<rect class=\"bar\" x=\"\(n(x))\" y=\"\(n(top + plot - payout))\" width=\"\(n(w))\" height=\"\(n(payout))\">"
                 + "<title>\(label): payout \(escape(bar.format(bar.payout)))</title></rect>"
             svg += "<rect class=\"bar commission\" x=\"\(n(x))\" y=\"\(n(top + plot - payout - commission))\" width=\"\(n(w))\" height=\"\(n(commission))\">"
                 + "<title>\(label): commission \(escape(bar.format(bar.commission)))</title></rect>"
-            svg += text(x + w / 2, top + plot - payout - commission - 4, bar.format(bar.commission + bar.payout), anchor: "middle")
-            svg += text(x + w / 2, height - 10, bar.label, anchor: "middle")
+            // Totals fit above a few bars; with more, the table and the tooltips say them.
+            if bars.count <= 4 { svg += text(x + w / 2, top + plot - payout - commission - 4, bar.format(bar.commission + bar.payout), anchor: "middle") }
+            if labelled(i, of: bars.count) { svg += text(x + w / 2, height - 10, bar.label, anchor: "middle") }
         }
         return svg + "</svg>"
     }
 
     // MARK: Pieces
+
+    /// At most about eight labels along the bottom, so they never overlap.
+    private static func labelled(_ index: Int, of count: Int) -> Bool { index % ((count + 7) / 8) == 0 }
 
     private static func open(title: String, id: String, height: Double) -> String {
         "<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)\" xmlns=\"http://www.w3.org/2000/svg\">"
