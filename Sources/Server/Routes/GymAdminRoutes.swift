@@ -254,7 +254,7 @@ struct GymAdminRoutes {
         return address
     }
 
-    private func newClass(_ body: NewClass, tenant: String) throws -> FitnessClass {
+    func newClass(_ body: NewClass, tenant: String) throws -> FitnessClass {
         let type = try Self.classType(body.classType)
         let slots = try Self.slots(body.weeklySlots ?? [])
         let equipment = body.equipmentNeeded ?? []

@@ -24,6 +24,18 @@ struct GymSettingsRoutes {
             case bookingWindowHours, cancellationWindowHours, waitlistCutoffMinutes, lateCancelPolicy, noShowLimit, noShowBlockDays
         }
 
+        init(
+            bookingWindowHours: Int??, cancellationWindowHours: Int??, waitlistCutoffMinutes: Int??, lateCancelPolicy: String?, noShowLimit: Int??,
+            noShowBlockDays: Int??
+        ) {
+            self.bookingWindowHours = bookingWindowHours
+            self.cancellationWindowHours = cancellationWindowHours
+            self.waitlistCutoffMinutes = waitlistCutoffMinutes
+            self.lateCancelPolicy = lateCancelPolicy
+            self.noShowLimit = noShowLimit
+            self.noShowBlockDays = noShowBlockDays
+        }
+
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             bookingWindowHours = try c.decodePatch(Int.self, forKey: .bookingWindowHours)
@@ -86,7 +98,7 @@ struct GymSettingsRoutes {
         }
     }
 
-    private func changes(_ patch: GymPatch) throws -> GymChanges {
+    func changes(_ patch: GymPatch) throws -> GymChanges {
         typealias Check = GymAdminRoutes
         var changes = GymChanges()
         if let name = patch.name { changes.name = try Check.text(name, "name", 2...120) }

@@ -23,13 +23,17 @@ struct DashboardPages {
         handlers.page(router, .get, "dashboard") { _, _, visit in
             guard let user = visit.user else { return MemberPages.signIn(then: "/dashboard") }
             let gyms = try await services.store.accounts.account(id: user).roles.filter(\.role.isStaff)
-            if gyms.count == 1 { return MemberPages.redirect("/dashboard/\(gyms[0].tenantSlug)") }
+            let invites = try await services.store.staff.invites(for: user, now: services.clock.now())
+            if gyms.count == 1, invites.isEmpty { return MemberPages.redirect("/dashboard/\(gyms[0].tenantSlug)") }
             var choices: [GymChoice.Gym] = []
             for gym in gyms {
                 let name = try await services.store.catalog.tenant(slug: gym.tenantSlug)?.tenant.name ?? gym.tenantSlug
                 choices.append(.init(slug: gym.tenantSlug, name: name, role: gym.role.rawValue))
             }
-            return try pages.page("dashboard", GymChoice(visitor: visit, gyms: choices))
+            return try pages.page("dashboard", GymChoice(
+                visitor: visit, gyms: choices, invites: invites.map { .init(id: $0.id, gymName: $0.tenantName, role: $0.role.rawValue) },
+                hasInvites: !invites.isEmpty
+            ))
         }
         handlers.page(router, .get, "dashboard/{slug}") { request, context, visit in
             let desk = try await desk(context, visit, then: request.uri.path)
@@ -91,7 +95,15 @@ struct DashboardPages {
     struct GymChoice: Sendable {
         var visitor: WebVisit
         var gyms: [Gym]
+        var invites: [Invite]
         var title = "Dashboard · StudioLoop"
+        var hasInvites = false
+
+        struct Invite: Sendable {
+            var id: String
+            var gymName: String
+            var role: String
+        }
 
         struct Gym: Sendable {
             var slug: String
@@ -114,7 +126,7 @@ struct DashboardPages {
     }
 
     /// Sign-in first; then the gym, and the visitor's role there (only its staff go on).
-    private func desk(_ context: AppContext, _ visit: WebVisit, then path: String) async throws -> Desk {
+    func desk(_ context: AppContext, _ visit: WebVisit, then path: String) async throws -> Desk {
         guard let user = visit.user else { throw WebHandlers.WebRedirect.signIn(then: path) }
         let slug = try context.parameters.require("slug")
         guard let gym = try await services.store.catalog.tenant(slug: slug) else { throw APIError.notFound("no gym with slug '\(slug)'") }
@@ -129,12 +141,47 @@ struct DashboardPages {
 
     // MARK: The day
 
+    /// The dashboard's heading: the gym, and its tabs (the managing ones for owners and admins).
     struct Header: Sendable {
         var slug: String
         var gymName: String
         var canManage: Bool
-        var onToday: Bool
-        var onAnalytics: Bool
+        var tabs: [Tab]
+
+        struct Tab: Sendable {
+            var label: String
+            var href: String
+            var current: Bool
+        }
+
+        enum Section: String, CaseIterable {
+            case desk = "", classes, packs, staff, members, settings, payouts, analytics
+
+            var label: String {
+                switch self {
+                case .desk: "Front desk"
+                case .classes: "Classes"
+                case .packs: "Packs"
+                case .staff: "Staff"
+                case .members: "Members"
+                case .settings: "Settings"
+                case .payouts: "Payouts"
+                case .analytics: "Analytics"
+                }
+            }
+
+            /// What every staff member sees; the rest is for managers.
+            var forAllStaff: Bool { self == .desk || self == .members }
+        }
+
+        init(_ desk: Desk, _ section: Section) {
+            slug = desk.slug
+            gymName = desk.gymName
+            canManage = desk.canManage
+            tabs = Section.allCases.filter { desk.canManage || $0.forAllStaff }.map {
+                Tab(label: $0.label, href: "/dashboard/\(desk.slug)" + ($0 == .desk ? "" : "/\($0.rawValue)"), current: $0 == section)
+            }
+        }
     }
 
     struct DayPage: Sendable {
@@ -179,7 +226,7 @@ struct DashboardPages {
         }
         let label = MemberPages.local(from, clock, withTime: false)
         let view = DayPage(
-            visitor: desk.visitor, desk: header(desk, today: true), title: "\(label) · \(desk.gymName) · StudioLoop", date: Self.date(day), dayLabel: label,
+            visitor: desk.visitor, desk: Header(desk, .desk), title: "\(label) · \(desk.gymName) · StudioLoop", date: Self.date(day), dayLabel: label,
             previous: "/dashboard/\(desk.slug)?date=\(Self.date(day - 1))", next: "/dashboard/\(desk.slug)?date=\(Self.date(day + 1))",
             isToday: day == clock.localDay(at: now), sessions: rows, error: error, hasSessions: !rows.isEmpty
         )
@@ -238,7 +285,7 @@ struct DashboardPages {
         let waitlisted = entries.count { $0.status == .waitlisted }
         let when = "\(MemberPages.local(session.startTime, clock))–\(clock.timeLabel(at: session.endTime))"
         let view = RosterPage(
-            visitor: desk.visitor, desk: header(desk, today: true), title: "\(session.className), \(when) · \(desk.gymName) · StudioLoop",
+            visitor: desk.visitor, desk: Header(desk, .desk), title: "\(session.className), \(when) · \(desk.gymName) · StudioLoop",
             sessionId: id, className: session.className, when: when, date: Self.date(clock.localDay(at: session.startTime)),
             counts: "\(booked) of \(session.capacity) booked · \(checkedIn) checked in" + (waitlisted > 0 ? " · \(waitlisted) waiting" : ""),
             members: rows, notice: rows.first(where: \.justCheckedIn).flatMap { $0.status == "Checked in" ? "\($0.name) is checked in." : nil },
@@ -366,7 +413,7 @@ struct DashboardPages {
             )
         }
         let view = AnalyticsPage(
-            visitor: desk.visitor, desk: header(desk, today: false), title: "Analytics · \(desk.gymName) · StudioLoop",
+            visitor: desk.visitor, desk: Header(desk, .analytics), title: "Analytics · \(desk.gymName) · StudioLoop",
             from: period.fromText, to: period.toText,
             csv: "/dashboard/\(desk.slug)/analytics.csv?from=\(period.fromText)&to=\(period.toText)",
             figures: [
@@ -408,10 +455,6 @@ struct DashboardPages {
     }
 
     // MARK: Words and dates
-
-    private func header(_ desk: Desk, today: Bool) -> Header {
-        Header(slug: desk.slug, gymName: desk.gymName, canManage: desk.canManage, onToday: today, onAnalytics: !today)
-    }
 
     /// A local day from `YYYY-MM-DD`, else today at the gym.
     private func day(_ text: String?, _ desk: Desk, name: String = "date") throws -> Int64 {
