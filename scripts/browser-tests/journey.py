@@ -8,8 +8,8 @@
    server's output, pays in the sandbox checkout, books, and sees the QR code; zbarimg (Debian's
    zbar-tools) reads the code back from a screenshot and it equals the booking's check-in code.
 3. The gym's owner signs in to the dashboard, opens the session's roster, checks the member in
-   with the code zbarimg read, undoes it, checks them in by name, and finds the booking in the
-   analytics; the member's booking then says "Checked in".
+   with the code zbarimg read, undoes it, checks them in by name, adds a class with its weekly
+   times, and finds the booking in the analytics; the member's booking then says "Checked in".
 
     python3 journey.py <base url> <screenshots folder> <server log>"""
 import json
@@ -218,6 +218,18 @@ try:
     assert visible("checkin-notice").text == "Thandi Nkosi is checked in."
     assert "by name" in visible("roster").text
     shot("owner-checked-in-by-name")
+    # The week ahead: a new class on the timetable editor.
+    browser.find_element(By.LINK_TEXT, "Classes").click()
+    fill("name", "Lunchtime Yin")
+    fill("duration_minutes", "45")
+    fill("credits_required", "2")
+    fill("slots_2", "12:30")
+    fill("slots_4", "12:30")
+    phone.fits()
+    visible("add-class").click()
+    assert "Class added, with" in visible("classes-notice").text
+    assert "Tue 12:30, Thu 12:30" in visible("classes").text
+    shot("owner-classes")
     browser.find_element(By.LINK_TEXT, "Analytics").click()
     assert visible("bookings").text == "1" and visible("checked-in").text == "1", browser.page_source
     assert "Sunrise Vinyasa Yoga" in browser.find_element(By.TAG_NAME, "main").text
