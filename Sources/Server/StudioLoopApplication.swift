@@ -33,6 +33,7 @@ public enum StudioLoopApplication {
         GymMoneyPages(services: services).register(on: router)
         TeamPages(services: services).register(on: router)
         GymSettingsPage(services: services).register(on: router)
+        ForGymsPages(services: services).register(on: router)
         let api = router.group("api/v1")
         SearchRoutes(services: services).register(on: api)
         AuthRoutes(services: services).register(on: api)

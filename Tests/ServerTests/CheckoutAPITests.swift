@@ -42,7 +42,7 @@ struct CheckoutAPITests {
         let fixture = try await ServerFixture.make(kind)
         let (session, gym, _) = fixture.openSession()
         let slug = gym.tenant.slug, tenant = gym.tenant.id
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             try await fixture.store.staff.grantRole(user: owner.id, tenant: tenant, role: .owner)
             let pack = try await Self.pack(fixture, client: client, slug: slug, owner: owner.token)
@@ -124,7 +124,7 @@ struct CheckoutAPITests {
     func partialRefundAndWindow(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
         let (session, gym, _) = fixture.openSession()
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             try await fixture.store.staff.grantRole(user: owner.id, tenant: gym.tenant.id, role: .owner)
             let pack = try await Self.pack(fixture, client: client, slug: gym.tenant.slug, owner: owner.token, credits: 8, priceCents: 64_000)

@@ -142,3 +142,46 @@ struct GymManagementPagesTests {
         }
     }
 }
+
+extension GymManagementPagesTests {
+    @Test("for gyms: the tiers with their commission, and open your gym from sign-up to the dashboard")
+    func openYourGym() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            var browser = PageBrowser(client: client)
+            let pitch = try await browser.get("/for-gyms")
+            #expect(pitch.status == .ok && pitch.text.contains(#"href="/open-gym""#))
+            for (tier, rate) in [("Starter", "20 %"), ("Growth", "15 %"), ("Pro", "12 %"), ("Enterprise", "10 %")] {
+                #expect(pitch.text.contains("<th scope=\"row\">\(tier)</th><td>\(rate)</td>"), "\(tier)")
+            }
+            let anonymous = try await browser.get("/open-gym")
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/signup?next=/open-gym")
+
+            // Signed up but the code not yet entered: the code first.
+            let email = "ama-\(UUID().uuidString.prefix(6).lowercased())@example.com"
+            _ = try await browser.post("/signup", ["first_name": "Ama", "last_name": "Uwimana", "contact": email, "password": "kigali hills 7", "next": "/open-gym"], from: "/signup")
+            let area = try #require(fixture.services.areas.all.filter { $0.city == "Kigali" && $0.name != $0.city }.max { $0.population < $1.population })
+            let fields = ["name": "Kacyiru Pilates Studio", "email": "hi@kacyiru-pilates.rw", "phone": "+250 788 123 456", "area": area.slug, "street": "KG 5 Ave 12", "marketplace_enabled": "1"]
+            let early = try await browser.post("/open-gym", fields, from: "/open-gym")
+            #expect(early.status == .seeOther && early.headers[.location] == "/verify?next=/open-gym")
+            let user = try #require(try await fixture.store.accounts.credentials(email: email)?.userId)
+            let code = try await fixture.outboxField("code", kind: "email_verification", user: user)
+            _ = try await browser.post("/verify", ["code": code, "next": "/open-gym"], from: "/verify")
+
+            var far = fields
+            far["location"] = "6.5244,3.3792"
+            let lagos = try await browser.post("/open-gym", far, from: "/open-gym")
+            #expect(lagos.status == .badRequest && lagos.text.contains("more than 100 km from"), "a Lagos spot for a Kigali area")
+            #expect(lagos.text.contains(#"value="Kacyiru Pilates Studio""#), "the form comes back as typed")
+            let opened = try await browser.post("/open-gym", fields, from: "/open-gym")
+            #expect(opened.status == .seeOther && opened.headers[.location] == "/dashboard/kacyiru-pilates-studio/classes?opened=1", "\(opened.text)")
+            let gym = try #require(try await fixture.store.catalog.tenant(slug: "kacyiru-pilates-studio")?.tenant)
+            #expect(gym.timezone == area.timezone && gym.address.city == "Kigali" && gym.address.suburb == area.name && gym.marketplaceEnabled)
+            #expect(gym.location.lat == area.site.latitude && gym.location.lng == area.site.longitude)
+            let welcome = try await browser.get("/dashboard/kacyiru-pilates-studio/classes?opened=1")
+            #expect(welcome.text.contains("Kacyiru Pilates Studio is open. Add its first class") && welcome.text.contains(#"href="/dashboard">Dashboard<"#))
+            let taken = try await browser.post("/open-gym", fields, from: "/open-gym")
+            #expect(taken.status == .conflict && taken.text.contains("choose another slug"), "\(taken.status)")
+        }
+    }
+}

@@ -27,7 +27,7 @@ struct GymMessagesAPITests {
             let dispatcher = OutboxDispatcher(database: fixture.store.database, channel: ChannelRouter(
                 whatsapp: WhatsAppChannel(baseURL: "http://127.0.0.1:\(provider.port!)", phoneNumberId: "5550001", accessToken: "wa-test")
             ))
-            try await fixture.test(.live) { client in
+            try await fixture.test { client in
                 let owner = try await fixture.member("owner", client: client)
                 let gym = try await fixture.openGym("Kimironko Box", owner: owner.token, client: client)
                 let phone = "+250788111222"
@@ -93,7 +93,7 @@ extension GymMessagesAPITests {
             let dispatcher = OutboxDispatcher(database: fixture.store.database, channel: ChannelRouter(
                 whatsapp: WhatsAppChannel(baseURL: "http://127.0.0.1:\(provider.port!)", phoneNumberId: "5550001", accessToken: "wa-test")
             ))
-            try await fixture.test(.live) { client in
+            try await fixture.test { client in
                 let handshake = try await client.json("/api/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=let-me-in&hub.challenge=1158201444")
                 #expect(handshake.status == .ok && handshake.text == "1158201444")
                 #expect(try await client.json("/api/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1").status == .forbidden)

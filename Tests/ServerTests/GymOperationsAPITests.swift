@@ -11,7 +11,7 @@ struct GymOperationsAPITests {
     @Test("an owner adds an instructor, who reads the roster and checks a member in by name; another gym's owner cannot", arguments: StoreKind.allCases)
     func instructorAtTheFrontDesk(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Kigali Move", owner: owner.token, client: client)
             let rival = try await fixture.member("rival", client: client)
@@ -115,7 +115,7 @@ struct GymOperationsAPITests {
     @Test("ownership is transferred, never left empty; an admin invites instructors but not admins", arguments: StoreKind.allCases)
     func ownership(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Accra Flow", owner: owner.token, client: client)
             let admin = try await fixture.member("admin", client: client)
@@ -148,7 +148,7 @@ struct GymOperationsAPITests {
     @Test("a capacity below the confirmed bookings is refused and changes nothing; timetable changes move only unbooked sessions", arguments: StoreKind.allCases)
     func timetableChanges(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Lagos Pulse", owner: owner.token, client: client, capacity: 3)
             let schedule = try await client.json("/api/v1/tenants/\(gym.slug)/schedules?to=\(ISO8601.format(fixture.clock.now + 14 * 86_400))")
@@ -214,7 +214,7 @@ struct GymOperationsAPITests {
     @Test("switching the marketplace off hides the gym from marketplace search within a second; its direct members still book", arguments: StoreKind.allCases)
     func marketplaceOptOut(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Kacyiru Strong", owner: owner.token, client: client, location: (-1.9302, 30.0906))
             let search = "/api/v1/marketplace/search?lat=-1.9302&lng=30.0906&radius_km=0.5&limit=100"

@@ -21,7 +21,7 @@ struct JourneyTests {
     func journey(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
         let (session, gym, start) = fixture.openSession()
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             // Sign up, then log in.
             let email = "journey-\(UUID().uuidString.prefix(8).lowercased())@example.com"
             let signup = try await client.json("/api/v1/auth/register", method: .post, body: [

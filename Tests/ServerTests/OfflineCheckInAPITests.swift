@@ -13,7 +13,7 @@ struct OfflineCheckInAPITests {
     @Test("a member's code verifies with the published key alone; a device's batch applies once, refusing a cancelled booking and a tampered code", arguments: StoreKind.allCases)
     func offlineCheckInsSyncOnce(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("Kimironko Box", owner: owner.token, client: client)
             let rival = try await fixture.member("rival", client: client)

@@ -31,7 +31,7 @@ struct ProviderCheckoutTests {
                 webhookSecret: Self.yocoSecret, secretKey: "sk_test_yoco", baseURL: "http://127.0.0.1:\(yocoAPI.port!)/api", timeout: .seconds(2)
             ))
             let fixture = try await ServerFixture.make(kind, providers: [yoco])
-            try await fixture.test(.live) { client in
+            try await fixture.test { client in
                 let member = try await fixture.member("lerato", client: client)
                 let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "retry-me"]
                 let first = try await client.json("/api/v1/payments/credits/purchase", method: .post, token: member.token, body: ["package_id": "credits-5"], headers: key)
@@ -86,7 +86,7 @@ struct ProviderCheckoutTests {
         try await standIn.application.test(.live) { stripeAPI in
             let stripe = StripeProvider(webhookSecret: "whsec_stripe_tests", secretKey: "sk_test_stripe", baseURL: "http://127.0.0.1:\(stripeAPI.port!)")
             let fixture = try await ServerFixture.make(kind, providers: [stripe])
-            try await fixture.test(.live) { client in
+            try await fixture.test { client in
                 let session = try StripeFixtures.object("checkout.session")
                 let sessionURL = session["url"] as? String
                 let member = try await fixture.member("wanjiru", client: client)
@@ -160,7 +160,7 @@ struct ProviderRefundTests {
         try await standIn.application.test(.live) { yocoAPI in
             let yoco = try #require(YocoProvider(webhookSecret: ProviderCheckoutTests.yocoSecret, secretKey: "sk_test_yoco", baseURL: "http://127.0.0.1:\(yocoAPI.port!)/api"))
             let fixture = try await ServerFixture.make(kind, providers: [yoco])
-            try await fixture.test(.live) { client in
+            try await fixture.test { client in
                 let member = try await fixture.member("palesa", client: client)
                 let payment = try await Self.buy(fixture, client: client, member: member)
                 let clearing = try await fixture.balance("platform:provider-clearing", "ZAR cents")
@@ -200,7 +200,7 @@ struct ProviderRefundTests {
         try await standIn.application.test(.live) { yocoAPI in
             let yoco = try #require(YocoProvider(webhookSecret: ProviderCheckoutTests.yocoSecret, secretKey: "sk_test_yoco", baseURL: "http://127.0.0.1:\(yocoAPI.port!)/api"))
             let fixture = try await ServerFixture.make(kind, providers: [yoco])
-            try await fixture.test(.live) { client in
+            try await fixture.test { client in
                 let member = try await fixture.member("bongani", client: client)
                 let payment = try await Self.buy(fixture, client: client, member: member)
                 let refused = try await client.json("/api/v1/payments/\(payment)/refund", method: .post, token: member.token)

@@ -11,7 +11,7 @@ struct WebPagesTests {
     @Test("the discovery page finds classes for a search its URL reproduces, behind a Content-Security-Policy; API clients still get JSON at /")
     func discovery() async throws {
         let fixture = try await ServerFixture.make(.sqlite)
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let page = try await client.json("/?q=yoga&near=-26.2041,28.0473", headers: Self.browser)
             #expect(page.status == .ok)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
@@ -37,7 +37,7 @@ struct WebPagesTests {
     @Test("tonight, tomorrow morning, the weekend and a date are read on the place's own clock")
     func when() async throws {
         let fixture = try await ServerFixture.make(.sqlite)  // Wednesday 25 November, 08:00 in Johannesburg
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             func times(_ query: String) async throws -> [String] {
                 let page = try await client.json("/?area=city:Johannesburg&\(query)", headers: Self.browser)
                 #expect(page.status == .ok, "\(query): \(page.text.prefix(300))")
@@ -60,7 +60,7 @@ struct WebPagesTests {
     @Test("a gym's page shows its timetable and packs with every name escaped, and the sitemap lists it")
     func gymPageEscapesWhatGymsType() async throws {
         let fixture = try await ServerFixture.make(.sqlite)
-        try await fixture.test(.live) { client in
+        try await fixture.test { client in
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("<script>alert(1)</script> & Co", owner: owner.token, client: client)
             let page = try await client.json("/gyms/\(gym.slug)", headers: Self.browser)

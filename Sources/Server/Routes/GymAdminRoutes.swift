@@ -112,19 +112,7 @@ struct GymAdminRoutes {
 
     func register(on api: RouterGroup<AppContext>) {
         api.post("tenants") { request, context in
-            let user = try context.requireUser()
-            try await services.requireVerified(user)
-            let body = try await request.json(NewGym.self, context: context)
-            let tenant = try gym(from: body)
-            let currencies = services.store.bookings.currencies
-            if let currency = body.currency, currencies.creditValue(in: currency) == nil {
-                throw APIError.validation("currency must be one the platform deals in: \(currencies.all.joined(separator: ", ")) (got '\(currency)')")
-            }
-            do {
-                try await services.store.catalog.createGym(tenant, owner: user, currency: body.currency, now: services.clock.now())
-            } catch StoreError.conflict(let why) {
-                throw APIError(.slugTaken, "\(why); choose another slug")
-            }
+            let tenant = try await openGym(try await request.json(NewGym.self, context: context), owner: try context.requireUser())
             return Reply(Created(id: tenant.id, slug: tenant.slug), status: .created)
         }
         api.post("tenants/{slug}/classes") { request, context in
@@ -196,6 +184,22 @@ struct GymAdminRoutes {
         }
     }
 
+
+    /// A verified member opens a gym and becomes its owner.
+    func openGym(_ body: NewGym, owner user: String) async throws -> Tenant {
+        try await services.requireVerified(user)
+        let tenant = try gym(from: body)
+        let currencies = services.store.bookings.currencies
+        if let currency = body.currency, currencies.creditValue(in: currency) == nil {
+            throw APIError.validation("currency must be one the platform deals in: \(currencies.all.joined(separator: ", ")) (got '\(currency)')")
+        }
+        do {
+            try await services.store.catalog.createGym(tenant, owner: user, currency: body.currency, now: services.clock.now())
+        } catch StoreError.conflict(let why) {
+            throw APIError(.slugTaken, "\(why); choose another slug")
+        }
+        return tenant
+    }
 
     private func classChanges(_ patch: ClassPatch) throws -> ClassChanges {
         var changes = ClassChanges(isActive: patch.isActive)

@@ -16,7 +16,8 @@ struct ClassPages {
         let handlers = WebHandlers(services: services)
         handlers.page(router, .get, "dashboard/{slug}/classes") { request, context, visit in
             let desk = try await dashboard.desk(context, visit, then: request.uri.path)
-            return try await listPage(desk, form: nil, added: request.uri.queryParameters["added"].flatMap { Int($0) })
+            let query = request.uri.queryParameters
+            return try await listPage(desk, form: nil, added: query["added"].flatMap { Int($0) }, opened: query["opened"] != nil)
         }
         handlers.action(router, "dashboard/{slug}/classes") { request, context, form, visit in
             let desk = try await dashboard.desk(context, visit, then: request.uri.path)
@@ -140,7 +141,7 @@ struct ClassPages {
     }
 
     private func listPage(
-        _ desk: DashboardPages.Desk, form: WebForm?, added: Int? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+        _ desk: DashboardPages.Desk, form: WebForm?, added: Int? = nil, opened: Bool = false, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         try requireManager(desk)
         let gym = try await gym(desk)
@@ -154,7 +155,8 @@ struct ClassPages {
         let view = ListPage(
             visitor: desk.visitor, desk: .init(desk, .classes), title: "Classes · \(desk.gymName) · StudioLoop", classes: rows,
             form: classForm(nil, gym: gym, typed: form),
-            notice: added.map { "Class added, with \($0) session\($0 == 1 ? "" : "s") in the next \(services.horizonDays) days." }, error: error,
+            notice: opened ? "\(desk.gymName) is open. Add its first class and its weekly times: members can book as soon as it is saved."
+                : added.map { "Class added, with \($0) session\($0 == 1 ? "" : "s") in the next \(services.horizonDays) days." }, error: error,
             hasClasses: !rows.isEmpty
         )
         return try pages.page("classes", view, status: status)

@@ -30,7 +30,7 @@ struct WebPages: Sendable {
     static let templates = [
         "head", "foot", "message", "discover", "gym", "session", "signup", "login", "verify", "me", "booking", "cancel", "buy",
         "dashnav", "deskcheckin", "dashboard", "desk", "roster", "analytics", "classform", "classes", "class", "packs", "payouts", "staff",
-        "members", "settings",
+        "members", "settings", "forgyms", "opengym",
     ]
 
     /// Loads the templates installed beside the binary; fails at start-up when one is missing

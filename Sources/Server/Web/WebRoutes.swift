@@ -206,7 +206,7 @@ struct WebRoutes {
     }
 
     /// The cities with their named areas, biggest places first, for the picker.
-    private func cityOptions(selected: String) -> [CityOption] {
+    func cityOptions(selected: String) -> [CityOption] {
         Dictionary(grouping: services.areas.all, by: \.city).map { city, areas in
             CityOption(
                 slug: "city:" + city, name: city, selected: selected == "city:" + city,
@@ -217,7 +217,7 @@ struct WebRoutes {
     }
 
     /// A city's largest place: where an "all of the city" search is centred.
-    private func cityCenter(_ city: String) -> NamedArea? {
+    func cityCenter(_ city: String) -> NamedArea? {
         services.areas.all.filter { $0.city == city }.max { ($0.population, $1.slug) < ($1.population, $0.slug) }
     }
 
