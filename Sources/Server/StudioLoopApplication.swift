@@ -28,6 +28,7 @@ public enum StudioLoopApplication {
         WebRoutes(services: services).register(on: router)
         CheckoutPages(services: services).register(on: router)
         MemberPages(services: services).register(on: router)
+        NotificationPages(services: services).register(on: router)
         DashboardPages(services: services).register(on: router)
         ClassPages(services: services).register(on: router)
         GymMoneyPages(services: services).register(on: router)

@@ -98,6 +98,9 @@ struct MemberPagesTests {
             #expect(short.text.contains(#"data-testid="error-message">Insufficient credits for this class<"#), "\(short.text)")
             let buying = try await browser.get("/buy?gym=\(gym.slug)&next=/sessions/\(session)")
             let key = try #require(PageBrowser.field("key", in: buying.text))
+            // Browsers hold the form's redirect to the provider's checkout to the page's form-action.
+            #expect(buying.headers[.contentSecurityPolicy]?.contains("form-action 'self' https: \(fixture.services.publicURL)") == true)
+            #expect(try await browser.get("/me").headers[.contentSecurityPolicy]?.hasSuffix("form-action 'self'") == true, "other pages keep 'self'")
             let checkout = try await browser.post("/buy", ["package_id": "credits-5", "key": key, "next": "/sessions/\(session)"], from: "/buy")
             #expect(checkout.status == .seeOther, "\(checkout.text)")
             let checkoutURL = try #require(checkout.headers[.location])
@@ -215,5 +218,37 @@ struct MemberPagesTests {
         let web = WebSessions(accounts: fixture.store.accounts, secret: Array("a secret".utf8), secureCookies: true)
         #expect(web.signedIn("token").secure && web.signedIn("token").httpOnly && web.signedIn("token").sameSite == .lax)
         #expect(web.signedOut().secure && web.signedOut().maxAge == 0)
+    }
+}
+
+extension MemberPagesTests {
+    @Test("a member chooses the channel and the kinds of message on the web, as the API stores them")
+    func notificationPreferences() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            let member = try await fixture.member("quiet", client: client)
+            var browser = PageBrowser(client: client)
+            #expect(try await browser.get("/me/notifications").headers[.location] == "/login?next=/me/notifications")
+            _ = try await browser.post("/login", ["contact": try await fixture.email(of: member.token, client: client), "password": "correct horse 9"], from: "/login")
+            let page = try await browser.get("/me/notifications")
+            #expect(page.text.contains(#"name="kind_class_reminder" value="1" checked"#) && !page.text.contains("kind_gym_new_booking"), "members see no staff kinds")
+            let refused = try await browser.post("/me/notifications", ["channel": "pigeon"], from: "/me/notifications")
+            #expect(refused.status == .badRequest)
+            let noPhone = try await browser.post("/me/notifications", ["channel": "whatsapp"], from: "/me/notifications")
+            #expect(noPhone.status.code == 400 && noPhone.text.contains("needs a phone number"), "the store's own rule, shown on the page")
+            // Everything kept but the reminders and the check-in message.
+            var fields = ["channel": "email"]
+            for group in NotificationPages.groups where !group.staffOnly {
+                for kind in group.kinds where kind.kind != "class_reminder" && kind.kind != "checked_in" { fields["kind_\(kind.kind)"] = "1" }
+            }
+            let saved = try await browser.post("/me/notifications", fields, from: "/me/notifications")
+            #expect(saved.status == .seeOther && saved.headers[.location] == "/me/notifications?saved=1", "\(saved.text)")
+            let stored = try await fixture.store.accounts.notificationSettings(member: member.id)
+            #expect(stored.channel == .email && Set(stored.optOuts) == ["class_reminder", "checked_in"], "\(stored)")
+            let again = try await browser.get("/me/notifications?saved=1")
+            #expect(again.text.contains(#"name="kind_class_reminder" value="1">"#) && again.text.contains(#"value="email" checked"#))
+            let api = try await client.json("/api/v1/users/notifications", token: member.token)
+            #expect(Set(api.object["opt_outs"] as? [String] ?? []) == ["class_reminder", "checked_in"], "\(api.text)")
+        }
     }
 }

@@ -6,7 +6,8 @@
    this class" with a purchase button; cancel a booking inside the window and see it cancelled.
 2. A new visitor searches "yoga" near Johannesburg, opens a gym, signs up with the code from the
    server's output, pays in the sandbox checkout, books, and sees the QR code; zbarimg (Debian's
-   zbar-tools) reads the code back from a screenshot and it equals the booking's check-in code.
+   zbar-tools) reads the code back from a screenshot and it equals the booking's check-in code;
+   with the network off, My classes and its QR code still open from the service worker's cache.
 3. The gym's owner signs in to the dashboard, opens the session's roster, checks the member in
    with the code zbarimg read, undoes it, checks them in by name, adds a class with its weekly
    times, and finds the booking in the analytics; the member's booking then says "Checked in".
@@ -25,8 +26,13 @@ from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
 from chromium import Phone
+from outage import Relay
 
 base, shots, log = sys.argv[1], sys.argv[2], sys.argv[3]
+# The browser reaches the server through a relay the test can cut (a door with no network);
+# the API calls of the script itself go straight to the server.
+relay = Relay(int(base.rsplit(":", 1)[1]))
+site = f"http://127.0.0.1:{relay.port}"
 DEMO_PASSWORD = "studioloop-demo-1"
 
 
@@ -108,13 +114,13 @@ def fill(name, value):
 
 try:
     # 1. The seed's direct-booking spec.
-    browser.get(base + "/login")
+    browser.get(site + "/login")
     fill("contact", "member@demo.studioloop.africa")
     fill("password", DEMO_PASSWORD)
     shot("spec-login")
     browser.find_element(By.ID, "login").click()
-    wait.until(ready.url_to_be(base + "/me"))  # the seed's /dashboard: a member's is My classes
-    browser.get(f"{base}/gyms/{demo_gym}")  # navigateToGymClasses
+    wait.until(ready.url_to_be(site + "/me"))  # the seed's /dashboard: a member's is My classes
+    browser.get(f"{site}/gyms/{demo_gym}")  # navigateToGymClasses
     link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "ul.timetable li")
                 if "Full" not in a.text and "Premium" not in a.text).find_element(By.CSS_SELECTOR, "a.class")
     class_name = link.text
@@ -131,12 +137,12 @@ try:
     visible(f"booking-{class_name}")
     shot("spec-my-bookings")
 
-    browser.get(f"{base}/sessions/{expensive['id']}")  # should handle insufficient credits gracefully
+    browser.get(f"{site}/sessions/{expensive['id']}")  # should handle insufficient credits gracefully
     assert visible("error-message").text == "Insufficient credits for this class"
     visible("purchase-credits-button")
     shot("spec-insufficient")
 
-    browser.get(base + "/me")  # should allow booking cancellation within the cancellation window
+    browser.get(site + "/me")  # should allow booking cancellation within the cancellation window
     browser.find_elements(By.CSS_SELECTOR, '[data-testid="cancel-booking"]')[0].click()
     shot("spec-cancel-rule")
     visible("confirm-cancellation").click()
@@ -147,7 +153,7 @@ try:
     wait.until(ready.presence_of_element_located((By.LINK_TEXT, "Sign in")))
 
     # 2. A new visitor, from the search to the door.
-    browser.get(base + "/")
+    browser.get(site + "/")
     fill("q", "yoga")
     fill("near", "-26.1457,28.0416")
     browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
@@ -181,7 +187,7 @@ try:
     shot("visitor-checkout")
     browser.find_element(By.ID, "pay").click()
     assert "credited 5 credits" in wait.until(ready.presence_of_element_located((By.ID, "result"))).text
-    browser.get(f"{base}/sessions/{session['id']}")
+    browser.get(f"{site}/sessions/{session['id']}")
     visible("book-button").click()
     visible("booking-success")
     qr = visible("qr-code")
@@ -193,16 +199,31 @@ try:
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", picture], capture_output=True, text=True).stdout.strip()
     assert decoded == code, f"zbarimg read {decoded!r}, the booking's code is {code!r}"
     booking_url = browser.current_url.split("?")[0]
+
+    # At a door with no network: My classes, kept on the phone by the service worker.
+    browser.get(site + "/me")
+    WebDriverWait(browser, 15).until(lambda b: b.execute_script("return !!navigator.serviceWorker.controller"))
+    browser.refresh()  # this load goes through the worker, which keeps it
+    visible("qr-code")
+    time.sleep(0.5)
+    relay.pull()
+    browser.get(site + "/me/bookings/never-opened")
+    assert "You are offline" in browser.find_element(By.TAG_NAME, "body").text, "the network is really off"
+    browser.get(site + "/me")
+    assert visible("qr-code").find_element(By.TAG_NAME, "svg"), "the QR code, offline"
+    shot("visitor-offline")
+    relay.plug()
+    browser.get(booking_url)
     browser.find_element(By.CSS_SELECTOR, "form.inline button").click()  # sign out
     wait.until(ready.presence_of_element_located((By.LINK_TEXT, "Sign in")))
 
     # 3. The owner at the front desk: the roster on the dashboard, the QR code the door read
     # typed into its code field (as a scanner types it), a mistake undone, then check-in by name.
-    browser.get(base + "/login?next=/dashboard")
+    browser.get(site + "/login?next=/dashboard")
     fill("contact", "owner@demo.studioloop.africa")
     fill("password", DEMO_PASSWORD)
     browser.find_element(By.ID, "login").click()
-    wait.until(ready.url_to_be(base + "/dashboard"))  # two gyms: a choice
+    wait.until(ready.url_to_be(site + "/dashboard"))  # two gyms: a choice
     browser.find_element(By.LINK_TEXT, "Jozi Yoga Loft").click()
     visible("session-Sunrise Vinyasa Yoga").click()
     assert "Thandi Nkosi" in visible("roster").text
@@ -240,7 +261,7 @@ try:
     wait.until(ready.presence_of_element_located((By.LINK_TEXT, "Sign in")))
 
     # The member sees it too.
-    browser.get(base + "/login?next=" + booking_url.replace(base, ""))
+    browser.get(site + "/login?next=" + booking_url.replace(site, ""))
     fill("contact", email)
     fill("password", "jozi runner 4")
     browser.find_element(By.ID, "login").click()

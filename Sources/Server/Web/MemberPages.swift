@@ -415,7 +415,9 @@ struct MemberPages {
             }
             view.hasPacks = !view.packs.isEmpty
         }
-        return try form("buy", view, status: status)
+        // The form is answered with the provider's checkout: a hosted page on the provider's own
+        // https origin (Stripe, Yoco), or the sandbox on this server's public address.
+        return try pages.page("buy", view, status: status, formLeadsTo: ["https:", services.publicURL])
     }
 
     private func ownBooking(_ id: String, of user: String) async throws -> BookingDetails {

@@ -18,10 +18,19 @@ struct WebPages: Sendable {
         var tag: String
     }
 
-    static let assetTypes = ["site.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8"]
+    static let assetTypes = [
+        "site.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8", "discover.js": "text/javascript; charset=utf-8",
+        "me.js": "text/javascript; charset=utf-8", "sw.js": "text/javascript; charset=utf-8",
+    ]
+
+    /// Leaflet, from Debian's libjs-leaflet (`scripts/install-deps`), served as `/static/leaflet/…`;
+    /// where it is missing the results keep the map drawn on the server.
+    static let leafletFolder = URL(filePath: "/usr/share/javascript/leaflet")
+    static let leafletFiles = [("leaflet.js", "leaflet.min.js", "text/javascript; charset=utf-8"), ("leaflet.css", "leaflet.css", "text/css; charset=utf-8")]
 
     static let securityHeaders: HTTPFields = [
-        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+        // Map tiles are the one thing from elsewhere: OpenStreetMap's, as pictures.
+        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; style-src 'self'; script-src 'self'; object-src 'none'; "
             + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         .xContentTypeOptions: "nosniff",
         HTTPField.Name("Referrer-Policy")!: "same-origin",
@@ -30,7 +39,7 @@ struct WebPages: Sendable {
     static let templates = [
         "head", "foot", "message", "discover", "gym", "session", "signup", "login", "verify", "me", "booking", "cancel", "buy",
         "dashnav", "deskcheckin", "dashboard", "desk", "roster", "analytics", "classform", "classes", "class", "packs", "payouts", "staff",
-        "members", "settings", "forgyms", "opengym",
+        "members", "settings", "forgyms", "opengym", "notifications",
     ]
 
     /// Loads the templates installed beside the binary; fails at start-up when one is missing
@@ -49,15 +58,26 @@ struct WebPages: Sendable {
             let data = try Data(contentsOf: folder.appending(path: name))
             assets[name] = Asset(bytes: Array(data), contentType: type, tag: EntityTag.of(data))
         }
+        for (name, file, type) in leafletFiles {
+            guard let data = try? Data(contentsOf: leafletFolder.appending(path: file)) else { continue }
+            assets["leaflet/" + name] = Asset(bytes: Array(data), contentType: type, tag: EntityTag.of(data))
+        }
         return WebPages(library: library, assets: assets)
     }
 
-    /// A rendered page as an HTML response.
-    func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) throws -> Response {
+    /// A rendered page as an HTML response. `formLeadsTo` names the other origins a form of the
+    /// page may end up on (the buy page's form is answered with a redirect to the provider's
+    /// checkout, and browsers hold a form's redirects to the page's `form-action` too).
+    func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok, formLeadsTo: [String] = []) throws -> Response {
         guard let html = library.render(model, withTemplate: template) else {
             throw WebPageError(description: "no page template named \(template)")
         }
         var headers = Self.securityHeaders
+        if !formLeadsTo.isEmpty, let policy = headers[.contentSecurityPolicy] {
+            headers[.contentSecurityPolicy] = policy.replacingOccurrences(
+                of: "form-action 'self'", with: "form-action 'self' " + formLeadsTo.joined(separator: " ")
+            )
+        }
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-cache"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))

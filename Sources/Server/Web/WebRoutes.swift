@@ -43,6 +43,18 @@ struct WebRoutes {
             xml += "</urlset>\n"
             return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
         }
+        // The service worker lives at the root so that it may keep the pages under /me.
+        router.get("sw.js") { request, _ -> Response in
+            guard let asset = try pages.assets["sw.js"] else { throw APIError.notFound("no service worker") }
+            var response = EntityTag.answer(asset.bytes, tag: asset.tag, contentType: asset.contentType, for: request)
+            response.headers[.cacheControl] = "no-cache"
+            return response
+        }
+        router.get("static/leaflet/{file}") { request, context -> Response in
+            let name = try context.parameters.require("file")
+            guard let asset = try pages.assets["leaflet/" + name] else { throw APIError.notFound("no file /static/leaflet/\(name) (is libjs-leaflet installed?)") }
+            return EntityTag.answer(asset.bytes, tag: asset.tag, contentType: asset.contentType, for: request)
+        }
         router.get("static/{file}") { request, context -> Response in
             let name = try context.parameters.require("file")
             guard let asset = try pages.assets[name] else { throw APIError.notFound("no file /static/\(name)") }
@@ -81,6 +93,10 @@ struct WebRoutes {
         var start: String
         var spots: String
         var credits: String
+        /// Its number on the map.
+        var number: Int
+        var lat: Double
+        var lng: Double
     }
 
     struct DiscoverPage: Sendable {
@@ -101,6 +117,8 @@ struct WebRoutes {
         var place: String?
         var count: Int
         var results: [ResultRow]
+        /// The results drawn on the server, under the tiled map a script may add.
+        var map: String?
     }
 
     private func discover(_ request: Request, visit: WebVisit) throws -> Response {
@@ -113,7 +131,7 @@ struct WebRoutes {
             whens: Self.whens.map { Option(value: $0.value, label: $0.label, selected: $0.value == when) }, cities: cityOptions(selected: area),
             types: ClassType.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == type) },
             difficulties: Difficulty.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == difficulty) },
-            error: nil, searched: false, place: nil, count: 0, results: []
+            error: nil, searched: false, place: nil, count: 0, results: [], map: nil
         )
         var parameters = ["limit": String(Self.resultsPerPage)]
         // The place searched, whose clock "tonight" is read on (a city keeps one time zone).
@@ -155,7 +173,12 @@ struct WebRoutes {
             services.metrics.searched(indexMilliseconds: found.tookMs)
             page.searched = true
             page.count = found.results.count
-            page.results = found.results.map { row(for: $0, showDistance: !near.isEmpty || area.hasPrefix("city:")) }
+            page.results = found.results.enumerated().map { row(for: $1, number: $0 + 1, showDistance: !near.isEmpty || area.hasPrefix("city:")) }
+            let center = parameters["near"].map { $0.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+            page.map = SVGMap.results(
+                page.results.map { SVGMap.Pin(number: $0.number, name: "\($0.className), \($0.gymName)", lat: $0.lat, lng: $0.lng) },
+                center: center.flatMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
+            )
             return try pages.page("discover", page)
         } catch {
             let message = (error as? SearchError).map { "\($0.parameter == "near" ? "Near" : $0.parameter): \($0.message)" } ?? "That search could not be run."
@@ -163,7 +186,7 @@ struct WebRoutes {
         }
     }
 
-    private func row(for result: SearchResult, showDistance: Bool) -> ResultRow {
+    private func row(for result: SearchResult, number: Int, showDistance: Bool) -> ResultRow {
         let start = ISO8601.parse(result.startTime) ?? 0
         let clock = ZoneClock(identifier: result.timezone)
         return ResultRow(
@@ -171,7 +194,7 @@ struct WebRoutes {
             distance: showDistance ? String(format: "%.1f km", result.distanceKm) : nil,
             start: clock.map { "\($0.dayLabel(at: start)) \($0.timeLabel(at: start))" } ?? result.startTime,
             spots: result.spotsLeft == 0 ? "Full: join the waitlist" : result.spotsLeft == 1 ? "1 spot left" : "\(result.spotsLeft) spots left",
-            credits: Self.credits(result.class.credits)
+            credits: Self.credits(result.class.credits), number: number, lat: result.gym.lat, lng: result.gym.lng
         )
     }
 

@@ -55,6 +55,17 @@ extension CatalogStore {
         }
     }
 
+    /// The sessions with these ids at active gyms (any not found are left out): what a results
+    /// page asks for to show spots as they change.
+    public func scheduledSessions(ids: [String]) async throws -> [ScheduledSession] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.transaction { db in
+            try db.setContext(.system)
+            let list = ids.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+            return try Self.sessions("s.id IN (\(list)) AND t.status = 'active'", ids.map(SQLValue.text), on: db)
+        }
+    }
+
     static func sessions(_ condition: String, _ parameters: [SQLValue], on db: any SQLConnection) throws -> [ScheduledSession] {
         try db.query(
             """
