@@ -53,6 +53,15 @@ struct HTTPBehaviourTests {
             // A small answer is not worth it.
             let small = try await client.execute(uri: "/health", method: .get, headers: [.acceptEncoding: "gzip"]) { $0.headers }
             #expect(small[.contentEncoding] == nil)
+            // Pages too: what a phone on 3G waits for.
+            let page = "/?q=yoga&area=city:Johannesburg"
+            let html = try await client.execute(uri: page, method: .get, headers: [.accept: "text/html"]) { $0.body }
+            let zipped = try await client.execute(uri: page, method: .get, headers: [.accept: "text/html", .acceptEncoding: "gzip"]) { ($0.headers, $0.body) }
+            #expect(zipped.0[.contentEncoding] == "gzip" && zipped.0[.vary] == "Accept-Encoding")
+            var zippedBody = zipped.1
+            let opened = String(buffer: try zippedBody.decompress(with: .gzip))
+            #expect(opened.contains("<li class=\"result\" ") && opened.count == String(buffer: html).count)
+            #expect(zipped.1.readableBytes * 4 < html.readableBytes, "\(zipped.1.readableBytes) of \(html.readableBytes) bytes")
         }
     }
 

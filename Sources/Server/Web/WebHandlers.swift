@@ -1,3 +1,4 @@
+import CompressNIO
 import Hummingbird
 import HTTPTypes
 
@@ -14,7 +15,7 @@ struct WebHandlers {
     func page(_ router: Router<AppContext>, _ method: HTTPRequest.Method, _ path: RouterPath, _ handler: @escaping Page) {
         router.on(path, method: method) { request, context -> Response in
             let visit = try await services.web.visit(request, now: services.clock.now())
-            return try await respond(visit, context) { try await handler(request, context, visit) }
+            return try await respond(request, visit, context) { try await handler(request, context, visit) }
         }
     }
 
@@ -22,7 +23,7 @@ struct WebHandlers {
     func action(_ router: Router<AppContext>, _ path: RouterPath, _ handler: @escaping Action) {
         router.post(path) { request, context -> Response in
             let visit = try await services.web.visit(request, now: services.clock.now())
-            return try await respond(visit, context) {
+            return try await respond(request, visit, context) {
                 let form = try await WebForm.read(request)
                 try services.web.check(form, visit: visit, request: request)
                 return try await handler(request, context, form, visit)
@@ -30,7 +31,7 @@ struct WebHandlers {
         }
     }
 
-    func respond(_ visit: WebVisit, _ context: AppContext, _ body: () async throws -> Response) async throws -> Response {
+    func respond(_ request: Request, _ visit: WebVisit, _ context: AppContext, _ body: () async throws -> Response) async throws -> Response {
         var response: Response
         do {
             response = try await body()
@@ -45,6 +46,22 @@ struct WebHandlers {
             response.headers.append(contentsOf: problem.headers)
         }
         for cookie in services.web.cookies(for: visit) { response.setCookie(cookie) }
+        return Self.compressed(response, for: request)
+    }
+
+    /// A page gzipped for a browser that takes it: a page is one buffer (`WebPages.page`), so
+    /// the one call of the transform compresses all of it. Phones on 3G are who it is for.
+    static func compressed(_ response: Response, for request: Request) -> Response {
+        guard response.headers[.contentType]?.hasPrefix("text/html") == true, response.headers[.contentEncoding] == nil,
+            Compression.acceptsGzip(request.headers[.acceptEncoding])
+        else { return response }
+        var response = response
+        response.headers[.contentEncoding] = "gzip"
+        response.headers[.vary] = "Accept-Encoding"
+        response.body = response.body.map { buffer in
+            var buffer = buffer
+            return try buffer.compress(with: .gzip)
+        }
         return response
     }
 
