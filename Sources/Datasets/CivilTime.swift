@@ -48,6 +48,12 @@ public struct ZoneClock: Sendable {
         self.zone = zone
     }
 
+    /// The clock of a stored zone name, or UTC's when the name is not one this system knows (a
+    /// page or a report still shows times, if not local ones).
+    public init(zoneOrUTC identifier: String) {
+        zone = TimeZone(identifier: identifier) ?? .gmt
+    }
+
     /// The zone's offset from UTC at `utcSeconds`, in seconds.
     public func offset(at utcSeconds: Int64) -> Int {
         zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utcSeconds)))

@@ -152,7 +152,7 @@ public struct ZoneClocks {
 
     /// Runs `body` with the clock of `identifier`; an unknown zone falls back to UTC.
     public mutating func withClock<R>(_ identifier: String, _ body: (inout ZoneClock) -> R) -> R {
-        var clock = clocks[identifier] ?? ZoneClock(identifier: identifier) ?? ZoneClock(identifier: "UTC")!
+        var clock = clocks[identifier] ?? ZoneClock(zoneOrUTC: identifier)
         defer { clocks[identifier] = clock }
         return body(&clock)
     }

@@ -135,7 +135,7 @@ struct DashboardPages {
         }
         return Desk(
             visitor: visit, user: user, tenant: gym.tenant.id, slug: slug, gymName: gym.tenant.name,
-            clock: ZoneClock(identifier: gym.tenant.timezone) ?? ZoneClock(identifier: "UTC")!, canManage: role.canManage
+            clock: ZoneClock(zoneOrUTC: gym.tenant.timezone), canManage: role.canManage
         )
     }
 

@@ -289,7 +289,7 @@ struct MemberPages {
         else { throw APIError.notFound("no class session with id '\(id)'") }
         let terms = try await services.store.bookings.terms(sessionId: id)
         let fitness = gym.classes[session.classIndex]
-        let clock = ZoneClock(identifier: gym.tenant.timezone) ?? ZoneClock(identifier: "UTC")!
+        let clock = ZoneClock(zoneOrUTC: gym.tenant.timezone)
         let when = Self.local(session.start, clock)
         var view = SessionPage(
             visitor: visit, title: "\(fitness.name) at \(gym.tenant.name), \(when) · StudioLoop",
@@ -355,7 +355,7 @@ struct MemberPages {
         let bookings = try await services.store.bookings.bookings(of: user, limit: 200)
         let statement = try await services.store.ledger.creditStatement(member: user, now: now)
         // Expiry dates on the clock of the member's latest class (credits carry no place of their own).
-        let clock = bookings.first.flatMap { ZoneClock(identifier: $0.timezone) } ?? ZoneClock(identifier: "UTC")!
+        let clock = ZoneClock(zoneOrUTC: bookings.first?.timezone ?? "UTC")
         var upcoming: [BookingCard] = [], past: [BookingCard] = []
         for booking in bookings {
             let card = try await card(for: booking)
@@ -376,7 +376,7 @@ struct MemberPages {
 
     private func card(for booking: BookingDetails) async throws -> BookingCard {
         let now = services.clock.now()
-        let clock = ZoneClock(identifier: booking.timezone) ?? ZoneClock(identifier: "UTC")!
+        let clock = ZoneClock(zoneOrUTC: booking.timezone)
         let code = booking.endTime > now ? services.store.bookings.qrCode(for: booking) : nil
         return BookingCard(
             id: booking.id, className: booking.className, gymName: booking.gymName, gymSlug: booking.gymSlug, sessionId: booking.sessionId,
@@ -390,7 +390,7 @@ struct MemberPages {
 
     private func cancelPage(_ booking: BookingDetails, visit: WebVisit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let terms = try await services.store.bookings.terms(sessionId: booking.sessionId)
-        let clock = ZoneClock(identifier: booking.timezone) ?? ZoneClock(identifier: "UTC")!
+        let clock = ZoneClock(zoneOrUTC: booking.timezone)
         let rule = booking.status == .waitlisted
             ? "You are on the waitlist: leaving it costs nothing."
             : Self.cancellationRule(terms, clock: clock, now: services.clock.now(), charged: booking.creditsCharged)

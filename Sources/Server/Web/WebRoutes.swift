@@ -284,7 +284,7 @@ struct WebRoutes {
             let gym = try await services.store.catalog.gyms(from: now, to: now + 14 * 86_400, tenant: id).first, gym.tenant.isActive
         else { throw APIError.notFound("no gym with slug '\(slug)'") }
         let tenant = gym.tenant
-        let clock = ZoneClock(identifier: tenant.timezone) ?? ZoneClock(identifier: "UTC")!
+        let clock = ZoneClock(zoneOrUTC: tenant.timezone)
         var days: [DayRow] = []
         for session in gym.sessions.filter({ !$0.isCancelled }).sorted(by: { $0.start < $1.start }) {
             let fitness = gym.classes[session.classIndex]

@@ -109,7 +109,7 @@ extension AnalyticsStore {
             try db.setContext(.tenant(tenant, user: staff))
             try Authorization.requireManager(staff, of: tenant, on: db)
             let clock = try db.query("SELECT timezone FROM tenants WHERE id = $1", .text(tenant)).first?["timezone"].text
-                .flatMap(ZoneClock.init(identifier:)) ?? ZoneClock(identifier: "UTC")!
+                .map(ZoneClock.init(zoneOrUTC:)) ?? ZoneClock(zoneOrUTC: "UTC")
             struct Session { var classId: String; var name: String; var start: Int64; var capacity: Int; var cancelled: Bool }
             var sessions: [String: Session] = [:]
             for row in try db.query(

@@ -1,7 +1,8 @@
 // My classes at a door with no network: the member's own pages (My classes and each booking,
 // with their QR codes) are kept in this browser's cache each time they load, and shown from it
 // when the network is gone. Network first, so a page is never older than it must be; signing
-// out empties the cache, so the next person on this phone sees nothing of it.
+// out (or in, as someone else) empties the cache, so the next person on this phone sees nothing
+// of it.
 "use strict";
 var CACHE = "studioloop-my-classes-v1";
 var KEPT = /^\/(me|me\/bookings\/[^/]+)$|^\/static\/site\.css$/;
@@ -12,7 +13,7 @@ self.addEventListener("activate", function (event) { event.waitUntil(self.client
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.method === "POST" && url.pathname === "/logout") {
+  if (request.method === "POST" && ["/logout", "/login", "/signup"].indexOf(url.pathname) >= 0) {
     event.respondWith(caches.delete(CACHE).then(function () { return fetch(request); }));
     return;
   }
