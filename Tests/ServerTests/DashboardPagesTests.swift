@@ -46,9 +46,11 @@ struct DashboardPagesTests {
             let roster = try await desk.get(rosterPath)
             for name in ["Amahoro", "Baraka", "Chidi", "Dalia"] { #expect(roster.text.contains("\(name) Tester"), "\(name)") }
             #expect(!roster.text.contains("No-show</button>"), "nobody is a no-show before the class starts")
+            #expect(!roster.text.contains("Check in Amahoro Tester</button>"), "check-in opens half an hour before class")
 
             // Check-in opens half an hour before class.
             fixture.clock.set(start - 600)
+            #expect(try await desk.get(rosterPath).text.contains("Check in Amahoro Tester</button>"))
             let byName = try await desk.post("/dashboard/\(gym.slug)/bookings/\(bookings["Amahoro"]!)/checkin", ["session": session], from: rosterPath)
             #expect(byName.status == .seeOther, "\(byName.text)")
             #expect(byName.headers[.location] == "\(rosterPath)?checked=\(bookings["Amahoro"]!)#booking-\(bookings["Amahoro"]!)")

@@ -271,7 +271,8 @@ struct DashboardPages {
         }
         guard let session = try await services.store.catalog.scheduledSession(id: id) else { throw APIError.notFound("no session with id '\(id)'") }
         let now = services.clock.now(), clock = desk.clock
-        let started = now >= session.startTime, open = now <= session.endTime
+        // The buttons the store would accept now: check-in from half an hour before class.
+        let started = now >= session.startTime, open = now >= session.startTime - BookingRules.checkInOpensSeconds && now <= session.endTime
         let rows = entries.map { entry in
             RosterRow(
                 bookingId: entry.bookingId, name: "\(entry.firstName) \(entry.lastName)", status: Self.label(entry.status, position: entry.waitlistPosition),
