@@ -135,16 +135,11 @@ struct ClassPages {
         var error: String?
     }
 
-    private func gym(_ desk: DashboardPages.Desk) async throws -> StoredGym {
-        guard let gym = try await services.store.catalog.tenant(slug: desk.slug) else { throw APIError.notFound("no gym with slug '\(desk.slug)'") }
-        return gym
-    }
-
     private func listPage(
         _ desk: DashboardPages.Desk, form: WebForm?, added: Int? = nil, opened: Bool = false, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         try requireManager(desk)
-        let gym = try await gym(desk)
+        let gym = desk.gym
         let rows = gym.classes.sorted { ($0.isActive ? 0 : 1, $0.name) < ($1.isActive ? 0 : 1, $1.name) }.map {
             ClassRow(
                 id: $0.id, name: $0.name, kind: DashboardForms.choices([$0.classType.rawValue], selected: nil)[0].label,
@@ -166,7 +161,7 @@ struct ClassPages {
         _ desk: DashboardPages.Desk, classId: String, form: WebForm?, saved: Saved? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         try requireManager(desk)
-        let gym = try await gym(desk)
+        let gym = desk.gym
         guard let fitnessClass = gym.classes.first(where: { $0.id == classId }) else { throw APIError.notFound("no class with id '\(classId)' at \(desk.gymName)") }
         let notice = saved.map { s in
             var words = ["Saved."]

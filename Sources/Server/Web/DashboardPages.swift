@@ -123,6 +123,8 @@ struct DashboardPages {
         var gymName: String
         var clock: ZoneClock
         var canManage: Bool
+        /// The gym as read for this request: its details and classes, for the pages that show them.
+        var gym: StoredGym
     }
 
     /// Sign-in first; then the gym, and the visitor's role there (only its staff go on).
@@ -135,7 +137,7 @@ struct DashboardPages {
         }
         return Desk(
             visitor: visit, user: user, tenant: gym.tenant.id, slug: slug, gymName: gym.tenant.name,
-            clock: ZoneClock(zoneOrUTC: gym.tenant.timezone), canManage: role.canManage
+            clock: ZoneClock(zoneOrUTC: gym.tenant.timezone), canManage: role.canManage, gym: gym
         )
     }
 

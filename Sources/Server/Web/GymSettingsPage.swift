@@ -22,7 +22,7 @@ struct GymSettingsPage {
         handlers.action(router, "dashboard/{slug}/settings") { request, context, form, visit in
             let desk = try await dashboard.desk(context, visit, then: request.uri.path)
             do {
-                guard let gym = try await services.store.catalog.tenant(slug: desk.slug)?.tenant else { throw APIError.notFound("no such gym") }
+                let gym = desk.gym.tenant
                 func rule(_ field: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int?? {
                     .some(try DashboardForms.optionalNumber(form, field, name, range))
                 }
@@ -78,7 +78,7 @@ struct GymSettingsPage {
 
     private func page(_ desk: DashboardPages.Desk, typed: WebForm? = nil, saved: Bool = false, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard desk.canManage else { throw APIError.forbidden("only the gym's owner and admins change its settings") }
-        guard let gym = try await services.store.catalog.tenant(slug: desk.slug)?.tenant else { throw APIError.notFound("no such gym") }
+        let gym = desk.gym.tenant
         let settings = try await services.store.catalog.settings(tenant: desk.tenant)
         let defaults = GymSettingsRoutes.SettingsView(GymSettings(), defaultCutoffSeconds: services.store.bookings.promotionCutoffSeconds)
         func field(_ name: String, _ label: String, _ stored: String, placeholder: String = "") -> Field {
