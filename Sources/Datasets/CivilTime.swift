@@ -26,6 +26,13 @@ public enum CivilTime {
         return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
     }
 
+    /// The day a calendar date names, `YYYY-MM-DD` (as a date input sends it); nil for anything else.
+    public static func days(iso text: String) -> Int64? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard text.count == 10, parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        return days(year: parts[0], month: parts[1], day: parts[2])
+    }
+
     /// ISO weekday of a day: 1 is Monday, 7 is Sunday (1970-01-01 was a Thursday).
     public static func weekday(days: Int64) -> Int {
         Int(((days % 7) + 7 + 3) % 7) + 1

@@ -462,11 +462,8 @@ struct DashboardPages {
     /// A local day from `YYYY-MM-DD`, else today at the gym.
     private func day(_ text: String?, _ desk: Desk, name: String = "date") throws -> Int64 {
         guard let text, !text.isEmpty else { return desk.clock.localDay(at: services.clock.now()) }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard text.count == 10, parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
-            throw APIError.validation("\(name) must be a day such as 2026-12-02")
-        }
-        return CivilTime.days(year: parts[0], month: parts[1], day: parts[2])
+        guard let day = CivilTime.days(iso: text) else { throw APIError.validation("\(name) must be a day such as 2026-12-02") }
+        return day
     }
 
     static func date(_ day: Int64) -> String {

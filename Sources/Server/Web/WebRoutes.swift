@@ -209,9 +209,7 @@ struct WebRoutes {
         let today = clock.localDay(at: now)
         let window: (Int64, Int64)
         if !date.isEmpty {
-            let parts = date.split(separator: "-").compactMap { Int($0) }
-            guard date.count == 10, parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-            let day = CivilTime.days(year: parts[0], month: parts[1], day: parts[2])
+            guard let day = CivilTime.days(iso: date) else { return nil }
             window = (clock.instant(day: day, minuteOfDay: 0), clock.instant(day: day + 1, minuteOfDay: 0))
         } else {
             switch when {
