@@ -139,7 +139,7 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/templates"), .copy("Resources/static")],
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/templates"), .copy("Resources/static"), .copy("Resources/languages")],
             swiftSettings: strictness
         ),
 

@@ -13,6 +13,8 @@ import TestSupport
 struct PageBrowser {
     let client: any TestClientProtocol
     var cookies: [String: String] = [:]
+    /// The browser's `Accept-Language`, if it sends one.
+    var language: String?
 
     mutating func get(_ path: String) async throws -> JSONResponse {
         let response = try await client.json(path, headers: headers())
@@ -35,6 +37,7 @@ struct PageBrowser {
 
     func headers() -> HTTPFields {
         var headers: HTTPFields = [.accept: "text/html"]
+        if let language { headers[.acceptLanguage] = language }
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
         return headers
     }

@@ -36,7 +36,7 @@ struct ClassPages {
                 )
                 return MemberPages.redirect("/dashboard/\(desk.slug)/classes?added=\(added)#class-\(fitnessClass.id)")
             } catch {
-                return try await DashboardForms.refused(error) { try await listPage(desk, form: form, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await listPage(desk, form: form, error: desk.words.message($0.message), status: $0.status) }
             }
         }
         handlers.page(router, .get, "dashboard/{slug}/classes/{class_id}") { request, context, visit in
@@ -60,7 +60,7 @@ struct ClassPages {
                     + "&cancelled=\(change.bookedSessionsCancelled.count)"
                 return MemberPages.redirect("/dashboard/\(desk.slug)/classes/\(id)?saved=1&\(counts)")
             } catch {
-                return try await DashboardForms.refused(error) { try await editPage(desk, classId: id, form: form, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await editPage(desk, classId: id, form: form, error: desk.words.message($0.message), status: $0.status) }
             }
         }
     }
@@ -86,10 +86,9 @@ struct ClassPages {
     struct ClassRow: Sendable {
         var id: String
         var name: String
-        var kind: String
+        /// "Yoga · 12 spots · 2 credits".
+        var summary: String
         var timetable: String
-        var capacity: Int
-        var credits: Int
         var isActive: Bool
     }
 
@@ -108,7 +107,7 @@ struct ClassPages {
         var isActive: Bool
     }
 
-    struct ListPage: Sendable {
+    struct ListPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: DashboardPages.Header
         var title: String
@@ -126,7 +125,7 @@ struct ClassPages {
         var cancelled: Int
     }
 
-    struct EditPage: Sendable {
+    struct EditPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: DashboardPages.Header
         var title: String
@@ -139,19 +138,24 @@ struct ClassPages {
         _ desk: DashboardPages.Desk, form: WebForm?, added: Int? = nil, opened: Bool = false, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         try requireManager(desk)
-        let gym = desk.gym
+        let gym = desk.gym, words = desk.words
         let rows = gym.classes.sorted { ($0.isActive ? 0 : 1, $0.name) < ($1.isActive ? 0 : 1, $1.name) }.map {
             ClassRow(
-                id: $0.id, name: $0.name, kind: DashboardForms.choices([$0.classType.rawValue], selected: nil)[0].label,
-                timetable: $0.weeklySlots.isEmpty ? "No weekly times" : DashboardForms.describe($0.weeklySlots), capacity: $0.maxCapacity,
-                credits: $0.creditsRequired, isActive: $0.isActive
+                id: $0.id, name: $0.name,
+                summary: [DashboardForms.label($0.classType.rawValue, words), words.count($0.maxCapacity, "{n} spot", "{n} spots"),
+                          WebRoutes.credits($0.creditsRequired, words)].joined(separator: " · "),
+                timetable: $0.weeklySlots.isEmpty ? words("No weekly times") : DashboardForms.describe($0.weeklySlots, words.format), isActive: $0.isActive
             )
         }
+        let days = ["days": words.format.number(services.horizonDays)]
         let view = ListPage(
-            visitor: desk.visitor, desk: .init(desk, .classes), title: "Classes · \(desk.gymName) · StudioLoop", classes: rows,
-            form: classForm(nil, gym: gym, typed: form),
-            notice: opened ? "\(desk.gymName) is open. Add its first class and its weekly times: members can book as soon as it is saved."
-                : added.map { "Class added, with \($0) session\($0 == 1 ? "" : "s") in the next \(services.horizonDays) days." }, error: error,
+            visitor: desk.visitor, desk: .init(desk, .classes), title: words("Classes · {gym} · StudioLoop", ["gym": desk.gymName]), classes: rows,
+            form: classForm(nil, gym: gym, typed: form, words),
+            notice: opened ? words("{gym} is open. Add its first class and its weekly times: members can book as soon as it is saved.", ["gym": desk.gymName])
+                : added.map {
+                    words.count($0, "Class added, with {n} session in the next {days} days.", "Class added, with {n} sessions in the next {days} days.",
+                                ["days": days["days"]!])
+                }, error: error,
             hasClasses: !rows.isEmpty
         )
         return try pages.page("classes", view, status: status)
@@ -163,33 +167,44 @@ struct ClassPages {
         try requireManager(desk)
         let gym = desk.gym
         guard let fitnessClass = gym.classes.first(where: { $0.id == classId }) else { throw APIError.notFound("no class with id '\(classId)' at \(desk.gymName)") }
+        let words = desk.words
         let notice = saved.map { s in
-            var words = ["Saved."]
-            if s.added + s.removed > 0 { words.append("\(s.added) session\(s.added == 1 ? "" : "s") added, \(s.removed) removed.") }
-            if s.kept > 0 { words.append("\(s.kept) booked session\(s.kept == 1 ? " is" : "s are") kept: cancel \(s.kept == 1 ? "it" : "them") from the front desk if need be.") }
-            if s.cancelled > 0 { words.append("\(s.cancelled) booked session\(s.cancelled == 1 ? " was" : "s were") cancelled; the members got their credits back and were told.") }
-            return words.joined(separator: " ")
+            var said = [words("Saved.")]
+            if s.added + s.removed > 0 {
+                said.append(words.count(s.added, "{n} session added, {removed} removed.", "{n} sessions added, {removed} removed.", ["removed": words.format.number(s.removed)]))
+            }
+            if s.kept > 0 {
+                said.append(words.count(s.kept, "{n} booked session is kept: cancel it from the front desk if need be.",
+                                        "{n} booked sessions are kept: cancel them from the front desk if need be."))
+            }
+            if s.cancelled > 0 {
+                said.append(words.count(s.cancelled, "{n} booked session was cancelled; the members got their credits back and were told.",
+                                        "{n} booked sessions were cancelled; the members got their credits back and were told."))
+            }
+            return said.joined(separator: " ")
         }
         let view = EditPage(
             visitor: desk.visitor, desk: .init(desk, .classes), title: "\(fitnessClass.name) · \(desk.gymName) · StudioLoop",
-            form: classForm(fitnessClass, gym: gym, typed: form), notice: notice, error: error
+            form: classForm(fitnessClass, gym: gym, typed: form, words), notice: notice, error: error
         )
         return try pages.page("class", view, status: status)
     }
 
     /// The form for a class (nil: a new one), holding what was typed when it comes back refused.
-    private func classForm(_ c: FitnessClass?, gym: StoredGym, typed: WebForm?) -> ClassForm {
+    private func classForm(_ c: FitnessClass?, gym: StoredGym, typed: WebForm?, _ words: Words) -> ClassForm {
         func value(_ field: String, _ stored: String) -> String { typed?[field] ?? stored }
-        let slots = typed.map { form in (1...7).map { DashboardForms.SlotField(weekday: $0, name: DashboardForms.weekdays[$0 - 1], times: form["slots_\($0)"] ?? "") } }
+        let slots = typed.map { form in
+            (1...7).map { DashboardForms.SlotField(weekday: $0, name: words.format.weekday($0), times: form["slots_\($0)"] ?? "") }
+        }
         return ClassForm(
             id: c?.id, name: value("name", c?.name ?? ""), description: value("description", c?.description ?? ""),
-            types: DashboardForms.choices(ClassType.allCases.map(\.rawValue), selected: value("class_type", c?.classType.rawValue ?? "yoga")),
-            levels: DashboardForms.choices(Difficulty.allCases.map(\.rawValue), selected: value("difficulty_level", c?.difficultyLevel.rawValue ?? "all_levels")),
+            types: DashboardForms.choices(ClassType.allCases.map(\.rawValue), selected: value("class_type", c?.classType.rawValue ?? "yoga"), words),
+            levels: DashboardForms.choices(Difficulty.allCases.map(\.rawValue), selected: value("difficulty_level", c?.difficultyLevel.rawValue ?? "all_levels"), words),
             instructors: gym.instructors.map {
                 .init(value: $0.id, label: "\($0.firstName) \($0.lastName)", selected: $0.id == value("instructor_id", c?.instructorId ?? ""))
             },
             duration: value("duration_minutes", String(c?.durationMinutes ?? 60)), capacity: value("max_capacity", String(c?.maxCapacity ?? 12)),
-            credits: value("credits_required", String(c?.creditsRequired ?? 1)), slots: slots ?? DashboardForms.slotFields(c?.weeklySlots ?? []),
+            credits: value("credits_required", String(c?.creditsRequired ?? 1)), slots: slots ?? DashboardForms.slotFields(c?.weeklySlots ?? [], words.format),
             isActive: typed.map { DashboardForms.checked($0, "is_active") } ?? (c?.isActive ?? true)
         )
     }

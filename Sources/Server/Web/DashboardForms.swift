@@ -27,9 +27,9 @@ enum DashboardForms {
     }
 
     /// The timetable as the form's boxes show it: weekday → "06:30 18:00".
-    static func slotFields(_ slots: [WeeklySlot]) -> [SlotField] {
+    static func slotFields(_ slots: [WeeklySlot], _ format: LocalFormat) -> [SlotField] {
         (1...7).map { day in
-            SlotField(weekday: day, name: weekdays[day - 1], times: slots.filter { $0.weekday == day }.map(\.start).sorted().joined(separator: " "))
+            SlotField(weekday: day, name: format.weekday(day), times: slots.filter { $0.weekday == day }.map(\.start).sorted().joined(separator: " "))
         }
     }
 
@@ -40,8 +40,8 @@ enum DashboardForms {
     }
 
     /// "Mon 06:30, Wed 18:00".
-    static func describe(_ slots: [WeeklySlot]) -> String {
-        slots.sorted().map { "\(weekdays[$0.weekday - 1].prefix(3)) \($0.start)" }.joined(separator: ", ")
+    static func describe(_ slots: [WeeklySlot], _ format: LocalFormat) -> String {
+        slots.sorted().map { "\(format.weekday($0.weekday, short: true)) \($0.start)" }.joined(separator: ", ")
     }
 
     /// A whole number from a box; `name` says which in the error.
@@ -88,11 +88,14 @@ enum DashboardForms {
     }
 
     /// The options of a select, with `selected` chosen: `yoga` → "Yoga", `all_levels` → "All levels".
-    static func choices(_ values: [String], selected: String?) -> [Choice] {
-        values.map { value in
-            let words = value.replacingOccurrences(of: "_", with: " ")
-            return Choice(value: value, label: words.prefix(1).uppercased() + words.dropFirst(), selected: value == selected)
-        }
+    static func choices(_ values: [String], selected: String?, _ words: Words) -> [Choice] {
+        values.map { value in Choice(value: value, label: label(value, words), selected: value == selected) }
+    }
+
+    /// A stored value as people read it: `all_levels` → "All levels", in their language.
+    static func label(_ value: String, _ words: Words) -> String {
+        let spaced = value.replacingOccurrences(of: "_", with: " ")
+        return words(spaced.prefix(1).uppercased() + spaced.dropFirst())
     }
 
     /// The answer to a form whose input was refused: the page again, saying why, with the 4xx

@@ -28,11 +28,11 @@ struct DashboardPages {
             var choices: [GymChoice.Gym] = []
             for gym in gyms {
                 let name = try await services.store.catalog.tenant(slug: gym.tenantSlug)?.tenant.name ?? gym.tenantSlug
-                choices.append(.init(slug: gym.tenantSlug, name: name, role: gym.role.rawValue))
+                choices.append(.init(slug: gym.tenantSlug, name: name, role: Self.role(gym.role, visit.words)))
             }
             return try pages.page("dashboard", GymChoice(
-                visitor: visit, gyms: choices, invites: invites.map { .init(id: $0.id, gymName: $0.tenantName, role: $0.role.rawValue) },
-                hasInvites: !invites.isEmpty
+                visitor: visit, gyms: choices, invites: invites.map { .init(id: $0.id, gymName: $0.tenantName, role: Self.role($0.role, visit.words)) },
+                title: visit.words("Dashboard · StudioLoop"), hasInvites: !invites.isEmpty
             ))
         }
         handlers.page(router, .get, "dashboard/{slug}") { request, context, visit in
@@ -52,8 +52,9 @@ struct DashboardPages {
             } catch {
                 let problem = APIError(from: error)
                 guard problem.status.code < 500 else { throw error }
-                if let session { return try await rosterPage(desk, session: session, error: problem.message, status: problem.status) }
-                return try await dayPage(desk, day: try day(form["date"], desk), error: problem.message, status: problem.status)
+                let message = desk.words.message(problem.message)
+                if let session { return try await rosterPage(desk, session: session, error: message, status: problem.status) }
+                return try await dayPage(desk, day: try day(form["date"], desk), error: message, status: problem.status)
             }
         }
         let bookings = services.store.bookings
@@ -69,7 +70,7 @@ struct DashboardPages {
                 } catch {
                     let problem = APIError(from: error)
                     guard problem.status.code < 500, let session = form["session"] else { throw error }
-                    return try await rosterPage(desk, session: session, error: problem.message, status: problem.status)
+                    return try await rosterPage(desk, session: session, error: desk.words.message(problem.message), status: problem.status)
                 }
             }
         }
@@ -92,11 +93,11 @@ struct DashboardPages {
         }
     }
 
-    struct GymChoice: Sendable {
+    struct GymChoice: PageModel, Sendable {
         var visitor: WebVisit
         var gyms: [Gym]
         var invites: [Invite]
-        var title = "Dashboard · StudioLoop"
+        var title: String
         var hasInvites = false
 
         struct Invite: Sendable {
@@ -125,6 +126,8 @@ struct DashboardPages {
         var canManage: Bool
         /// The gym as read for this request: its details and classes, for the pages that show them.
         var gym: StoredGym
+
+        var words: Words { visitor.words }
     }
 
     /// Sign-in first; then the gym, and the visitor's role there (only its staff go on).
@@ -181,12 +184,12 @@ struct DashboardPages {
             gymName = desk.gymName
             canManage = desk.canManage
             tabs = Section.allCases.filter { desk.canManage || $0.forAllStaff }.map {
-                Tab(label: $0.label, href: "/dashboard/\(desk.slug)" + ($0 == .desk ? "" : "/\($0.rawValue)"), current: $0 == section)
+                Tab(label: desk.words($0.label), href: "/dashboard/\(desk.slug)" + ($0 == .desk ? "" : "/\($0.rawValue)"), current: $0 == section)
             }
         }
     }
 
-    struct DayPage: Sendable {
+    struct DayPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: Header
         var title: String
@@ -218,15 +221,17 @@ struct DashboardPages {
         let from = clock.instant(day: day, minuteOfDay: 0), to = clock.instant(day: day + 1, minuteOfDay: 0)
         let now = services.clock.now()
         let sessions = try await services.store.bookings.day(tenant: desk.tenant, staff: desk.user, from: from, to: to)
+        let words = desk.words, zone = clock.zone
         let rows = sessions.map {
             DayRow(
-                id: $0.sessionId, time: "\(clock.timeLabel(at: $0.start))–\(clock.timeLabel(at: $0.end))", className: $0.className,
+                id: $0.sessionId, time: "\(words.format.time($0.start, zone))–\(words.format.time($0.end, zone))", className: $0.className,
                 booked: $0.confirmed + $0.checkedIn + $0.noShows, checkedIn: $0.checkedIn, waitlisted: $0.waitlisted, noShows: $0.noShows,
-                capacity: $0.capacity, status: $0.isCancelled ? "Cancelled" : now >= $0.end ? "Over" : now >= $0.start ? "On now" : "Coming up",
+                capacity: $0.capacity,
+                status: words($0.isCancelled ? "Cancelled" : now >= $0.end ? "Over" : now >= $0.start ? "On now" : "Coming up"),
                 isCancelled: $0.isCancelled
             )
         }
-        let label = MemberPages.local(from, clock, withTime: false)
+        let label = words.format.longDay(from, zone)
         let view = DayPage(
             visitor: desk.visitor, desk: Header(desk, .desk), title: "\(label) · \(desk.gymName) · StudioLoop", date: Self.date(day), dayLabel: label,
             previous: "/dashboard/\(desk.slug)?date=\(Self.date(day - 1))", next: "/dashboard/\(desk.slug)?date=\(Self.date(day + 1))",
@@ -237,7 +242,7 @@ struct DashboardPages {
 
     // MARK: A session's roster
 
-    struct RosterPage: Sendable {
+    struct RosterPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: Header
         var title: String
@@ -272,13 +277,16 @@ struct DashboardPages {
             throw APIError.notFound("no session with id '\(id)' at \(desk.gymName)")
         }
         guard let session = try await services.store.catalog.scheduledSession(id: id) else { throw APIError.notFound("no session with id '\(id)'") }
-        let now = services.clock.now(), clock = desk.clock
+        let now = services.clock.now(), zone = desk.clock.zone, words = desk.words
         // The buttons the store would accept now: check-in from half an hour before class.
         let started = now >= session.startTime, open = now >= session.startTime - BookingRules.checkInOpensSeconds && now <= session.endTime
         let rows = entries.map { entry in
             RosterRow(
-                bookingId: entry.bookingId, name: "\(entry.firstName) \(entry.lastName)", status: Self.label(entry.status, position: entry.waitlistPosition),
-                detail: entry.checkedInAt.map { "at \(clock.timeLabel(at: $0))\(entry.checkInMethod.map { " by \(Self.method($0))" } ?? "")" },
+                bookingId: entry.bookingId, name: "\(entry.firstName) \(entry.lastName)", status: Self.label(entry.status, position: entry.waitlistPosition, words),
+                detail: entry.checkedInAt.map { at in
+                    let time = words.format.time(at, zone)
+                    return entry.checkInMethod.map { words("at {time} by {method}", ["time": time, "method": Self.method($0, words)]) } ?? words("at {time}", ["time": time])
+                },
                 canCheckIn: entry.status == .confirmed && open, canUndo: entry.status == .checkedIn && open,
                 canMarkNoShow: entry.status == .confirmed && started, isMarketplace: entry.isMarketplace, justCheckedIn: entry.bookingId == checked
             )
@@ -286,12 +294,14 @@ struct DashboardPages {
         let checkedIn = entries.count { $0.status == .checkedIn || $0.status == .completed }
         let booked = entries.count { [.confirmed, .checkedIn, .completed, .noShow].contains($0.status) }
         let waitlisted = entries.count { $0.status == .waitlisted }
-        let when = "\(MemberPages.local(session.startTime, clock))–\(clock.timeLabel(at: session.endTime))"
+        let when = "\(words.format.dayAndTime(session.startTime, zone))–\(words.format.time(session.endTime, zone))"
+        let counts: KeyValuePairs = ["booked": words.format.number(booked), "capacity": words.format.number(session.capacity), "in": words.format.number(checkedIn)]
         let view = RosterPage(
             visitor: desk.visitor, desk: Header(desk, .desk), title: "\(session.className), \(when) · \(desk.gymName) · StudioLoop",
-            sessionId: id, className: session.className, when: when, date: Self.date(clock.localDay(at: session.startTime)),
-            counts: "\(booked) of \(session.capacity) booked · \(checkedIn) checked in" + (waitlisted > 0 ? " · \(waitlisted) waiting" : ""),
-            members: rows, notice: rows.first(where: \.justCheckedIn).flatMap { $0.status == "Checked in" ? "\($0.name) is checked in." : nil },
+            sessionId: id, className: session.className, when: when, date: Self.date(desk.clock.localDay(at: session.startTime)),
+            counts: words("{booked} of {capacity} booked · {in} checked in", counts) + (waitlisted > 0 ? " · " + words.count(waitlisted, "{n} waiting", "{n} waiting") : ""),
+            members: rows,
+            notice: entries.first { $0.bookingId == checked && $0.status == .checkedIn }.map { words("{name} is checked in.", ["name": "\($0.firstName) \($0.lastName)"]) },
             error: error, hasMembers: !rows.isEmpty
         )
         return try pages.page("roster", view, status: status)
@@ -317,7 +327,8 @@ struct DashboardPages {
                 to: clock.instant(day: day + 1, minuteOfDay: 0), now: now
             )
         } catch StoreError.notFound {
-            throw APIError.notFound("no booking with desk code \(DeskCode.display(code)) on \(MemberPages.local(clock.instant(day: day, minuteOfDay: 0), clock, withTime: false))")
+            let date = desk.words.format.day(clock.instant(day: day, minuteOfDay: 0), clock.zone)
+            throw APIError.notFound(desk.words("No booking has the desk code {code} on {day}.", ["code": DeskCode.display(code), "day": date]))
         }
     }
 
@@ -335,7 +346,7 @@ struct DashboardPages {
         var toText: String
     }
 
-    struct AnalyticsPage: Sendable {
+    struct AnalyticsPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: Header
         var title: String
@@ -369,15 +380,15 @@ struct DashboardPages {
 
     struct ClassRow: Sendable {
         var name: String
-        var bookings: Int
+        var bookings: String
         var fillRate: String
     }
 
     struct WeekRow: Sendable {
         var week: String
-        var sessions: Int
-        var taken: Int
-        var capacity: Int
+        var sessions: String
+        var taken: String
+        var capacity: String
         var fillRate: String
         var noShowRate: String
     }
@@ -401,55 +412,65 @@ struct DashboardPages {
     private func analyticsPage(_ desk: Desk, period: Period) async throws -> Response {
         let a = try await services.store.analytics.analytics(tenant: desk.tenant, staff: desk.user, from: period.from, to: period.to)
         let taken = ["confirmed", "checked_in", "completed", "no_show"].reduce(0) { $0 + a.bookingsByStatus[$1, default: 0] }
+        let words = desk.words, format = words.format
         func short(_ weekStart: String) -> String {
             guard let seconds = ISO8601.parse(weekStart) else { return weekStart }
-            let date = CivilTime.date(days: seconds / 86_400)
-            return "\(date.day) \(ZoneClock.months[date.month - 1])"
+            return format.shortDate(seconds, .gmt)
         }
         var grid = Array(repeating: Array(repeating: 0, count: 24), count: 7)
         for slot in a.slots { grid[slot.weekday - 1][slot.hour] = slot.bookings }
         let currency = a.months.first?.currency
         let moneyBars = a.months.filter { $0.currency == currency }.map { line in
             SVGCharts.MoneyBar(
-                label: Self.monthLabel(line.month), commission: line.commissionCents, payout: line.payoutCents,
-                format: { Money(cents: $0, currency: line.currency).description }
+                label: Self.monthLabel(line.month, format), commission: line.commissionCents, payout: line.payoutCents,
+                format: { format.money(Money(cents: $0, currency: line.currency)) }
             )
         }
         let view = AnalyticsPage(
-            visitor: desk.visitor, desk: Header(desk, .analytics), title: "Analytics · \(desk.gymName) · StudioLoop",
+            visitor: desk.visitor, desk: Header(desk, .analytics), title: words("Analytics · {gym} · StudioLoop", ["gym": desk.gymName]),
             from: period.fromText, to: period.toText,
             csv: "/dashboard/\(desk.slug)/analytics.csv?from=\(period.fromText)&to=\(period.toText)",
             figures: [
-                Figure(label: "Sessions held", value: String(a.sessions), testId: "sessions-held"),
-                Figure(label: "Bookings", value: String(taken), testId: "bookings"),
-                Figure(label: "Checked in", value: String(a.bookingsByStatus["checked_in", default: 0] + a.bookingsByStatus["completed", default: 0]), testId: "checked-in"),
-                Figure(label: "Fill rate", value: SVGCharts.percent(a.fillRate), testId: "fill-rate"),
-                Figure(label: "No-show rate", value: SVGCharts.percent(a.noShowRate), testId: "no-show-rate"),
-                Figure(label: "Late cancels", value: String(a.lateCancels), testId: "late-cancels"),
-                Figure(label: "From the marketplace", value: SVGCharts.percent(a.marketplaceShare), testId: "marketplace-share"),
+                Figure(label: words("Sessions held"), value: format.number(a.sessions), testId: "sessions-held"),
+                Figure(label: words("Bookings"), value: format.number(taken), testId: "bookings"),
+                Figure(
+                    label: words("Checked in"), value: format.number(a.bookingsByStatus["checked_in", default: 0] + a.bookingsByStatus["completed", default: 0]),
+                    testId: "checked-in"
+                ),
+                Figure(label: words("Fill rate"), value: format.percent(a.fillRate), testId: "fill-rate"),
+                Figure(label: words("No-show rate"), value: format.percent(a.noShowRate), testId: "no-show-rate"),
+                Figure(label: words("Late cancels"), value: format.number(a.lateCancels), testId: "late-cancels"),
+                Figure(label: words("From the marketplace"), value: format.percent(a.marketplaceShare), testId: "marketplace-share"),
             ],
             money: a.money.map {
                 MoneyRow(
-                    currency: $0.currency, gross: Money(cents: $0.grossCents, currency: $0.currency).description,
-                    commission: Money(cents: $0.commissionCents, currency: $0.currency).description,
-                    payout: Money(cents: $0.payoutCents, currency: $0.currency).description
+                    currency: $0.currency, gross: format.money(Money(cents: $0.grossCents, currency: $0.currency)),
+                    commission: format.money(Money(cents: $0.commissionCents, currency: $0.currency)),
+                    payout: format.money(Money(cents: $0.payoutCents, currency: $0.currency))
                 )
             },
             fillChart: SVGCharts.rates(
-                a.weeks.map { .init(label: short($0.weekStart), rate: $0.fillRate, detail: "\($0.taken) of \($0.capacity) spots") },
-                title: "Fill rate by week", id: "chart-fill"
+                a.weeks.map {
+                    .init(label: short($0.weekStart), rate: $0.fillRate,
+                          detail: words("{taken} of {capacity} spots", ["taken": format.number($0.taken), "capacity": format.number($0.capacity)]))
+                },
+                title: words("Fill rate by week"), id: "chart-fill", words
             ),
             noShowChart: SVGCharts.rates(
-                a.weeks.map { .init(label: short($0.weekStart), rate: $0.noShowRate, detail: "\($0.noShows) of \($0.settled) settled bookings") },
-                title: "No-show rate by week", id: "chart-no-show"
+                a.weeks.map {
+                    .init(label: short($0.weekStart), rate: $0.noShowRate,
+                          detail: words("{missed} of {settled} settled bookings", ["missed": format.number($0.noShows), "settled": format.number($0.settled)]))
+                },
+                title: words("No-show rate by week"), id: "chart-no-show", words
             ),
-            heatMap: SVGCharts.heatMap(grid, title: "Bookings by weekday and hour", id: "chart-heat"),
-            moneyChart: moneyBars.isEmpty ? nil : SVGCharts.money(moneyBars, title: "Gross, commission and payout by month (\(currency ?? ""))", id: "chart-money"),
-            classes: a.popularClasses.map { ClassRow(name: $0.name, bookings: $0.bookings, fillRate: SVGCharts.percent($0.fillRate)) },
+            heatMap: SVGCharts.heatMap(grid, title: words("Bookings by weekday and hour"), id: "chart-heat", words),
+            moneyChart: moneyBars.isEmpty
+                ? nil : SVGCharts.money(moneyBars, title: words("Gross, commission and payout by month ({currency})", ["currency": currency ?? ""]), id: "chart-money", words),
+            classes: a.popularClasses.map { ClassRow(name: $0.name, bookings: format.number($0.bookings), fillRate: format.percent($0.fillRate)) },
             weeks: a.weeks.map {
                 WeekRow(
-                    week: short($0.weekStart), sessions: $0.sessions, taken: $0.taken, capacity: $0.capacity, fillRate: SVGCharts.percent($0.fillRate),
-                    noShowRate: SVGCharts.percent($0.noShowRate)
+                    week: short($0.weekStart), sessions: format.number($0.sessions), taken: format.number($0.taken), capacity: format.number($0.capacity),
+                    fillRate: format.percent($0.fillRate), noShowRate: format.percent($0.noShowRate)
                 )
             },
             hasMoney: !a.money.isEmpty, hasClasses: !a.popularClasses.isEmpty
@@ -472,30 +493,40 @@ struct DashboardPages {
     }
 
     /// "Nov 2026" from `2026-11`.
-    static func monthLabel(_ month: String) -> String {
+    static func monthLabel(_ month: String, _ format: LocalFormat) -> String {
         let parts = month.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 2, (1...12).contains(parts[1]) else { return month }
-        return "\(ZoneClock.months[parts[1] - 1]) \(parts[0])"
+        return format.month(year: parts[0], month: parts[1])
     }
 
-    static func label(_ status: BookingStatus, position: Int?) -> String {
+    /// A booking's state as the desk reads it (shorter than a member's own words for it).
+    static func label(_ status: BookingStatus, position: Int?, _ words: Words) -> String {
         switch status {
-        case .confirmed: "Booked"
-        case .waitlisted: position.map { "Waitlist #\($0)" } ?? "Waitlist"
-        case .checkedIn: "Checked in"
-        case .completed: "Attended"
-        case .noShow: "No-show"
-        case .cancelled: "Cancelled"
+        case .confirmed: words("Booked")
+        case .waitlisted: position.map { words("Waitlist #{n}", ["n": words.format.number($0)]) } ?? words("Waitlist")
+        case .checkedIn: words("Checked in")
+        case .completed: words("Attended")
+        case .noShow: words("No-show")
+        case .cancelled: words("Cancelled")
         }
     }
 
-    static func method(_ raw: String) -> String {
+    static func method(_ raw: String, _ words: Words) -> String {
         switch CheckInMethod(rawValue: raw) {
-        case .qr: "QR code"
-        case .name: "name"
-        case .deskCode: "desk code"
-        case .selfService: "themself"
+        case .qr: words("QR code")
+        case .name: words("name")
+        case .deskCode: words("desk code")
+        case .selfService: words("themself")
         case nil: raw
+        }
+    }
+
+    static func role(_ role: StaffRole, _ words: Words) -> String {
+        switch role {
+        case .owner: words("owner")
+        case .admin: words("admin")
+        case .instructor: words("instructor")
+        case .member: words("member")
         }
     }
 }

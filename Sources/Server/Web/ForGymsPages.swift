@@ -18,10 +18,14 @@ struct ForGymsPages {
         let handlers = WebHandlers(services: services)
         handlers.page(router, .get, "for-gyms") { _, _, visit in
             let rates = services.store.bookings.rates
+            let words = visit.words
             let tiers = SubscriptionTier.allCases.map { tier in
-                Tier(name: tier.rawValue.prefix(1).uppercased() + tier.rawValue.dropFirst(), commission: Self.percent(rates.basisPoints[tier] ?? 0))
+                Tier(name: words(tier.rawValue.prefix(1).uppercased() + tier.rawValue.dropFirst()), commission: Self.percent(rates.basisPoints[tier] ?? 0, words.format))
             }
-            return try pages.page("forgyms", ForGyms(visitor: visit, tiers: tiers, starter: tiers[0].commission))
+            return try pages.page("forgyms", ForGyms(
+                visitor: visit, tiers: tiers, starter: tiers[0].commission, title: words("StudioLoop for gyms and studios"),
+                description: words("Run your timetable, front desk and payments on StudioLoop, and fill spare spots with members from across the city.")
+            ))
         }
         handlers.page(router, .get, "open-gym") { request, _, visit in
             guard visit.user != nil else { return MemberPages.redirect("/signup?next=/open-gym") }
@@ -37,7 +41,7 @@ struct ForGymsPages {
                 response.headers[.cacheControl] = "no-store"
                 return response
             } catch {
-                return try await DashboardForms.refused(error) { try page(visit, typed: form, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try page(visit, typed: form, error: visit.words.message($0.message), status: $0.status) }
             }
         }
     }
@@ -74,15 +78,15 @@ struct ForGymsPages {
         var commission: String
     }
 
-    struct ForGyms: Sendable {
+    struct ForGyms: PageModel, Sendable {
         var visitor: WebVisit
         var tiers: [Tier]
         var starter: String
-        var title = "StudioLoop for gyms and studios"
-        var description = "Run your timetable, front desk and payments on StudioLoop, and fill spare spots with members from across the city."
+        var title: String
+        var description: String
     }
 
-    struct OpenGym: Sendable {
+    struct OpenGym: PageModel, Sendable {
         var visitor: WebVisit
         var name: String
         var slug: String
@@ -94,21 +98,21 @@ struct ForGymsPages {
         var cities: [WebRoutes.CityOption]
         var marketplace: Bool
         var error: String?
-        var title = "Open your gym · StudioLoop"
+        var title: String { visitor.words("Open your gym · StudioLoop") }
     }
 
     private func page(_ visit: WebVisit, typed: WebForm?, error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         let view = OpenGym(
             visitor: visit, name: typed?["name"] ?? "", slug: typed?["slug"] ?? "", email: typed?["email"] ?? "", phone: typed?["phone"] ?? "",
             street: typed?["street"] ?? "", postalCode: typed?["postal_code"] ?? "", location: typed?["location"] ?? "",
-            cities: WebRoutes(services: services).cityOptions(selected: typed?["area"] ?? ""),
+            cities: WebRoutes(services: services).cityOptions(selected: typed?["area"] ?? "", visit.words),
             marketplace: typed.map { DashboardForms.checked($0, "marketplace_enabled") } ?? true, error: error
         )
         return try pages.page("opengym", view, status: status)
     }
 
-    /// 2 000 basis points → "20 %"; 1 250 → "12.5 %".
-    static func percent(_ basisPoints: Int64) -> String {
-        basisPoints % 100 == 0 ? "\(basisPoints / 100) %" : String(format: "%.1f %%", Double(basisPoints) / 100)
+    /// 2 000 basis points → "20%"; 1 250 → "12.5%" (as the locale writes a percentage).
+    static func percent(_ basisPoints: Int64, _ format: LocalFormat) -> String {
+        (Double(basisPoints) / 10_000).formatted(.percent.precision(.fractionLength(0...1)).locale(format.locale))
     }
 }

@@ -32,7 +32,7 @@ struct GymMoneyPages {
                 )
                 return MemberPages.redirect("/dashboard/\(desk.slug)/packs?saved=1")
             } catch {
-                return try await DashboardForms.refused(error) { try await packsPage(desk, typed: form, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await packsPage(desk, typed: form, error: desk.words.message($0.message), status: $0.status) }
             }
         }
         handlers.action(router, "dashboard/{slug}/packs/{id}") { request, context, form, visit in
@@ -50,7 +50,7 @@ struct GymMoneyPages {
                 )
                 return MemberPages.redirect("/dashboard/\(desk.slug)/packs?saved=1")
             } catch {
-                return try await DashboardForms.refused(error) { try await packsPage(desk, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await packsPage(desk, error: desk.words.message($0.message), status: $0.status) }
             }
         }
         handlers.page(router, .get, "dashboard/{slug}/payouts") { request, context, visit in
@@ -71,7 +71,7 @@ struct GymMoneyPages {
                 try await services.store.payouts.setAccount(account, tenant: desk.tenant, by: desk.user, now: services.clock.now())
                 return MemberPages.redirect("/dashboard/\(desk.slug)/payouts?saved=1")
             } catch {
-                return try await DashboardForms.refused(error) { try await payoutsPage(desk, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await payoutsPage(desk, error: desk.words.message($0.message), status: $0.status) }
             }
         }
     }
@@ -91,10 +91,11 @@ struct GymMoneyPages {
         var priceField: String
         var validity: String
         var isActive: Bool
-        var kind: String
+        /// "Pack · 10 credits for R 450,00".
+        var summary: String
     }
 
-    struct PacksPage: Sendable {
+    struct PacksPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: DashboardPages.Header
         var title: String
@@ -119,27 +120,30 @@ struct GymMoneyPages {
     ) async throws -> Response {
         guard desk.canManage else { throw APIError.forbidden("only the gym's owner and admins set its packs and prices") }
         let packs = try await services.store.packages.list(tenant: desk.tenant, includeInactive: true)
+        let words = desk.words
         let rows = packs.map {
             PackRow(
-                id: $0.id, name: $0.name, credits: $0.credits, price: $0.price.description, priceField: DashboardForms.priceField($0.price),
-                validity: $0.validityDays.map(String.init) ?? "", isActive: $0.isActive, kind: $0.recurring ? "monthly plan" : "pack"
+                id: $0.id, name: $0.name, credits: $0.credits, price: words.format.money($0.price), priceField: DashboardForms.priceField($0.price),
+                validity: $0.validityDays.map(String.init) ?? "", isActive: $0.isActive,
+                summary: words($0.recurring ? "Monthly plan" : "Pack") + " · "
+                    + words.count($0.credits, "{n} credit for {price}", "{n} credits for {price}", ["price": words.format.money($0.price)])
             )
         }
         let view = PacksPage(
-            visitor: desk.visitor, desk: .init(desk, .packs), title: "Packs and prices · \(desk.gymName) · StudioLoop", currency: try await currency(desk),
+            visitor: desk.visitor, desk: .init(desk, .packs), title: words("Packs and prices · {gym} · StudioLoop", ["gym": desk.gymName]), currency: try await currency(desk),
             packs: rows,
             new: NewPack(
                 name: typed?["name"] ?? "", credits: typed?["credits"] ?? "10", price: typed?["price"] ?? "", validityDays: typed?["validity_days"] ?? "90",
                 recurring: typed.map { DashboardForms.checked($0, "recurring") } ?? false
             ),
-            notice: saved ? "Saved. Members see the packs on sale on the gym's page and when they buy credits." : nil, error: error, hasPacks: !rows.isEmpty
+            notice: saved ? words("Saved. Members see the packs on sale on the gym's page and when they buy credits.") : nil, error: error, hasPacks: !rows.isEmpty
         )
         return try pages.page("packs", view, status: status)
     }
 
     // MARK: Payouts
 
-    struct PayoutsPage: Sendable {
+    struct PayoutsPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: DashboardPages.Header
         var title: String
@@ -156,8 +160,8 @@ struct GymMoneyPages {
 
     struct Line: Sendable {
         var month: String
-        var bookings: Int
-        var refunds: Int
+        var bookings: String
+        var refunds: String
         var gross: String
         var commission: String
         var net: String
@@ -180,31 +184,34 @@ struct GymMoneyPages {
         let made = try await payouts.payouts(tenant: desk.tenant, by: desk.user)
         let account = try await payouts.account(tenant: desk.tenant, by: desk.user)
         let isOwner = try await services.store.staff.role(of: desk.user, at: desk.tenant) == .owner
-        let clock = desk.clock
-        func money(_ cents: Int64, _ currency: String) -> String { Money(cents: cents, currency: currency).description }
+        let clock = desk.clock, words = desk.words, format = words.format
+        func money(_ cents: Int64, _ currency: String) -> String { format.money(Money(cents: cents, currency: currency)) }
         let view = PayoutsPage(
-            visitor: desk.visitor, desk: .init(desk, .payouts), title: "Payouts · \(desk.gymName) · StudioLoop",
-            owed: owed.filter { $0.cents != 0 }.map(\.description),
+            visitor: desk.visitor, desk: .init(desk, .payouts), title: words("Payouts · {gym} · StudioLoop", ["gym": desk.gymName]),
+            owed: owed.filter { $0.cents != 0 }.map(format.money),
             lines: lines.reversed().map {
                 let date = CivilTime.date(days: clock.localDay(at: $0.periodStart))
                 return Line(
-                    month: "\(ZoneClock.months[date.month - 1]) \(date.year)", bookings: $0.bookings, refunds: $0.refunds, gross: money($0.grossCents, $0.currency),
-                    commission: money($0.commissionCents, $0.currency), net: money($0.netCents, $0.currency)
+                    month: format.month(year: date.year, month: date.month), bookings: format.number($0.bookings), refunds: format.number($0.refunds),
+                    gross: money($0.grossCents, $0.currency), commission: money($0.commissionCents, $0.currency), net: money($0.netCents, $0.currency)
                 )
             },
             payouts: made.map {
                 PayoutRow(
-                    date: MemberPages.local($0.createdAt, clock, withTime: false), amount: $0.amount.description,
-                    method: $0.method == .eft ? "bank transfer" : "Stripe", reference: $0.reference, status: $0.status.rawValue
+                    date: format.day($0.createdAt, clock.zone), amount: format.money($0.amount),
+                    method: $0.method == .eft ? words("bank transfer") : "Stripe", reference: $0.reference, status: DashboardForms.label($0.status.rawValue, words)
                 )
             },
             account: account.map {
                 switch $0.method {
-                case .eft: "Bank transfer to \($0.bankName ?? "") account ending \(String(($0.accountNumber ?? "").suffix(4))), \($0.accountHolder ?? "")"
-                case .stripeConnect: "Stripe, to the connected account \($0.stripeAccountId ?? "")"
+                case .eft:
+                    words("Bank transfer to {bank} account ending {last4}, {holder}", [
+                        "bank": $0.bankName ?? "", "last4": String(($0.accountNumber ?? "").suffix(4)), "holder": $0.accountHolder ?? "",
+                    ])
+                case .stripeConnect: words("Stripe, to the connected account {account}", ["account": $0.stripeAccountId ?? ""])
                 }
             },
-            isOwner: isOwner, notice: saved ? "Saved: the next payouts go there." : nil, error: error, hasLines: !lines.isEmpty, hasPayouts: !made.isEmpty
+            isOwner: isOwner, notice: saved ? words("Saved: the next payouts go there.") : nil, error: error, hasLines: !lines.isEmpty, hasPayouts: !made.isEmpty
         )
         return try pages.page("payouts", view, status: status)
     }

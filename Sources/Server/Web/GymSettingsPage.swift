@@ -50,7 +50,7 @@ struct GymSettingsPage {
                 )
                 return MemberPages.redirect("/dashboard/\(desk.slug)/settings?saved=1")
             } catch {
-                return try await DashboardForms.refused(error) { try await page(desk, typed: form, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await page(desk, typed: form, error: desk.words.message($0.message), status: $0.status) }
             }
         }
     }
@@ -63,7 +63,7 @@ struct GymSettingsPage {
         var placeholder: String
     }
 
-    struct SettingsPage: Sendable {
+    struct SettingsPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: DashboardPages.Header
         var title: String
@@ -81,14 +81,15 @@ struct GymSettingsPage {
         let gym = desk.gym.tenant
         let settings = try await services.store.catalog.settings(tenant: desk.tenant)
         let defaults = GymSettingsRoutes.SettingsView(GymSettings(), defaultCutoffSeconds: services.store.bookings.promotionCutoffSeconds)
+        let words = desk.words
         func field(_ name: String, _ label: String, _ stored: String, placeholder: String = "") -> Field {
-            Field(name: name, label: label, value: typed?[name] ?? stored, placeholder: placeholder)
+            Field(name: name, label: words(label), value: typed?[name] ?? stored, placeholder: placeholder)
         }
         func rule(_ name: String, _ label: String, _ stored: Int?, _ fallback: Int?) -> Field {
-            field(name, label, stored.map(String.init) ?? "", placeholder: fallback.map { "default: \($0)" } ?? "no limit")
+            field(name, label, stored.map(String.init) ?? "", placeholder: fallback.map { words("default: {n}", ["n": words.format.number($0)]) } ?? words("no limit"))
         }
         let view = SettingsPage(
-            visitor: desk.visitor, desk: .init(desk, .settings), title: "Settings · \(desk.gymName) · StudioLoop",
+            visitor: desk.visitor, desk: .init(desk, .settings), title: words("Settings · {gym} · StudioLoop", ["gym": desk.gymName]),
             contacts: [field("name", "Gym name", gym.name), field("email", "Email", gym.email), field("phone", "Phone", gym.phone)],
             address: [
                 field("street", "Street", gym.address.street), field("suburb", "Suburb", gym.address.suburb), field("city", "City", gym.address.city),
@@ -103,10 +104,10 @@ struct GymSettingsPage {
             ],
             marketplace: typed.map { DashboardForms.checked($0, "marketplace_enabled") } ?? gym.marketplaceEnabled,
             policies: [
-                .init(value: "forfeit", label: "Late cancellations lose their credits", selected: (typed?["late_cancel_policy"] ?? settings.lateCancelPolicy.rawValue) == "forfeit"),
-                .init(value: "refund", label: "Late cancellations get their credits back", selected: (typed?["late_cancel_policy"] ?? settings.lateCancelPolicy.rawValue) == "refund"),
+                .init(value: "forfeit", label: words("Late cancellations lose their credits"), selected: (typed?["late_cancel_policy"] ?? settings.lateCancelPolicy.rawValue) == "forfeit"),
+                .init(value: "refund", label: words("Late cancellations get their credits back"), selected: (typed?["late_cancel_policy"] ?? settings.lateCancelPolicy.rawValue) == "refund"),
             ],
-            notice: saved ? "Saved." : nil, error: error
+            notice: saved ? words("Saved.") : nil, error: error
         )
         return try pages.page("settings", view, status: status)
     }

@@ -22,10 +22,10 @@ struct MemberPages {
     func register(on router: Router<AppContext>) {
         let handlers = WebHandlers(services: services)
         handlers.page(router, .get, "signup") { request, context, visit in
-            try form("signup", Credentials(visitor: visit, next: Self.next(request)))
+            try form("signup", Credentials(visitor: visit, next: Self.next(request), title: visit.words("Sign up · StudioLoop")))
         }
         handlers.action(router, "signup") { request, context, form, visit in
-            var view = Credentials(visitor: visit, next: Self.next(form["next"]), firstName: form["first_name"] ?? "", lastName: form["last_name"] ?? "",
+            var view = Credentials(visitor: visit, next: Self.next(form["next"]), title: visit.words("Sign up · StudioLoop"), firstName: form["first_name"] ?? "", lastName: form["last_name"] ?? "",
                                    contact: form["contact"] ?? "")
             do {
                 let contact = view.contact.trimmingCharacters(in: .whitespaces)
@@ -36,15 +36,15 @@ struct MemberPages {
                 )
                 return try await signedIn(opened.user, goingTo: "/verify?next=" + Self.queryEscaped(view.next))
             } catch let error as APIError where error.status.code < 500 {
-                view.error = error.message
+                view.error = visit.words.message(error.message)
                 return try self.form("signup", view, status: error.status)
             }
         }
         handlers.page(router, .get, "login") { request, context, visit in
-            try form("login", Credentials(visitor: visit, next: Self.next(request)))
+            try form("login", Credentials(visitor: visit, next: Self.next(request), title: visit.words("Sign in · StudioLoop")))
         }
         handlers.action(router, "login") { request, context, form, visit in
-            var view = Credentials(visitor: visit, next: Self.next(form["next"]), contact: form["contact"] ?? "")
+            var view = Credentials(visitor: visit, next: Self.next(form["next"]), title: visit.words("Sign in · StudioLoop"), contact: form["contact"] ?? "")
             do {
                 let contact = view.contact.trimmingCharacters(in: .whitespaces)
                 let login = try AuthRoutes.contact(
@@ -53,7 +53,7 @@ struct MemberPages {
                 let user = try await auth.signIn(login, password: form["password"] ?? "")
                 return try await signedIn(user, goingTo: view.next)
             } catch let error as APIError where error.status.code < 500 {
-                view.error = error.message
+                view.error = visit.words.message(error.message)
                 return try self.form("login", view, status: error.status)
             }
         }
@@ -76,7 +76,7 @@ struct MemberPages {
             do {
                 if form["resend"] != nil {
                     try await services.store.accounts.resendCode(to: contact, now: services.clock.now())
-                    view.notice = "A new code is on its way."
+                    view.notice = visit.words("A new code is on its way.")
                     return try self.form("verify", view)
                 }
                 guard try await auth.verify(contact, code: form["code"] ?? "") == user else {
@@ -84,7 +84,7 @@ struct MemberPages {
                 }
                 return Self.redirect(view.next)
             } catch let error as APIError where error.status.code < 500 {
-                view.error = error.message
+                view.error = visit.words.message(error.message)
                 return try self.form("verify", view, status: error.status)
             }
         }
@@ -98,7 +98,7 @@ struct MemberPages {
                 let booking = try await book(session: id, member: user, joinWaitlist: form["waitlist"] == "1")
                 return Self.redirect("/me/bookings/\(booking)?booked=1")
             } catch let error as APIError where error.status.code < 500 {
-                return try await sessionPage(id, visit: visit, error: error.message, status: error.status)
+                return try await sessionPage(id, visit: visit, error: visit.words.message(error.message), status: error.status)
             }
         }
         handlers.page(router, .get, "me") { _, _, visit in
@@ -111,7 +111,7 @@ struct MemberPages {
             let booking = try await ownBooking(id, of: user)
             let cancelled = request.uri.queryParameters["cancelled"]
             var view = BookingPage(
-                visitor: visit, booking: try await card(for: booking), justBooked: request.uri.queryParameters["booked"] == "1",
+                visitor: visit, booking: try await card(for: booking, visit.words), justBooked: request.uri.queryParameters["booked"] == "1",
                 // Said only when the booking is cancelled, whatever the URL claims.
                 justCancelled: cancelled != nil && booking.status == .cancelled
             )
@@ -132,7 +132,7 @@ struct MemberPages {
                 services.metrics.booking(outcome: "cancelled")
                 return Self.redirect("/me/bookings/\(booking.id)?cancelled=1")
             } catch let error as APIError where error.status.code < 500 {
-                return try await cancelPage(booking, visit: visit, error: error.message, status: error.status)
+                return try await cancelPage(booking, visit: visit, error: visit.words.message(error.message), status: error.status)
             }
         }
         handlers.page(router, .get, "buy") { request, context, visit in
@@ -155,33 +155,33 @@ struct MemberPages {
                 guard let url = payment.checkoutURL else { throw APIError(.providerUnavailable, "the payment provider is not answering; try again in a minute") }
                 return Self.redirect(url)
             } catch let error as APIError where error.status.code < 500 {
-                return try await buyPage(user, gym: form["gym"], next: next, visit: visit, error: error.message, status: error.status)
+                return try await buyPage(user, gym: form["gym"], next: next, visit: visit, error: visit.words.message(error.message), status: error.status)
             }
         }
     }
 
     // MARK: Pages
 
-    struct Credentials: Sendable {
+    struct Credentials: PageModel, Sendable {
         var visitor: WebVisit
         var next: String
+        var title: String
         var firstName = ""
         var lastName = ""
         var contact = ""
         var error: String?
-        var title = "StudioLoop"
     }
 
-    struct Verification: Sendable {
+    struct Verification: PageModel, Sendable {
         var visitor: WebVisit
         var next: String
         var sentTo: String?
         var notice: String?
         var error: String?
-        var title = "Confirm your number or email · StudioLoop"
+        var title: String { visitor.words("Confirm your number or email · StudioLoop") }
     }
 
-    struct SessionPage: Sendable {
+    struct SessionPage: PageModel, Sendable {
         var visitor: WebVisit
         var title: String
         var description: String
@@ -226,12 +226,12 @@ struct MemberPages {
         var deskCode: String?
     }
 
-    struct BookingPage: Sendable {
+    struct BookingPage: PageModel, Sendable {
         var visitor: WebVisit
         var booking: BookingCard
         var justBooked: Bool
         var justCancelled: Bool
-        var title = "Your booking · StudioLoop"
+        var title = "StudioLoop"
     }
 
     struct BalanceRow: Sendable {
@@ -240,24 +240,24 @@ struct MemberPages {
         var expiry: String?
     }
 
-    struct MyClasses: Sendable {
+    struct MyClasses: PageModel, Sendable {
         var visitor: WebVisit
         var name: String
         var upcoming: [BookingCard]
         var past: [BookingCard]
         var balances: [BalanceRow]
         var unverified: Bool
-        var title = "My classes · StudioLoop"
+        var title: String
         /// Stored, not computed: the templates read fields by reflection.
         var hasPast = false
     }
 
-    struct CancelPage: Sendable {
+    struct CancelPage: PageModel, Sendable {
         var visitor: WebVisit
         var booking: BookingCard
         var rule: String
         var error: String?
-        var title = "Cancel a booking · StudioLoop"
+        var title: String
     }
 
     struct BuyOption: Sendable {
@@ -266,7 +266,7 @@ struct MemberPages {
         var price: String
     }
 
-    struct BuyPage: Sendable {
+    struct BuyPage: PageModel, Sendable {
         var visitor: WebVisit
         var next: String
         var gym: String?
@@ -276,7 +276,7 @@ struct MemberPages {
         /// A fresh idempotency key per form shown: sending the form twice buys once.
         var key: String
         var error: String?
-        var title = "Buy credits · StudioLoop"
+        var title: String
         var hasPacks = false
     }
 
@@ -289,27 +289,30 @@ struct MemberPages {
         else { throw APIError.notFound("no class session with id '\(id)'") }
         let terms = try await services.store.bookings.terms(sessionId: id)
         let fitness = gym.classes[session.classIndex]
-        let clock = ZoneClock(zoneOrUTC: gym.tenant.timezone)
-        let when = Self.local(session.start, clock)
+        let clock = ZoneClock(zoneOrUTC: gym.tenant.timezone), words = visit.words
+        let when = words.format.dayAndTime(session.start, clock.zone)
+        let credits = WebRoutes.credits(terms.credits, words), spots = WebRoutes.spotsLeft(terms.facts.spotsLeft, words)
+        let names: KeyValuePairs = ["class": fitness.name, "gym": gym.tenant.name, "when": when, "spots": spots, "credits": credits]
         var view = SessionPage(
-            visitor: visit, title: "\(fitness.name) at \(gym.tenant.name), \(when) · StudioLoop",
-            description: "\(fitness.name) at \(gym.tenant.name), \(when): \(terms.facts.spotsLeft) spots left, \(WebRoutes.credits(terms.credits)).",
+            visitor: visit, title: words("{class} at {gym}, {when} · StudioLoop", names),
+            description: words("{class} at {gym}, {when}: {spots}, {credits}.", names),
             canonical: services.publicURL + "/sessions/" + id, id: id, className: fitness.name, classDescription: fitness.description,
-            gymName: gym.tenant.name, gymSlug: gym.tenant.slug, when: when, duration: "\(fitness.durationMinutes) minutes",
+            gymName: gym.tenant.name, gymSlug: gym.tenant.slug, when: when, duration: words.count(fitness.durationMinutes, "{n} minute", "{n} minutes"),
             instructor: gym.instructors.first { $0.id == fitness.instructorId }.map { "\($0.firstName) \($0.lastName.prefix(1))." },
-            credits: WebRoutes.credits(terms.credits), spotsLeft: terms.facts.spotsLeft,
-            spots: terms.facts.spotsLeft == 0 ? "Full" : terms.facts.spotsLeft == 1 ? "1 spot left" : "\(terms.facts.spotsLeft) spots left",
+            credits: credits, spotsLeft: terms.facts.spotsLeft, spots: spots,
             isFull: terms.facts.spotsLeft == 0, isOver: session.start <= now || session.isCancelled,
-            cancellationRule: Self.cancellationRule(terms, clock: clock, now: now), payment: nil, shortfall: nil,
+            cancellationRule: Self.cancellationRule(terms, clock: clock, now: now, words: words), payment: nil, shortfall: nil,
             buyLink: "/buy?gym=\(gym.tenant.slug)&next=" + Self.queryEscaped("/sessions/\(id)"), error: error
         )
         if let user = visit.user {
             let statement = try await services.store.ledger.creditStatement(member: user, now: now)
             switch Self.payment(for: terms, statement: statement) {
-            case .gymCredits: view.payment = "Paid with \(WebRoutes.credits(terms.credits)) of your credits at \(gym.tenant.name)."
-            case .universalCredits: view.payment = "Paid with \(WebRoutes.credits(terms.credits)) of your StudioLoop credits."
+            case .gymCredits: view.payment = words("Paid with {credits} of your credits at {gym}.", ["credits": credits, "gym": gym.tenant.name])
+            case .universalCredits: view.payment = words("Paid with {credits} of your StudioLoop credits.", ["credits": credits])
             case .short(let have):
-                view.shortfall = "You need \(WebRoutes.credits(terms.credits)) for this class and have \(have == 0 ? "none" : String(have)) that work here."
+                view.shortfall = have == 0
+                    ? words("You need {credits} for this class and have none that work here.", ["credits": credits])
+                    : words.count(have, "You need {credits} for this class and have {n} that works here.", "You need {credits} for this class and have {n} that work here.", ["credits": credits])
             }
         }
         return try form("session", view, status: status)
@@ -355,63 +358,74 @@ struct MemberPages {
         let bookings = try await services.store.bookings.bookings(of: user, limit: 200)
         let statement = try await services.store.ledger.creditStatement(member: user, now: now)
         // Expiry dates on the clock of the member's latest class (credits carry no place of their own).
-        let clock = ZoneClock(zoneOrUTC: bookings.first?.timezone ?? "UTC")
+        let zone = ZoneClock(zoneOrUTC: bookings.first?.timezone ?? "UTC").zone, words = visit.words
         var upcoming: [BookingCard] = [], past: [BookingCard] = []
         for booking in bookings {
-            let card = try await card(for: booking)
+            let card = try await card(for: booking, words)
             if booking.endTime > now, [.confirmed, .waitlisted, .checkedIn].contains(booking.status) { upcoming.append(card) } else if past.count < 20 { past.append(card) }
         }
         let view = MyClasses(
             visitor: visit, name: account.firstName, upcoming: upcoming.reversed(), past: past,
             balances: statement.balances.filter { $0.credits > 0 }.map {
                 BalanceRow(
-                    name: $0.tenantSlug.map { "At \($0)" } ?? "StudioLoop credits (any marketplace gym)", credits: WebRoutes.credits($0.credits),
-                    expiry: $0.nextExpiry.map { "the first expire \(Self.local($0, clock, withTime: false))" }
+                    name: $0.tenantSlug.map { words("At {gym}", ["gym": $0]) } ?? words("StudioLoop credits (any marketplace gym)"),
+                    credits: WebRoutes.credits($0.credits, words),
+                    expiry: $0.nextExpiry.map { words("the first expire {day}", ["day": words.format.day($0, zone)]) }
                 )
             },
-            unverified: !(account.emailVerified || account.phoneVerified), hasPast: !past.isEmpty
+            unverified: !(account.emailVerified || account.phoneVerified), title: words("My classes · StudioLoop"), hasPast: !past.isEmpty
         )
         return try form("me", view)
     }
 
-    private func card(for booking: BookingDetails) async throws -> BookingCard {
+    private func card(for booking: BookingDetails, _ words: Words) async throws -> BookingCard {
         let now = services.clock.now()
-        let clock = ZoneClock(zoneOrUTC: booking.timezone)
+        let zone = ZoneClock(zoneOrUTC: booking.timezone).zone
         let code = booking.endTime > now ? services.store.bookings.qrCode(for: booking) : nil
         return BookingCard(
             id: booking.id, className: booking.className, gymName: booking.gymName, gymSlug: booking.gymSlug, sessionId: booking.sessionId,
-            when: Self.local(booking.startTime, clock), status: Self.statusLabel(booking), isConfirmed: booking.status == .confirmed,
+            when: words.format.dayAndTime(booking.startTime, zone), status: Self.statusLabel(booking, words), isConfirmed: booking.status == .confirmed,
             isUpcoming: booking.endTime > now && [.confirmed, .waitlisted].contains(booking.status), waitlistPosition: booking.waitlistPosition,
-            credits: WebRoutes.credits(booking.creditsCharged), qrCode: code,
-            qrSVG: code.flatMap { QRCodeSVG.svg(for: $0, label: "Check-in code for \(booking.className)") },
+            credits: WebRoutes.credits(booking.creditsCharged, words), qrCode: code,
+            qrSVG: code.flatMap { QRCodeSVG.svg(for: $0, label: words("Check-in code for {class}", ["class": booking.className])) },
             deskCode: code == nil ? nil : DeskCode.display(DeskCode.of(bookingId: booking.id))
         )
     }
 
     private func cancelPage(_ booking: BookingDetails, visit: WebVisit, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let terms = try await services.store.bookings.terms(sessionId: booking.sessionId)
-        let clock = ZoneClock(zoneOrUTC: booking.timezone)
+        let clock = ZoneClock(zoneOrUTC: booking.timezone), words = visit.words
         let rule = booking.status == .waitlisted
-            ? "You are on the waitlist: leaving it costs nothing."
-            : Self.cancellationRule(terms, clock: clock, now: services.clock.now(), charged: booking.creditsCharged)
-        return try form("cancel", CancelPage(visitor: visit, booking: try await card(for: booking), rule: rule, error: error), status: status)
+            ? words("You are on the waitlist: leaving it costs nothing.")
+            : Self.cancellationRule(terms, clock: clock, now: services.clock.now(), charged: booking.creditsCharged, words: words)
+        let view = CancelPage(
+            visitor: visit, booking: try await card(for: booking, words), rule: rule, error: error, title: words("Cancel a booking · StudioLoop")
+        )
+        return try form("cancel", view, status: status)
     }
 
     private func buyPage(
         _ user: String, gym slug: String?, next: String, visit: WebVisit, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
+        let words = visit.words
         var view = BuyPage(
             visitor: visit, next: next, gym: nil, gymName: nil, packs: [],
             credits: services.prices.all.filter { !$0.recurring }.map {
-                BuyOption(id: $0.id, label: "\($0.credits) StudioLoop credits, for any marketplace gym", price: Money(cents: $0.priceCents, currency: $0.currency).description)
+                BuyOption(
+                    id: $0.id, label: words.count($0.credits, "{n} StudioLoop credit, for any marketplace gym", "{n} StudioLoop credits, for any marketplace gym"),
+                    price: words.format.money(Money(cents: $0.priceCents, currency: $0.currency))
+                )
             },
-            key: WebSessions.randomId(), error: error
+            key: WebSessions.randomId(), error: error, title: words("Buy credits · StudioLoop")
         )
         if let slug, let tenant = try await services.store.catalog.tenant(slug: slug) {
             view.gym = slug
             view.gymName = tenant.tenant.name
             view.packs = try await services.store.packages.list(tenant: tenant.tenant.id).filter { !$0.recurring }.map {
-                BuyOption(id: $0.id, label: "\($0.name): \($0.credits) credits at \(tenant.tenant.name)", price: $0.price.description)
+                BuyOption(
+                    id: $0.id, label: words.count($0.credits, "{pack}: {n} credit at {gym}", "{pack}: {n} credits at {gym}", ["pack": $0.name, "gym": tenant.tenant.name]),
+                    price: words.format.money($0.price)
+                )
             }
             view.hasPacks = !view.packs.isEmpty
         }
@@ -430,28 +444,29 @@ struct MemberPages {
     // MARK: Rules in words
 
     /// The refund rule as a member reads it before cancelling.
-    static func cancellationRule(_ terms: SessionTerms, clock: ZoneClock, now: Int64, charged: Int? = nil) -> String {
-        let count = charged ?? terms.credits, credits = WebRoutes.credits(count)
+    static func cancellationRule(_ terms: SessionTerms, clock: ZoneClock, now: Int64, charged: Int? = nil, words: Words) -> String {
+        let count = charged ?? terms.credits
         let deadline = terms.facts.start - Int64(terms.facts.cancellationWindowHours) * 3600
-        if now < deadline { return "Cancel before \(local(deadline, clock)) and your \(credits) \(count == 1 ? "comes" : "come") back." }
-        if terms.facts.policy.lateCancelRefunds { return "It is past the cancellation deadline, but this gym gives your \(credits) back anyway." }
-        return "It is past the cancellation deadline (\(local(deadline, clock))): cancelling now gives no credits back."
-    }
-
-    static func statusLabel(_ booking: BookingDetails) -> String {
-        switch booking.status {
-        case .confirmed: "Booked"
-        case .waitlisted: booking.waitlistPosition.map { "On the waitlist, number \($0)" } ?? "On the waitlist"
-        case .checkedIn: "Checked in"
-        case .completed: "Attended"
-        case .noShow: "Missed"
-        case .cancelled: "Cancelled"
+        let when = words.format.dayAndTime(deadline, clock.zone)
+        if now < deadline {
+            return words.count(count, "Cancel before {when} and your {n} credit comes back.", "Cancel before {when} and your {n} credits come back.", ["when": when])
         }
+        if terms.facts.policy.lateCancelRefunds {
+            return words.count(count, "It is past the cancellation deadline, but this gym gives your {n} credit back anyway.",
+                               "It is past the cancellation deadline, but this gym gives your {n} credits back anyway.")
+        }
+        return words("It is past the cancellation deadline ({when}): cancelling now gives no credits back.", ["when": when])
     }
 
-    /// "Fri 4 Dec 18:00" on the gym's clock.
-    static func local(_ instant: Int64, _ clock: ZoneClock, withTime: Bool = true) -> String {
-        withTime ? "\(clock.dayLabel(at: instant)) \(clock.timeLabel(at: instant))" : clock.dayLabel(at: instant)
+    static func statusLabel(_ booking: BookingDetails, _ words: Words) -> String {
+        switch booking.status {
+        case .confirmed: words("Booked")
+        case .waitlisted: booking.waitlistPosition.map { words("On the waitlist, number {n}", ["n": words.format.number($0)]) } ?? words("On the waitlist")
+        case .checkedIn: words("Checked in")
+        case .completed: words("Attended")
+        case .noShow: words("Missed")
+        case .cancelled: words("Cancelled")
+        }
     }
 
     /// The contact still to prove: the sign-in phone, else the email; nil once one is proven.
@@ -463,7 +478,7 @@ struct MemberPages {
 
     // MARK: Plumbing
 
-    private func form(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) throws -> Response {
+    private func form(_ template: String, _ model: some PageModel, status: HTTPResponse.Status = .ok) throws -> Response {
         try pages.page(template, model, status: status)
     }
 

@@ -54,7 +54,7 @@ struct NotificationPages {
                 return MemberPages.redirect("/me/notifications?saved=1")
             } catch {
                 let settings = try await services.store.accounts.notificationSettings(member: user)
-                return try await DashboardForms.refused(error) { try page(visit, settings, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try page(visit, settings, error: visit.words.message($0.message), status: $0.status) }
             }
         }
     }
@@ -70,28 +70,28 @@ struct NotificationPages {
         var on: Bool
     }
 
-    struct PreferencesPage: Sendable {
+    struct PreferencesPage: PageModel, Sendable {
         var visitor: WebVisit
         var channels: [DashboardForms.Choice]
         var groups: [Group]
         var stopAll: Bool
         var notice: String?
         var error: String?
-        var title = "Notifications · StudioLoop"
+        var title: String { visitor.words("Notifications · StudioLoop") }
     }
 
     private func page(
         _ visit: WebVisit, _ settings: NotificationSettings, saved: Bool = false, error: String? = nil, status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        let off = Set(settings.optOuts)
+        let off = Set(settings.optOuts), words = visit.words
         let labels = ["whatsapp": "WhatsApp", "sms": "SMS", "email": "Email"]
         let view = PreferencesPage(
             visitor: visit,
-            channels: ["whatsapp", "sms", "email"].map { .init(value: $0, label: labels[$0]!, selected: settings.channel.rawValue == $0) },
+            channels: ["whatsapp", "sms", "email"].map { .init(value: $0, label: words(labels[$0]!), selected: settings.channel.rawValue == $0) },
             groups: Self.groups.filter { !$0.staffOnly || visit.isStaff }.map { group in
-                Group(title: group.title, kinds: group.kinds.map { Kind(kind: $0.kind, label: $0.label, on: !off.contains($0.kind)) })
+                Group(title: words(group.title), kinds: group.kinds.map { Kind(kind: $0.kind, label: words($0.label), on: !off.contains($0.kind)) })
             },
-            stopAll: off.contains("*"), notice: saved ? "Saved." : nil, error: error
+            stopAll: off.contains("*"), notice: saved ? words("Saved.") : nil, error: error
         )
         return try pages.page("notifications", view, status: status)
     }

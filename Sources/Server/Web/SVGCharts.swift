@@ -3,7 +3,8 @@ import Foundation
 /// The dashboard's charts, drawn on the server as inline SVG: no script, no chart library, a
 /// few hundred bytes each, and styled by the site's stylesheet (`.chart …`). Every chart is an
 /// image with a title for screen readers, and every mark carries its figure in a `<title>`
-/// (a tooltip on hover). Labels are escaped here: they hold names from the data.
+/// (a tooltip on hover). Labels are escaped here: they hold names from the data. A chart reads
+/// left to right in every language (time runs that way on its axis), so it says `dir="ltr"`.
 enum SVGCharts {
     struct Bar: Sendable {
         var label: String
@@ -29,26 +30,26 @@ enum SVGCharts {
     static let widestBar = 48.0
 
     /// Vertical bars of rates, 0–100 %.
-    static func rates(_ bars: [Bar], title: String, id: String) -> String {
+    static func rates(_ bars: [Bar], title: String, id: String, _ words: Words) -> String {
         var svg = open(title: title, id: id, height: height)
         let plot = height - bottom - top
         for tick in [0.0, 0.5, 1.0] {
             let y = top + plot * (1 - tick)
-            svg += line(left, y, width, y, "grid") + text(left - 6, y + 4, "\(Int(tick * 100)) %", anchor: "end")
+            svg += line(left, y, width, y, "grid") + text(left - 6, y + 4, words.format.percent(tick), anchor: "end")
         }
         let step = (width - left) / Double(max(bars.count, 1))
         for (i, bar) in bars.enumerated() {
             let w = min(step * 0.7, widestBar), h = plot * min(max(bar.rate, 0), 1), x = left + Double(i) * step + (step - w) / 2
             svg += "<rect class=\"bar\" x=\"\(n(x))\" y=\"\(n(top + plot - h))\" width=\"\(n(w))\" height=\"\(n(h))\">"
-                + "<title>\(escape(bar.label)): \(percent(bar.rate)), \(escape(bar.detail))</title></rect>"
+                + "<title>\(escape(bar.label)): \(words.format.percent(bar.rate)), \(escape(bar.detail))</title></rect>"
             if labelled(i, of: bars.count) { svg += text(x + w / 2, height - 10, bar.label, anchor: "middle") }
         }
         return svg + "</svg>"
     }
 
     /// Bookings by local weekday (rows, Monday first) and hour (columns): darker is busier.
-    static func heatMap(_ counts: [[Int]], title: String, id: String) -> String {
-        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    static func heatMap(_ counts: [[Int]], title: String, id: String, _ words: Words) -> String {
+        let days = (1...7).map { words.format.weekday($0, short: true) }
         let cell = (width - left) / 24, rowHeight = 24.0, mapHeight = top + 7 * rowHeight + bottom
         let most = max(counts.joined().max() ?? 0, 1)
         var svg = open(title: title, id: id, height: mapHeight)
@@ -58,7 +59,7 @@ enum SVGCharts {
             for (hour, count) in row.enumerated() {
                 let opacity = count == 0 ? 0.06 : 0.2 + 0.8 * Double(count) / Double(most)
                 svg += "<rect class=\"cell\" x=\"\(n(left + Double(hour) * cell + 1))\" y=\"\(n(y + 1))\" width=\"\(n(cell - 2))\" height=\"\(n(rowHeight - 2))\""
-                    + " fill-opacity=\"\(n(opacity))\"><title>\(days[day]) \(hour < 10 ? "0" : "")\(hour):00: \(count) booking\(count == 1 ? "" : "s")</title></rect>"
+                    + " fill-opacity=\"\(n(opacity))\"><title>\(escape(days[day])) \(hour < 10 ? "0" : "")\(hour):00: \(escape(words.count(count, "{n} booking", "{n} bookings")))</title></rect>"
             }
         }
         for hour in stride(from: 0, to: 24, by: 3) {
@@ -69,7 +70,7 @@ enum SVGCharts {
 
     /// Stacked bars per month: the gym's payout below, the platform's commission above; the
     /// whole bar is the gross.
-    static func money(_ bars: [MoneyBar], title: String, id: String) -> String {
+    static func money(_ bars: [MoneyBar], title: String, id: String, _ words: Words) -> String {
         var svg = open(title: title, id: id, height: height)
         let plot = height - bottom - top
         let most = max(bars.map { $0.commission + $0.payout }.max() ?? 0, 1)
@@ -80,9 +81,9 @@ enum SVGCharts {
             let payout = plot * Double(max(bar.payout, 0)) / Double(most), commission = plot * Double(max(bar.commission, 0)) / Double(most)
             let label = escape(bar.label)
             svg += "<rect class=\"bar\" x=\"\(n(x))\" y=\"\(n(top + plot - payout))\" width=\"\(n(w))\" height=\"\(n(payout))\">"
-                + "<title>\(label): payout \(escape(bar.format(bar.payout)))</title></rect>"
+                + "<title>\(label): \(escape(words("payout {amount}", ["amount": bar.format(bar.payout)])))</title></rect>"
             svg += "<rect class=\"bar commission\" x=\"\(n(x))\" y=\"\(n(top + plot - payout - commission))\" width=\"\(n(w))\" height=\"\(n(commission))\">"
-                + "<title>\(label): commission \(escape(bar.format(bar.commission)))</title></rect>"
+                + "<title>\(label): \(escape(words("commission {amount}", ["amount": bar.format(bar.commission)])))</title></rect>"
             // Totals fit above a few bars; with more, the table and the tooltips say them.
             if bars.count <= 4 { svg += text(x + w / 2, top + plot - payout - commission - 4, bar.format(bar.commission + bar.payout), anchor: "middle") }
             if labelled(i, of: bars.count) { svg += text(x + w / 2, height - 10, bar.label, anchor: "middle") }
@@ -96,7 +97,7 @@ enum SVGCharts {
     private static func labelled(_ index: Int, of count: Int) -> Bool { index % ((count + 7) / 8) == 0 }
 
     private static func open(title: String, id: String, height: Double) -> String {
-        "<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)\" xmlns=\"http://www.w3.org/2000/svg\">"
+        "<svg class=\"chart\" dir=\"ltr\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)\" xmlns=\"http://www.w3.org/2000/svg\">"
             + "<title id=\"\(id)\">\(escape(title))</title>"
     }
 
@@ -107,8 +108,6 @@ enum SVGCharts {
     private static func text(_ x: Double, _ y: Double, _ value: String, anchor: String) -> String {
         "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\">\(escape(value))</text>"
     }
-
-    static func percent(_ rate: Double) -> String { "\(Int((rate * 100).rounded())) %" }
 
     private static func escape(_ text: String) -> String { HTML.escape(text) }
 

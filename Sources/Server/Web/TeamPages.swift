@@ -30,7 +30,7 @@ struct TeamPages {
                 _ = try await services.store.staff.invite(contact, as: role, tenant: desk.tenant, by: desk.user, now: services.clock.now())
                 return MemberPages.redirect("/dashboard/\(desk.slug)/staff?invited=1")
             } catch {
-                return try await DashboardForms.refused(error) { try await staffPage(desk, typed: form, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await staffPage(desk, typed: form, error: desk.words.message($0.message), status: $0.status) }
             }
         }
         handlers.action(router, "dashboard/{slug}/staff/invites/{invite_id}/revoke") { request, context, _, visit in
@@ -39,7 +39,7 @@ struct TeamPages {
                 try await services.store.staff.revokeInvite(try context.parameters.require("invite_id"), tenant: desk.tenant, by: desk.user, now: services.clock.now())
                 return MemberPages.redirect("/dashboard/\(desk.slug)/staff")
             } catch {
-                return try await DashboardForms.refused(error) { try await staffPage(desk, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await staffPage(desk, error: desk.words.message($0.message), status: $0.status) }
             }
         }
         handlers.action(router, "dashboard/{slug}/staff/{user_id}/remove") { request, context, _, visit in
@@ -48,7 +48,7 @@ struct TeamPages {
                 try await services.store.staff.remove(try context.parameters.require("user_id"), tenant: desk.tenant, by: desk.user, now: services.clock.now())
                 return MemberPages.redirect("/dashboard/\(desk.slug)/staff")
             } catch {
-                return try await DashboardForms.refused(error) { try await staffPage(desk, error: $0.message, status: $0.status) }
+                return try await DashboardForms.refused(error) { try await staffPage(desk, error: desk.words.message($0.message), status: $0.status) }
             }
         }
         handlers.action(router, "dashboard/invites/{invite_id}/accept") { request, context, _, visit in
@@ -85,7 +85,7 @@ struct TeamPages {
         var expires: String
     }
 
-    struct StaffPage: Sendable {
+    struct StaffPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: DashboardPages.Header
         var title: String
@@ -103,20 +103,24 @@ struct TeamPages {
     ) async throws -> Response {
         guard desk.canManage else { throw APIError.forbidden("only the gym's owner and admins manage its staff") }
         let team = try await services.store.staff.team(tenant: desk.tenant, viewer: desk.user, now: services.clock.now())
-        let clock = desk.clock
+        let zone = desk.clock.zone, words = desk.words
         let invites = team.invites.filter { $0.status == .pending }.map {
-            InviteRow(id: $0.id, contact: $0.email ?? $0.phone ?? "", role: $0.role.rawValue, expires: MemberPages.local($0.expiresAt, clock, withTime: false))
+            InviteRow(
+                id: $0.id, contact: $0.email ?? $0.phone ?? "", role: DashboardPages.role($0.role, words), expires: words.format.day($0.expiresAt, zone)
+            )
         }
         let view = StaffPage(
-            visitor: desk.visitor, desk: .init(desk, .staff), title: "Staff · \(desk.gymName) · StudioLoop",
+            visitor: desk.visitor, desk: .init(desk, .staff), title: words("Staff · {gym} · StudioLoop", ["gym": desk.gymName]),
             staff: team.staff.map {
                 StaffRow(
-                    userId: $0.userId, name: "\($0.firstName) \($0.lastName)", role: $0.role.rawValue,
-                    since: $0.since.map { MemberPages.local($0, clock, withTime: false) }, canRemove: $0.role != .owner && $0.userId != desk.user
+                    userId: $0.userId, name: "\($0.firstName) \($0.lastName)", role: DashboardPages.role($0.role, words),
+                    since: $0.since.map { words.format.day($0, zone) }, canRemove: $0.role != .owner && $0.userId != desk.user
                 )
             },
             invites: invites, contact: typed?["contact"] ?? "",
-            roles: DashboardForms.choices([StaffRole.instructor.rawValue, StaffRole.admin.rawValue], selected: typed?["role"] ?? StaffRole.instructor.rawValue),
+            roles: [StaffRole.instructor, .admin].map {
+                DashboardForms.Choice(value: $0.rawValue, label: DashboardPages.role($0, words), selected: $0.rawValue == (typed?["role"] ?? StaffRole.instructor.rawValue))
+            },
             notice: notice, error: error, hasInvites: !invites.isEmpty
         )
         return try pages.page("staff", view, status: status)
@@ -127,14 +131,14 @@ struct TeamPages {
     struct MemberRow: Sendable {
         var name: String
         var contact: String
-        var credits: Int
-        var bookings: Int
+        var credits: String
+        var bookings: String
         var attendance: String
         var lastVisit: String
         var blocked: String?
     }
 
-    struct MembersPage: Sendable {
+    struct MembersPage: PageModel, Sendable {
         var visitor: WebVisit
         var desk: DashboardPages.Header
         var title: String
@@ -146,19 +150,19 @@ struct TeamPages {
 
     private func membersPage(_ desk: DashboardPages.Desk, search: String?, after: StaffStore.MemberCursor?) async throws -> Response {
         let page = try await services.store.staff.members(of: desk.tenant, staff: desk.user, search: search, after: after, limit: 50, now: services.clock.now())
-        let clock = desk.clock
+        let zone = desk.clock.zone, words = desk.words, format = words.format
         let rows = page.members.map {
             MemberRow(
                 name: "\($0.firstName) \($0.lastName)", contact: [$0.email, $0.phone].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · "),
-                credits: $0.credits, bookings: $0.bookings, attendance: $0.attendanceRate.map(SVGCharts.percent) ?? "–",
-                lastVisit: $0.lastVisit.map { MemberPages.local($0, clock, withTime: false) } ?? "–", blocked: $0.blocked.map { "Blocked: \($0.reason)" }
+                credits: format.number($0.credits), bookings: format.number($0.bookings), attendance: $0.attendanceRate.map(format.percent) ?? "–",
+                lastVisit: $0.lastVisit.map { format.day($0, zone) } ?? "–", blocked: $0.blocked.map { words("Blocked: {reason}", ["reason": $0.reason]) }
             )
         }
         let next = page.next.map { cursor in
             "/dashboard/\(desk.slug)/members?" + (search.map { "q=\(MemberPages.queryEscaped($0))&" } ?? "") + "after=\(MemberRoutes.cursor(cursor))"
         }
         let view = MembersPage(
-            visitor: desk.visitor, desk: .init(desk, .members), title: "Members · \(desk.gymName) · StudioLoop", search: search ?? "", members: rows,
+            visitor: desk.visitor, desk: .init(desk, .members), title: words("Members · {gym} · StudioLoop", ["gym": desk.gymName]), search: search ?? "", members: rows,
             next: next, hasMembers: !rows.isEmpty
         )
         return try pages.page("members", view)

@@ -41,7 +41,8 @@ struct WebHandlers {
             let problem = APIError(from: error)
             let failed = problem.status.code >= 500
             if failed { context.logger.error("page failed: \(error)") }
-            let message = Message(visitor: visit, title: failed ? "Something went wrong" : "That did not work", text: problem.message)
+            let words = visit.words
+            let message = Message(visitor: visit, title: words(failed ? "Something went wrong" : "That did not work"), text: words.message(problem.message))
             response = try WebRoutes.installed.get().page("message", message, status: problem.status)
             response.headers.append(contentsOf: problem.headers)
         }
@@ -57,7 +58,7 @@ struct WebHandlers {
         else { return response }
         var response = response
         response.headers[.contentEncoding] = "gzip"
-        response.headers[.vary] = "Accept-Encoding"
+        response.headers[.vary] = (response.headers[.vary].map { $0 + ", " } ?? "") + "Accept-Encoding"
         response.body = response.body.map { buffer in
             var buffer = buffer
             return try buffer.compress(with: .gzip)
@@ -72,7 +73,7 @@ struct WebHandlers {
         static func signIn(then path: String) -> WebRedirect { WebRedirect(location: "/login?next=" + MemberPages.queryEscaped(path)) }
     }
 
-    struct Message: Sendable {
+    struct Message: PageModel, Sendable {
         var visitor: WebVisit
         var title: String
         var text: String

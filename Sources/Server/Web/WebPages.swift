@@ -8,7 +8,8 @@ import Mustache
 /// `Resources/static` (the stylesheet and the few scripts that enhance a page). Every page carries a Content-Security-Policy that allows only this
 /// server's own scripts, styles and images.
 struct WebPages: Sendable {
-    let library: MustacheLibrary
+    /// The templates in each language, translated once when they load.
+    let libraries: [PageLanguage: MustacheLibrary]
     /// The static files by name, with their content type.
     let assets: [String: Asset]
 
@@ -48,10 +49,19 @@ struct WebPages: Sendable {
         guard let templates = Bundle.module.url(forResource: "templates", withExtension: nil),
             let folder = Bundle.module.url(forResource: "static", withExtension: nil)
         else { throw WebPageError(description: "the page templates are not installed beside this binary") }
-        var library = MustacheLibrary()
-        for name in Self.templates {
-            let text = try String(contentsOf: templates.appending(path: "\(name).mustache"), encoding: .utf8)
-            try library.register(text, named: name)
+        let translations = try Translations.installed.get()
+        var libraries: [PageLanguage: MustacheLibrary] = [:]
+        for language in PageLanguage.allCases {
+            var library = MustacheLibrary()
+            for name in Self.templates {
+                let text = try String(contentsOf: templates.appending(path: "\(name).mustache"), encoding: .utf8)
+                let translated = TemplateText.translated(text) { phrase in
+                    guard case .text(let words) = translations.lookup(phrase, in: language) else { return nil }
+                    return words
+                }
+                try library.register(translated, named: name)
+            }
+            libraries[language] = library
         }
         var assets: [String: Asset] = [:]
         for (name, type) in assetTypes {
@@ -62,14 +72,25 @@ struct WebPages: Sendable {
             guard let data = try? Data(contentsOf: leafletFolder.appending(path: file)) else { continue }
             assets["leaflet/" + name] = Asset(bytes: Array(data), contentType: type, tag: EntityTag.of(data))
         }
-        return WebPages(library: library, assets: assets)
+        return WebPages(libraries: libraries, assets: assets)
+    }
+
+    /// The phrases of every template, as a translation must give them (for the tests that
+    /// hold the translations complete).
+    static func templatePhrases() throws -> [String: [String]] {
+        guard let templates = Bundle.module.url(forResource: "templates", withExtension: nil) else {
+            throw WebPageError(description: "the page templates are not installed beside this binary")
+        }
+        return try Dictionary(uniqueKeysWithValues: Self.templates.map { name in
+            (name, TemplateText.phrases(in: try String(contentsOf: templates.appending(path: "\(name).mustache"), encoding: .utf8)))
+        })
     }
 
     /// A rendered page as an HTML response. `formLeadsTo` names the other origins a form of the
     /// page may end up on (the buy page's form is answered with a redirect to the provider's
     /// checkout, and browsers hold a form's redirects to the page's `form-action` too).
-    func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok, formLeadsTo: [String] = []) throws -> Response {
-        guard let html = library.render(model, withTemplate: template) else {
+    func page(_ template: String, _ model: some PageModel, status: HTTPResponse.Status = .ok, formLeadsTo: [String] = []) throws -> Response {
+        guard let html = libraries[model.visitor.language]?.render(model, withTemplate: template) else {
             throw WebPageError(description: "no page template named \(template)")
         }
         var headers = Self.securityHeaders
@@ -80,8 +101,15 @@ struct WebPages: Sendable {
         }
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-cache"
+        headers[.contentLanguage] = model.visitor.lang
+        headers[.vary] = "Accept-Language, Cookie"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+}
+
+/// What every page's model carries: the visit, whose language picks the templates.
+protocol PageModel {
+    var visitor: WebVisit { get }
 }
 
 struct WebPageError: Error, CustomStringConvertible {

@@ -79,6 +79,7 @@ struct WebRoutes {
     struct CityOption: Sendable {
         var slug: String
         var name: String
+        var allOf: String
         var selected: Bool
         var areas: [AreaOption]
     }
@@ -99,10 +100,10 @@ struct WebRoutes {
         var lng: Double
     }
 
-    struct DiscoverPage: Sendable {
+    struct DiscoverPage: PageModel, Sendable {
         var visitor: WebVisit
-        var title = "Find a fitness class near you · StudioLoop"
-        var description = "Yoga, boxing, pilates and more at gyms and studios across African cities: see the classes with a spot still free and book them."
+        var title: String
+        var description: String
         var canonical: String?
         var q: String
         var near: String
@@ -116,7 +117,10 @@ struct WebRoutes {
         var searched: Bool
         var place: String?
         var count: Int
+        var countLine: String
         var results: [ResultRow]
+        /// The plural forms of "{n} spots left", for the script that keeps the spots live.
+        var spotsForms: String
         /// The results drawn on the server, under the tiled map a script may add.
         var map: String?
     }
@@ -126,12 +130,18 @@ struct WebRoutes {
         let q = form["q"] ?? "", area = form["area"] ?? "", near = form["near"] ?? ""
         let type = form["type"] ?? "", difficulty = form["difficulty"] ?? "", maxCredits = form["max_credits"] ?? ""
         let when = form["when"] ?? "", date = form["date"] ?? ""
+        let words = visit.words
+        let spots = words.forms("{n} spot left", "{n} spots left")
         var page = DiscoverPage(
-            visitor: visit, canonical: services.publicURL + "/", q: q, near: near, maxCredits: maxCredits, date: date,
-            whens: Self.whens.map { Option(value: $0.value, label: $0.label, selected: $0.value == when) }, cities: cityOptions(selected: area),
-            types: ClassType.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == type) },
-            difficulties: Difficulty.allCases.map { Option(value: $0.rawValue, label: Self.label($0.rawValue), selected: $0.rawValue == difficulty) },
-            error: nil, searched: false, place: nil, count: 0, results: [], map: nil
+            visitor: visit, title: words("Find a fitness class near you · StudioLoop"),
+            description: words("Yoga, boxing, pilates and more at gyms and studios across African cities: see the classes with a spot still free and book them."),
+            canonical: services.publicURL + "/", q: q, near: near, maxCredits: maxCredits, date: date,
+            whens: Self.whens.map { Option(value: $0.value, label: words($0.label), selected: $0.value == when) }, cities: cityOptions(selected: area, words),
+            types: ClassType.allCases.map { Option(value: $0.rawValue, label: DashboardForms.label($0.rawValue, words), selected: $0.rawValue == type) },
+            difficulties: Difficulty.allCases.map { Option(value: $0.rawValue, label: DashboardForms.label($0.rawValue, words), selected: $0.rawValue == difficulty) },
+            error: nil, searched: false, place: nil, count: 0, countLine: "", results: [],
+            spotsForms: (try? String(decoding: JSONSerialization.data(withJSONObject: spots.merging(["full": words("Full: join the waitlist"), "cancelled": words("Cancelled")]) { a, _ in a }, options: .sortedKeys), as: UTF8.self)) ?? "{}",
+            map: nil
         )
         var parameters = ["limit": String(Self.resultsPerPage)]
         // The place searched, whose clock "tonight" is read on (a city keeps one time zone).
@@ -143,7 +153,7 @@ struct WebRoutes {
                 zone = services.areas.areas(near: Coordinate(latitude: parts[0], longitude: parts[1]), radiusKm: 100, limit: 1).first?.timezone
             }
         } else if let city = area.hasPrefix("city:") ? String(area.dropFirst(5)) : nil {
-            guard let center = cityCenter(city) else { return try pages.page("discover", page.failing("There is no city called \(city) here."), status: .badRequest) }
+            guard let center = cityCenter(city) else { return try pages.page("discover", page.failing(words("There is no city called {city} here.", ["city": city])), status: .badRequest) }
             parameters["near"] = "\(center.site.latitude),\(center.site.longitude)"
             parameters["radius_km"] = String(Self.cityRadiusKm)
             page.place = center.city
@@ -158,9 +168,9 @@ struct WebRoutes {
         }
         let now = services.clock.now()
         if !when.isEmpty || !date.isEmpty {
-            guard var clock = ZoneClock(identifier: zone ?? "UTC") else { return try pages.page("discover", page.failing("No clock for this place."), status: .badRequest) }
+            guard var clock = ZoneClock(identifier: zone ?? "UTC") else { return try pages.page("discover", page.failing(words("No clock for this place.")), status: .badRequest) }
             guard let (from, to) = Self.window(when: when, date: date, clock: &clock, now: now) else {
-                return try pages.page("discover", page.failing("When must be tonight, tomorrow morning, the weekend, or a date still to come."), status: .badRequest)
+                return try pages.page("discover", page.failing(words("When must be tonight, tomorrow morning, the weekend, or a date still to come.")), status: .badRequest)
             }
             parameters["from"] = ISO8601.format(from)
             parameters["to"] = ISO8601.format(to)
@@ -173,7 +183,9 @@ struct WebRoutes {
             services.metrics.searched(indexMilliseconds: found.tookMs)
             page.searched = true
             page.count = found.results.count
-            page.results = found.results.enumerated().map { row(for: $1, number: $0 + 1, showDistance: !near.isEmpty || area.hasPrefix("city:")) }
+            page.countLine = page.place.map { words.count(page.count, "{n} class in {place}", "{n} classes in {place}", ["place": $0]) }
+                ?? words.count(page.count, "{n} class", "{n} classes")
+            page.results = found.results.enumerated().map { row(for: $1, number: $0 + 1, showDistance: !near.isEmpty || area.hasPrefix("city:"), words) }
             let center = parameters["near"].map { $0.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
             page.map = SVGMap.results(
                 page.results.map { SVGMap.Pin(number: $0.number, name: "\($0.className), \($0.gymName)", lat: $0.lat, lng: $0.lng) },
@@ -181,21 +193,24 @@ struct WebRoutes {
             )
             return try pages.page("discover", page)
         } catch {
-            let message = (error as? SearchError).map { "\($0.parameter == "near" ? "Near" : $0.parameter): \($0.message)" } ?? "That search could not be run."
+            let message = (error as? SearchError).map { "\($0.parameter == "near" ? words("Near") : $0.parameter): \($0.message)" } ?? words("That search could not be run.")
             return try pages.page("discover", page.failing(message), status: .badRequest)
         }
     }
 
-    private func row(for result: SearchResult, number: Int, showDistance: Bool) -> ResultRow {
+    private func row(for result: SearchResult, number: Int, showDistance: Bool, _ words: Words) -> ResultRow {
         let start = ISO8601.parse(result.startTime) ?? 0
-        let clock = ZoneClock(identifier: result.timezone)
         return ResultRow(
             sessionId: result.sessionId, className: result.class.name, gymName: result.gym.name, gymSlug: result.gym.slug, suburb: result.gym.suburb,
-            distance: showDistance ? String(format: "%.1f km", result.distanceKm) : nil,
-            start: clock.map { "\($0.dayLabel(at: start)) \($0.timeLabel(at: start))" } ?? result.startTime,
-            spots: result.spotsLeft == 0 ? "Full: join the waitlist" : result.spotsLeft == 1 ? "1 spot left" : "\(result.spotsLeft) spots left",
-            credits: Self.credits(result.class.credits), number: number, lat: result.gym.lat, lng: result.gym.lng
+            distance: showDistance ? words("{km} km", ["km": words.format.decimal(result.distanceKm)]) : nil,
+            start: TimeZone(identifier: result.timezone).map { words.format.dayAndTime(start, $0) } ?? result.startTime,
+            spots: Self.spotsLeft(result.spotsLeft, words),
+            credits: Self.credits(result.class.credits, words), number: number, lat: result.gym.lat, lng: result.gym.lng
         )
+    }
+
+    static func spotsLeft(_ n: Int, _ words: Words) -> String {
+        n == 0 ? words("Full: join the waitlist") : words.count(n, "{n} spot left", "{n} spots left")
     }
 
     static let whens = [
@@ -227,10 +242,10 @@ struct WebRoutes {
     }
 
     /// The cities with their named areas, biggest places first, for the picker.
-    func cityOptions(selected: String) -> [CityOption] {
+    func cityOptions(selected: String, _ words: Words) -> [CityOption] {
         Dictionary(grouping: services.areas.all, by: \.city).map { city, areas in
             CityOption(
-                slug: "city:" + city, name: city, selected: selected == "city:" + city,
+                slug: "city:" + city, name: city, allOf: words("All of {city}", ["city": city]), selected: selected == "city:" + city,
                 areas: areas.sorted { ($0.population, $1.slug) > ($1.population, $0.slug) }.prefix(40)
                     .sorted { $0.name < $1.name }.map { AreaOption(slug: $0.slug, name: $0.name, selected: $0.slug == selected) }
             )
@@ -259,11 +274,10 @@ struct WebRoutes {
 
     struct PackRow: Sendable {
         var name: String
-        var credits: Int
-        var price: String
+        var offer: String
     }
 
-    struct GymView: Sendable {
+    struct GymView: PageModel, Sendable {
         var visitor: WebVisit
         var title: String
         var description: String
@@ -277,41 +291,40 @@ struct WebRoutes {
     }
 
     private func gym(_ slug: String, visit: WebVisit) async throws -> Response {
-        let now = services.clock.now()
+        let now = services.clock.now(), words = visit.words
         guard let id = try await services.store.catalog.tenantId(slug: slug),
             let gym = try await services.store.catalog.gyms(from: now, to: now + 14 * 86_400, tenant: id).first, gym.tenant.isActive
         else { throw APIError.notFound("no gym with slug '\(slug)'") }
         let tenant = gym.tenant
-        let clock = ZoneClock(zoneOrUTC: tenant.timezone)
+        let zone = ZoneClock(zoneOrUTC: tenant.timezone).zone
         var days: [DayRow] = []
         for session in gym.sessions.filter({ !$0.isCancelled }).sorted(by: { $0.start < $1.start }) {
             let fitness = gym.classes[session.classIndex]
             let row = SessionRow(
-                id: SessionSchedule.sessionID(classId: fitness.id, start: session.start), time: clock.timeLabel(at: session.start), className: fitness.name,
-                spots: session.availableSpots == 0 ? "Full" : "\(session.availableSpots) spots", credits: Self.credits(fitness.creditsRequired)
+                id: SessionSchedule.sessionID(classId: fitness.id, start: session.start), time: words.format.time(session.start, zone), className: fitness.name,
+                spots: session.availableSpots == 0 ? words("Full") : words.count(session.availableSpots, "{n} spot", "{n} spots"),
+                credits: Self.credits(fitness.creditsRequired, words)
             )
-            let day = clock.dayLabel(at: session.start)
+            let day = words.format.day(session.start, zone)
             if days.last?.day == day { days[days.count - 1].sessions.append(row) } else { days.append(DayRow(day: day, sessions: [row])) }
         }
         let packs = try await services.store.packages.list(tenant: id).filter { !$0.recurring }
         let address = [tenant.address.street, tenant.address.suburb, tenant.address.city, tenant.address.country].filter { !$0.isEmpty }.joined(separator: ", ")
         return try pages.page("gym", GymView(
-            visitor: visit, title: "\(tenant.name) · classes and timetable · StudioLoop",
-            description: "\(tenant.name) in \(tenant.address.suburb.isEmpty ? tenant.address.city : tenant.address.suburb): "
-                + "\(Set(gym.classes.map(\.name)).sorted().prefix(4).joined(separator: ", ")). See the next two weeks and book.",
+            visitor: visit, title: words("{gym} · classes and timetable · StudioLoop", ["gym": tenant.name]),
+            description: words("{gym} in {place}: {classes}. See the next two weeks and book.", [
+                "gym": tenant.name, "place": tenant.address.suburb.isEmpty ? tenant.address.city : tenant.address.suburb,
+                "classes": Set(gym.classes.map(\.name)).sorted().prefix(4).joined(separator: ", "),
+            ]),
             canonical: services.publicURL + "/gyms/" + slug, name: tenant.name, address: address, phone: tenant.phone.isEmpty ? nil : tenant.phone,
             marketplace: tenant.marketplaceEnabled, days: days,
-            packs: packs.map { PackRow(name: $0.name, credits: $0.credits, price: $0.price.description) }
+            packs: packs.map { PackRow(name: $0.name, offer: words.count($0.credits, "{n} credit for {price}", "{n} credits for {price}", ["price": words.format.money($0.price)])) }
         ))
     }
 
     // MARK: Helpers
 
-    static func credits(_ n: Int) -> String { n == 1 ? "1 credit" : "\(n) credits" }
-
-    static func label(_ raw: String) -> String {
-        raw.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
-    }
+    static func credits(_ n: Int, _ words: Words) -> String { words.count(n, "{n} credit", "{n} credits") }
 
     static func xmlEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")

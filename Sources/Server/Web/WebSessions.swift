@@ -22,6 +22,27 @@ struct WebVisit: Sendable {
     var signedIn: Bool
     /// Works at a gym: the pages offer the dashboard.
     var isStaff = false
+    /// The language the pages speak to this browser, and its locale's formats.
+    var language: PageLanguage = .en
+    var locale = Locale(identifier: PageLanguage.en.defaultLocale)
+    /// Set when this request picked the language (`?lang=`): the answer keeps it in a cookie.
+    var pickedLanguage = false
+    /// The page's `lang` and `dir`, and the picker's links to this page in each language.
+    var lang = "en"
+    var dir = "ltr"
+    var languages: [LanguageLink] = []
+
+    struct LanguageLink: Sendable {
+        var code: String
+        var name: String
+        var href: String
+        var current: Bool
+    }
+
+    /// The visitor's phrases and formats.
+    var words: Words {
+        Words(language: language, format: LocalFormat(locale: locale), translations: (try? Translations.installed.get()) ?? Translations(tables: [:]))
+    }
 }
 
 /// Browser sign-in for the pages. The JSON API keeps its bearer tokens; pages use a session
@@ -33,6 +54,7 @@ struct WebVisit: Sendable {
 struct WebSessions: Sendable {
     static let sessionCookie = "sl_session"
     static let browserCookie = "sl_browser"
+    static let languageCookie = "sl_lang"
 
     let accounts: AccountStore
     let csrfKey: SymmetricKey
@@ -55,10 +77,30 @@ struct WebSessions: Sendable {
         let token = cookies[Self.sessionCookie]?.value
         var holder: AccountStore.WebSessionHolder?
         if let token { holder = try await accounts.webSessionUser(token: token, now: now) }
-        return WebVisit(
+        var visit = WebVisit(
             user: holder?.user, sessionToken: holder == nil ? nil : token, browser: browser, isNewBrowser: browser != known,
             csrf: csrfToken(browser: browser), signedIn: holder != nil, isStaff: holder?.isStaff == true
         )
+        let picked = request.uri.queryParameters["lang"].flatMap { PageLanguage(rawValue: String($0)) }
+        (visit.language, visit.locale) = PageLanguage.negotiate(
+            picked: picked?.rawValue ?? cookies[Self.languageCookie]?.value, acceptLanguage: request.headers[.acceptLanguage]
+        )
+        visit.pickedLanguage = picked != nil
+        visit.lang = visit.language.rawValue
+        visit.dir = visit.language.isRightToLeft ? "rtl" : "ltr"
+        visit.languages = PageLanguage.allCases.map {
+            .init(code: $0.rawValue, name: $0.name, href: Self.link(request, language: $0), current: $0 == visit.language)
+        }
+        return visit
+    }
+
+    /// This page's address in `language`: its query with `lang` set.
+    static func link(_ request: Request, language: PageLanguage) -> String {
+        var components = URLComponents()
+        components.path = request.uri.path
+        let kept = request.uri.queryParameters.filter { $0.key != "lang" }.map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+        components.queryItems = kept + [URLQueryItem(name: "lang", value: language.rawValue)]
+        return components.string ?? "?lang=\(language.rawValue)"
     }
 
     /// 256 random bits, base64url: 43 characters.
@@ -84,7 +126,8 @@ struct WebSessions: Sendable {
 
     /// The cookies a page answer sets: the browser's id on a first visit.
     func cookies(for visit: WebVisit) -> [Cookie] {
-        visit.isNewBrowser ? [cookie(Self.browserCookie, visit.browser, maxAge: 400 * 86_400)] : []
+        (visit.isNewBrowser ? [cookie(Self.browserCookie, visit.browser, maxAge: 400 * 86_400)] : [])
+            + (visit.pickedLanguage ? [cookie(Self.languageCookie, visit.language.rawValue, maxAge: 400 * 86_400)] : [])
     }
 
     func signedIn(_ token: String) -> Cookie { cookie(Self.sessionCookie, token, maxAge: Int(AccountStore.webSessionLifetime)) }

@@ -36,7 +36,7 @@
           }, function () { setTimeout(look, 200); });
         };
         look();
-      }, function () { button.textContent = "The camera is not available"; button.disabled = true; });
+      }, function () { button.textContent = button.dataset.textUnavailable; button.disabled = true; });
     });
   });
 })();

@@ -11,12 +11,12 @@
   if (nearMe && navigator.geolocation) {
     nearMe.hidden = false;
     nearMe.addEventListener("click", function () {
-      nearMe.textContent = "Finding you…";
+      nearMe.textContent = nearMe.dataset.textFinding;
       navigator.geolocation.getCurrentPosition(function (position) {
         near.value = position.coords.latitude.toFixed(4) + "," + position.coords.longitude.toFixed(4);
         if (area) area.value = "";
         form.submit();
-      }, function () { nearMe.textContent = "Your position is not available"; }, { timeout: 10000, maximumAge: 300000 });
+      }, function () { nearMe.textContent = nearMe.dataset.textUnavailable; }, { timeout: 10000, maximumAge: 300000 });
     });
   }
 
@@ -41,6 +41,15 @@
   }
 
   var spots = Array.prototype.slice.call(document.querySelectorAll("li.result .spots[data-session]"));
+  // The page's own words for a count, in each plural form its language has (data-spots).
+  var results = document.querySelector("ol.results"), lang = document.documentElement.lang;
+  var forms = results ? JSON.parse(results.dataset.spots || "{}") : {}, plural = window.Intl ? new Intl.PluralRules(lang) : null;
+  function spotsText(now) {
+    if (now.status === "cancelled") return forms.cancelled;
+    if (now.spots_left === 0) return forms.full;
+    var form = forms[plural ? plural.select(now.spots_left) : "other"] || forms.other;
+    return form.replace("{n}", now.spots_left.toLocaleString(lang));
+  }
   function refresh() {
     if (document.hidden || spots.length === 0) return;
     var ids = spots.map(function (s) { return s.dataset.session; }).join(",");
@@ -51,7 +60,7 @@
       spots.forEach(function (s) {
         var now = left[s.dataset.session];
         if (!now) return;
-        var text = now.status === "cancelled" ? "Cancelled" : now.spots_left === 0 ? "Full: join the waitlist" : now.spots_left === 1 ? "1 spot left" : now.spots_left + " spots left";
+        var text = spotsText(now);
         if (s.textContent !== text) { s.textContent = text; s.classList.add("changed"); }
       });
     }, function () {});
@@ -75,7 +84,7 @@
     var box = document.createElement("div");
     box.className = "tiled-map";
     box.setAttribute("role", "region");
-    box.setAttribute("aria-label", "Map of the results");
+    box.setAttribute("aria-label", drawn.dataset.textMap);
     drawn.parentNode.insertBefore(box, drawn);
     drawn.hidden = true;
     var map = L.map(box, { scrollWheelZoom: false }), bounds = [], failed = 0;
