@@ -149,6 +149,7 @@ let package = Package(
             dependencies: [
                 "Marketplace", "Datasets", "Domain", "Storage", "GeoAreas", "Server", "Booking", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictness
         ),
@@ -190,7 +191,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage", "SQL", "Datasets", "Domain", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "Server", "Storage", "SQL", "Datasets", "Domain", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport", "StudioLoopCLI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Yams", package: "Yams"),

@@ -7,10 +7,12 @@ struct ResultTable {
     let explain: Bool
     /// Along a route the distance shown is the detour.
     var detour = false
+    /// Asked of a server: the whole round trip, beside the server's own index time.
+    var roundTripMs: Double?
 
     func render() -> String {
         guard !page.results.isEmpty else {
-            return "No sessions match. Try a wider --radius, a later --to, or fewer words. (\(format(page.tookMs)) ms)" + planLine
+            return "No sessions match. Try a wider --radius, a later --to, or fewer words. (\(timing))" + planLine
         }
         var rows = [["CLASS", "GYM", "SUBURB", detour ? "DETOUR" : "DISTANCE", "STARTS (LOCAL)", "SPOTS", "CREDITS"] + (explain ? ["SCORE (TEXT/DIST/TIME)"] : [])]
         for r in page.results {
@@ -30,7 +32,7 @@ struct ResultTable {
                 return clipped + String(repeating: " ", count: width - clipped.count)
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
-        var footer = "\(page.results.count) sessions in \(format(page.tookMs)) ms"
+        var footer = "\(page.results.count) sessions in \(timing)"
         footer += planLine
         if let next = page.nextCursor { footer += "\nmore: --cursor \(next)" }
         lines.append("")
@@ -49,6 +51,12 @@ struct ResultTable {
     private var planLine: String {
         guard let plan = page.plan else { return "" }
         return " · plan: \(plan.driver) (geo ≈ \(plan.geographicEstimate) classes, text ≈ \(plan.textEstimate.map(String.init) ?? "-"))"
+    }
+
+    /// What the time measured: the index's search alone, and over HTTP the round trip too.
+    private var timing: String {
+        guard let roundTripMs else { return "\(format(page.tookMs)) ms" }
+        return "\(format(page.tookMs)) ms in the server's index, \(format(roundTripMs)) ms round trip"
     }
 
     private func format(_ ms: Double) -> String { String(format: "%.3f", ms) }

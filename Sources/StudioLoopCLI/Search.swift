@@ -6,7 +6,7 @@ import Geo
 import GeoAreas
 import Marketplace
 
-struct Search: ParsableCommand {
+struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search classes near a place.",
         discussion: """
@@ -14,6 +14,7 @@ struct Search: ParsableCommand {
               studioloop search yoga --near -26.2041,28.0473 --radius 5km
               studioloop search "spin class" --city cape-town --from 2026-11-26T17:00:00+02:00 --sort start_time
               studioloop search --city lagos --type hiit,strength --min-spots 0 --json
+              studioloop search yoga --area Rosebank --server http://127.0.0.1:8080
             """
     )
 
@@ -107,6 +108,12 @@ struct Search: ParsableCommand {
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the query this many times and report the index time's median and 99th percentile (warm).", valueName: "n"))
     var repetitions: Int = 1
 
+    @Option(help: ArgumentHelp(
+        "Ask this running server (`studioloop serve`) instead of reading a dataset: it searches its own store's gyms and classes on its own clock.",
+        valueName: "url"
+    ))
+    var server: String?
+
     @OptionGroup var options: DatasetOptions
 
     /// What only the command line can get wrong is checked here; the rest is the query's own
@@ -116,6 +123,18 @@ struct Search: ParsableCommand {
         if near != nil && city != nil { throw ValidationError("--near and --city both say where to look: give one") }
         if within != nil && area != nil { throw ValidationError("--within and --area both draw the area: give one") }
         guard (1...1_000_000).contains(repetitions) else { throw ValidationError("--repeat must be between 1 and 1000000 (got \(repetitions))") }
+        if let server {
+            _ = try RemoteSearch.address(server)
+            let local = [
+                ("--dataset", options.dataset != nil), ("--now", options.now != nil), ("--index", index != nil),
+                ("--plan", plan != .automatic), ("--repeat", repetitions != 1),
+            ]
+            if let flag = local.first(where: \.1)?.0 {
+                throw ValidationError("\(flag) reads local data; with --server the server searches its own data on its own clock: leave out one of them")
+            }
+            // The server checks the query on its own clock and its refusals name the flags.
+            return
+        }
         let standIns = city != nil || within != nil || area != nil
         var query = try query(origin: near?.coordinate ?? (city == nil ? nil : Self.standInPosition), area: standIns ? Self.standInArea : nil)
         if standIns { query.cursor = nil }  // a cursor belongs to the real query; the search checks it
@@ -153,7 +172,12 @@ struct Search: ParsableCommand {
 
     func classTypes() -> Set<ClassType> { type?.values ?? [] }
 
-    func run() throws {
+    func run() async throws {
+        if let server {
+            let answer = try await RemoteSearch(server: try RemoteSearch.address(server)).search(try requestBody())
+            print(try render(answer.page, roundTripMs: answer.roundTripMs))
+            return
+        }
         let now = options.nowSeconds
         let marketplace = try IndexLoader(dataset: options.datasetURL, snapshot: index.map { URL(filePath: $0) }, now: now).load()
         let origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
@@ -171,12 +195,58 @@ struct Search: ParsableCommand {
             )
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
-        if json {
-            let data = try JSONLines.encoder().encode(page)
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            print(ResultTable(page: page, explain: explain, detour: along != nil).render())
+        print(try render(page))
+    }
+
+    /// The page as the flags ask: JSON, or the table. The same either way for a local search and
+    /// one asked of a server.
+    func render(_ page: SearchPage, roundTripMs: Double? = nil) throws -> String {
+        guard !json else { return String(decoding: try JSONLines.encoder().encode(page), as: UTF8.self) }
+        return ResultTable(page: page, explain: explain, detour: along != nil, roundTripMs: roundTripMs).render()
+    }
+
+    /// The flags as `POST /marketplace/search` takes them, by their API names. `--city` is
+    /// looked up here (its centre is where the search looks from); `--area` goes by name, for
+    /// the server's own gazetteer to resolve.
+    func requestBody() throws -> [String: Any] {
+        var body: [String: Any] = ["min_spots": minSpots, "limit": limit, "sort": sort.rawValue]
+        if !words.isEmpty { body["q"] = words.joined(separator: " ") }
+        if let near {
+            body["near"] = "\(near.coordinate.latitude),\(near.coordinate.longitude)"
+        } else if let city {
+            guard let known = (try? ReferenceData(directory: ReferenceData.defaultDirectory()))?.city(named: city) else {
+                throw ValidationError("--city: no city called '\(city)' in Data/cities.json; for a suburb or township use --area")
+            }
+            body["near"] = "\(known.center.lat),\(known.center.lng)"
         }
+        if let radius { body["radius_km"] = radius.kilometres }
+        if let box = bbox?.box { body["bbox"] = "\(box.south),\(box.west),\(box.north),\(box.east)" }
+        if let area { body["area"] = area }
+        if let within { body["area"] = try Self.geoJSON(within, flag: "--within") }
+        if let along {
+            body["along"] = FileManager.default.fileExists(atPath: along) ? try Self.geoJSON(along, flag: "--along") : along
+        }
+        if let corridor { body["corridor_km"] = corridor.kilometres }
+        if let from { body["from"] = ISO8601.format(from.seconds) }
+        if let to { body["to"] = ISO8601.format(to.seconds) }
+        if let type { body["type"] = type.values.map(\.rawValue).sorted() }
+        if let difficulty { body["difficulty"] = difficulty.values.map(\.rawValue).sorted() }
+        if let maxCredits { body["max_credits"] = maxCredits }
+        if let tenant { body["tenant"] = tenant }
+        if allGyms { body["all_gyms"] = true }
+        if let cursor { body["cursor"] = cursor }
+        if explain { body["explain"] = true }
+        return body
+    }
+
+    /// A GeoJSON file (or - for standard input) as the JSON object the server reads.
+    private static func geoJSON(_ path: String, flag: String) throws -> Any {
+        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+        guard let data else { throw ValidationError("\(flag): cannot read \(path)") }
+        guard let object = try? JSONSerialization.jsonObject(with: data), object is [String: Any] else {
+            throw ValidationError("\(flag): \(path) is not a GeoJSON object")
+        }
+        return object
     }
 
     private static let standInPosition = Coordinate(latitude: 0, longitude: 0)

@@ -44,6 +44,7 @@ public struct StudioLoop: ParsableCommand {
         case let error as SearchError: error.description
         case let error as SnapshotError: error.description
         case let error as StoreError: error.description
+        case let error as RemoteSearchError: error.description
         // The parser lists a long set of allowed values one per line ("  - yoga"): one line here.
         default: message(for: error).replacingOccurrences(of: ":\n  - ", with: ": ").replacingOccurrences(of: "\n  - ", with: ", ")
         }

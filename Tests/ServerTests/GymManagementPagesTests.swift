@@ -151,7 +151,7 @@ extension GymManagementPagesTests {
             var browser = PageBrowser(client: client)
             let pitch = try await browser.get("/for-gyms")
             #expect(pitch.status == .ok && pitch.text.contains(#"href="/open-gym""#))
-            for (tier, rate) in [("Starter", "20 %"), ("Growth", "15 %"), ("Pro", "12 %"), ("Enterprise", "10 %")] {
+            for (tier, rate) in [("Starter", "20%"), ("Growth", "15%"), ("Pro", "12%"), ("Enterprise", "10%")] {
                 #expect(pitch.text.contains("<th scope=\"row\">\(tier)</th><td>\(rate)</td>"), "\(tier)")
             }
             let anonymous = try await browser.get("/open-gym")

@@ -73,6 +73,11 @@ struct LanguagesTests {
             let owner = try await fixture.member("owner", client: client)
             let gym = try await fixture.openGym("نادي اليوغا", owner: owner.token, client: client)
             let session = try await fixture.addSession(gym, at: ServerFixture.start + 2 * 86_400, owner: owner.token, client: client)
+            let amharic = try await client.json("/api/v1/tenants/\(gym.slug)/classes", method: .post, token: owner.token, body: [
+                "name": "ዮጋ ለጀማሪዎች", "class_type": "yoga", "duration_minutes": 60, "max_capacity": 10, "credits_required": 1,
+                "weekly_slots": [["weekday": 3, "start": "07:00"]],
+            ])
+            #expect(amharic.status == .created, "\(amharic.text)")
             let member = try await fixture.member("Amina", universalCredits: 10, client: client)
             let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": session])
             let booking = try #require(booked.object["id"] as? String)
@@ -87,6 +92,7 @@ struct LanguagesTests {
             #expect(pages[0].headers[.contentLanguage] == language)
             #expect(!home.contains(">Find a class<"), "the page is not in English")
             #expect(pages[3].text.contains("نادي اليوغا"), "the gym's name as it was written")
+            #expect(pages[3].text.contains("ዮጋ ለጀማሪዎች"), "the Amharic class name as it was written")
 
             _ = try await visitor.post("/login", ["contact": try await fixture.email(of: member.token, client: client), "password": "correct horse 9", "next": "/me"], from: "/login")
             pages += try await [

@@ -9,14 +9,16 @@ from selenium.webdriver.chrome.service import Service
 
 
 class Phone:
-    def __init__(self, shots):
+    def __init__(self, shots, languages="en"):
+        """`languages`: what the browser's Accept-Language names, such as "fr-FR,fr"."""
         os.makedirs(shots, exist_ok=True)
         self.shots = shots
         self.step = 0
         options = Options()
         options.binary_location = "/usr/bin/chromium"
-        for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=en"]:
+        for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=" + languages.split(",")[0]]:
             options.add_argument(flag)
+        options.add_experimental_option("prefs", {"intl.accept_languages": languages})
         # A phone's screen: desktop windows do not shrink below about 500 px.
         options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 360, "height": 800, "pixelRatio": 2}})
         self.browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)

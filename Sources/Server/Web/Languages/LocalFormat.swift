@@ -6,6 +6,13 @@ import Foundation
 /// Arabic. Times are always on the gym's clock (its zone), never the server's.
 struct LocalFormat: Sendable {
     let locale: Locale
+    /// Whether the locale keeps a 24-hour clock, read once.
+    private let twentyFourHours: Bool
+
+    init(locale: Locale) {
+        self.locale = locale
+        twentyFourHours = [.zeroToTwentyThree, .oneToTwentyFour].contains(locale.hourCycle)
+    }
     private static let gregorian = Calendar(identifier: .gregorian)
 
     private func style(_ zone: TimeZone) -> Date.FormatStyle {
@@ -24,9 +31,11 @@ struct LocalFormat: Sendable {
         Self.date(utcSeconds).formatted(style(zone).weekday(.wide).day().month(.wide).year())
     }
 
-    /// "18:00", or "6:00 PM" where the locale keeps a 12-hour clock.
+    /// "06:30" on a 24-hour clock (as a timetable writes it), "6:30 AM" where the locale keeps a
+    /// 12-hour one. Foundation's `.shortened` drops the 24-hour clock's leading zero.
     func time(_ utcSeconds: Int64, _ zone: TimeZone) -> String {
-        Self.date(utcSeconds).formatted(style(zone).hour(.defaultDigits(amPM: .abbreviated)).minute(.twoDigits))
+        let hour: Date.FormatStyle.Symbol.Hour = twentyFourHours ? .twoDigits(amPM: .omitted) : .defaultDigits(amPM: .abbreviated)
+        return Self.date(utcSeconds).formatted(style(zone).hour(hour).minute(.twoDigits))
     }
 
     /// "Fri 4 Dec 18:00".
