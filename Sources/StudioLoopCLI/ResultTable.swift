@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Marketplace
 
@@ -40,13 +41,16 @@ struct ResultTable {
         return lines.joined(separator: "\n")
     }
 
-    /// "2026-11-26T18:30:00+02:00" → "Thu 26 Nov 18:30 (+02:00)".
+    /// "2026-11-26T18:30:00+02:00" → "Thu 2026-11-26 18:30 +02:00": the gym's own day and time.
     private func localStart(_ iso: String) -> String {
         let chars = Array(iso)
         guard chars.count >= 25 else { return iso }
         let date = String(chars[0..<10]), time = String(chars[11..<16]), offset = String(chars[19...])
-        return "\(date) \(time) \(offset)"
+        guard let day = CivilTime.days(iso: date) else { return "\(date) \(time) \(offset)" }
+        return "\(Self.weekdays[CivilTime.weekday(days: day) - 1]) \(date) \(time) \(offset)"
     }
+
+    private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     private var planLine: String {
         guard let plan = page.plan else { return "" }

@@ -60,11 +60,20 @@ struct Search: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Search within a named area: a suburb, township or town (\"Soweto\", \"Westlands\", \"Ikeja\").", valueName: "name"))
     var area: String?
 
-    @Option(help: ArgumentHelp("Sessions starting at or after this ISO 8601 time (default: now).", valueName: "time"))
-    var from: Instant?
+    @Option(help: ArgumentHelp(
+        "Sessions starting at or after this time (default: now): ISO 8601 with its offset, or a date or local time without one (2026-12-02, 2026-12-02T18:00) on the searched place's clock.",
+        valueName: "time"
+    ))
+    var from: SearchTime?
 
-    @Option(help: ArgumentHelp("Sessions starting before this ISO 8601 time (default: from + 7 days).", valueName: "time"))
-    var to: Instant?
+    @Option(help: ArgumentHelp("Sessions starting before this time, written as --from (default: from + 7 days).", valueName: "time"))
+    var to: SearchTime?
+
+    @Option(help: ArgumentHelp(
+        "Instead of --from and --to, on the searched place's clock: today, tonight (17:00 to midnight), tomorrow, tomorrow-morning (05:00 to noon), weekend, a weekday (friday) or a date.",
+        valueName: "when"
+    ))
+    var when: String?
 
     @Option(help: ArgumentHelp("Class types, comma-separated.", valueName: "types"))
     var type: CommaSeparated<ClassType>?
@@ -123,6 +132,10 @@ struct Search: AsyncParsableCommand {
         if near != nil && city != nil { throw ValidationError("--near and --city both say where to look: give one") }
         if within != nil && area != nil { throw ValidationError("--within and --area both draw the area: give one") }
         guard (1...1_000_000).contains(repetitions) else { throw ValidationError("--repeat must be between 1 and 1000000 (got \(repetitions))") }
+        if when != nil && (from != nil || to != nil) { throw ValidationError("--when sets the window: give it or --from/--to, not both") }
+        if near == nil && city == nil && area == nil && bbox == nil, let flag = clockFlag {
+            throw ValidationError("\(flag): needs a place to read its clock: give --near, --city, --area or --bbox (or a time with its offset, such as +02:00)")
+        }
         if let server {
             _ = try RemoteSearch.address(server)
             let local = [
@@ -136,13 +149,16 @@ struct Search: AsyncParsableCommand {
             return
         }
         let standIns = city != nil || within != nil || area != nil
-        var query = try query(origin: near?.coordinate ?? (city == nil ? nil : Self.standInPosition), area: standIns ? Self.standInArea : nil)
+        var query = try query(
+            origin: near?.coordinate ?? (city == nil ? nil : Self.standInPosition), area: standIns ? Self.standInArea : nil, clock: ZoneClock(zoneOrUTC: "UTC")
+        )
         if standIns { query.cursor = nil }  // a cursor belongs to the real query; the search checks it
         try flagged { () throws(SearchError) in try query.validate() }
     }
 
-    /// The query the flags ask for, around `origin` and within `area`.
-    func query(origin: Coordinate?, area: Area?) throws -> SearchQuery {
+    /// The query the flags ask for, around `origin` and within `area`; `--when` and times
+    /// without an offset read on `clock`, the searched place's.
+    func query(origin: Coordinate?, area: Area?, clock: ZoneClock?) throws -> SearchQuery {
         var query = SearchQuery(now: options.nowSeconds)
         query.origin = origin
         query.box = bbox?.box
@@ -154,8 +170,21 @@ struct Search: AsyncParsableCommand {
         }
         query.radiusKm = radius?.kilometres
         query.text = words.isEmpty ? nil : words.joined(separator: " ")
-        query.from = from?.seconds
-        query.to = to?.seconds
+        if let flag = clockFlag {
+            guard var clock else {
+                throw ValidationError("\(flag): needs a place to read its clock: give --near, --city, --area or --bbox (or a time with its offset, such as +02:00)")
+            }
+            if let when {
+                (query.from, query.to) = try flagged { () throws(SearchError) in try SearchWhen.window(when, clock: &clock, now: query.now) }
+            } else {
+                query.from = from?.instant(on: &clock)
+                query.to = to?.instant(on: &clock)
+            }
+        } else {
+            var instants = ZoneClock(zoneOrUTC: "UTC")  // every time here carries its offset
+            query.from = from?.instant(on: &instants)
+            query.to = to?.instant(on: &instants)
+        }
         query.types = type?.values ?? []
         query.difficulties = difficulty?.values ?? []
         query.maxCredits = maxCredits
@@ -182,7 +211,7 @@ struct Search: AsyncParsableCommand {
         let marketplace = try IndexLoader(dataset: options.datasetURL, snapshot: index.map { URL(filePath: $0) }, now: now).load()
         let origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
         let area = try within.map(Self.area(from:)) ?? area.map { try Self.namedArea($0, near: origin) }
-        let query = try query(origin: origin, area: area)
+        let query = try query(origin: origin, area: area, clock: placeClock(origin: origin))
         let page = try flagged { () throws(SearchError) in try marketplace.index.search(query) }
         if repetitions > 1 {
             var times = [page.tookMs]
@@ -227,8 +256,9 @@ struct Search: AsyncParsableCommand {
             body["along"] = FileManager.default.fileExists(atPath: along) ? try Self.geoJSON(along, flag: "--along") : along
         }
         if let corridor { body["corridor_km"] = corridor.kilometres }
-        if let from { body["from"] = ISO8601.format(from.seconds) }
-        if let to { body["to"] = ISO8601.format(to.seconds) }
+        if let from { body["from"] = from.description }
+        if let to { body["to"] = to.description }
+        if let when { body["when"] = when }
         if let type { body["type"] = type.values.map(\.rawValue).sorted() }
         if let difficulty { body["difficulty"] = difficulty.values.map(\.rawValue).sorted() }
         if let maxCredits { body["max_credits"] = maxCredits }
@@ -283,10 +313,29 @@ struct Search: AsyncParsableCommand {
         return try flagged { () throws(SearchError) in try SearchQuery.corridor(path, widthKm: widthKm)! }
     }
 
+    /// The first flag that is read on the searched place's clock, if any is given.
+    var clockFlag: String? {
+        when != nil ? "--when" : from?.needsClock == true ? "--from" : to?.needsClock == true ? "--to" : nil
+    }
+
+    /// The clock of the place searched: the named area's zone, else that of the area nearest
+    /// the position (or the box's centre), as the server reads it.
+    func placeClock(origin: Coordinate?) throws -> ZoneClock? {
+        guard clockFlag != nil else { return nil }
+        let areas = try Self.namedAreas()
+        if let area, let zone = areas.area(named: area, near: origin)?.timezone { return ZoneClock(identifier: zone) }
+        let point = origin ?? bbox.map { Coordinate(latitude: ($0.box.south + $0.box.north) / 2, longitude: ($0.box.west + $0.box.east) / 2) }
+        return point.flatMap { areas.areas(near: $0, radiusKm: 100, limit: 1).first }.flatMap { ZoneClock(identifier: $0.timezone) }
+    }
+
+    static func namedAreas() throws -> NamedAreas {
+        let reference = try ReferenceData(directory: ReferenceData.defaultDirectory())
+        return try NamedAreas(cities: reference.cities, places: reference.places)
+    }
+
     /// The area `--area` names, refused in one line when there is none of that name.
     static func namedArea(_ name: String, near: Coordinate?) throws -> Area {
-        let reference = try ReferenceData(directory: ReferenceData.defaultDirectory())
-        let areas = try NamedAreas(cities: reference.cities, places: reference.places)
+        let areas = try namedAreas()
         guard let found = areas.area(named: name, near: near) else {
             throw ValidationError("--area: no area called '\(name)' (areas are the suburbs and towns of Data/places.tsv)")
         }

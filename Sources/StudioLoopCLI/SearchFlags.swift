@@ -34,6 +34,7 @@ extension SearchParameter {
         case .area: "--area"
         case .along: "--along"
         case .corridorKm: "--corridor"
+        case .when: "--when"
         }
     }
 }
@@ -54,3 +55,7 @@ struct CommaSeparated<Value: CaseIterable & RawRepresentable<String> & Hashable 
 
 extension Marketplace.SortOrder: ExpressibleByArgument {}
 extension PlanChoice: ExpressibleByArgument {}
+
+extension SearchTime: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}

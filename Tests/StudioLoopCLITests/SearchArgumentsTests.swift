@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Geo
 @testable import StudioLoopCLI
 import Testing
@@ -25,7 +26,7 @@ import Testing
         #expect(search.words == ["spin", "class"])
         #expect(search.radius?.kilometres == 0.8)
         #expect(search.classTypes() == [.cycling, .hiit])
-        #expect(search.from?.seconds == 1_795_705_200)
+        #expect(search.from == .instant(1_795_705_200))
     }
 
     /// Each mistake is refused with a message naming its flag.
@@ -96,5 +97,27 @@ import Testing
         #expect(Distance(argument: "250m")?.kilometres == 0.25)
         #expect(Distance(argument: "2.5 KM")?.kilometres == 2.5)
         #expect(Distance(argument: "km") == nil)
+    }
+}
+
+/// `--when` and times without an offset, read on the searched place's clock.
+@Suite struct SearchTimeArgumentsTests {
+    @Test func localTimesStayLocalUntilThePlaceIsKnown() throws {
+        let search = try Search.parse(["yoga", "--area", "Soweto", "--from", "2026-12-02", "--to", "2026-12-02T18:00"])
+        #expect(search.from?.needsClock == true && search.to?.needsClock == true)
+        let clock = try search.placeClock(origin: nil)
+        #expect(clock?.zone.identifier == "Africa/Johannesburg")
+        let query = try search.query(origin: nil, area: nil, clock: clock)
+        #expect(query.from.map { ISO8601.format($0) } == "2026-12-01T22:00:00Z")
+        #expect(try search.requestBody()["from"] as? String == "2026-12-02", "sent as typed, for the server's own clock")
+    }
+
+    @Test func whenNeedsAPlaceAndNoFromOrTo() throws {
+        #expect { try Search.parse(["--when", "tonight", "--from", "2026-12-02"]) } throws: { "\($0)".contains("--when sets the window") }
+        #expect { try Search.parse(["yoga", "--when", "tonight"]) } throws: { "\(StudioLoop.oneLine($0))".hasPrefix("--when: needs a place") }
+        #expect { try Search.parse(["--near", "-26.2,28", "--when", "someday"]) } throws: { "\(StudioLoop.oneLine($0))".hasPrefix("--when: must be today, tonight") }
+        let search = try Search.parse(["--near", "30.0444,31.2357", "--when", "tomorrow morning", "--now", "2026-12-02T10:00:00Z"])
+        let query = try search.query(origin: search.near?.coordinate, area: nil, clock: try search.placeClock(origin: search.near?.coordinate))
+        #expect(query.from.map { ISO8601.format($0) } == "2026-12-03T03:00:00Z", "Cairo's 05:00")
     }
 }

@@ -8,7 +8,7 @@ public import GeoAreas
 /// names one of these, so each front end can say it in its own words (the CLI as a flag).
 public enum SearchParameter: String, CaseIterable, Sendable {
     case lat, lng, radiusKm = "radius_km", bbox, q, from, to, type, difficulty, maxCredits = "max_credits", minSpots = "min_spots"
-    case sort, limit, cursor, explain, tenant, allGyms = "all_gyms", area, along, corridorKm = "corridor_km"
+    case sort, limit, cursor, explain, tenant, allGyms = "all_gyms", area, along, corridorKm = "corridor_km", when
     /// The position as one value, `lat,lng`: `near` as the other routes spell it, `location` as
     /// the seed's app sends it. Errors about the position as a whole name `near`.
     case near, location
@@ -47,7 +47,11 @@ extension SearchQuery {
             box = GeoBox(south: parts[0], west: parts[1], north: parts[2], east: parts[3])
         }
         self.area = area
-        if let name = value(.area) { self.area = try Self.namedArea(name, near: origin, in: areas) }
+        var zone: String?
+        if let name = value(.area) {
+            self.area = try Self.namedArea(name, near: origin, in: areas)
+            zone = areas.area(named: name, near: origin)?.timezone
+        }
         var path = route
         if let along = value(.along) {
             do { path = try Corridor.polyline(along) } catch { throw SearchError(.along, "\(error)") }
@@ -55,8 +59,32 @@ extension SearchQuery {
         let width = try value(.corridorKm).map { text throws(SearchError) in try Self.number(text, .corridorKm) }
         corridor = try Self.corridor(path, widthKm: width)
         text = value(.q).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        from = try value(.from).map { text throws(SearchError) in try Self.instant(text, .from) }
-        to = try value(.to).map { text throws(SearchError) in try Self.instant(text, .to) }
+        let times = try [SearchParameter.from, .to].map { parameter throws(SearchError) in
+            try value(parameter).map { text throws(SearchError) in try Self.time(text, parameter) }
+        }
+        let when = value(.when)
+        if when != nil, let both = times.firstIndex(where: { $0 != nil }) {
+            throw SearchError(.when, "give when or \(both == 0 ? "from" : "to"), not both: when sets the window")
+        }
+        if when != nil || times.contains(where: { $0?.needsClock == true }) {
+            // Words and times without an offset are read on the searched place's clock.
+            let asked = when != nil ? SearchParameter.when : times[0]?.needsClock == true ? .from : .to
+            zone = zone ?? (origin ?? box.map { Coordinate(latitude: ($0.south + $0.north) / 2, longitude: ($0.west + $0.east) / 2) })
+                .flatMap { areas.areas(near: $0, radiusKm: 100, limit: 1).first?.timezone }
+            guard var clock = zone.flatMap(ZoneClock.init(identifier:)) else {
+                throw SearchError(asked, "needs a place to read its clock: give near, area or bbox (or a time with its offset, such as +02:00)")
+            }
+            if let when {
+                (from, to) = try SearchWhen.window(when, clock: &clock, now: now)
+            } else {
+                from = times[0]?.instant(on: &clock)
+                to = times[1]?.instant(on: &clock)
+            }
+        } else {
+            var instants = ZoneClock(zoneOrUTC: "UTC")  // every time here carries its offset
+            from = times[0]?.instant(on: &instants)
+            to = times[1]?.instant(on: &instants)
+        }
         types = try value(.type).map { text throws(SearchError) in try Self.choices(text, for: .type) } ?? []
         difficulties = try value(.difficulty).map { text throws(SearchError) in try Self.choices(text, for: .difficulty) } ?? []
         maxCredits = try value(.maxCredits).map { text throws(SearchError) in try Self.integer(text, .maxCredits) }
@@ -185,11 +213,9 @@ extension SearchQuery {
         }
     }
 
-    private static func instant(_ text: String, _ parameter: SearchParameter) throws(SearchError) -> Int64 {
-        guard let seconds = ISO8601.parse(text) else {
-            throw SearchError(parameter, "must be an ISO 8601 time such as 2026-11-25T18:00:00+02:00 (got '\(text)')")
-        }
-        return seconds
+    private static func time(_ text: String, _ parameter: SearchParameter) throws(SearchError) -> SearchTime {
+        guard let time = SearchTime(text) else { throw SearchError(parameter, "must be \(SearchTime.hint) (got '\(text)')") }
+        return time
     }
 
     private static let booleanNumber = type(of: NSNumber(value: true))

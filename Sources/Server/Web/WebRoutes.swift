@@ -169,7 +169,8 @@ struct WebRoutes {
         let now = services.clock.now()
         if !when.isEmpty || !date.isEmpty {
             guard var clock = ZoneClock(identifier: zone ?? "UTC") else { return try pages.page("discover", page.failing(words("No clock for this place.")), status: .badRequest) }
-            guard let (from, to) = Self.window(when: when, date: date, clock: &clock, now: now) else {
+            // A date, when one is given, wins over the words.
+            guard let (from, to) = try? SearchWhen.window(date.isEmpty ? when : date, clock: &clock, now: now) else {
                 return try pages.page("discover", page.failing(words("When must be tonight, tomorrow morning, the weekend, or a date still to come.")), status: .badRequest)
             }
             parameters["from"] = ISO8601.format(from)
@@ -216,30 +217,6 @@ struct WebRoutes {
     static let whens = [
         (value: "tonight", label: "Tonight"), (value: "tomorrow-morning", label: "Tomorrow morning"), (value: "weekend", label: "This weekend"),
     ]
-
-    /// The window `when` (or a `date`, YYYY-MM-DD, which wins) names on the place's own clock:
-    /// tonight is 17:00 to midnight, tomorrow morning 05:00 to noon, the weekend Saturday and
-    /// Sunday; never before now. Nil when it names nothing, or only the past.
-    static func window(when: String, date: String, clock: inout ZoneClock, now: Int64) -> (from: Int64, to: Int64)? {
-        let today = clock.localDay(at: now)
-        let window: (Int64, Int64)
-        if !date.isEmpty {
-            guard let day = CivilTime.days(iso: date) else { return nil }
-            window = (clock.instant(day: day, minuteOfDay: 0), clock.instant(day: day + 1, minuteOfDay: 0))
-        } else {
-            switch when {
-            case "tonight": window = (clock.instant(day: today, minuteOfDay: 17 * 60), clock.instant(day: today + 1, minuteOfDay: 0))
-            case "tomorrow-morning": window = (clock.instant(day: today + 1, minuteOfDay: 5 * 60), clock.instant(day: today + 1, minuteOfDay: 12 * 60))
-            case "weekend":
-                let weekday = CivilTime.weekday(days: today)  // 6 is Saturday, 7 Sunday
-                let saturday = weekday >= 6 ? today - Int64(weekday - 6) : today + Int64(6 - weekday)
-                window = (clock.instant(day: saturday, minuteOfDay: 0), clock.instant(day: saturday + 2, minuteOfDay: 0))
-            default: return nil
-            }
-        }
-        let from = max(window.0, now)
-        return from < window.1 ? (from, window.1) : nil
-    }
 
     /// The cities with their named areas, biggest places first, for the picker.
     func cityOptions(selected: String, _ words: Words) -> [CityOption] {
