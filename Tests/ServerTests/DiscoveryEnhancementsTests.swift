@@ -27,7 +27,16 @@ struct DiscoveryEnhancementsTests {
             let installed = FileManager.default.fileExists(atPath: "/usr/share/javascript/leaflet/leaflet.min.js")
             #expect(leaflet.status == (installed ? .ok : .notFound), "Leaflet from libjs-leaflet where it is installed")
             #expect(try await client.json("/static/leaflet/../site.css").status == .notFound)
-            #expect(SVGMap.results([], center: nil) == nil)
+            let words = Words(language: .en, format: LocalFormat(locale: Locale(identifier: "en_GB")), translations: try Translations.load())
+            #expect(SVGMap.results([], center: nil, title: "nothing", words) == nil)
+            #expect(try await client.json("/static/map.js").status == .ok)
+
+            // A gym's page: where it is, on the drawn map under the tiles.
+            let gym = try #require(fixture.gyms.first { $0.tenant.marketplaceEnabled }).tenant
+            let gymPage = try await client.json("/gyms/\(gym.slug)", headers: [.accept: "text/html"])
+            #expect(gymPage.text.contains(#"data-testid="gym-map""#) && gymPage.text.contains(#"<script src="/static/map.js" defer></script>"#))
+            #expect(gymPage.text.contains("<title id=\"map-title\">Where \(HTML.escape(gym.name)) is</title>"), "\(gymPage.text)")
+            #expect(gymPage.text.components(separatedBy: #"<g class="pin">"#).count == 2, "one pin, the gym")
         }
     }
 

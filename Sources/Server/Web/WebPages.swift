@@ -20,7 +20,7 @@ struct WebPages: Sendable {
     }
 
     static let assetTypes = [
-        "site.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8", "discover.js": "text/javascript; charset=utf-8",
+        "site.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8", "discover.js": "text/javascript; charset=utf-8", "map.js": "text/javascript; charset=utf-8",
         "me.js": "text/javascript; charset=utf-8", "sw.js": "text/javascript; charset=utf-8",
     ]
 

@@ -190,7 +190,8 @@ struct WebRoutes {
             let center = parameters["near"].map { $0.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
             page.map = SVGMap.results(
                 page.results.map { SVGMap.Pin(number: $0.number, name: "\($0.className), \($0.gymName)", lat: $0.lat, lng: $0.lng) },
-                center: center.flatMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
+                center: center.flatMap { $0.count == 2 ? ($0[0], $0[1]) : nil },
+                title: words.count(page.results.count, "Map of the {n} result", "Map of the {n} results"), words
             )
             return try pages.page("discover", page)
         } catch {
@@ -262,6 +263,10 @@ struct WebRoutes {
         var name: String
         var address: String
         var phone: String?
+        /// Where the gym is, drawn on the server; the page's script lays the tiles over it.
+        var map: String?
+        var lat: Double
+        var lng: Double
         var marketplace: Bool
         var days: [DayRow]
         var packs: [PackRow]
@@ -294,7 +299,11 @@ struct WebRoutes {
                 "classes": Set(gym.classes.map(\.name)).sorted().prefix(4).joined(separator: ", "),
             ]),
             canonical: services.publicURL + "/gyms/" + slug, name: tenant.name, address: address, phone: tenant.phone.isEmpty ? nil : tenant.phone,
-            marketplace: tenant.marketplaceEnabled, days: days,
+            map: SVGMap.results(
+                [SVGMap.Pin(number: nil, name: tenant.name, lat: tenant.location.lat, lng: tenant.location.lng)], center: nil,
+                title: words("Where {gym} is", ["gym": tenant.name]), words
+            ),
+            lat: tenant.location.lat, lng: tenant.location.lng, marketplace: tenant.marketplaceEnabled, days: days,
             packs: packs.map { PackRow(name: $0.name, offer: words.count($0.credits, "{n} credit for {price}", "{n} credits for {price}", ["price": words.format.money($0.price)])) }
         ))
     }

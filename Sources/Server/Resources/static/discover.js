@@ -1,7 +1,7 @@
 // Discovery, enhanced where the browser can: "Near me" from the device's position (asked only
-// on a tap), words suggested as they are typed, spots left kept current without a reload, and
-// the results on an OpenStreetMap map, which falls back to the map drawn on the server when the
-// tiles do not load. Without this script the page works as it is.
+// on a tap), words suggested as they are typed, and spots left kept current without a reload
+// (map.js lays OpenStreetMap's tiles over the results' map). Without this script the page
+// works as it is.
 "use strict";
 (function () {
   var form = document.querySelector("form.search");
@@ -69,38 +69,4 @@
     setInterval(refresh, 20000);
     document.addEventListener("visibilitychange", refresh);
   }
-
-  // The tiled map: Leaflet (Debian's libjs-leaflet, served by this server) loaded only when
-  // there are results to show, so a first visit stays light.
-  var drawn = document.getElementById("results-map");
-  if (!drawn) return;
-  var css = document.createElement("link");
-  css.rel = "stylesheet";
-  css.href = "/static/leaflet/leaflet.css";
-  document.head.appendChild(css);
-  var script = document.createElement("script");
-  script.src = "/static/leaflet/leaflet.js";
-  script.onload = function () {
-    var box = document.createElement("div");
-    box.className = "tiled-map";
-    box.setAttribute("role", "region");
-    box.setAttribute("aria-label", drawn.dataset.textMap);
-    drawn.parentNode.insertBefore(box, drawn);
-    drawn.hidden = true;
-    var map = L.map(box, { scrollWheelZoom: false }), bounds = [], failed = 0;
-    L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-      maxZoom: 19, attribution: "© OpenStreetMap contributors"
-    }).on("tileerror", function () {
-      // No tiles (offline, blocked, metered): back to the map drawn on the server.
-      if (++failed === 3) { map.remove(); box.remove(); drawn.hidden = false; }
-    }).addTo(map);
-    document.querySelectorAll("li.result[data-lat]").forEach(function (row) {
-      var at = [parseFloat(row.dataset.lat), parseFloat(row.dataset.lng)], label = document.createElement("span");
-      label.textContent = row.dataset.number + ". " + row.dataset.name;
-      L.circleMarker(at, { radius: 9, color: "#0a5c43", fillOpacity: 0.85 }).bindPopup(label).addTo(map);
-      bounds.push(at);
-    });
-    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
-  };
-  document.head.appendChild(script);
 })();
