@@ -22,6 +22,8 @@ public struct ServerServices: Sendable {
     let prices: PriceList
     /// Every city's named areas ("Soweto", "Westlands"), for search and maps.
     public let areas: NamedAreas
+    /// The pages' city and area picker, written once from `areas`.
+    let cityPicker: CityPicker
     /// Days of sessions the index holds and new timetables are materialized for.
     public let horizonDays: Int
     /// Real places (Data/places.tsv): a new gym is filed under the nearest.
@@ -64,6 +66,7 @@ public struct ServerServices: Sendable {
         self.places = places
         self.horizonDays = horizonDays
         self.areas = areas ?? NamedAreas()
+        cityPicker = CityPicker(areas: self.areas)
         limiters = RateLimiters(rateLimits)
         sessions = SessionVersions(accounts: store.accounts)
         self.corsOrigins = corsOrigins

@@ -2,9 +2,9 @@
 chromedriver; nothing is downloaded): a new visitor searches "yoga" in Johannesburg, reads the
 results, shares the address, opens a gym's page; words are suggested as they are typed, the
 results show on a map (OpenStreetMap's tiles, or the map drawn on the server where the tiles do
-not load), a booking elsewhere changes the spots shown without a reload, and "Near me" searches
-from the device's position. A phone-sized window (360 px) never scrolls sideways. A screenshot
-of each step goes to the screenshots folder.
+not load), and so does the gym on its page; a booking elsewhere changes the spots shown without a
+reload, and "Near me" searches from the device's position. A phone-sized window (360 px) never
+scrolls sideways. A screenshot of each step goes to the screenshots folder.
 
     python3 discovery.py <base url> <screenshots folder>"""
 import json
@@ -15,6 +15,7 @@ import urllib.request
 
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -101,6 +102,10 @@ try:
     assert browser.find_element(By.TAG_NAME, "h1").text == gym, (browser.find_element(By.TAG_NAME, "h1").text, gym)
     assert browser.find_elements(By.CSS_SELECTOR, "ul.timetable li"), "the gym's timetable is empty"
     assert browser.find_element(By.CSS_SELECTOR, 'meta[property="og:title"]').get_attribute("content").startswith(gym)
+    # Where the gym is: the tiles where they load, else the map drawn on the server.
+    WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".tiled-map .leaflet-interactive")
+                                     or (b.find_elements(By.CSS_SELECTOR, "[data-testid=gym-map] svg.map")
+                                         and b.find_element(By.CSS_SELECTOR, "[data-testid=gym-map]").is_displayed()))
     fits_the_phone()
     shot("gym")
 
@@ -112,7 +117,28 @@ try:
     WebDriverWait(browser, 10).until(ready.url_contains("near=-26.1457%2C28.0416"))
     assert browser.find_elements(By.CSS_SELECTOR, "li.result"), "nothing near the device"
     shot("near-me")
+    # The keyboard alone: every control of the search form takes the focus in turn, and Enter
+    # on the button searches.
+    browser.get(base + "/?area=city:Johannesburg")
+    browser.find_element(By.NAME, "q").click()
+    browser.switch_to.active_element.send_keys("yoga")
+    controls = browser.execute_script(
+        "return [...document.querySelectorAll('form.search input, form.search select, form.search button')]"
+        ".filter(e => !e.hidden && e.type !== 'hidden' && e.offsetParent !== null).map(e => e.name || e.type)")
+    reached = []
+    for _ in range(len(controls) + 10):  # a date box takes a Tab for each of its fields
+        active = browser.switch_to.active_element
+        name = active.get_attribute("name") or active.get_attribute("type")
+        if not reached or reached[-1] != name:
+            reached.append(name)
+        if active.get_attribute("type") == "submit":
+            break
+        active.send_keys(Keys.TAB)
+    assert reached == controls, f"the focus went {reached}, the form has {controls}"
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "li.result")))
+    shot("keyboard")
     print(f"browser: searched yoga in Johannesburg ({len(results)} results) with suggestions as typed, on the {which_map} map, "
-          f"saw a booking change the spots live, opened {gym}, then searched near the device; {phone.step} screenshots in {shots}")
+          f"saw a booking change the spots live, opened {gym} and its map, searched near the device, then with the keyboard alone; {phone.step} screenshots in {shots}")
 finally:
     phone.quit()

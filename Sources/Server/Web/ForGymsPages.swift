@@ -95,7 +95,8 @@ struct ForGymsPages {
         var street: String
         var postalCode: String
         var location: String
-        var cities: [WebRoutes.CityOption]
+        /// The picker's options, as HTML.
+        var cityOptions: String
         var marketplace: Bool
         var error: String?
         var title: String { visitor.words("Open your gym · StudioLoop") }
@@ -105,7 +106,7 @@ struct ForGymsPages {
         let view = OpenGym(
             visitor: visit, name: typed?["name"] ?? "", slug: typed?["slug"] ?? "", email: typed?["email"] ?? "", phone: typed?["phone"] ?? "",
             street: typed?["street"] ?? "", postalCode: typed?["postal_code"] ?? "", location: typed?["location"] ?? "",
-            cities: WebRoutes(services: services).cityOptions(selected: typed?["area"] ?? "", visit.words),
+            cityOptions: services.cityPicker.plain(selected: typed?["area"] ?? ""),
             marketplace: typed.map { DashboardForms.checked($0, "marketplace_enabled") } ?? true, error: error
         )
         return try pages.page("opengym", view, status: status)

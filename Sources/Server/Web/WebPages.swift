@@ -90,7 +90,7 @@ struct WebPages: Sendable {
     /// page may end up on (the buy page's form is answered with a redirect to the provider's
     /// checkout, and browsers hold a form's redirects to the page's `form-action` too).
     func page(_ template: String, _ model: some PageModel, status: HTTPResponse.Status = .ok, formLeadsTo: [String] = []) throws -> Response {
-        guard let html = libraries[model.visitor.language]?.render(model, withTemplate: template) else {
+        guard let html = libraries[model.visitor.language]?.render(MustacheTree.of(model) as Any, withTemplate: template) else {
             throw WebPageError(description: "no page template named \(template)")
         }
         var headers = Self.securityHeaders

@@ -70,19 +70,6 @@ struct WebRoutes {
         var selected: Bool
     }
 
-    struct AreaOption: Sendable {
-        var slug: String
-        var name: String
-        var selected: Bool
-    }
-
-    struct CityOption: Sendable {
-        var slug: String
-        var name: String
-        var allOf: String
-        var selected: Bool
-        var areas: [AreaOption]
-    }
 
     struct ResultRow: Sendable {
         var sessionId: String
@@ -110,7 +97,8 @@ struct WebRoutes {
         var maxCredits: String
         var date: String
         var whens: [Option]
-        var cities: [CityOption]
+        /// The city and area picker's options, as HTML.
+        var cityOptions: String
         var types: [Option]
         var difficulties: [Option]
         var error: String?
@@ -136,7 +124,7 @@ struct WebRoutes {
             visitor: visit, title: words("Find a fitness class near you · StudioLoop"),
             description: words("Yoga, boxing, pilates and more at gyms and studios across African cities: see the classes with a spot still free and book them."),
             canonical: services.publicURL + "/", q: q, near: near, maxCredits: maxCredits, date: date,
-            whens: Self.whens.map { Option(value: $0.value, label: words($0.label), selected: $0.value == when) }, cities: cityOptions(selected: area, words),
+            whens: Self.whens.map { Option(value: $0.value, label: words($0.label), selected: $0.value == when) }, cityOptions: services.cityPicker.discovery(visit.language, selected: area),
             types: ClassType.allCases.map { Option(value: $0.rawValue, label: DashboardForms.label($0.rawValue, words), selected: $0.rawValue == type) },
             difficulties: Difficulty.allCases.map { Option(value: $0.rawValue, label: DashboardForms.label($0.rawValue, words), selected: $0.rawValue == difficulty) },
             error: nil, searched: false, place: nil, count: 0, countLine: "", results: [],
@@ -218,17 +206,6 @@ struct WebRoutes {
     static let whens = [
         (value: "tonight", label: "Tonight"), (value: "tomorrow-morning", label: "Tomorrow morning"), (value: "weekend", label: "This weekend"),
     ]
-
-    /// The cities with their named areas, biggest places first, for the picker.
-    func cityOptions(selected: String, _ words: Words) -> [CityOption] {
-        Dictionary(grouping: services.areas.all, by: \.city).map { city, areas in
-            CityOption(
-                slug: "city:" + city, name: city, allOf: words("All of {city}", ["city": city]), selected: selected == "city:" + city,
-                areas: areas.sorted { ($0.population, $1.slug) > ($1.population, $0.slug) }.prefix(40)
-                    .sorted { $0.name < $1.name }.map { AreaOption(slug: $0.slug, name: $0.name, selected: $0.slug == selected) }
-            )
-        }.sorted { $0.name < $1.name }
-    }
 
     /// A city's largest place: where an "all of the city" search is centred.
     func cityCenter(_ city: String) -> NamedArea? {
