@@ -41,7 +41,8 @@ struct CityPicker: Sendable {
     }
 
     private static func choose(_ value: String, in options: String) -> String {
-        guard !value.isEmpty, let found = options.range(of: "<option value=\"\(HTML.escape(value))\">") else { return options }
-        return options.replacingCharacters(in: found, with: "<option value=\"\(HTML.escape(value))\" selected>")
+        // The standard library's search: Foundation's would copy the options into an NSString.
+        guard !value.isEmpty, let found = options.firstRange(of: "<option value=\"\(HTML.escape(value))\"") else { return options }
+        return options[..<found.upperBound] + " selected" + options[found.upperBound...]
     }
 }

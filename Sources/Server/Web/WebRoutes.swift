@@ -85,6 +85,23 @@ struct WebRoutes {
         var number: Int
         var lat: Double
         var lng: Double
+
+        /// The result as the page lists it. Written here rather than as a Mustache section: 20 rows
+        /// of a dozen tags each were half of the page's render, and the row has no words to
+        /// translate, only values, each escaped.
+        var html: String {
+            let e = HTML.escape
+            return """
+                  <li class="result" data-pin data-lat="\(lat)" data-lng="\(lng)" data-number="\(number)" data-name="\(e(className)), \(e(gymName))">
+                    <a class="class" href="/sessions/\(e(sessionId))"><span class="number">\(number)</span> <bdi>\(e(className))</bdi></a>
+                    <a class="gym" href="/gyms/\(e(gymSlug))"><bdi>\(e(gymName))</bdi></a> · <bdi class="suburb">\(e(suburb))</bdi>\(distance.map { " · <span class=\"distance\">\(e($0))</span>" } ?? "")
+                    <span class="when">\(e(start))</span>
+                    <span class="spots" data-session="\(e(sessionId))">\(e(spots))</span>
+                    <span class="credits">\(e(credits))</span>
+                  </li>
+
+                """
+        }
     }
 
     struct DiscoverPage: PageModel, Sendable {
@@ -106,7 +123,8 @@ struct WebRoutes {
         var place: String?
         var count: Int
         var countLine: String
-        var results: [ResultRow]
+        /// The results' list items, as HTML (`ResultRow.html`).
+        var results: String
         /// The plural forms of "{n} spots left", for the script that keeps the spots live.
         var spotsForms: String
         /// The results drawn on the server, under the tiled map a script may add.
@@ -127,7 +145,7 @@ struct WebRoutes {
             whens: Self.whens.map { Option(value: $0.value, label: words($0.label), selected: $0.value == when) }, cityOptions: services.cityPicker.discovery(visit.language, selected: area),
             types: ClassType.allCases.map { Option(value: $0.rawValue, label: DashboardForms.label($0.rawValue, words), selected: $0.rawValue == type) },
             difficulties: Difficulty.allCases.map { Option(value: $0.rawValue, label: DashboardForms.label($0.rawValue, words), selected: $0.rawValue == difficulty) },
-            error: nil, searched: false, place: nil, count: 0, countLine: "", results: [],
+            error: nil, searched: false, place: nil, count: 0, countLine: "", results: "",
             spotsForms: (try? String(decoding: JSONSerialization.data(withJSONObject: spots.merging(["full": words("Full: join the waitlist"), "cancelled": words("Cancelled")]) { a, _ in a }, options: .sortedKeys), as: UTF8.self)) ?? "{}",
             map: nil
         )
@@ -174,12 +192,13 @@ struct WebRoutes {
             page.count = found.results.count
             page.countLine = page.place.map { words.count(page.count, "{n} class in {place}", "{n} classes in {place}", ["place": $0]) }
                 ?? words.count(page.count, "{n} class", "{n} classes")
-            page.results = found.results.enumerated().map { row(for: $1, number: $0 + 1, showDistance: !near.isEmpty || area.hasPrefix("city:"), words) }
+            let rows = found.results.enumerated().map { row(for: $1, number: $0 + 1, showDistance: !near.isEmpty || area.hasPrefix("city:"), words) }
+            page.results = rows.map(\.html).joined()
             let center = parameters["near"].map { $0.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
             page.map = SVGMap.results(
-                page.results.map { SVGMap.Pin(number: $0.number, name: "\($0.className), \($0.gymName)", lat: $0.lat, lng: $0.lng) },
+                rows.map { SVGMap.Pin(number: $0.number, name: "\($0.className), \($0.gymName)", lat: $0.lat, lng: $0.lng) },
                 center: center.flatMap { $0.count == 2 ? ($0[0], $0[1]) : nil },
-                title: words.count(page.results.count, "Map of the {n} result", "Map of the {n} results"), words
+                title: words.count(rows.count, "Map of the {n} result", "Map of the {n} results"), words
             )
             return try pages.page("discover", page)
         } catch {

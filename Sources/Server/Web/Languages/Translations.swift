@@ -75,7 +75,7 @@ struct Words: Sendable {
     func count(_ n: Int, _ one: String, _ other: String, _ values: KeyValuePairs<String, String> = [:]) -> String {
         let forms = self.forms(one, other)
         let text = forms[Self.category(n, language)] ?? forms["other"] ?? other
-        return Self.fill(text.replacingOccurrences(of: "{n}", with: format.number(n)), values)
+        return Self.fill(text, values) { $0 == "n" ? format.number(n) : nil }
     }
 
     /// The plural forms of a phrase in the visitor's language, for a script that counts.
@@ -87,11 +87,20 @@ struct Words: Sendable {
         }
     }
 
-    static func fill(_ text: String, _ values: KeyValuePairs<String, String>) -> String {
-        guard !values.isEmpty else { return text }
-        var text = text
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+    /// `text` with each `{name}` replaced by its value; a name without one stays as written.
+    /// One pass over the text (a page fills a few hundred of these).
+    static func fill(_ text: String, _ values: KeyValuePairs<String, String>, more: (Substring) -> String? = { _ in nil }) -> String {
+        guard text.contains("{") else { return text }
+        var out = "", rest = text[...]
+        out.reserveCapacity(text.utf8.count + 32)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = rest[rest.index(after: open)..<close]
+            if let value = values.first(where: { $0.key == name })?.value ?? more(name) { out += value } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// CLDR's plural category of the integer `n` (unicode.org/cldr/charts, "Language Plural Rules").
