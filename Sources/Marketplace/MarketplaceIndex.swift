@@ -92,6 +92,9 @@ public final class MarketplaceIndex: Sendable {
         let searches = state.segments.enumerated().map { number, segment in
             SegmentSearch(segment: segment, number: number, dead: state.dead[number], query: resolved)
         }
+        if let tenant = query.tenant, searches.allSatisfy({ $0.onlyGym == nil }) {
+            throw SearchError(.tenant, "no gym has the id or slug '\(tenant)'")
+        }
         let geographic = searches.reduce(0) { $0 + $1.geographicEstimate }
         let textual: Int? = resolved.words.isEmpty ? nil : searches.reduce(0) { $0 + ($1.textEstimate?.classes ?? 0) }
         let totalClasses = state.segments.reduce(0) { $0 + $1.classes.count }

@@ -16,6 +16,15 @@ struct Position: ExpressibleByArgument, Sendable {
         else { return nil }
         coordinate = Coordinate(latitude: lat, longitude: lng)
     }
+
+    /// `--near` as typed, refused with what to type instead: "-26.2 28.0" with a space reads
+    /// as two words, the second a search word.
+    static func parse(_ text: String) throws -> Position {
+        guard let position = Position(argument: text) else {
+            throw ValidationError("give latitude and longitude as one value, with a comma: --near -26.2041,28.0473")
+        }
+        return position
+    }
 }
 
 /// "south,west,north,east" in degrees.

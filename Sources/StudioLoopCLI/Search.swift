@@ -23,7 +23,8 @@ struct Search: AsyncParsableCommand {
 
     @Option(
         name: .long, parsing: .unconditional,
-        help: ArgumentHelp("Where you are: latitude,longitude (southern latitudes are negative).", valueName: "lat,lng")
+        help: ArgumentHelp("Where you are: latitude,longitude (southern latitudes are negative).", valueName: "lat,lng"),
+        transform: Position.parse
     )
     var near: Position?
 
@@ -81,10 +82,11 @@ struct Search: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Difficulty levels, comma-separated.", valueName: "levels"))
     var difficulty: CommaSeparated<Difficulty>?
 
-    @Option(help: "Leave out classes that cost more credits than this.")
+    // Numbers are read as values even when negative, so the search can say what is wrong with them.
+    @Option(parsing: .unconditional, help: "Leave out classes that cost more credits than this.")
     var maxCredits: Int?
 
-    @Option(help: "Leave out sessions with fewer spots left (0 includes full sessions, waitlist only).")
+    @Option(parsing: .unconditional, help: "Leave out sessions with fewer spots left (0 includes full sessions, waitlist only).")
     var minSpots: Int = 1
 
     @Option(help: ArgumentHelp("Only this gym (its id or slug).", valueName: "gym"))
@@ -96,7 +98,7 @@ struct Search: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How to order the results.", valueName: "order"))
     var sort: Marketplace.SortOrder = .relevance
 
-    @Option(help: "Results per page (1-100).")
+    @Option(parsing: .unconditional, help: "Results per page (1-100).")
     var limit: Int = 20
 
     @Option(help: "Continue from a previous page's next cursor.")

@@ -57,6 +57,7 @@ struct SearchOverHTTPTests {
             for (arguments, flag) in [
                 (["--near", "-26.2,28", "--radius", "500km"], "--radius"), (["--near", "-26.2,28", "--cursor", "nonsense"], "--cursor"),
                 (["--area", "Xyzzyville"], "--area"), (["yoga", "--near", "-26.2,28", "--limit", "0"], "--limit"),
+                (["--near", "-26.2,28", "--tenant", "no-such-gym"], "--tenant"),
             ] {
                 let search = try Search.parse(arguments + ["--server", server])
                 await #expect { try await RemoteSearch(server: try RemoteSearch.address(server)).search(try search.requestBody()) } throws: { error in

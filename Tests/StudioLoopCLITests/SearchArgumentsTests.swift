@@ -52,6 +52,10 @@ import Testing
         (["--area", "soweto", "--within", "area.geojson"], "--area"),
         (["--along", "_p~iF~ps|U_ulLnnqC", "--near", "-26.2,28"], "--along"),
         (["--near", "-26.2,28", "--corridor", "2km"], "--corridor"),
+        (["--near", "-26.2,28", "--max-credits", "-1"], "--max-credits"),
+        (["--near", "-26.2,28", "--min-spots", "-2"], "--min-spots"),
+        (["--near", "-26.2,28", "--limit", "-5"], "--limit"),
+        (["yoga", "--near", "-26.2", "28.0"], "--near -26.2041,28.0473"),
         (["--along", "_p~iF~ps|U_ulLnnqC", "--corridor", "20km"], "--corridor"),
     ])
     func badInputNamesItsFlag(_ arguments: [String], _ flag: String) {
