@@ -136,7 +136,7 @@ struct Search: AsyncParsableCommand {
         guard (1...1_000_000).contains(repetitions) else { throw ValidationError("--repeat must be between 1 and 1000000 (got \(repetitions))") }
         if when != nil && (from != nil || to != nil) { throw ValidationError("--when sets the window: give it or --from/--to, not both") }
         if near == nil && city == nil && area == nil && bbox == nil, let flag = clockFlag {
-            throw ValidationError("\(flag): needs a place to read its clock: give --near, --city, --area or --bbox (or a time with its offset, such as +02:00)")
+            throw Self.needsClock(flag)
         }
         if let server {
             _ = try RemoteSearch.address(server)
@@ -174,7 +174,7 @@ struct Search: AsyncParsableCommand {
         query.text = words.isEmpty ? nil : words.joined(separator: " ")
         if let flag = clockFlag {
             guard var clock else {
-                throw ValidationError("\(flag): needs a place to read its clock: give --near, --city, --area or --bbox (or a time with its offset, such as +02:00)")
+                throw Self.needsClock(flag)
             }
             if let when {
                 (query.from, query.to) = try flagged { () throws(SearchError) in try SearchWhen.window(when, clock: &clock, now: query.now) }
@@ -313,6 +313,10 @@ struct Search: AsyncParsableCommand {
             throw ValidationError("--along: \(error)")
         }
         return try flagged { () throws(SearchError) in try SearchQuery.corridor(path, widthKm: widthKm)! }
+    }
+
+    static func needsClock(_ flag: String) -> ValidationError {
+        ValidationError("\(flag): needs a place to read its clock: give --near, --city, --area or --bbox (or a time with its offset, such as +02:00)")
     }
 
     /// The first flag that is read on the searched place's clock, if any is given.
