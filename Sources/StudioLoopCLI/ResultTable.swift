@@ -10,6 +10,8 @@ struct ResultTable {
     var detour = false
     /// Asked of a server: the whole round trip, beside the server's own index time.
     var roundTripMs: Double?
+    /// Searched here: how the index was loaded, and how long that took.
+    var howLoaded: String?
 
     func render() -> String {
         guard !page.results.isEmpty else {
@@ -59,8 +61,9 @@ struct ResultTable {
 
     /// What the time measured: the index's search alone, and over HTTP the round trip too.
     private var timing: String {
-        guard let roundTripMs else { return "\(format(page.tookMs)) ms" }
-        return "\(format(page.tookMs)) ms in the server's index, \(format(roundTripMs)) ms round trip"
+        if let roundTripMs { return "\(format(page.tookMs)) ms in the server's index, \(format(roundTripMs)) ms round trip" }
+        if let howLoaded { return "\(format(page.tookMs)) ms, the query alone; \(howLoaded)" }
+        return "\(format(page.tookMs)) ms"
     }
 
     private func format(_ ms: Double) -> String { String(format: "%.3f", ms) }

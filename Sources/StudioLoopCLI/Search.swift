@@ -226,14 +226,14 @@ struct Search: AsyncParsableCommand {
             )
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
-        print(try render(page))
+        print(try render(page, howLoaded: marketplace.howLoaded))
     }
 
     /// The page as the flags ask: JSON, or the table. The same either way for a local search and
     /// one asked of a server.
-    func render(_ page: SearchPage, roundTripMs: Double? = nil) throws -> String {
+    func render(_ page: SearchPage, roundTripMs: Double? = nil, howLoaded: String? = nil) throws -> String {
         guard !json else { return String(decoding: try JSONLines.encoder().encode(page), as: UTF8.self) }
-        return ResultTable(page: page, explain: explain, detour: along != nil, roundTripMs: roundTripMs).render()
+        return ResultTable(page: page, explain: explain, detour: along != nil, roundTripMs: roundTripMs, howLoaded: howLoaded).render()
     }
 
     /// The flags as `POST /marketplace/search` takes them, by their API names. `--city` is

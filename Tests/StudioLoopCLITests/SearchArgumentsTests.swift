@@ -1,5 +1,7 @@
 import ArgumentParser
 import Datasets
+import Foundation
+import Marketplace
 import Geo
 @testable import StudioLoopCLI
 import Testing
@@ -123,5 +125,16 @@ import Testing
         let search = try Search.parse(["--near", "30.0444,31.2357", "--when", "tomorrow morning", "--now", "2026-12-02T10:00:00Z"])
         let query = try search.query(origin: search.near?.coordinate, area: nil, clock: try search.placeClock(origin: search.near?.coordinate))
         #expect(query.from.map { ISO8601.format($0) } == "2026-12-03T03:00:00Z", "Cairo's 05:00")
+    }
+}
+
+/// The table's footer says what each time measured.
+@Suite struct ResultTableTimingTests {
+    @Test func theQueryApartFromLoadingAndTheRoundTrip() throws {
+        let page = try JSONLines.decoder().decode(SearchPage.self, from: Data(#"{"results": [], "next_cursor": null, "took_ms": 1.5}"#.utf8))
+        let local = ResultTable(page: page, explain: false, howLoaded: "read the dataset in 12.00 s, built the index in 32.10 s").render()
+        #expect(local.contains("(1.500 ms, the query alone; read the dataset in 12.00 s, built the index in 32.10 s)"), "\(local)")
+        let remote = ResultTable(page: page, explain: false, roundTripMs: 3.25).render()
+        #expect(remote.contains("(1.500 ms in the server's index, 3.250 ms round trip)"), "\(remote)")
     }
 }
