@@ -55,7 +55,7 @@ import Testing
         #expect(attempt(Data("hello, world".utf8)).map { if case .notASnapshot = $0 { true } else { false } } == true)
         var otherVersion = good
         otherVersion[8] = 99
-        #expect(attempt(otherVersion).map { if case .otherVersion(_, found: 99, expected: 1) = $0 { true } else { false } } == true)
+        #expect(attempt(otherVersion).map { if case .otherVersion(_, found: 99, expected: IndexSnapshot.formatVersion) = $0 { true } else { false } } == true)
         // Truncated anywhere, or one byte flipped anywhere: refused, never a crash.
         var rng = SeededRandom(seed: 5)
         for _ in 0..<40 {

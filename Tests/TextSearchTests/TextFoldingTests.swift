@@ -32,6 +32,21 @@ import TextSearch
         #expect(TextFolding.words(in: "مستشفى") == TextFolding.words(in: "مستشفي"))
     }
 
+    /// Yoga as it is written across the Arabic-speaking cities: the borrowed g is jeem in Egypt,
+    /// qaf in the Gulf and Sudan, three-dotted qaf in Algeria and Tunisia, gaf in Persian script,
+    /// ghain in the Levant and Morocco.
+    @Test(arguments: ["يوجا", "يوقا", "يوڨا", "یوگا", "يوغا", "يُوجَا"])
+    func arabicLettersForGFoldAlike(_ text: String) {
+        #expect(TextFolding.words(in: text) == TextFolding.words(in: "يوغا"))
+        #expect(TextFolding.words(in: "زومبا") != TextFolding.words(in: text))
+    }
+
+    @Test func arabicBorrowedLettersAndPersianForms() {
+        #expect(TextFolding.words(in: "ڤيتنس") == TextFolding.words(in: "فيتنس"), "veh is a v written as feh")
+        #expect(TextFolding.words(in: "کيک") == TextFolding.words(in: "كيك"), "keheh is kaf")
+        #expect(TextFolding.words(in: "بيلاتيس") != TextFolding.words(in: "ملاكمة"))
+    }
+
     @Test func amharicGeezTransliterates() {
         #expect(TextFolding.words(in: "ዮጋ") == ["yoga"])
         #expect(TextFolding.words(in: "የጠዋት ዮጋ").count == 2)
