@@ -10,21 +10,14 @@
 
 // The fold as one ICU rule set. Arabic marks (tashkeel, superscript alef) and tatweel go
 // first and the hamza-carrying alef, waw and yeh forms become their plain letters, so
-// "إدارة" and "ادارة" transliterate alike. The letters written for a borrowed g vary by
-// region (jeem in Egypt, qaf in the Gulf and Sudan, the three-dotted qaf in Algeria and
-// Tunisia, gaf where Persian script is typed, ghain in the Levant): all fold to ghain, so
-// "يوجا", "يوقا", "يوڨا" and "يوغا" are one word; veh (a borrowed v) folds to feh, and
-// Persian-script keheh and yeh to Arabic kaf and yeh.
+// "إدارة" and "ادارة" transliterate alike.
 static const char *const FOLD_RULES =
     ":: NFKC ;"
     "[\\u0640\\u064B-\\u065F\\u0670] > ;"
     "[\\u0622\\u0623\\u0625\\u0671] > \\u0627 ;"
     "\\u0624 > \\u0648 ;"
-    "[\\u0626\\u0649\\u06CC] > \\u064A ;"
+    "[\\u0626\\u0649] > \\u064A ;"
     "\\u0629 > \\u0647 ;"
-    "[\\u062C\\u0642\\u06A8\\u06AF] > \\u063A ;"
-    "\\u06A4 > \\u0641 ;"
-    "\\u06A9 > \\u0643 ;"
     ":: Any-Latin ;"
     ":: NFD ;"
     ":: [:Nonspacing Mark:] Remove ;"

@@ -113,7 +113,7 @@ struct CityGenerator {
         let location = scatter(around: place, &rng)
         let language = drawLanguage(&rng)
         let name = gymName(place: place, language: language, &rng)
-        let slug = state.uniqueSlug(TextFolding.words(in: name).joined(separator: "-"))
+        let slug = state.uniqueSlug(TextFolding.nameWords(in: name).joined(separator: "-"))
         let tenantId = UUIDText.random(using: &rng)
 
         let tenant = Tenant(

@@ -6,13 +6,42 @@ import CICUShim
 /// "Pilátes", "PILATES" and "ｐｉｌａｔｅｓ" all become `["pilates"]`; "فاس" becomes `["fas"]`,
 /// like the Latin transliteration of every other name of Fes.
 public enum TextFolding {
-    /// The folded words of `text`, in order; punctuation and spaces are dropped.
+    /// The folded words of `text`, in order, as search compares them; punctuation and spaces
+    /// are dropped, and regional spellings of one word fold alike (`regionalSpellings`).
     public static func words(in text: String) -> [String] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return asciiWords(in: text)
+        }
+        return icuWords(in: regionalSpellings(text))
+    }
+
+    /// The folded words of a name as it is written, for a slug or a web address: no regional
+    /// spelling is folded, so "صالة لياقة" keeps its q.
+    public static func nameWords(in text: String) -> [String] {
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             return asciiWords(in: text)
         }
         return icuWords(in: text)
     }
+
+    /// The letters written for a borrowed g vary by region — jeem in Egypt, qaf in the Gulf and
+    /// Sudan, the three-dotted qaf in Algeria and Tunisia, gaf where Persian script is typed,
+    /// ghain in the Levant and Morocco — so "يوجا", "يوقا", "يوڨا" and "يوغا" are one word for
+    /// search: all become ghain. Veh (a borrowed v) becomes feh, Persian-script keheh and yeh
+    /// Arabic kaf and yeh. Both sides of a search fold alike, so a word written with a real
+    /// jeem or qaf still finds itself.
+    static func regionalSpellings(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { spellings[$0.value] != nil }) else { return text }
+        var folded = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { folded.append(spellings[scalar.value].flatMap(Unicode.Scalar.init) ?? scalar) }
+        return String(folded)
+    }
+
+    private static let spellings: [UInt32: UInt32] = [
+        0x062C: 0x063A, 0x0642: 0x063A, 0x06A8: 0x063A, 0x06AF: 0x063A,  // jeem, qaf, ڨ, gaf → ghain
+        0x06A4: 0x0641,  // veh → feh
+        0x06A9: 0x0643, 0x06CC: 0x064A,  // keheh → kaf, Farsi yeh → yeh
+    ]
 
     /// Pure ASCII needs no ICU: NFKC and transliteration leave it as it is, so lower-casing
     /// and splitting give exactly what the ICU path would. Most catalog text takes this path.

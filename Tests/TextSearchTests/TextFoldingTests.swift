@@ -41,6 +41,12 @@ import TextSearch
         #expect(TextFolding.words(in: "زومبا") != TextFolding.words(in: text))
     }
 
+    @Test func namesKeepTheirOwnSpellingForSlugs() {
+        // A gym's web address is made from its name as written: "liyaqa", not search's "liyagha".
+        #expect(TextFolding.nameWords(in: "صالة لياقة") != TextFolding.words(in: "صالة لياقة"))
+        #expect(TextFolding.nameWords(in: "Pilátes Studio") == TextFolding.words(in: "Pilátes Studio"))
+    }
+
     @Test func arabicBorrowedLettersAndPersianForms() {
         #expect(TextFolding.words(in: "ڤيتنس") == TextFolding.words(in: "فيتنس"), "veh is a v written as feh")
         #expect(TextFolding.words(in: "کيک") == TextFolding.words(in: "كيك"), "keheh is kaf")

@@ -52,7 +52,7 @@ public final class NamedAreas: Sendable {
             var slugs = Set<String>()
             for (place, cell) in zip(inCity, cells) {
                 guard let cell else { continue }
-                var slug = city.slug + "-" + TextFolding.words(in: place.name).joined(separator: "-")
+                var slug = city.slug + "-" + TextFolding.nameWords(in: place.name).joined(separator: "-")
                 if !slugs.insert(slug).inserted {
                     slug += "-\(place.id)"
                     slugs.insert(slug)
