@@ -86,7 +86,7 @@ struct ProviderAdapterTests {
         ])
         try await standIn.application.test(.live) { client in
             let yoco = try #require(YocoProvider(
-                webhookSecret: Self.secret, secretKey: "sk", baseURL: "http://127.0.0.1:\(client.port!)/api", timeout: .seconds(4)
+                webhookSecret: Self.secret, secretKey: "sk", baseURL: "http://127.0.0.1:\(client.port!)/api", timeout: .seconds(8)
             ))
             for expected in ["refused", "unavailable", "unavailable", "unavailable"] {
                 do {

@@ -28,7 +28,7 @@ struct ProviderCheckoutTests {
         let standIn = ProviderStandIn([.stall, .json(200, #"{"id":"ch_9LVKD8GnAj7f39DFbn4F16bE","redirectUrl":"https://c.yoco.com/checkout/ch_9LVKD8GnAj7f39DFbn4F16bE","status":"created"}"#)])
         try await standIn.application.test(.live) { yocoAPI in
             let yoco = try #require(YocoProvider(
-                webhookSecret: Self.yocoSecret, secretKey: "sk_test_yoco", baseURL: "http://127.0.0.1:\(yocoAPI.port!)/api", timeout: .seconds(4)
+                webhookSecret: Self.yocoSecret, secretKey: "sk_test_yoco", baseURL: "http://127.0.0.1:\(yocoAPI.port!)/api", timeout: .seconds(8)
             ))
             let fixture = try await ServerFixture.make(kind, providers: [yoco])
             try await fixture.test { client in

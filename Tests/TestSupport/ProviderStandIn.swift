@@ -40,7 +40,7 @@ public final class ProviderStandIn: Sendable {
             self.log.withLock { $0.append(Received(path: request.uri.path, headers: headers, body: body)) }
             switch self.answers.withLock({ $0.count > 1 ? $0.removeFirst() : $0[0] }) {
             case .stall:
-                try await Task.sleep(for: .seconds(10))
+                try await Task.sleep(for: .seconds(20))
                 return Response(status: .ok)
             case .json(let status, let text):
                 return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
