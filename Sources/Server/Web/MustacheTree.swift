@@ -5,7 +5,9 @@ import Mustache
 /// enclosing object of a section when the name belongs further out: on the discovery page with
 /// 20 results that was four fifths of its 25 ms. A dictionary answers by hashing.
 /// An absent optional leaves its key out, so Mustache looks further out for it, as it does
-/// when reflecting.
+/// when reflecting. Only this module's structs (the page models) are taken apart: a value of
+/// another kind (a `Locale` a visit carries, a class) stays whole, for Mustache to reflect on
+/// if a template ever reads into it.
 enum MustacheTree {
     static func of(_ value: Any) -> Any? {
         switch value {
@@ -16,7 +18,7 @@ enum MustacheTree {
         switch mirror.displayStyle {
         case .optional:
             return mirror.children.first.flatMap { of($0.value) }
-        case .struct, .class:
+        case .struct where String(reflecting: type(of: value)).hasPrefix("Server."):
             var fields: [String: Any] = [:]
             fields.reserveCapacity(Int(mirror.children.count))
             for child in mirror.children {
