@@ -92,8 +92,9 @@ enum DashboardForms {
         values.map { value in Choice(value: value, label: label(value, words), selected: value == selected) }
     }
 
-    /// A stored value as people read it: `all_levels` → "All levels", in their language.
+    /// A stored value as people read it: `all_levels` → "All levels", `hiit` → "HIIT", in their language.
     static func label(_ value: String, _ words: Words) -> String {
+        if value == "hiit" { return words("HIIT") }  // an acronym, not a word
         let spaced = value.replacingOccurrences(of: "_", with: " ")
         return words(spaced.prefix(1).uppercased() + spaced.dropFirst())
     }
