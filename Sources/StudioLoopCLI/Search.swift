@@ -328,10 +328,7 @@ struct Search: AsyncParsableCommand {
     /// the position (or the box's centre), as the server reads it.
     func placeClock(origin: Coordinate?) throws -> ZoneClock? {
         guard clockFlag != nil else { return nil }
-        let areas = try Self.namedAreas()
-        if let area, let zone = areas.area(named: area, near: origin)?.timezone { return ZoneClock(identifier: zone) }
-        let point = origin ?? bbox.map { Coordinate(latitude: ($0.box.south + $0.box.north) / 2, longitude: ($0.box.west + $0.box.east) / 2) }
-        return point.flatMap { areas.areas(near: $0, radiusKm: 100, limit: 1).first }.flatMap { ZoneClock(identifier: $0.timezone) }
+        return try Self.namedAreas().timezone(area: area, near: origin, box: bbox?.box).flatMap(ZoneClock.init(identifier:))
     }
 
     static func namedAreas() throws -> NamedAreas {

@@ -87,6 +87,15 @@ public final class NamedAreas: Sendable {
         return candidates.max { ($0.population, $1.slug) < ($1.population, $0.slug) }
     }
 
+    /// The time zone of the place a search names: the named area's, else that of the area
+    /// nearest the position, else nearest the box's centre. "Tonight" and a date without an
+    /// offset are read on this clock.
+    public func timezone(area name: String?, near origin: Coordinate?, box: GeoBox?) -> String? {
+        if let name, let named = area(named: name, near: origin) { return named.timezone }
+        let point = origin ?? box.map { Coordinate(latitude: ($0.south + $0.north) / 2, longitude: ($0.west + $0.east) / 2) }
+        return point.flatMap { areas(near: $0, radiusKm: 100, limit: 1).first?.timezone }
+    }
+
     /// Areas around `point`: the one holding it first, then by their place's distance, within
     /// `radiusKm`.
     public func areas(near point: Coordinate, radiusKm: Double, limit: Int) -> [NamedArea] {

@@ -47,11 +47,7 @@ extension SearchQuery {
             box = GeoBox(south: parts[0], west: parts[1], north: parts[2], east: parts[3])
         }
         self.area = area
-        var zone: String?
-        if let name = value(.area) {
-            self.area = try Self.namedArea(name, near: origin, in: areas)
-            zone = areas.area(named: name, near: origin)?.timezone
-        }
+        if let name = value(.area) { self.area = try Self.namedArea(name, near: origin, in: areas) }
         var path = route
         if let along = value(.along) {
             do { path = try Corridor.polyline(along) } catch { throw SearchError(.along, "\(error)") }
@@ -69,8 +65,7 @@ extension SearchQuery {
         if when != nil || times.contains(where: { $0?.needsClock == true }) {
             // Words and times without an offset are read on the searched place's clock.
             let asked = when != nil ? SearchParameter.when : times[0]?.needsClock == true ? .from : .to
-            zone = zone ?? (origin ?? box.map { Coordinate(latitude: ($0.south + $0.north) / 2, longitude: ($0.west + $0.east) / 2) })
-                .flatMap { areas.areas(near: $0, radiusKm: 100, limit: 1).first?.timezone }
+            let zone = areas.timezone(area: value(.area), near: origin, box: box)
             guard var clock = zone.flatMap(ZoneClock.init(identifier:)) else {
                 throw SearchError(asked, "needs a place to read its clock: give near, area or bbox (or a time with its offset, such as +02:00)")
             }

@@ -36,10 +36,9 @@ struct CityPicker: Sendable {
             }
             return options
         }
-        let translations = (try? Translations.installed.get()) ?? Translations(tables: [:])
         var discovery: [PageLanguage: Options] = [:]
         for language in PageLanguage.allCases {
-            let words = Words(language: language, format: LocalFormat(locale: .init(identifier: language.defaultLocale)), translations: translations)
+            let words = Words(language: language, format: LocalFormat(locale: .init(identifier: language.defaultLocale)), translations: .shared)
             discovery[language] = options { words("All of {city}", ["city": $0]) }
         }
         self.discovery = discovery

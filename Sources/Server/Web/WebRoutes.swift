@@ -150,30 +150,25 @@ struct WebRoutes {
             map: nil
         )
         var parameters = ["limit": String(Self.resultsPerPage)]
-        // The place searched, whose clock "tonight" is read on (a city keeps one time zone).
-        var zone: String?
+        // The place searched: a position, a whole city (around its largest place), or a named area.
         if !near.isEmpty {
             parameters["near"] = near
-            let parts = near.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            if parts.count == 2 {
-                zone = services.areas.areas(near: Coordinate(latitude: parts[0], longitude: parts[1]), radiusKm: 100, limit: 1).first?.timezone
-            }
         } else if let city = area.hasPrefix("city:") ? String(area.dropFirst(5)) : nil {
             guard let center = cityCenter(city) else { return try pages.page("discover", page.failing(words("There is no city called {city} here.", ["city": city])), status: .badRequest) }
             parameters["near"] = "\(center.site.latitude),\(center.site.longitude)"
             parameters["radius_km"] = String(Self.cityRadiusKm)
             page.place = center.city
-            zone = center.timezone
         } else if !area.isEmpty {
             parameters["area"] = area
-            let named = services.areas.area(named: area)
-            page.place = named?.name
-            zone = named?.timezone
+            page.place = services.areas.area(named: area)?.name
         } else {
             return try pages.page("discover", page)
         }
         let now = services.clock.now()
+        let position = parameters["near"].map { $0.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+            .flatMap { $0.count == 2 ? Coordinate(latitude: $0[0], longitude: $0[1]) : nil }
         if !when.isEmpty || !date.isEmpty {
+            let zone = services.areas.timezone(area: parameters["area"], near: position, box: nil)
             guard var clock = ZoneClock(identifier: zone ?? "UTC") else { return try pages.page("discover", page.failing(words("No clock for this place.")), status: .badRequest) }
             // A date, when one is given, wins over the words.
             guard let (from, to) = try? SearchWhen.window(date.isEmpty ? when : date, clock: &clock, now: now) else {
@@ -194,10 +189,9 @@ struct WebRoutes {
                 ?? words.count(page.count, "{n} class", "{n} classes")
             let rows = found.results.enumerated().map { row(for: $1, number: $0 + 1, showDistance: !near.isEmpty || area.hasPrefix("city:"), words) }
             page.results = rows.map(\.html).joined()
-            let center = parameters["near"].map { $0.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
             page.map = SVGMap.results(
                 rows.map { SVGMap.Pin(number: $0.number, name: "\($0.className), \($0.gymName)", lat: $0.lat, lng: $0.lng) },
-                center: center.flatMap { $0.count == 2 ? ($0[0], $0[1]) : nil },
+                center: position.map { ($0.latitude, $0.longitude) },
                 title: words.count(rows.count, "Map of the {n} result", "Map of the {n} results"), words
             )
             return try pages.page("discover", page)

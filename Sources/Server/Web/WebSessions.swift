@@ -41,7 +41,7 @@ struct WebVisit: Sendable {
 
     /// The visitor's phrases and formats.
     var words: Words {
-        Words(language: language, format: LocalFormat(locale: locale), translations: (try? Translations.installed.get()) ?? Translations(tables: [:]))
+        Words(language: language, format: LocalFormat(locale: locale), translations: .shared)
     }
 }
 

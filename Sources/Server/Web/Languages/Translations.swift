@@ -16,6 +16,10 @@ struct Translations: Sendable {
     /// Loaded once per process, from the resource bundle beside the binary.
     static let installed = Result { try Translations.load() }
 
+    /// The installed translations, or none (the pages then speak English) if they cannot be read;
+    /// `WebPages` refuses to start without them, so a running server has them.
+    static let shared = (try? installed.get()) ?? Translations(tables: [:])
+
     static func load() throws -> Translations {
         guard let folder = Bundle.module.url(forResource: "languages", withExtension: nil) else {
             throw WebPageError(description: "the page translations are not installed beside this binary")
