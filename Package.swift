@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "SQL", "Booking", "Payments", "Datasets", "Domain", "Marketplace", "Geo", "Notifications", "TestSupport"], swiftSettings: strictness
         ),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Domain"], swiftSettings: strictness),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Domain", "Geo", "TextSearch"], swiftSettings: strictness),
         .testTarget(
             name: "MarketplaceTests", dependencies: ["Marketplace", "SearchReference", "TestSupport", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch"], swiftSettings: strictness
         ),

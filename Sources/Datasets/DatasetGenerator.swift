@@ -34,8 +34,10 @@ public struct DatasetGenerator: Sendable {
         let shares = Self.allocate(gyms, over: cities.map { city in reference.places(in: city).reduce(0) { $0 + $1.population } })
         for (city, count) in zip(cities, shares) where count > 0 {
             let places = reference.places(in: city)
-            guard !places.isEmpty else { throw .invalid("no GeoNames place lies within \(city.name)'s radius") }
-            let cityGenerator = CityGenerator(city: city, places: places, vocabulary: reference.vocabulary)
+            guard places.contains(where: { !$0.isNeighbourhood }) else { throw .invalid("no GeoNames place lies within \(city.name)'s radius") }
+            let cityGenerator = CityGenerator(
+                city: city, places: places, neighbourhoods: reference.neighbourhoods.filter { $0.city == city.slug }, vocabulary: reference.vocabulary
+            )
             for _ in 0..<count { cityGenerator.addGym(to: &state, using: &rng) }
         }
         let usedPlaces = Set(state.tenants.map(\.placeId))
@@ -86,17 +88,46 @@ struct GenerationState {
 /// Draws the gyms of one city.
 struct CityGenerator {
     let city: City
-    let places: [Place]
+    /// GeoNames' towns, drawn in proportion to their people.
+    let towns: [Place]
     let vocabulary: NameVocabulary
     /// Running population totals, for drawing places in proportion to their people.
     let cumulativePopulation: [Int]
+    /// What an address can name as its suburb, with the city the address then names.
+    let suburbs: [(place: Place, city: String)]
 
-    init(city: City, places: [Place], vocabulary: NameVocabulary) {
+    init(city: City, places: [Place], neighbourhoods: [Neighbourhood], vocabulary: NameVocabulary) {
         self.city = city
-        self.places = places
+        self.towns = places.filter { !$0.isNeighbourhood }
         self.vocabulary = vocabulary
         var running = 0
-        cumulativePopulation = places.map { running += max(1, $0.population); return running }
+        cumulativePopulation = towns.map { running += max(1, $0.population); return running }
+        suburbs = Self.suburbs(of: city, places: places, neighbourhoods: neighbourhoods)
+    }
+
+    /// Every neighbourhood of the gazetteer, with its municipality, and every town that is not
+    /// itself a municipality's seat ("Johannesburg", "Giza"): a suburb is never a city's own
+    /// name. A town within 10 km of a bigger seat is in that city (Ikeja in Lagos), unless it is
+    /// a city of a million itself (Shubra El Kheima); any other is a town of its own
+    /// (Krugersdorp, not Soweto).
+    static func suburbs(of city: City, places: [Place], neighbourhoods: [Neighbourhood]) -> [(place: Place, city: String)] {
+        let municipalities = Set(([city.name] + city.aliases + neighbourhoods.map(\.municipality)).map { TextFolding.nameWords(in: $0) })
+        let municipality = Dictionary(uniqueKeysWithValues: neighbourhoods.map { ($0.id, $0.municipality) })
+        let seats = places.filter { !$0.isNeighbourhood && municipalities.contains(TextFolding.nameWords(in: $0.name)) }
+        return places.compactMap { place in
+            if place.isNeighbourhood { return (place, municipality[place.id] ?? city.name) }
+            guard !seats.contains(place) else { return nil }
+            guard place.population < 1_000_000 else { return (place, place.name) }
+            let seat = seats.filter { $0.population > place.population && GreatCircle.distanceKm($0.coordinate, place.coordinate) <= 10 }
+                .min { GreatCircle.distanceKm($0.coordinate, place.coordinate) < GreatCircle.distanceKm($1.coordinate, place.coordinate) }
+            return (place, seat?.name ?? place.name)
+        }
+    }
+
+    /// The suburb nearest `point`, and its city.
+    func suburb(nearest point: Coordinate, around town: Place) -> (place: Place, city: String) {
+        suburbs.min { GreatCircle.distanceKm($0.place.coordinate, point) < GreatCircle.distanceKm($1.place.coordinate, point) }
+            ?? (town, town.name)
     }
 
     static let typeWeights: [(ClassType, Int)] = [
@@ -109,8 +140,9 @@ struct CityGenerator {
     static let lateStartTimes = ["21:30", "22:00", "23:00", "00:30", "02:30"]
 
     func addGym(to state: inout GenerationState, using rng: inout SeededRandom) {
-        let place = drawPlace(&rng)
-        let location = scatter(around: place, &rng)
+        let town = drawPlace(&rng)
+        let location = scatter(around: town, &rng)
+        let (place, cityName) = suburb(nearest: location, around: town)
         let language = drawLanguage(&rng)
         let name = gymName(place: place, language: language, &rng)
         let slug = state.uniqueSlug(TextFolding.nameWords(in: name).joined(separator: "-"))
@@ -120,7 +152,7 @@ struct CityGenerator {
             id: tenantId, name: name, slug: slug, email: "hello@\(slug).studioloop.example",
             phone: phoneNumber(&rng),
             address: Address(
-                street: street(language: language, &rng), suburb: place.name, city: cityName(for: place),
+                street: street(language: language, &rng), suburb: place.name, city: cityName,
                 province: city.province, postalCode: String(rng.int(in: 1000...9999)), country: city.countryName
             ),
             location: Location(lat: Self.round6(location.latitude), lng: Self.round6(location.longitude)),
@@ -146,7 +178,7 @@ struct CityGenerator {
             let mid = (lo + hi) / 2
             if cumulativePopulation[mid] > ticket { hi = mid } else { lo = mid + 1 }
         }
-        return places[lo]
+        return towns[lo]
     }
 
     /// A point near `place`: farther out for bigger places, never outside the city.
@@ -175,12 +207,6 @@ struct CityGenerator {
             rng.chance(0.35) ? place.name : rng.element(of: vocabulary.words(vocabulary.gymAdjectives, nounLanguage))
         // Arabic puts the noun first: "نادي الأطلس".
         return nounLanguage == "ar" ? "\(noun) \(first)" : "\(first) \(noun)"
-    }
-
-    /// The municipality a place belongs to: the most populous place within 25 km of it.
-    func cityName(for place: Place) -> String {
-        let near = places.filter { GreatCircle.distanceKm($0.coordinate, place.coordinate) <= 25 }
-        return near.max { ($0.population, $1.id) < ($1.population, $0.id) }?.name ?? city.name
     }
 
     func street(language: String, _ rng: inout SeededRandom) -> String {

@@ -2,17 +2,31 @@ public import Foundation
 import Geo
 public import Domain
 
-/// The committed reference data under `Data/`: cities, GeoNames places and vocabularies.
+/// The committed reference data under `Data/`: cities, GeoNames places, the neighbourhoods of
+/// the gazetteer and vocabularies.
 public struct ReferenceData: Sendable {
     public var cities: [City]
+    /// GeoNames' towns, then the gazetteer's neighbourhoods as places: every place a search
+    /// can name or a gym can stand in.
     public var places: [Place]
+    public var neighbourhoods: [Neighbourhood]
     public var vocabulary: NameVocabulary
 
-    /// Loads `cities.json`, `places.tsv` and `vocabulary.json` from `directory`.
+    /// Loads `cities.json`, `places.tsv`, `neighbourhoods.tsv` and `vocabulary.json` from
+    /// `directory`.
     public init(directory: URL) throws(DatasetError) {
         cities = try JSONLines.decode([City].self, from: directory.appending(path: "cities.json"))
         vocabulary = try JSONLines.decode(NameVocabulary.self, from: directory.appending(path: "vocabulary.json"))
-        places = try PlaceTable.read(directory.appending(path: "places.tsv"))
+        let towns = try PlaceTable.read(directory.appending(path: "places.tsv"))
+        neighbourhoods = try NeighbourhoodTable.read(directory.appending(path: "neighbourhoods.tsv"), cities: cities)
+        let cityBySlug = Dictionary(uniqueKeysWithValues: cities.map { ($0.slug, $0) })
+        places = towns + neighbourhoods.map { neighbourhood in
+            let city = cityBySlug[neighbourhood.city]!
+            // Its clock is the nearest town's of its country: a city's neighbourhoods share one.
+            let town = towns.filter { $0.country == city.country }
+                .min { GreatCircle.distanceKm($0.coordinate, neighbourhood.coordinate) < GreatCircle.distanceKm($1.coordinate, neighbourhood.coordinate) }
+            return neighbourhood.place(country: city.country, timezone: town?.timezone ?? "UTC")
+        }
     }
 
     /// The city `name` names (slug, name or alias).
@@ -20,7 +34,7 @@ public struct ReferenceData: Sendable {
         cities.first { $0.isNamed(name) }
     }
 
-    /// The places of `city`: those of its country within its radius.
+    /// The places of `city`: those of its country within its radius, towns and neighbourhoods.
     public func places(in city: City) -> [Place] {
         places.filter {
             $0.country == city.country && GreatCircle.distanceKm(city.centerCoordinate, $0.coordinate) <= city.radiusKm

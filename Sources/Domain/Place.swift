@@ -1,6 +1,7 @@
 public import Geo
 
-/// A real place from GeoNames that gyms are scattered around.
+/// A real place that gyms stand in: a town from GeoNames, or a neighbourhood of a city from
+/// StudioLoop's own gazetteer (`Data/neighbourhoods.tsv`), which GeoNames' towns leave out.
 public struct Place: Codable, Hashable, Sendable {
     public var id: Int
     public var name: String
@@ -23,4 +24,10 @@ public struct Place: Codable, Hashable, Sendable {
     }
 
     public var coordinate: Coordinate { Coordinate(latitude: lat, longitude: lng) }
+
+    /// The gazetteer numbers its neighbourhoods from here; GeoNames' ids stay far below.
+    public static let firstNeighbourhoodId = 1_000_000_000
+
+    /// A neighbourhood of the gazetteer rather than a GeoNames town.
+    public var isNeighbourhood: Bool { id >= Self.firstNeighbourhoodId }
 }

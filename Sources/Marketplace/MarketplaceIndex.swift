@@ -140,7 +140,7 @@ public final class MarketplaceIndex: Sendable {
 
         let ranked = top.sorted()
         let page = Array(ranked.prefix(query.limit))
-        var builder = ResultBuilder(segments: state.segments, query: resolved)
+        var builder = ResultBuilder(searches: searches, query: resolved)
         let results = page.map { builder.result(for: $0) }
         let next = ranked.count > query.limit
             ? SearchCursor(fingerprint: resolved.fingerprint, now: resolved.now, after: page.last!.key).encoded : nil

@@ -48,7 +48,7 @@ public struct BruteForceSearch: Sendable {
         let from = query.from ?? query.now
         let to = query.to ?? from + SearchQuery.defaultWindowSeconds
         let text = TextScorer(words: TextFolding.words(in: query.text ?? ""), vocabulary: catalog.vocabulary)
-        var classScores: [Int32: Double] = [:]
+        var classScores: [Int32: TextScorer.Verdict] = [:]
         var rows: [Row] = []
         for (g, gym) in catalog.gyms.enumerated() {
             if query.marketplaceOnly && !gym.marketplace { continue }
@@ -73,23 +73,26 @@ public struct BruteForceSearch: Sendable {
                 if !query.difficulties.isEmpty && !query.difficulties.contains(row.difficulty) { continue }
                 if let max = query.maxCredits, Int(row.credits) > max { continue }
                 var textScore: Double?
+                var missing = 0
                 if let text {
-                    let score = classScores[session.classIndex] ?? text.score(row)
-                    classScores[session.classIndex] = score
-                    guard score > 0 else { continue }
-                    textScore = score
+                    let verdict = classScores[session.classIndex] ?? text.verdict(row)
+                    classScores[session.classIndex] = verdict
+                    guard verdict.score > 0 else { continue }
+                    textScore = verdict.score
+                    missing = verdict.missing
                 }
                 var found = Row(
                     session: s, sessionId: session.id, classIndex: Int(session.classIndex), start: session.start, primary: 0,
                     distanceKm: distance, textScore: textScore, now: query.now
                 )
-                found.primary =
+                let base =
                     switch query.sort {
                     case .relevance: -found.score
                     case .distance: distance
                     case .startTime: Double(session.start)
                     case .credits: Double(row.credits)
                     }
+                found.primary = Ranking.primaryKey(base, wordsMatchedOnlyAround: missing, order: query.sort)
                 rows.append(found)
             }
         }
@@ -99,8 +102,13 @@ public struct BruteForceSearch: Sendable {
 
 /// A class's text score by the index's definition: per query word, the best match quality
 /// times the weight of the field it is found in, averaged over the words; 0 when a word is
-/// found nowhere.
+/// found nowhere. And how many words only the class's gym or place matches, not the class.
 struct TextScorer {
+    struct Verdict {
+        var score: Double
+        var missing: Int
+    }
+
     /// `quality[w][t]`: how query word `w` matches catalog word `t`.
     let quality: [[Double]]
 
@@ -111,14 +119,18 @@ struct TextScorer {
         }
     }
 
-    func score(_ row: ReferenceCatalog.FitnessClassRow) -> Double {
-        var total = 0.0
+    func verdict(_ row: ReferenceCatalog.FitnessClassRow) -> Verdict {
+        var total = 0.0, missing = 0
         for perTerm in quality {
-            var best = 0.0
-            for (term, weight) in zip(row.terms, row.weights) { best = max(best, perTerm[Int(term)] * weight) }
-            if best == 0 { return 0 }
+            var best = 0.0, ownMatch = false
+            for (i, term) in row.terms.enumerated() where perTerm[Int(term)] > 0 {
+                best = max(best, perTerm[Int(term)] * row.weights[i])
+                ownMatch = ownMatch || row.own[i]
+            }
+            if best == 0 { return Verdict(score: 0, missing: 0) }
+            if !ownMatch { missing += 1 }
             total += best
         }
-        return total / Double(quality.count)
+        return Verdict(score: total / Double(quality.count), missing: missing)
     }
 }

@@ -25,6 +25,9 @@ public struct ReferenceCatalog: Sendable {
         /// its gym's and its gym's place's, each word once, with the weight of its best field.
         public var terms: [Int32]
         public var weights: [Double]
+        /// Per term: whether the class's own fields hold it (its name, type, instructor or
+        /// description), not only its gym's or place's names.
+        public var own: [Bool]
     }
 
     public struct Session: Sendable {
@@ -78,13 +81,15 @@ public struct ReferenceCatalog: Sendable {
         classes.reserveCapacity(dataset.classes.count)
         for fitnessClass in dataset.classes {
             var best = gymTerms[fitnessClass.tenantId] ?? [:]
+            var own: [Int32: Double] = [:]
             let fields = [fitnessClass.name, fitnessClass.classType.displayName, instructors[fitnessClass.instructorId] ?? "", fitnessClass.description]
-            for (text, weight) in zip(fields, classWeights) { vocabulary.add(text, weight: weight, into: &best) }
+            for (text, weight) in zip(fields, classWeights) { vocabulary.add(text, weight: weight, into: &own) }
+            best.merge(own, uniquingKeysWith: max)
             let sorted = best.sorted { $0.key < $1.key }
             classes.append(FitnessClassRow(
                 id: fitnessClass.id, gym: gymIndex[fitnessClass.tenantId] ?? -1, type: fitnessClass.classType,
                 difficulty: fitnessClass.difficultyLevel, credits: Int32(fitnessClass.creditsRequired),
-                terms: sorted.map(\.key), weights: sorted.map(\.value)
+                terms: sorted.map(\.key), weights: sorted.map(\.value), own: sorted.map { own[$0.key] != nil }
             ))
         }
 
@@ -114,9 +119,11 @@ public struct ReferenceCatalog: Sendable {
         self.vocabulary = vocabulary.terms
     }
 
-    /// The words of a class's document, for a full-text peer.
-    public func document(ofClass index: Int) -> String {
-        classes[index].terms.map { vocabulary[Int($0)] }.joined(separator: " ")
+    /// The words of a class's document, for a full-text peer: all of them, or only those of
+    /// the class's own fields.
+    public func document(ofClass index: Int, ownOnly: Bool = false) -> String {
+        let row = classes[index]
+        return zip(row.terms, row.own).filter { !ownOnly || $0.1 }.map { vocabulary[Int($0.0)] }.joined(separator: " ")
     }
 }
 

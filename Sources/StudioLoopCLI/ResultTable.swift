@@ -12,12 +12,22 @@ struct ResultTable {
     var roundTripMs: Double?
     /// Searched here: how the index was loaded, and how long that took.
     var howLoaded: String?
+    /// When the window starts at or after the last instant the index holds sessions for: that
+    /// instant.
+    var pastHorizon: Int64?
 
     func render() -> String {
         guard !page.results.isEmpty else {
+            if let pastHorizon {
+                return "No sessions match: the index holds sessions until \(ISO8601.format(pastHorizon)) and the window starts after that. Try an earlier --from, or --when tomorrow. (\(timing))" + planLine
+            }
             return "No sessions match. Try a wider --radius, a later --to, or fewer words. (\(timing))" + planLine
         }
-        var rows = [["CLASS", "GYM", "SUBURB", detour ? "DETOUR" : "DISTANCE", "STARTS (LOCAL)", "SPOTS", "CREDITS"] + (explain ? ["SCORE (TEXT/DIST/TIME)"] : [])]
+        let matched = explain && page.results.contains { $0.explain?.matched != nil }
+        var rows = [
+            ["CLASS", "GYM", "SUBURB", detour ? "DETOUR" : "DISTANCE", "STARTS (LOCAL)", "SPOTS", "CREDITS"]
+                + (explain ? ["SCORE (TEXT/DIST/TIME)"] : []) + (matched ? ["MATCHED"] : [])
+        ]
         for r in page.results {
             var row = [
                 r.class.name, r.gym.name, r.gym.suburb, String(format: "%.1f km", r.distanceKm), localStart(r.startTime),
@@ -25,6 +35,10 @@ struct ResultTable {
             ]
             if explain, let e = r.explain {
                 row.append(String(format: "%.3f (%@/%.2f/%.2f)", e.total, e.text.map { String(format: "%.2f", $0) } ?? "-", e.distance, e.time))
+            }
+            if matched {
+                // "yoga: class type" per word: whether the class itself matched.
+                row.append((r.explain?.matched ?? []).map { "\($0.word): \($0.field)" }.joined(separator: ", "))
             }
             rows.append(row)
         }

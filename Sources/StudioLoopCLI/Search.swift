@@ -28,7 +28,7 @@ struct Search: AsyncParsableCommand {
     )
     var near: Position?
 
-    @Option(help: ArgumentHelp("Search around this city's centre (or a suburb's) instead of --near.", valueName: "name"))
+    @Option(help: ArgumentHelp("Search around this city's centre, or a town's or neighbourhood's (\"Sandton\", \"Zamalek\"), instead of --near.", valueName: "name"))
     var city: String?
 
     @Option(
@@ -58,7 +58,7 @@ struct Search: AsyncParsableCommand {
     )
     var corridor: Distance?
 
-    @Option(help: ArgumentHelp("Search within a named area: a suburb, township or town (\"Soweto\", \"Westlands\", \"Ikeja\").", valueName: "name"))
+    @Option(help: ArgumentHelp("Search within a named area: a neighbourhood, township or town in any of its names (\"Westlands\", \"Maadi\", \"المعادي\", \"ቦሌ\").", valueName: "name"))
     var area: String?
 
     @Option(help: ArgumentHelp(
@@ -135,6 +135,9 @@ struct Search: AsyncParsableCommand {
         if within != nil && area != nil { throw ValidationError("--within and --area both draw the area: give one") }
         guard (1...1_000_000).contains(repetitions) else { throw ValidationError("--repeat must be between 1 and 1000000 (got \(repetitions))") }
         if when != nil && (from != nil || to != nil) { throw ValidationError("--when sets the window: give it or --from/--to, not both") }
+        if let area, radius != nil, near == nil, city == nil {
+            throw ValidationError("--radius: an --area is searched whole; for a circle around it, give --city \"\(area)\" with --radius instead")
+        }
         if near == nil && city == nil && area == nil && bbox == nil, let flag = clockFlag {
             throw Self.needsClock(flag)
         }
@@ -211,9 +214,7 @@ struct Search: AsyncParsableCommand {
         }
         let now = options.nowSeconds
         let marketplace = try IndexLoader(dataset: options.datasetURL, snapshot: index.map { URL(filePath: $0) }, now: now).load()
-        let origin = near == nil && city == nil ? nil : try origin(in: marketplace.places)
-        let area = try within.map(Self.area(from:)) ?? area.map { try Self.namedArea($0, near: origin) }
-        let query = try query(origin: origin, area: area, clock: placeClock(origin: origin))
+        let query = try localQuery(places: marketplace.places)
         let page = try flagged { () throws(SearchError) in try marketplace.index.search(query) }
         if repetitions > 1 {
             var times = [page.tookMs]
@@ -226,14 +227,28 @@ struct Search: AsyncParsableCommand {
             )
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
-        print(try render(page, howLoaded: marketplace.howLoaded))
+        let horizonEnd = marketplace.index.materializedAt + Int64(marketplace.index.horizonDays) * 86_400
+        let pastHorizon = (query.from ?? now) >= horizonEnd ? horizonEnd : nil
+        print(try render(page, howLoaded: marketplace.howLoaded, pastHorizon: pastHorizon))
     }
 
     /// The page as the flags ask: JSON, or the table. The same either way for a local search and
     /// one asked of a server.
-    func render(_ page: SearchPage, roundTripMs: Double? = nil, howLoaded: String? = nil) throws -> String {
+    func render(_ page: SearchPage, roundTripMs: Double? = nil, howLoaded: String? = nil, pastHorizon: Int64? = nil) throws -> String {
         guard !json else { return String(decoding: try JSONLines.encoder().encode(page), as: UTF8.self) }
-        return ResultTable(page: page, explain: explain, detour: along != nil, roundTripMs: roundTripMs, howLoaded: howLoaded).render()
+        return ResultTable(
+            page: page, explain: explain, detour: along != nil, roundTripMs: roundTripMs, howLoaded: howLoaded, pastHorizon: pastHorizon
+        ).render()
+    }
+
+    /// The query the flags ask of a local index, with `--city`, `--area` and `--within` looked
+    /// up and times read on the searched place's clock.
+    func localQuery(places: [Place]) throws -> SearchQuery {
+        let origin = near == nil && city == nil ? nil : try origin(in: places)
+        let named = try area.map { try Self.namedArea($0, near: origin) }
+        let area = try within.map(Self.area(from:)) ?? named?.area
+        // Distances in a named area are from the place itself, as the API measures them.
+        return try query(origin: origin ?? named?.site, area: area, clock: placeClock(origin: origin))
     }
 
     /// The flags as `POST /marketplace/search` takes them, by their API names. `--city` is
@@ -245,10 +260,8 @@ struct Search: AsyncParsableCommand {
         if let near {
             body["near"] = "\(near.coordinate.latitude),\(near.coordinate.longitude)"
         } else if let city {
-            guard let known = (try? ReferenceData(directory: ReferenceData.defaultDirectory()))?.city(named: city) else {
-                throw ValidationError("--city: no city called '\(city)' in Data/cities.json; for a suburb or township use --area")
-            }
-            body["near"] = "\(known.center.lat),\(known.center.lng)"
+            let centre = try Self.cityCentre(city) ?? Self.neighbourhoodCentre(city)
+            body["near"] = "\(centre.latitude),\(centre.longitude)"
         }
         if let radius { body["radius_km"] = radius.kilometres }
         if let box = bbox?.box { body["bbox"] = "\(box.south),\(box.west),\(box.north),\(box.east)" }
@@ -337,12 +350,12 @@ struct Search: AsyncParsableCommand {
     }
 
     /// The area `--area` names, refused in one line when there is none of that name.
-    static func namedArea(_ name: String, near: Coordinate?) throws -> Area {
+    static func namedArea(_ name: String, near: Coordinate?) throws -> NamedArea {
         let areas = try namedAreas()
         guard let found = areas.area(named: name, near: near) else {
-            throw ValidationError("--area: no area called '\(name)' (areas are the suburbs and towns of Data/places.tsv)")
+            throw ValidationError("--area: no area called '\(name)' (areas are the towns of Data/places.tsv and the neighbourhoods of Data/neighbourhoods.tsv)")
         }
-        return found.area
+        return found
     }
 
     /// `--near` as given, or the centre of the `--city` named: a city of Data/cities.json, or a
@@ -350,10 +363,23 @@ struct Search: AsyncParsableCommand {
     func origin(in places: [Place]) throws -> Coordinate {
         if let near { return near.coordinate }
         let name = city!
-        if let reference = try? ReferenceData(directory: ReferenceData.defaultDirectory()), let known = reference.city(named: name) {
-            return known.centerCoordinate
-        }
+        if let centre = try Self.cityCentre(name) { return centre }
         if let place = PlaceLookup.place(named: name, in: places) { return place.coordinate }
-        throw ValidationError("--city: no city or suburb called '\(name)' in the data")
+        return try Self.neighbourhoodCentre(name)
+    }
+
+    /// The centre of a city of Data/cities.json by its slug, name or alias.
+    static func cityCentre(_ name: String) throws -> Coordinate? {
+        try ReferenceData(directory: ReferenceData.defaultDirectory()).city(named: name)?.centerCoordinate
+    }
+
+    /// Where a town or neighbourhood of the gazetteer stands, by any of its names.
+    static func neighbourhoodCentre(_ name: String) throws -> Coordinate {
+        guard let area = try namedAreas().area(named: name) else {
+            throw ValidationError(
+                "--city: no city, town or neighbourhood called '\(name)' in Data/cities.json, Data/places.tsv or Data/neighbourhoods.tsv"
+            )
+        }
+        return area.site
     }
 }

@@ -16,6 +16,17 @@ public enum MatchKind: Int, Sendable, Comparable, CaseIterable {
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 
+    /// The name an explanation gives it.
+    public var name: String {
+        switch self {
+        case .exact: "exact"
+        case .synonym: "synonym"
+        case .prefix: "prefix"
+        case .oneTypo: "one_typo"
+        case .twoTypos: "two_typos"
+        }
+    }
+
     /// Typos forgiven in a query word of `length` letters: none below 5, one from 5, two from 9.
     public static func typoBudget(forLength length: Int) -> Int {
         length >= 9 ? 2 : (length >= 5 ? 1 : 0)

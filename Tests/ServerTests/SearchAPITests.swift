@@ -262,13 +262,14 @@ struct AreasAPITests {
             #expect(geometry["type"] as? String == "Polygon")
             #expect(try await client.json("/api/v1/areas/atlantis-of-the-sands").status == .notFound)
 
-            // By name, and by the same polygon sent as GeoJSON: one answer, every gym inside.
+            // By name, and by the same polygon sent as GeoJSON from the place itself: one answer,
+            // every gym inside, distances from the place the name calls.
             let area = try #require(ServerFixture.areas.area(named: "Soweto"))
             let byName = try await client.json("/api/v1/marketplace/search?area=Soweto&limit=100&sort=distance&min_spots=0")
             #expect(byName.status == .ok, "\(byName.text)")
             let byPolygon = try await client.json("/api/v1/marketplace/search", method: .post, body: [
                 "area": ["type": "Polygon", "coordinates": [area.ring.map { [$0.longitude, $0.latitude] }]],
-                "limit": 100, "sort": "distance", "min_spots": 0,
+                "lat": area.site.latitude, "lng": area.site.longitude, "limit": 100, "sort": "distance", "min_spots": 0,
             ])
             let ids = (byName.object["results"] as! [[String: Any]]).map { $0["session_id"] as! String }
             #expect(ids == (byPolygon.object["results"] as! [[String: Any]]).map { $0["session_id"] as! String })

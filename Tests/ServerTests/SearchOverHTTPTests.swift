@@ -33,8 +33,7 @@ struct SearchOverHTTPTests {
                 let remote = try await RemoteSearch(server: try RemoteSearch.address(server)).search(try search.requestBody()).page
 
                 // The same query asked of the index in the process, on the server's clock.
-                let origin = try search.near?.coordinate ?? search.city.map { try #require(ServerFixture.reference.city(named: $0)).centerCoordinate }
-                var query = try search.query(origin: origin, area: try search.area.map { try Search.namedArea($0, near: origin) }, clock: try search.placeClock(origin: origin))
+                var query = try search.localQuery(places: ServerFixture.reference.places)
                 query.now = fixture.clock.now
                 let local = try fixture.index.search(query)
 

@@ -74,7 +74,7 @@ import Testing
     @Test func namedAreas() throws {
         let search = try Search.parse(["yoga", "--area", "Soweto"])
         #expect(search.area == "Soweto")
-        #expect(try Search.namedArea("soweto", near: nil).contains(Coordinate(latitude: -26.2678, longitude: 27.8585)))
+        #expect(try Search.namedArea("soweto", near: nil).area.contains(Coordinate(latitude: -26.2678, longitude: 27.8585)))
         do {
             _ = try Search.namedArea("atlantis-of-the-sands", near: nil)
             Issue.record("an unknown area was accepted")

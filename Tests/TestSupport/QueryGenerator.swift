@@ -60,9 +60,12 @@ public struct QueryGenerator: Sendable {
 
     /// One or two words from the data: some exact, some misspelled, some unfinished.
     public func text(near gym: Tenant, _ rng: inout SeededRandom) -> String {
-        var pool = gym.name.split(separator: " ").map(String.init) + [gym.address.suburb]
+        // A place's name can be long ("Masākin Shirkat Abū al Wafā lil …"): its first three
+        // words, as someone would type it, within the query's limit on words.
+        func typed(_ name: String) -> String { name.split(separator: " ").prefix(3).joined(separator: " ") }
+        var pool = gym.name.split(separator: " ").map(String.init) + [typed(gym.address.suburb)]
         for c in classesByTenant[gym.id] ?? [] { pool += c.name.split(separator: " ").map(String.init) }
-        if let place = places[gym.placeId], !place.alternateNames.isEmpty { pool.append(rng.element(of: place.alternateNames)) }
+        if let place = places[gym.placeId], !place.alternateNames.isEmpty { pool.append(typed(rng.element(of: place.alternateNames))) }
         var words = (0..<rng.int(in: 1...2)).map { _ in rng.chance(0.8) ? rng.element(of: pool) : rng.element(of: common) }
         let last = words.count - 1
         switch rng.int(in: 0..<10) {

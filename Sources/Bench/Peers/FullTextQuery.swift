@@ -6,18 +6,24 @@ import Foundation
 enum FullTextQuery {
     /// FTS5: `("spin"* OR "cycling" OR "indoor") AND "flow"`.
     static func fts5(_ words: [BenchQuery.WordTerms]) -> String {
-        words.map { w in
-            let alternatives = ["\"\(w.word)\"\(w.isPrefix ? "*" : "")"] + w.synonyms.map { "\"\($0)\"" }
-            return alternatives.count == 1 ? alternatives[0] : "(" + alternatives.joined(separator: " OR ") + ")"
-        }.joined(separator: " AND ")
+        words.map(fts5).joined(separator: " AND ")
+    }
+
+    /// One word with its alternatives, for FTS5.
+    static func fts5(_ w: BenchQuery.WordTerms) -> String {
+        let alternatives = ["\"\(w.word)\"\(w.isPrefix ? "*" : "")"] + w.synonyms.map { "\"\($0)\"" }
+        return alternatives.count == 1 ? alternatives[0] : "(" + alternatives.joined(separator: " OR ") + ")"
     }
 
     /// PostgreSQL `to_tsquery('simple', …)`: `('spin':* | 'cycling') & 'flow'`.
     static func tsquery(_ words: [BenchQuery.WordTerms]) -> String {
+        words.map(tsquery).joined(separator: " & ")
+    }
+
+    /// One word with its alternatives, for `to_tsquery`.
+    static func tsquery(_ w: BenchQuery.WordTerms) -> String {
         func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "''") + "'" }
-        return words.map { w in
-            let alternatives = [quoted(w.word) + (w.isPrefix ? ":*" : "")] + w.synonyms.map(quoted)
-            return "(" + alternatives.joined(separator: " | ") + ")"
-        }.joined(separator: " & ")
+        let alternatives = [quoted(w.word) + (w.isPrefix ? ":*" : "")] + w.synonyms.map(quoted)
+        return "(" + alternatives.joined(separator: " | ") + ")"
     }
 }

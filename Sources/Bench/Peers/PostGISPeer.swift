@@ -25,7 +25,9 @@ public final class PostGISPeer: SearchSystem {
             CREATE TABLE bench.gyms (id integer PRIMARY KEY, geog geography(Point, 4326) NOT NULL, marketplace boolean NOT NULL);
             CREATE TABLE bench.classes (
                 id integer PRIMARY KEY, gym integer NOT NULL, type text NOT NULL, credits integer NOT NULL, doc text NOT NULL,
-                words tsvector GENERATED ALWAYS AS (to_tsvector('bench.folded'::regconfig, doc)) STORED
+                own_doc text NOT NULL,
+                words tsvector GENERATED ALWAYS AS (to_tsvector('bench.folded'::regconfig, doc)) STORED,
+                own_words tsvector GENERATED ALWAYS AS (to_tsvector('bench.folded'::regconfig, own_doc)) STORED
             );
             CREATE TABLE bench.sessions (id uuid NOT NULL, gym integer NOT NULL, class integer NOT NULL, start_at bigint NOT NULL, spots integer NOT NULL);
             """)
@@ -34,9 +36,10 @@ public final class PostGISPeer: SearchSystem {
             "\(i)\tSRID=4326;POINT(\(g.longitude) \(g.latitude))\t\(g.marketplace ? "t" : "f")"
         })
         progress("classes")
-        try db.copy("COPY bench.classes (id, gym, type, credits, doc) FROM STDIN", lines: catalog.classes.indices.lazy.compactMap { i in
+        try db.copy("COPY bench.classes (id, gym, type, credits, doc, own_doc) FROM STDIN", lines: catalog.classes.indices.lazy.compactMap { i in
             let c = catalog.classes[i]
-            return c.gym < 0 ? nil : "\(i)\t\(c.gym)\t\(c.type.rawValue)\t\(c.credits)\t\(catalog.document(ofClass: i))"
+            return c.gym < 0
+                ? nil : "\(i)\t\(c.gym)\t\(c.type.rawValue)\t\(c.credits)\t\(catalog.document(ofClass: i))\t\(catalog.document(ofClass: i, ownOnly: true))"
         })
         progress("sessions")
         try db.copy("COPY bench.sessions FROM STDIN", lines: catalog.sessions.lazy.map { s in
@@ -89,13 +92,20 @@ final class PostGISSearcher: Searcher {
             parameters.append(.text(type))
             filters += " AND c.type = $\(parameters.count)"
         }
+        // Per word the class itself does not match, one step down the order.
+        var missing: [String] = []
         if query.hasWords {
             parameters.append(.text(FullTextQuery.tsquery(query.nativeTerms)))
             filters += " AND c.words @@ to_tsquery('bench.folded', $\(parameters.count))"
+            for word in query.nativeTerms {
+                parameters.append(.text(FullTextQuery.tsquery(word)))
+                missing.append("(NOT c.own_words @@ to_tsquery('bench.folded', $\(parameters.count)))::int")
+            }
         }
+        let tier = missing.isEmpty ? "0" : missing.joined(separator: " + ")
         let sort = query.search.sort
-        let key = "\(sort.rawValue)|\(filters)|\(query.search.limit)"
-        let sql = statements[key] ?? Self.sql(sort: sort, filters: filters, limit: query.search.limit)
+        let key = "\(sort.rawValue)|\(filters)|\(tier)|\(query.search.limit)"
+        let sql = statements[key] ?? Self.sql(sort: sort, filters: filters, tier: tier, limit: query.search.limit)
         statements[key] = sql
         return try db.query(sql, parameters).map { try $0.text("id") }
     }
@@ -103,7 +113,8 @@ final class PostGISSearcher: Searcher {
     /// By distance: gyms nearest first from the GiST index (KNN), each gym's sessions beside
     /// it, so the sort is incremental and stops at the limit. By start or credits: the gyms in
     /// range, their sessions in the window, a top-N sort.
-    static func sql(sort: Marketplace.SortOrder, filters: String, limit: Int) -> String {
+    /// `tier` counts the words a class matches only through its gym or place: it sorts first.
+    static func sql(sort: Marketplace.SortOrder, filters: String, tier: String, limit: Int) -> String {
         let point = "ST_SetSRID(ST_MakePoint($2::float8, $1::float8), 4326)::geography"
         switch sort {
         case .distance:
@@ -113,13 +124,13 @@ final class PostGISSearcher: Searcher {
                     WHERE g.marketplace AND ST_DWithin(g.geog, \(point), $3::float8, false)
                     ORDER BY g.geog <-> \(point)
                 ) n CROSS JOIN LATERAL (
-                    SELECT s.id, s.start_at FROM sessions s JOIN classes c ON c.id = s.class
+                    SELECT s.id, s.start_at, \(tier) AS tier FROM sessions s JOIN classes c ON c.id = s.class
                     WHERE s.gym = n.gym AND s.start_at >= $4::bigint AND s.start_at < $5::bigint AND s.spots >= 1\(filters)
                 ) x
-                ORDER BY n.d, x.start_at, x.id LIMIT \(limit)
+                ORDER BY x.tier, n.d, x.start_at, x.id LIMIT \(limit)
                 """
         case .startTime, .credits, .relevance:
-            let order = sort == .credits ? "c.credits, s.start_at, s.id" : "s.start_at, s.id"
+            let order = "\(tier), " + (sort == .credits ? "c.credits, s.start_at, s.id" : "s.start_at, s.id")
             return """
                 SELECT s.id FROM gyms g JOIN sessions s ON s.gym = g.id JOIN classes c ON c.id = s.class
                 WHERE g.marketplace AND ST_DWithin(g.geog, \(point), $3::float8, false)

@@ -4,7 +4,8 @@ import SQL
 public import SearchReference
 
 /// SQLite with an R*Tree over gyms and FTS5 (`unicode61 remove_diacritics 2`) over the classes'
-/// folded words, in a file each worker opens read-only. Distances come from a function the
+/// folded words (all of them, and the class's own apart, so a class matching every word
+/// itself sorts first, as the index ranks it), in a file each worker opens read-only. Distances come from a function the
 /// client registers, the same great circle the index uses, so orders can be compared exactly.
 public final class SQLitePeer: SearchSystem {
     public let name = "sqlite"
@@ -24,7 +25,7 @@ public final class SQLitePeer: SearchSystem {
             CREATE TABLE gyms (id INTEGER PRIMARY KEY, lat REAL NOT NULL, lng REAL NOT NULL, marketplace INTEGER NOT NULL);
             CREATE VIRTUAL TABLE gym_boxes USING rtree(id, min_lat, max_lat, min_lng, max_lng);
             CREATE TABLE classes (id INTEGER PRIMARY KEY, gym INTEGER NOT NULL, type TEXT NOT NULL, credits INTEGER NOT NULL);
-            CREATE VIRTUAL TABLE class_words USING fts5(words, tokenize = 'unicode61 remove_diacritics 2');
+            CREATE VIRTUAL TABLE class_words USING fts5(words, own, tokenize = 'unicode61 remove_diacritics 2');
             CREATE TABLE sessions (
                 gym INTEGER NOT NULL, start INTEGER NOT NULL, id TEXT NOT NULL,
                 class INTEGER NOT NULL, spots INTEGER NOT NULL, PRIMARY KEY (gym, start, id)
@@ -40,7 +41,10 @@ public final class SQLitePeer: SearchSystem {
         }
         for (i, c) in catalog.classes.enumerated() where c.gym >= 0 {
             try db.query("INSERT INTO classes VALUES ($1, $2, $3, $4)", .integer(Int64(i)), .integer(Int64(c.gym)), .text(c.type.rawValue), .integer(Int64(c.credits)))
-            try db.query("INSERT INTO class_words (rowid, words) VALUES ($1, $2)", .integer(Int64(i)), .text(catalog.document(ofClass: i)))
+            try db.query(
+                "INSERT INTO class_words (rowid, words, own) VALUES ($1, $2, $3)", .integer(Int64(i)), .text(catalog.document(ofClass: i)),
+                .text(catalog.document(ofClass: i, ownOnly: true))
+            )
         }
         for (i, s) in catalog.sessions.enumerated() {
             try db.query(
@@ -83,15 +87,22 @@ final class SQLiteSearcher: Searcher {
             parameters.append(.text(type))
             filters += " AND c.type = $\(parameters.count)"
         }
+        // Per word the class itself does not match, one step down the order.
+        var missing: [String] = []
         if query.hasWords {
             parameters.append(.text(FullTextQuery.fts5(query.nativeTerms)))
             filters += " AND c.id IN (SELECT rowid FROM class_words WHERE class_words MATCH $\(parameters.count))"
+            for word in query.nativeTerms {
+                parameters.append(.text("own : " + FullTextQuery.fts5(word)))
+                missing.append("(c.id NOT IN (SELECT rowid FROM class_words WHERE class_words MATCH $\(parameters.count)))")
+            }
         }
-        let order =
+        let tier = missing.isEmpty ? "" : missing.joined(separator: " + ") + ", "
+        let order: String =
             switch query.search.sort {
-            case .distance: "d, s.start, s.id"
-            case .startTime: "s.start, s.id"
-            case .credits: "c.credits, s.start, s.id"
+            case .distance: tier + "d, s.start, s.id"
+            case .startTime: tier + "s.start, s.id"
+            case .credits: tier + "c.credits, s.start, s.id"
             case .relevance: throw BenchError("sqlite cannot rank by relevance")
             }
         let key = "\(order)|\(filters)|\(query.search.limit)"

@@ -122,6 +122,14 @@ public enum TextCollection: Int, CaseIterable, Sendable {
         }
     }
 
+    /// What each field bit holds, as an explanation names it.
+    public var fieldNames: [String] { Self.names[rawValue] }
+
+    private static let names = [
+        ["class name", "class type", "instructor", "description"], ["gym name", "suburb", "city", "country"],
+        ["place name", "place's other name"],
+    ]
+
     /// The weight of the best field among `bits`.
     func weight(ofFields bits: UInt8) -> Double {
         Self.bestWeight[rawValue][Int(bits)]

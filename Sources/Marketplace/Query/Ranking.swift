@@ -24,11 +24,33 @@ public enum Ranking {
         } else {
             total = plainWeights.distance * distance + plainWeights.time * time
         }
-        return ScoreExplanation(text: textScore, distance: distance, time: time, total: total)
+        return ScoreExplanation(text: textScore, distance: distance, time: time, total: total, matched: nil)
     }
 }
 
 extension Ranking {
+    /// The first part of a session's sort key in `order`, smaller first: a class that matches
+    /// every query word itself (its name, type, instructor or description) comes before one
+    /// that matches some only through its gym's or its place's names ("Powerlifting" at "Lion
+    /// Yoga Shala" for "yoga"), in every order; among equals, the order's own key. `base` is
+    /// that key (the negated score by relevance); `missing`, the words the class itself does
+    /// not match.
+    public static func primaryKey(_ base: Double, wordsMatchedOnlyAround missing: Int, order: SortOrder) -> Double {
+        missing == 0 ? base : base + Double(missing) * tierStep(order)
+    }
+
+    /// More than any `base` of the order spans, and small enough that adding it keeps `base`
+    /// exact: scores lie in [-1, 0], distances below 20,040 km, credits below a million,
+    /// starts below 10^10 s (the year 2286).
+    private static func tierStep(_ order: SortOrder) -> Double {
+        switch order {
+        case .relevance: 2
+        case .distance: 100_000
+        case .credits: 1_000_000
+        case .startTime: 10_000_000_000
+        }
+    }
+
     /// The highest score any session at `distanceKm` can reach, given the best text score the
     /// query's words can earn (nil without words), if it started at `earliestStart` (the
     /// window's start, or now if later): the search visits gyms nearest first and stops when
@@ -49,4 +71,27 @@ public struct ScoreExplanation: Codable, Hashable, Sendable {
     /// 0.5^(hours until start / 24).
     public var time: Double
     public var total: Double
+    /// Per query word: where its best match was found and how, so a reader sees whether the
+    /// class itself matched or only its gym's or place's names.
+    public var matched: [WordMatch]?
+}
+
+/// Where one query word matched a result.
+public struct WordMatch: Codable, Hashable, Sendable {
+    /// The word as search folded it.
+    public var word: String
+    /// "class name", "class type", "instructor", "description", "gym name", "suburb", "city",
+    /// "country", "place name" or "place's other name".
+    public var field: String
+    /// The catalog's word it met.
+    public var term: String
+    /// exact, synonym, prefix, one_typo or two_typos.
+    public var match: String
+
+    public init(word: String, field: String, term: String, match: String) {
+        self.word = word
+        self.field = field
+        self.term = term
+        self.match = match
+    }
 }

@@ -38,6 +38,21 @@ extension SearchPage {
             if let explain = r.explain {
                 out.raw(",\"explain\":{\"distance\":")
                 out.number(explain.distance)
+                if let matched = explain.matched {
+                    out.raw(",\"matched\":[")
+                    for (i, m) in matched.enumerated() {
+                        out.raw(i == 0 ? "{\"field\":" : ",{\"field\":")
+                        out.string(m.field)
+                        out.raw(",\"match\":")
+                        out.string(m.match)
+                        out.raw(",\"term\":")
+                        out.string(m.term)
+                        out.raw(",\"word\":")
+                        out.string(m.word)
+                        out.raw("}")
+                    }
+                    out.raw("]")
+                }
                 if let text = explain.text {
                     out.raw(",\"text\":")
                     out.number(text)

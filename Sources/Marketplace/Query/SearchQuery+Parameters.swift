@@ -47,7 +47,12 @@ extension SearchQuery {
             box = GeoBox(south: parts[0], west: parts[1], north: parts[2], east: parts[3])
         }
         self.area = area
-        if let name = value(.area) { self.area = try Self.namedArea(name, near: origin, in: areas) }
+        if let name = value(.area) {
+            let named = try Self.namedArea(name, near: origin, in: areas)
+            self.area = named.area
+            // Distances in a named area are from the place itself, not from its cell's middle.
+            if origin == nil { origin = named.site }
+        }
         var path = route
         if let along = value(.along) {
             do { path = try Corridor.polyline(along) } catch { throw SearchError(.along, "\(error)") }
@@ -150,11 +155,11 @@ extension SearchQuery {
     }
 
     /// The area `name` calls, the nearest of that name to `near`.
-    public static func namedArea(_ name: String, near: Coordinate?, in areas: NamedAreas) throws(SearchError) -> Area {
+    public static func namedArea(_ name: String, near: Coordinate?, in areas: NamedAreas) throws(SearchError) -> NamedArea {
         guard let named = areas.area(named: name, near: near) else {
             throw SearchError(.area, "no area called '\(name)' (GET /api/v1/areas?near=lat,lng lists them)")
         }
-        return named.area
+        return named
     }
 
     /// The corridor along `path`, `widthKm` wide (1 km when not given); a width needs a route.

@@ -5,10 +5,13 @@ import Domain
 struct ResultBuilder {
     let segments: [CatalogSegment]
     let query: ResolvedQuery
+    /// Each segment's search, to say where the words matched when explaining.
+    let searches: [SegmentSearch]
     private var clocks = ZoneClocks()
 
-    init(segments: [CatalogSegment], query: ResolvedQuery) {
-        self.segments = segments
+    init(searches: [SegmentSearch], query: ResolvedQuery) {
+        self.segments = searches.map(\.segment)
+        self.searches = searches
         self.query = query
     }
 
@@ -20,9 +23,12 @@ struct ResultBuilder {
         let end = start + Int64(entry.durationSeconds)
         let (startOffset, endOffset) = clocks.withClock(gym.timezone) { ($0.offset(at: start), $0.offset(at: end)) }
         let spots = Int(candidate.spotsLeft)
-        let explanation = Ranking.explain(
+        var explanation = Ranking.explain(
             textScore: candidate.textScore, distanceKm: candidate.distanceKm, start: start, now: query.now
         )
+        if query.query.explain && !query.words.isEmpty {
+            explanation.matched = searches[candidate.segment].matchedFields(ofClass: candidate.classIndex)
+        }
         return SearchResult(
             sessionId: candidate.key.identity.uuidString,
             class: .init(id: entry.id, name: entry.name, type: entry.type, difficulty: entry.difficulty, credits: Int(entry.credits)),

@@ -84,8 +84,8 @@ extension SegmentSearch {
     /// returning false, after `budget` sessions.
     func runFromSessions(into top: inout TopCandidates, budget: inout Int) -> Bool {
         var gyms = GymVerdicts(gyms: segment.gymFacts.count)
-        // Per class met, with words: its text score, or -1 if some word matches nowhere.
-        var classVerdicts: [Int32: Double] = [:]
+        // Per class met, with words: its text verdict, or nil if some word matches nowhere.
+        var classVerdicts: [Int32: TextVerdict?] = [:]
         var scratch = Scratch()
         let minSpots = Int32(clamping: query.query.minSpots)
         let stops = query.query.sort == .startTime || query.query.sort == .credits
@@ -106,22 +106,25 @@ extension SegmentSearch {
                 guard passesClassFilters(entry) else { continue }
                 let g = entry.gym
                 guard let distance = gyms.distance(of: g, in: self) else { continue }
-                var verdict = 1.0
+                var verdict = TextVerdict(score: 1, missing: 0)
                 if !wordMatches.isEmpty {
-                    if let known = classVerdicts[c] {
-                        verdict = known
+                    let known: TextVerdict?
+                    if let remembered = classVerdicts[c] {
+                        known = remembered
                     } else {
-                        verdict = textScore(c, gymScores: gymWordScores(g, scratch: &scratch), scratch: &scratch) ?? -1
-                        classVerdicts[c] = verdict
+                        known = textVerdict(c, gymScores: gymWordScores(g, scratch: &scratch), scratch: &scratch)
+                        classVerdicts[c] = known
                     }
-                    if verdict < 0 { continue }
+                    guard let known else { continue }
+                    verdict = known
                 }
-                let textScore = wordMatches.isEmpty ? nil : verdict
-                let primary = primaryKey(start: start, distanceKm: distance, credits: entry.credits, textScore: textScore)
-                if !top.admits(primary: primary, start: start) {
-                    // In start (or credits, start) order nothing later in this run can place.
-                    if stops { break } else { continue }
-                }
+                let textScore = wordMatches.isEmpty ? nil : verdict.score
+                let base = baseKey(start: start, distanceKm: distance, credits: entry.credits, textScore: textScore)
+                // In start (or credits, start) order nothing later in this run can place once
+                // even a class matching every word itself could not.
+                if stops && !top.admits(primary: base, start: start) { break }
+                let primary = Ranking.primaryKey(base, wordsMatchedOnlyAround: verdict.missing, order: query.query.sort)
+                if !top.admits(primary: primary, start: start) { continue }
                 if top.isBeforeCursor(primary: primary, start: start) { continue }
                 top.offer(Candidate(
                     key: CursorKey(primary: primary, start: start, identity: SessionIdentity(classHash: entry.idHash, start: start)),

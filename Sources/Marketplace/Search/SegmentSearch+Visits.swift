@@ -87,8 +87,8 @@ extension SegmentSearch {
     ) {
         let entry = segment.classFacts[Int(c)]
         let q = query.query
-        guard passesClassFilters(entry), let score = textScore(c, gymScores: gymScores, scratch: &scratch) else { return }
-        let textScore = wordMatches.isEmpty ? nil : score
+        guard passesClassFilters(entry), let verdict = textVerdict(c, gymScores: gymScores, scratch: &scratch) else { return }
+        let textScore = wordMatches.isEmpty ? nil : verdict.score
         let minSpots = Int32(clamping: q.minSpots)
         var s = segment.lowerBound(query.from, in: entry.sessions)
         while s < Int(entry.sessions.upperBound) {
@@ -97,7 +97,7 @@ extension SegmentSearch {
             defer { s += 1 }
             let spots = segment.spots[s]
             if spots < minSpots { continue }
-            let primary = primaryKey(start: start, distanceKm: distanceKm, credits: entry.credits, textScore: textScore)
+            let primary = primaryKey(start: start, distanceKm: distanceKm, credits: entry.credits, textScore: textScore, missing: verdict.missing)
             // Within a class keys only grow with the start: past the worst kept, stop.
             if !top.admits(primary: primary, start: start) { break }
             if top.isBeforeCursor(primary: primary, start: start) { continue }
@@ -116,25 +116,78 @@ extension SegmentSearch {
         return true
     }
 
-    /// With words, the class's text score: per word its best match in the class, its gym or its
-    /// place, averaged; nil if a word matches nowhere. Without words, 1.
-    func textScore(_ c: Int32, gymScores: [Double], scratch: inout Scratch) -> Double? {
-        guard !wordMatches.isEmpty else { return 1 }
-        scratch.classScores.removeAll(keepingCapacity: true)
-        scratch.classScores.append(contentsOf: gymScores)
-        accumulate(.classes, document: Int(c), into: &scratch.classScores)
-        if scratch.classScores.contains(0) { return nil }  // every word must match somewhere
-        return scratch.classScores.reduce(0, +) / Double(scratch.classScores.count)
+    /// How the query's words meet a class.
+    struct TextVerdict {
+        /// Per word its best match in the class, its gym or its place, averaged.
+        var score: Double
+        /// The words the class itself does not match, found only in its gym's or place's names.
+        var missing: Int
     }
 
-    /// The first part of the sort key; smaller comes first.
-    func primaryKey(start: Int64, distanceKm: Double, credits: Int32, textScore: Double?) -> Double {
+    /// With words, the class's text verdict, or nil if a word matches nowhere. Without words,
+    /// a score of 1 with nothing missing.
+    func textVerdict(_ c: Int32, gymScores: [Double], scratch: inout Scratch) -> TextVerdict? {
+        guard !wordMatches.isEmpty else { return TextVerdict(score: 1, missing: 0) }
+        scratch.classScores.removeAll(keepingCapacity: true)
+        scratch.classScores.append(contentsOf: repeatElement(0, count: wordMatches.count))
+        accumulate(.classes, document: Int(c), into: &scratch.classScores)
+        var total = 0.0, missing = 0
+        for (own, around) in zip(scratch.classScores, gymScores) {
+            if own == 0 {
+                if around == 0 { return nil }  // every word must match somewhere
+                missing += 1
+            }
+            total += max(own, around)
+        }
+        return TextVerdict(score: total / Double(gymScores.count), missing: missing)
+    }
+
+    /// The order's own key, before the class's own matches rank it; smaller comes first.
+    func baseKey(start: Int64, distanceKm: Double, credits: Int32, textScore: Double?) -> Double {
         switch query.query.sort {
         case .relevance:
             -Ranking.explain(textScore: textScore, distanceKm: distanceKm, start: start, now: query.now).total
         case .distance: distanceKm
         case .startTime: Double(start)
         case .credits: Double(credits)
+        }
+    }
+
+    /// The first part of the sort key (`Ranking.primaryKey`); smaller comes first.
+    func primaryKey(start: Int64, distanceKm: Double, credits: Int32, textScore: Double?, missing: Int) -> Double {
+        Ranking.primaryKey(
+            baseKey(start: start, distanceKm: distanceKm, credits: credits, textScore: textScore), wordsMatchedOnlyAround: missing,
+            order: query.query.sort
+        )
+    }
+}
+
+extension SegmentSearch {
+    /// Per query word, where it best matched class `c` (its own fields first, then its gym's,
+    /// then its place's) and how: what an explanation shows. Only for the results of a page.
+    func matchedFields(ofClass c: Int32) -> [WordMatch] {
+        let g = segment.classFacts[Int(c)].gym
+        let place = segment.gymFacts[Int(g)].place
+        let documents: [(TextCollection, Int)] = [(.classes, Int(c)), (.gyms, Int(g))] + (place >= 0 ? [(.places, Int(place))] : [])
+        return query.words.indices.compactMap { w in
+            var best: (value: Double, match: WordMatch)?
+            for (collection, document) in documents {
+                let terms = segment.text.documentTerms[collection.rawValue]
+                for i in terms.range(of: document) {
+                    guard let kind = wordMatches[w][Int(terms.ids[i])] else { continue }
+                    let bits = terms.fields[i]
+                    for (bit, weight) in collection.fieldWeights.enumerated() where bits & (1 << bit) != 0 {
+                        let value = kind.quality * weight
+                        if value > (best?.value ?? 0) {
+                            best = (value, WordMatch(
+                                word: query.words[w], field: collection.fieldNames[bit], term: segment.text.vocabulary.terms[Int(terms.ids[i])],
+                                match: kind.name
+                            ))
+                        }
+                    }
+                }
+            }
+            return best?.match
         }
     }
 }
