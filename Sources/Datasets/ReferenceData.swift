@@ -1,5 +1,6 @@
 public import Foundation
 import Geo
+import TextSearch
 public import Domain
 
 /// The committed reference data under `Data/`: cities, GeoNames places, the neighbourhoods of
@@ -44,13 +45,7 @@ public struct ReferenceData: Sendable {
     /// The `Data/` folder: `STUDIOLOOP_DATA` if set, else `Data` in the working directory, else
     /// the one beside the sources this binary was built from.
     public static func defaultDirectory() -> URL {
-        if let path = ProcessInfo.processInfo.environment["STUDIOLOOP_DATA"], !path.isEmpty {
-            return URL(filePath: path, directoryHint: .isDirectory)
-        }
-        let local = URL(filePath: "Data", directoryHint: .isDirectory)
-        if FileManager.default.fileExists(atPath: local.appending(path: "cities.json").path) { return local }
-        return URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appending(path: "Data", directoryHint: .isDirectory)
+        DataDirectory.url()
     }
 }
 

@@ -24,12 +24,15 @@ public enum TextFolding {
         return icuWords(in: text)
     }
 
-    /// The letters written for a borrowed g vary by region — jeem in Egypt, qaf in the Gulf and
-    /// Sudan, the three-dotted qaf in Algeria and Tunisia, gaf where Persian script is typed,
-    /// ghain in the Levant and Morocco — so "يوجا", "يوقا", "يوڨا" and "يوغا" are one word for
-    /// search: all become ghain. Veh (a borrowed v) becomes feh, Persian-script keheh and yeh
-    /// Arabic kaf and yeh. Both sides of a search fold alike, so a word written with a real
-    /// jeem or qaf still finds itself.
+    /// The letters written for a borrowed g vary by region — jeem in Egypt (and tcheh there
+    /// too), qaf in the Gulf and Sudan, the three-dotted qaf in Algeria and Tunisia, gaf where
+    /// Persian script is typed, ghain in the Levant and Morocco — so "يوجا", "يوقا", "يوڨا" and
+    /// "يوغا" are one word for search: all become ghain. Veh (a borrowed v) becomes feh, peh (a
+    /// borrowed p, "پيلاتس") beh, Persian-script keheh and yeh Arabic kaf and yeh. Ge'ez writes
+    /// the one sound ts' with two series, ጸ and ፀ: ፀ becomes ጸ (its other homophones, ሀ/ሐ/ኀ,
+    /// ሰ/ሠ, አ/ዐ, already transliterate alike). Teh marbuta, alef maqsura and the hamza seats
+    /// need nothing here: ICU's transliteration already folds them. Both sides of a search
+    /// fold alike, so a word written with a real jeem or qaf still finds itself.
     static func regionalSpellings(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { spellings[$0.value] != nil }) else { return text }
         var folded = String.UnicodeScalarView()
@@ -37,11 +40,16 @@ public enum TextFolding {
         return String(folded)
     }
 
-    private static let spellings: [UInt32: UInt32] = [
-        0x062C: 0x063A, 0x0642: 0x063A, 0x06A8: 0x063A, 0x06AF: 0x063A,  // jeem, qaf, ڨ, gaf → ghain
-        0x06A4: 0x0641,  // veh → feh
-        0x06A9: 0x0643, 0x06CC: 0x064A,  // keheh → kaf, Farsi yeh → yeh
-    ]
+    private static let spellings: [UInt32: UInt32] = {
+        var table: [UInt32: UInt32] = [
+            0x062C: 0x063A, 0x0642: 0x063A, 0x06A8: 0x063A, 0x06AF: 0x063A, 0x0686: 0x063A,  // jeem, qaf, ڨ, gaf, tcheh → ghain
+            0x06A4: 0x0641,  // veh → feh
+            0x067E: 0x0628,  // peh → beh
+            0x06A9: 0x0643, 0x06CC: 0x064A,  // keheh → kaf, Farsi yeh → yeh
+        ]
+        for order in 0..<8 { table[0x1340 + UInt32(order)] = 0x1338 + UInt32(order) }  // ፀ series → ጸ series
+        return table
+    }()
 
     /// Pure ASCII needs no ICU: NFKC and transliteration leave it as it is, so lower-casing
     /// and splitting give exactly what the ICU path would. Most catalog text takes this path.

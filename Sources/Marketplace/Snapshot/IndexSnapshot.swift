@@ -14,8 +14,8 @@ import TextSearch
 public enum IndexSnapshot {
     static let magic: [UInt8] = Array("SLIDX\r\n".utf8) + [0x1A]
     /// Moves with the text folding too, since a snapshot keeps folded words: 2 folds the
-    /// regional Arabic letters for g alike.
-    public static let formatVersion: UInt32 = 2
+    /// regional Arabic letters for g alike, 3 also peh, tcheh and Ge'ez ፀ.
+    public static let formatVersion: UInt32 = 3
 
     /// Writes `index`'s catalog. The index must be freshly built (no live changes yet): a
     /// snapshot is of a dataset, identified by its fingerprint.
