@@ -208,6 +208,6 @@ let package = Package(
             swiftSettings: strictness
         ),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "SearchReference", "Datasets", "Domain", "Marketplace"], swiftSettings: strictness),
-        .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo", "GeoAreas", "Datasets", "Marketplace"], swiftSettings: strictness),
+        .testTarget(name: "StudioLoopCLITests", dependencies: ["StudioLoopCLI", "Geo", "GeoAreas", "Datasets", "Marketplace", "TextSearch"], swiftSettings: strictness),
     ]
 )

@@ -119,3 +119,27 @@ int32_t slicu_fold_words(const uint16_t *src, int32_t len, uint16_t *dst, int32_
     if (text != stack) free(text);
     return written;
 }
+
+int32_t slicu_display_width(const uint16_t *src, int32_t len) {
+    int32_t width = 0;
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U16_NEXT(src, i, len, c);
+        int8_t type = u_charType(c);
+        if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_FORMAT_CHAR || type == U_CONTROL_CHAR) continue;
+        int32_t east_asian = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+        width += (east_asian == U_EA_WIDE || east_asian == U_EA_FULLWIDTH) ? 2 : 1;
+    }
+    return width;
+}
+
+int32_t slicu_is_right_to_left(const uint16_t *src, int32_t len) {
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U16_NEXT(src, i, len, c);
+        UCharDirection d = u_charDirection(c);
+        if (d == U_LEFT_TO_RIGHT) return 0;
+        if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC) return 1;
+    }
+    return 0;
+}

@@ -22,7 +22,7 @@ public struct Dataset: Sendable {
     static let files = ["dataset.json", "places.jsonl", "tenants.jsonl", "classes.jsonl", "users.jsonl"]
 
     /// Reads a dataset folder written by `write(to:)`.
-    public static func read(from directory: URL) throws(DatasetError) -> Dataset {
+    public static func read(from directory: URL, progress: ProgressReport? = nil) throws(DatasetError) -> Dataset {
         guard FileManager.default.fileExists(atPath: directory.appending(path: "dataset.json").path) else {
             throw .invalid("no dataset at \(directory.path) (make one with `studioloop data generate --city NAME --out DIR`)")
         }
@@ -32,15 +32,15 @@ public struct Dataset: Sendable {
         }
         return Dataset(
             manifest: manifest,
-            places: try JSONLines.read(Place.self, from: directory.appending(path: "places.jsonl")),
-            tenants: try JSONLines.read(Tenant.self, from: directory.appending(path: "tenants.jsonl")),
-            classes: try JSONLines.read(FitnessClass.self, from: directory.appending(path: "classes.jsonl")),
-            users: try JSONLines.read(User.self, from: directory.appending(path: "users.jsonl"))
+            places: try JSONLines.read(Place.self, from: directory.appending(path: "places.jsonl"), progress: progress),
+            tenants: try JSONLines.read(Tenant.self, from: directory.appending(path: "tenants.jsonl"), progress: progress),
+            classes: try JSONLines.read(FitnessClass.self, from: directory.appending(path: "classes.jsonl"), progress: progress),
+            users: try JSONLines.read(User.self, from: directory.appending(path: "users.jsonl"), progress: progress)
         )
     }
 
     /// Writes the dataset as JSON Lines files in `directory`, creating it if needed.
-    public func write(to directory: URL) throws(DatasetError) {
+    public func write(to directory: URL, progress: ProgressReport? = nil) throws(DatasetError) {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var manifestData = try JSONLines.encoder().encode(manifest)
@@ -51,10 +51,10 @@ public struct Dataset: Sendable {
         } catch {
             throw .unwritable(directory.path, "\(error.localizedDescription)")
         }
-        try JSONLines.write(places, to: directory.appending(path: "places.jsonl"))
-        try JSONLines.write(tenants, to: directory.appending(path: "tenants.jsonl"))
-        try JSONLines.write(classes, to: directory.appending(path: "classes.jsonl"))
-        try JSONLines.write(users, to: directory.appending(path: "users.jsonl"))
+        try JSONLines.write(places, to: directory.appending(path: "places.jsonl"), progress: progress)
+        try JSONLines.write(tenants, to: directory.appending(path: "tenants.jsonl"), progress: progress)
+        try JSONLines.write(classes, to: directory.appending(path: "classes.jsonl"), progress: progress)
+        try JSONLines.write(users, to: directory.appending(path: "users.jsonl"), progress: progress)
     }
 
     /// A 64-bit fingerprint of the dataset's files, to tell whether an index snapshot was

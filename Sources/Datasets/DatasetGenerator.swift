@@ -26,7 +26,7 @@ public struct DatasetGenerator: Sendable {
         return [city]
     }
 
-    public func generate(cities: [City], gyms: Int, seed: UInt64) throws(DatasetError) -> Dataset {
+    public func generate(cities: [City], gyms: Int, seed: UInt64, progress: ProgressReport? = nil) throws(DatasetError) -> Dataset {
         guard gyms > 0 else { throw .invalid("--gyms must be at least 1") }
         guard !cities.isEmpty else { throw .invalid("no city to generate") }
         var rng = SeededRandom(seed: seed)
@@ -38,8 +38,12 @@ public struct DatasetGenerator: Sendable {
             let cityGenerator = CityGenerator(
                 city: city, places: places, neighbourhoods: reference.neighbourhoods.filter { $0.city == city.slug }, vocabulary: reference.vocabulary
             )
-            for _ in 0..<count { cityGenerator.addGym(to: &state, using: &rng) }
+            for _ in 0..<count {
+                cityGenerator.addGym(to: &state, using: &rng)
+                if state.tenants.count % 1_000 == 0 { progress?("generating gyms", state.tenants.count, gyms) }
+            }
         }
+        progress?("generating gyms", gyms, gyms)
         let usedPlaces = Set(state.tenants.map(\.placeId))
         return Dataset(
             manifest: DatasetManifest(

@@ -18,14 +18,17 @@ public enum JSONLines {
     }
 
     /// Writes one JSON object per line.
-    public static func write<T: Encodable>(_ records: [T], to url: URL) throws(DatasetError) {
+    public static func write<T: Encodable>(_ records: [T], to url: URL, progress: ProgressReport? = nil) throws(DatasetError) {
         let encoder = encoder()
         var data = Data()
+        let step = "writing \(url.lastPathComponent)"
         do {
-            for record in records {
+            for (i, record) in records.enumerated() {
                 data.append(try encoder.encode(record))
                 data.append(0x0A)
+                if i % 10_000 == 0 { progress?(step, i, records.count) }
             }
+            progress?(step, records.count, records.count)
             try data.write(to: url, options: .atomic)
         } catch {
             throw .unwritable(url.path, "\(error)")
@@ -34,14 +37,16 @@ public enum JSONLines {
 
     /// Reads one JSON object per line; blank lines are skipped, and a bad line is reported
     /// with its number.
-    public static func read<T: Decodable>(_ type: T.Type, from url: URL) throws(DatasetError) -> [T] {
+    public static func read<T: Decodable>(_ type: T.Type, from url: URL, progress: ProgressReport? = nil) throws(DatasetError) -> [T] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw .unreadable(url.path, "\(error.localizedDescription)") }
         let decoder = decoder()
         var records: [T] = []
         var lineNumber = 0
+        let step = "reading \(url.lastPathComponent)"
         for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
+            if lineNumber % 10_000 == 0 { progress?(step, line.startIndex - data.startIndex, data.count) }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
             do {
                 records.append(try decoder.decode(T.self, from: line))
@@ -49,6 +54,7 @@ public enum JSONLines {
                 throw .malformed(url.path, line: lineNumber, Self.reason(error))
             }
         }
+        progress?(step, data.count, data.count)
         return records
     }
 

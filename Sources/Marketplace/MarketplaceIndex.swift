@@ -40,10 +40,10 @@ public final class MarketplaceIndex: Sendable {
     static let maxSmallSegments = 8
 
     /// Builds the index from a dataset, materializing sessions in [now, now + horizon).
-    public convenience init(dataset: Dataset, now: Int64, horizonDays: Int = SessionSchedule.defaultHorizonDays) {
-        let records = dataset.gymRecords(from: now, to: now + Int64(horizonDays) * 86_400)
+    public convenience init(dataset: Dataset, now: Int64, horizonDays: Int = SessionSchedule.defaultHorizonDays, progress: ProgressReport? = nil) {
+        let records = dataset.gymRecords(from: now, to: now + Int64(horizonDays) * 86_400, progress: progress)
         self.init(
-            base: CatalogSegment(building: records, keepRecords: false), materializedAt: now, horizonDays: horizonDays,
+            base: CatalogSegment(building: records, keepRecords: false, progress: progress), materializedAt: now, horizonDays: horizonDays,
             seed: dataset.manifest.seed
         )
     }

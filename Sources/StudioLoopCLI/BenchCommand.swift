@@ -77,8 +77,8 @@ struct BenchCommand: ParsableCommand {
             redisAddress: redis ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_REDIS"] ?? "127.0.0.1:6379", workDirectory: FileManager.default.temporaryDirectory,
             command: "studioloop bench --scale \(scale.rawValue) --peers \(peers) --queries \(queries) --concurrency \(concurrency) --rounds \(rounds)"
         )
-        let bar = ProgressBar()
-        let report = try bench.run(reference: reference) { phase, done, total in bar.update(phase, done, total) }
+        let bar = ProgressBar(linesWhenPiped: true)
+        let report = try bench.run(reference: reference, progress: bar.report)
         bar.finish()
 
         let stem = outDirectory.appending(path: "\(report.date)-\(scale.rawValue)")
@@ -104,38 +104,5 @@ struct BenchCommand: ParsableCommand {
             if let report = try? decoder.decode(BenchReport.self, from: Data(contentsOf: file)) { latest[report.scale] = report }
         }
         return BenchScale.allCases.compactMap { latest[$0] }
-    }
-}
-
-/// A one-line progress bar on standard error, redrawn when its phase or percentage changes;
-/// when standard error is not a terminal, one line per phase instead.
-final class ProgressBar: @unchecked Sendable {
-    // @unchecked: every member is touched under `lock`.
-    private let lock = NSLock()
-    private var phase = ""
-    private var percent = -1
-    private let interactive = isatty(STDERR_FILENO) == 1
-    private let started = Date()
-
-    func update(_ phase: String, _ done: Int, _ total: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        let percent = total > 0 ? min(100, done * 100 / total) : 0
-        guard phase != self.phase || percent != self.percent else { return }
-        let newPhase = phase != self.phase
-        self.phase = phase
-        self.percent = percent
-        let elapsed = String(format: "%6.1f s", Date().timeIntervalSince(started))
-        if interactive {
-            let filled = percent * 30 / 100
-            let bar = total > 0 ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] \(percent)%" : ""
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(elapsed)  \(phase) \(bar)".utf8))
-        } else if newPhase {
-            FileHandle.standardError.write(Data("\(elapsed)  \(phase)\n".utf8))
-        }
-    }
-
-    func finish() {
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

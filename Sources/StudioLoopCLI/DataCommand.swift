@@ -42,8 +42,13 @@ extension DataCommand {
         func run() throws {
             let reference = try ReferenceData(directory: data.map { URL(filePath: $0) } ?? ReferenceData.defaultDirectory())
             let generator = DatasetGenerator(reference: reference)
-            let dataset = try generator.generate(cities: try generator.cities(named: city), gyms: gyms, seed: seed)
-            try dataset.write(to: URL(filePath: out, directoryHint: .isDirectory))
+            let bar = ProgressBar()
+            let started = ContinuousClock.now
+            let dataset = try generator.generate(cities: try generator.cities(named: city), gyms: gyms, seed: seed, progress: bar.report)
+            let generated = ContinuousClock.now
+            try dataset.write(to: URL(filePath: out, directoryHint: .isDirectory), progress: bar.report)
+            bar.finish()
+            FileHandle.standardError.write(Data("generated in \(Timing.ms(generated - started)), wrote in \(Timing.ms(.now - generated))\n".utf8))
             print("wrote \(dataset.tenants.count) gyms, \(dataset.classes.count) classes, \(dataset.users.count) instructors to \(out)")
         }
     }

@@ -22,11 +22,13 @@ extension IndexCommand {
         var out: String
 
         func run() throws {
+            let bar = ProgressBar()
             let started = ContinuousClock.now
-            let data = try Dataset.read(from: options.datasetURL)
+            let data = try Dataset.read(from: options.datasetURL, progress: bar.report)
             let read = ContinuousClock.now
-            let index = MarketplaceIndex(dataset: data, now: options.nowSeconds)
+            let index = MarketplaceIndex(dataset: data, now: options.nowSeconds, progress: bar.report)
             let built = ContinuousClock.now
+            bar.finish()
             try IndexSnapshot.write(index, datasetFingerprint: try Dataset.fingerprint(of: options.datasetURL), to: URL(filePath: out))
             let written = ContinuousClock.now
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0

@@ -31,10 +31,12 @@ struct IndexLoader {
                 FileHandle.standardError.write(Data(note.utf8))
             }
         }
+        let bar = ProgressBar()
+        defer { bar.finish() }
         let reading = ContinuousClock.now
-        let data = try Dataset.read(from: dataset)
+        let data = try Dataset.read(from: dataset, progress: bar.report)
         let building = ContinuousClock.now
-        let index = MarketplaceIndex(dataset: data, now: now)
+        let index = MarketplaceIndex(dataset: data, now: now, progress: bar.report)
         let howLoaded = "read the dataset in \(Self.seconds(since: reading, until: building)), built the index in \(Self.seconds(since: building))"
         return LoadedMarketplace(index: index, places: data.places, howLoaded: howLoaded)
     }

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Marketplace
+import TextSearch
 
 /// The human view of a page: one line per session, columns padded to fit.
 struct ResultTable {
@@ -42,11 +43,16 @@ struct ResultTable {
             }
             rows.append(row)
         }
-        let widths = rows[0].indices.map { column in rows.map { min(32, $0[column].count) }.max() ?? 0 }
+        // Columns by display width (ICU's), not by characters: an Arabic name with vowel marks
+        // or a wide character takes the columns it shows in.
+        let widths = rows[0].indices.map { column in rows.map { min(32, DisplayWidth.of($0[column])) }.max() ?? 0 }
         var lines = rows.map { row in
             zip(row, widths).map { cell, width in
-                let clipped = cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell
-                return clipped + String(repeating: " ", count: width - clipped.count)
+                let clipped = DisplayWidth.of(cell) > width ? DisplayWidth.prefix(cell, columns: width - 1) + "…" : cell
+                // A right-to-left cell is isolated (FSI … PDI), so a terminal that reorders
+                // bidirectional text keeps it in its column and the padding after it.
+                let shown = DisplayWidth.isRightToLeft(clipped) ? "\u{2068}\(clipped)\u{2069}" : clipped
+                return shown + String(repeating: " ", count: width - DisplayWidth.of(clipped))
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         var footer = "\(page.results.count) sessions in \(timing)"

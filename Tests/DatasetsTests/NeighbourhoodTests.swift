@@ -23,6 +23,11 @@ import TextSearch
             // Its own name is not one of its city's: it names a part of the city, not the city.
             #expect(!city.isNamed(n.name), "\(n.name)")
         }
+        // Each stands apart from every other place, so it has an area of its own to be named by.
+        for n in neighbourhoods {
+            let crowded = Self.reference.places.filter { $0.id != n.id && GreatCircle.distanceKm($0.coordinate, n.coordinate) < 0.3 }
+            #expect(crowded.isEmpty, "\(n.name) stands on \(crowded.map(\.name))")
+        }
         // Every city has neighbourhoods, and its share of them as places, on its own clock.
         for city in Self.reference.cities {
             let own = Self.reference.places(in: city).filter(\.isNeighbourhood)

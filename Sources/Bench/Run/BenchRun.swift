@@ -45,18 +45,19 @@ public struct BenchRun: Sendable {
             // Said before a minute of generating and building, not after.
             throw BenchError("the postgis peer needs --postgres-url (or STUDIOLOOP_BENCH_POSTGRES); Benchmarks/peers-setup starts one")
         }
-        progress("generating \(scale.title)", 0, 0)
         let clock = ContinuousClock()
         var dataset: Dataset!
         let generated = try clock.measure {
             let generator = DatasetGenerator(reference: reference)
-            dataset = try generator.generate(cities: try generator.cities(named: scale.cities), gyms: scale.gyms, seed: BenchScale.seed)
+            dataset = try generator.generate(
+                cities: try generator.cities(named: scale.cities), gyms: scale.gyms, seed: BenchScale.seed,
+                progress: { step, done, total in progress("\(step) (\(scale.title))", done, total) }
+            )
         }
 
-        progress("building the index", 0, 0)
         let residentBefore = ProcessMemory.resident
         var index: MarketplaceIndex!
-        let built = clock.measure { index = MarketplaceIndex(dataset: dataset, now: now) }
+        let built = clock.measure { index = MarketplaceIndex(dataset: dataset, now: now, progress: progress) }
         let residentAfter = ProcessMemory.resident
         let peakAfterBuild = ProcessMemory.peak
         let counts = index.counts

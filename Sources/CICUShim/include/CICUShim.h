@@ -16,4 +16,12 @@
 /// Thread-safe: each thread folds with its own clone of the transliterator.
 int32_t slicu_fold_words(const uint16_t *src, int32_t len, uint16_t *dst, int32_t cap);
 
+/// The columns a terminal gives UTF-16 text, by ICU's character properties: 0 for
+/// combining marks and format characters (Arabic vowel marks, bidi controls), 2 for East
+/// Asian wide and fullwidth characters, 1 for the rest.
+int32_t slicu_display_width(const uint16_t *src, int32_t len);
+
+/// 1 if the first strong direction of the text is right to left (Arabic, Hebrew), else 0.
+int32_t slicu_is_right_to_left(const uint16_t *src, int32_t len);
+
 #endif

@@ -5,14 +5,15 @@ import TextSearch
 
 extension CatalogSegment {
     /// Builds a segment from gyms' records. Cancelled sessions are left out: nobody can book them.
-    convenience init(building input: [GymRecords], keepRecords: Bool) {
+    convenience init(building input: [GymRecords], keepRecords: Bool, progress: ProgressReport? = nil) {
         var gyms: [GymEntry] = [], classes: [ClassEntry] = [], places: [PlaceEntry] = []
         var placeIndex: [Int: Int32] = [:]
         var placeGymEntries: [(row: UInt32, id: UInt32, fields: UInt8)] = []
         var starts: [Int64] = [], spots: [Int32] = []
         var text = TextIndexBuilder(collections: TextCollection.allCases.count)
 
-        for records in input {
+        for (done, records) in input.enumerated() {
+            if done % 1_000 == 0 { progress?("indexing gyms", done, input.count) }
             let tenant = records.tenant
             let g = Int32(gyms.count)
             var place: Int32 = -1
@@ -74,6 +75,7 @@ extension CatalogSegment {
                 place: place, classes: firstClass..<Int32(classes.count)
             ))
         }
+        progress?("indexing gyms", input.count, input.count)
         text.reserveDocuments(classes.count, collection: TextCollection.classes.rawValue)
         text.reserveDocuments(gyms.count, collection: TextCollection.gyms.rawValue)
         text.reserveDocuments(places.count, collection: TextCollection.places.rawValue)
@@ -89,7 +91,7 @@ extension CatalogSegment {
 extension Dataset {
     /// Each gym with its place, classes, instructors and the sessions its timetables give in
     /// [`from`, `to`), in the dataset's order.
-    public func gymRecords(from: Int64, to: Int64) -> [GymRecords] {
+    public func gymRecords(from: Int64, to: Int64, progress: ProgressReport? = nil) -> [GymRecords] {
         var placesById: [Int: Place] = [:]
         for place in places { placesById[place.id] = place }
         var classesByTenant: [String: [FitnessClass]] = [:]
@@ -97,7 +99,8 @@ extension Dataset {
         var usersByTenant: [String: [User]] = [:]
         for user in users { usersByTenant[user.tenantId, default: []].append(user) }
         var clocks = ZoneClocks()
-        return tenants.map { tenant in
+        return tenants.enumerated().map { done, tenant in
+            if done % 1_000 == 0 { progress?("reading timetables into sessions", done, tenants.count) }
             let classes = classesByTenant[tenant.id] ?? []
             var sessions: [SessionOccurrence] = []
             for (index, fitnessClass) in classes.enumerated() {
