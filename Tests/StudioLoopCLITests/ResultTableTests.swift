@@ -42,3 +42,14 @@ import TextSearch
         #expect(DisplayWidth.isRightToLeft("يوغا 2") && !DisplayWidth.isRightToLeft("Yoga يوغا"))
     }
 }
+
+/// The progress bar's line: the step, how far, how long so far, and the time left at the pace
+/// so far once there is one.
+@Suite struct ProgressBarTests {
+    @Test func lineSaysHowFarAndHowLongIsLeft() {
+        #expect(ProgressBar.line(step: "indexing gyms", done: 25, total: 100, inStep: 3) == "indexing gyms [#######.......................] 25%  3.0 s, about 9 s left")
+        // Too early to tell a pace, and done: no guess.
+        #expect(!ProgressBar.line(step: "reading classes.jsonl", done: 1, total: 100, inStep: 0.1).contains("left"))
+        #expect(ProgressBar.line(step: "writing users.jsonl", done: 10, total: 10, inStep: 2) == "writing users.jsonl [##############################] 100%  2.0 s")
+    }
+}
