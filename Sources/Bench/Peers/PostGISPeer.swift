@@ -130,7 +130,8 @@ final class PostGISSearcher: Searcher {
                 ORDER BY x.tier, n.d, x.start_at, x.id LIMIT \(limit)
                 """
         case .startTime, .credits, .relevance:
-            let order = "\(tier), " + (sort == .credits ? "c.credits, s.start_at, s.id" : "s.start_at, s.id")
+            // Without words every tier is 0, and a bare 0 would be read as a column position.
+            let order = (tier == "0" ? "" : "\(tier), ") + (sort == .credits ? "c.credits, s.start_at, s.id" : "s.start_at, s.id")
             return """
                 SELECT s.id FROM gyms g JOIN sessions s ON s.gym = g.id JOIN classes c ON c.id = s.class
                 WHERE g.marketplace AND ST_DWithin(g.geog, \(point), $3::float8, false)
