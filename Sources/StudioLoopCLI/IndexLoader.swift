@@ -20,19 +20,25 @@ struct IndexLoader {
     var now: Int64
 
     func load() throws -> LoadedMarketplace {
+        let bar = ProgressBar()
+        defer { bar.finish() }
         if let snapshot {
             do {
                 let started = ContinuousClock.now
-                let index = try IndexSnapshot.read(from: snapshot, datasetFingerprint: try Dataset.fingerprint(of: dataset), now: now)
+                // Whole reads with no count to report: said as they start and end.
+                bar.update("checking the snapshot against the dataset", 0, 1)
+                let fingerprint = try Dataset.fingerprint(of: dataset)
+                bar.update("loading the snapshot", 0, 1)
+                let index = try IndexSnapshot.read(from: snapshot, datasetFingerprint: fingerprint, now: now)
                 let places = try JSONLines.read(Place.self, from: dataset.appending(path: "places.jsonl"))
+                bar.update("loading the snapshot", 1, 1)
                 return LoadedMarketplace(index: index, places: places, howLoaded: "loaded the snapshot in \(Self.seconds(since: started))")
             } catch let error as SnapshotError {
+                bar.finish()
                 let note = "note: \(error); rebuilding the index from \(dataset.path) (`studioloop index build` refreshes the snapshot)\n"
                 FileHandle.standardError.write(Data(note.utf8))
             }
         }
-        let bar = ProgressBar()
-        defer { bar.finish() }
         let reading = ContinuousClock.now
         let data = try Dataset.read(from: dataset, progress: bar.report)
         let building = ContinuousClock.now

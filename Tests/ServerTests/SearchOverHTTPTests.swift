@@ -19,6 +19,8 @@ struct SearchOverHTTPTests {
         ["--near", "-26.1,28.05", "--type", "hiit,strength", "--difficulty", "beginner,all_levels", "--max-credits", "3", "--sort", "credits", "--limit", "6"],
         ["--bbox", "-26.4,27.8,-26.0,28.3", "--from", "2026-11-26T17:00:00+02:00", "--to", "2026-11-28T12:00:00+02:00", "--limit", "8"],
         ["box", "--near", "-26.2041,28.0473", "--radius", "50km", "--explain", "--all-gyms", "--limit", "4"],
+        // A neighbourhood's centre, and the fields each word matched.
+        ["yoga", "--city", "Sandton", "--radius", "20km", "--explain", "--sort", "credits", "--limit", "3"],
     ]
 
     @Test("answers equal the server's index, page after page by cursor", arguments: Self.queries)

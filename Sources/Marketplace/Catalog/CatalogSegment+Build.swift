@@ -79,12 +79,18 @@ extension CatalogSegment {
         text.reserveDocuments(classes.count, collection: TextCollection.classes.rawValue)
         text.reserveDocuments(gyms.count, collection: TextCollection.gyms.rawValue)
         text.reserveDocuments(places.count, collection: TextCollection.places.rawValue)
+        // The last steps are whole sorts with no count to report: said as they start and end.
+        progress?("sorting words into postings", 0, 1)
+        let textIndex = text.build()
+        progress?("sorting words into postings", 1, 1)
+        progress?("building the R-tree and the session orders", 0, 1)
         self.init(
             gyms: gyms, classes: classes, places: places,
             placeGyms: PostingLists(rowCount: places.count, entries: placeGymEntries),
-            sessionStarts: starts, spots: spots, tree: RTree(points: gyms.map(\.coordinate)), text: text.build(),
+            sessionStarts: starts, spots: spots, tree: RTree(points: gyms.map(\.coordinate)), text: textIndex,
             records: keepRecords ? input : nil
         )
+        progress?("building the R-tree and the session orders", 1, 1)
     }
 }
 
@@ -109,6 +115,7 @@ extension Dataset {
                     from: from, to: to, seed: manifest.seed
                 )
             }
+            if done == tenants.count - 1 { progress?("reading timetables into sessions", tenants.count, tenants.count) }
             return GymRecords(
                 tenant: tenant, place: placesById[tenant.placeId], classes: classes,
                 instructors: usersByTenant[tenant.id] ?? [], sessions: sessions
