@@ -43,6 +43,11 @@ public enum StudioLoopServer {
         }
         let now = clock.now()
         try await store.migrate(now: now)
+        if let owner = try await store.owningRole() {
+            say(
+                "warning: serving as the database role \(owner), which owns the tables: SQL injected into a request could TRUNCATE them or switch row-level security off; serve as a role with grants only (`studioloop migrate --create-roles`)"
+            )
+        }
         if configuration.development, let demoDataset, try await store.catalog.isEmpty() {
             let dataset = try Dataset.read(from: demoDataset)
             let summary = try await store.catalog.importDataset(dataset, from: now, to: now + Int64(configuration.horizonDays) * 86_400, now: now)

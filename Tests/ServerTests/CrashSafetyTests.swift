@@ -87,7 +87,7 @@ struct CrashSafetyTests {
         let database: String
         switch kind {
         case .sqlite: database = FileManager.default.temporaryDirectory.appending(path: "sl-crash-\(UUID()).sqlite").path
-        case .postgres: database = try StoreKind.freshPostgresDatabase()
+        case .postgres: database = try await StoreKind.servingPostgresDatabase().url
         }
         let opened: any Database = kind == .sqlite ? try SQLiteDatabase(path: database) : try PostgresDatabase(url: database, connections: 2)
         let store = Store(database: opened)

@@ -48,7 +48,7 @@ struct ServerFixture {
             listenURL = shared
             database = try PostgresDatabase(url: shared, connections: 4)
         default:
-            (database, listenURL) = try kind.openFresh()
+            (database, listenURL, _) = try await kind.openFresh()
         }
         let store = Store(
             database: database, checkInSecret: Array("check-in secret for tests, 32+ bytes".utf8),

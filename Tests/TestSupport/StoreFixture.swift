@@ -12,11 +12,13 @@ public struct StoreFixture: Sendable {
     public let sessions: [String]
     /// The PostgreSQL database's URL, for listeners; nil on SQLite.
     public let postgresURL: String?
+    /// The URL of the PostgreSQL role that owns the schema: the store serves without owning it.
+    public let ownerURL: String?
     public let dataset: Dataset
     public let now: Int64 = ISO8601.parse("2026-11-25T08:00:00Z")!
 
     public static func make(_ kind: StoreKind, tier: SubscriptionTier = .growth, marketplace: Bool = true) async throws -> StoreFixture {
-        let (database, postgresURL) = try kind.openFresh()
+        let (database, postgresURL, ownerURL) = try await kind.openFresh()
         let store = Store(database: database)
         let now = ISO8601.parse("2026-11-25T08:00:00Z")!
         try await store.migrate(now: now)
@@ -47,7 +49,7 @@ public struct StoreFixture: Sendable {
             try db.query("UPDATE class_schedules SET available_spots = capacity, status = 'scheduled'")
             return try db.query("SELECT id FROM class_schedules ORDER BY start_time").map { $0["id"].text! }
         }
-        return StoreFixture(store: store, tenant: tenant, sessions: ids, postgresURL: postgresURL, dataset: dataset)
+        return StoreFixture(store: store, tenant: tenant, sessions: ids, postgresURL: postgresURL, ownerURL: ownerURL, dataset: dataset)
     }
 
     /// A member with `credits` credits at the fixture's gym (and `universal` marketplace credits).

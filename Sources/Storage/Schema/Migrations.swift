@@ -426,8 +426,17 @@ enum Migrations {
     /// Applies every migration the database has not seen, each in its own transaction.
     /// Returns the versions applied.
     static func apply(to database: any Database, at time: Int64) async throws -> [Int] {
-        try await database.transaction { db in
-            try db.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        // Up to date: nothing to change, so a role that serves by grants alone (no DDL) starts.
+        let waiting = try await pending(in: database)
+        guard !waiting.isEmpty else { return [] }
+        do {
+            try await database.transaction { db in
+                try db.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            }
+        } catch StoreError.database(let message) where message.hasPrefix("42501") {  // insufficient privilege
+            throw StoreError.invalid(
+                "the schema needs migrations \(waiting.map(String.init).joined(separator: ", ")) and this database role may not change it: run `studioloop migrate` with the owner's database URL"
+            )
         }
         var applied: [Int] = []
         for migration in all {
@@ -457,5 +466,20 @@ enum Migrations {
             if ran { applied.append(migration.version) }
         }
         return applied
+    }
+
+    /// The versions not yet applied (all of them on an empty database), read without changing
+    /// anything.
+    static func pending(in database: any Database) async throws -> [Int] {
+        let done: Set<Int> = try await database.transaction { db in
+            let exists =
+                switch db.dialect {
+                case .postgres: try db.query("SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END AS found")[0]["found"].integer == 1
+                case .sqlite: !(try db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").isEmpty)
+                }
+            guard exists else { return [] }
+            return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0["version"].integer.map(Int.init) })
+        }
+        return all.map(\.version).filter { !done.contains($0) }
     }
 }
