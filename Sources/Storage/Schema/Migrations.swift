@@ -1,7 +1,7 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, (23, [])]
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -31,6 +31,7 @@ enum Migrations {
         20: RowLevelSecurity.gymOperations,
         21: RowLevelSecurity.gymMessages,
         22: RowLevelSecurity.webSessions,
+        23: RowLevelSecurity.outboxAddressees,
     ]
 
     /// The currency a lot was bought in (NULL: given, the platform's), so a marketplace booking

@@ -110,6 +110,23 @@ enum RowLevelSecurity {
     }
 
     /// Migration 22: a browser's session is its user's.
+    /// Migration 23: a message is queued for the member acting, or by a gym for its own people
+    /// (its staff, and members who booked or hold credits there) or for the gym itself (no
+    /// addressee: its staff alerts and invitations, addressed in the payload), never for anyone
+    /// else: SQL injected into one member's transaction cannot message another member.
+    static let outboxAddressees: [String] = [
+        "DROP POLICY acting_insert ON outbox",
+        """
+        CREATE POLICY acting_insert ON outbox FOR INSERT WITH CHECK (
+            app_system() OR user_id = app_user()
+            OR (app_tenant() IS NOT NULL AND (
+                user_id IS NULL
+                OR EXISTS (SELECT 1 FROM user_tenant_roles r WHERE r.user_id = outbox.user_id AND r.tenant_id = app_tenant())
+                OR EXISTS (SELECT 1 FROM bookings b WHERE b.user_id = outbox.user_id AND b.tenant_id = app_tenant())
+                OR EXISTS (SELECT 1 FROM member_credits m WHERE m.user_id = outbox.user_id AND m.tenant_id = app_tenant()))))
+        """,
+    ]
+
     static let webSessions: [String] = enable("web_sessions") + [
         "CREATE POLICY owner_access ON web_sessions FOR ALL USING (app_system() OR user_id = app_user()) WITH CHECK (app_system() OR user_id = app_user())",
     ]
