@@ -358,8 +358,8 @@ struct Search: AsyncParsableCommand {
         return found
     }
 
-    /// `--near` as given, or the centre of the `--city` named: a city of Data/cities.json, or a
-    /// place of the dataset (a suburb), matched by folded name.
+    /// `--near` as given, or the centre of the `--city` named: a city of Data/cities.json, a
+    /// place of the dataset (matched by folded name), or a town or neighbourhood of the gazetteer.
     func origin(in places: [Place]) throws -> Coordinate {
         if let near { return near.coordinate }
         let name = city!
