@@ -49,23 +49,34 @@ extension SegmentSearch {
     }
 
     /// Raises each word's score to its best match in one document: the document's sorted
-    /// terms intersected with the word's sorted matches, searching the longer list for each
-    /// entry of the shorter.
+    /// terms intersected with the query's sorted matched terms, searching the longer list for
+    /// each entry of the shorter. It reads the lists in place: this runs for every class and gym
+    /// a search visits, where copying them cost more in reference counting than the search.
     func accumulate(_ collection: TextCollection, document: Int, into scores: inout [Double]) {
-        let terms = segment.text.documentTerms[collection.rawValue]
-        let range = terms.range(of: document)
+        let lists = collection.rawValue
+        let range = segment.text.documentTerms[lists].range(of: document)
         guard !range.isEmpty else { return }
-        for (w, matched) in wordTerms.enumerated() {
-            if matched.terms.count <= range.count {
-                for (k, term) in matched.terms.enumerated() {
-                    if let i = Self.find(term, in: terms.ids, range) {
-                        scores[w] = max(scores[w], matched.qualities[k] * collection.weight(ofFields: terms.fields[i]))
+        segment.text.documentTerms[lists].ids.withUnsafeBufferPointer { ids in
+            segment.text.documentTerms[lists].fields.withUnsafeBufferPointer { fields in
+                matchedTerms.withUnsafeBufferPointer { matched in
+                    func raise(_ k: Int, field: UInt8) {
+                        let value = matched[k].quality * collection.weight(ofFields: field)
+                        let w = Int(matched[k].word)
+                        if value > scores[w] { scores[w] = value }
                     }
-                }
-            } else {
-                for i in range {
-                    if let k = Self.find(terms.ids[i], in: matched.terms, matched.terms.indices) {
-                        scores[w] = max(scores[w], matched.qualities[k] * collection.weight(ofFields: terms.fields[i]))
+                    if matched.count <= range.count {
+                        for k in matched.indices {
+                            if let i = Self.find(matched[k].term, in: ids, range) { raise(k, field: fields[i]) }
+                        }
+                    } else {
+                        for i in range {
+                            // Every word that matches this term: they sit together in `matched`.
+                            var k = Self.first(ids[i], in: matched)
+                            while k < matched.count && matched[k].term == ids[i] {
+                                raise(k, field: fields[i])
+                                k += 1
+                            }
+                        }
                     }
                 }
             }
@@ -73,13 +84,23 @@ extension SegmentSearch {
     }
 
     /// Binary search for `value` in the ascending `ids[range]`.
-    private static func find(_ value: UInt32, in ids: [UInt32], _ range: Range<Int>) -> Int? {
+    private static func find(_ value: UInt32, in ids: UnsafeBufferPointer<UInt32>, _ range: Range<Int>) -> Int? {
         var lo = range.lowerBound, hi = range.upperBound
         while lo < hi {
             let mid = (lo + hi) / 2
             if ids[mid] < value { lo = mid + 1 } else { hi = mid }
         }
         return lo < range.upperBound && ids[lo] == value ? lo : nil
+    }
+
+    /// The first position in `matched` whose term is not below `term`.
+    private static func first(_ term: UInt32, in matched: UnsafeBufferPointer<MatchedTerm>) -> Int {
+        var lo = 0, hi = matched.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if matched[mid].term < term { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     func visitClass(

@@ -14,9 +14,9 @@ struct SegmentSearch {
     let query: ResolvedQuery
     /// Per query word: the segment's terms it matches, and how.
     let wordMatches: [[Int: MatchKind]]
-    /// The same, as term ids in ascending order with their match quality, for intersecting
-    /// with a document's sorted terms.
-    let wordTerms: [(terms: [UInt32], qualities: [Double])]
+    /// The same in one list, ascending by term id, for intersecting with a document's sorted
+    /// terms: one flat array, so scoring a document copies nothing per word.
+    let matchedTerms: [MatchedTerm]
     /// The one gym a tenant filter allows, or nil for any.
     let onlyGym: Int32?
     /// The highest text score any document here can earn: per word its best match quality in
@@ -43,10 +43,9 @@ struct SegmentSearch {
         wordMatches = query.words.enumerated().map { i, word in
             segment.text.vocabulary.matches(of: word, isLastWord: i == last)
         }
-        wordTerms = wordMatches.map { matches in
-            let sorted = matches.sorted { $0.key < $1.key }
-            return (sorted.map { UInt32($0.key) }, sorted.map { $0.value.quality })
-        }
+        matchedTerms = wordMatches.enumerated().flatMap { word, matches in
+            matches.map { MatchedTerm(term: UInt32($0.key), word: Int32(word), quality: $0.value.quality) }
+        }.sorted { ($0.term, $0.word) < ($1.term, $1.word) }
         bestTextScore = wordMatches.isEmpty
             ? nil : wordMatches.map { $0.values.map(\.quality).max() ?? 0 }.reduce(0, +) / Double(wordMatches.count)
         var canMatch = wordMatches.allSatisfy { !$0.isEmpty }
@@ -70,6 +69,13 @@ struct SegmentSearch {
         guard passesGymFilters(g) else { return nil }
         let distance = query.distanceKm(to: point, fromCenter: GreatCircle.distanceKm(query.center, point))
         return isInArea(point, distanceKm: distance) ? distance : nil
+    }
+
+    /// A catalog term some query word matches, and how well.
+    struct MatchedTerm {
+        var term: UInt32
+        var word: Int32
+        var quality: Double
     }
 
     /// `gymVerdict` remembered per gym, for the walks that meet gyms in no particular order.
