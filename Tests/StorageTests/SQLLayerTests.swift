@@ -64,7 +64,9 @@ import TestSupport
             }
             try await group.waitForAll()
         }
-        #expect(attempts.value == 3)
+        // At least one retry; on a loaded machine the retry can race the survivor for the row
+        // it just freed and deadlock once more, which the store retries again.
+        #expect(attempts.value >= 3)
         #expect(try await f.store.bookings.spotsLeft(sessionId: a) == 8)
         #expect(try await f.store.bookings.spotsLeft(sessionId: b) == 8)
     }
