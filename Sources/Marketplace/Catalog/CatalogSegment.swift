@@ -26,6 +26,8 @@ final class CatalogSegment: Sendable {
     let gymBySlug: [String: Int32]
     /// Small segments keep what they were built from, to be merged later; the base does not.
     let records: [GymRecords]?
+    /// Per-gym scratch for searches, reused between them.
+    let verdicts: VerdictPool
 
     init(
         gyms: [GymEntry], classes: [ClassEntry], places: [PlaceEntry], placeGyms: PostingLists,
@@ -43,6 +45,7 @@ final class CatalogSegment: Sendable {
         self.tree = tree
         self.text = text
         self.records = records
+        verdicts = VerdictPool(gyms: gyms.count)
         var gymIndex: [String: Int32] = [:], gymBySlug: [String: Int32] = [:]
         for (i, gym) in gyms.enumerated() {
             gymIndex[gym.id] = Int32(i)

@@ -83,7 +83,9 @@ extension SegmentSearch {
     /// By start time or credits the walk stops once nothing later can place. Gives up,
     /// returning false, after `budget` sessions.
     func runFromSessions(into top: inout TopCandidates, budget: inout Int) -> Bool {
-        var gyms = GymVerdicts(gyms: segment.gymFacts.count)
+        let buffer = segment.verdicts.take()
+        defer { segment.verdicts.giveBack(buffer) }
+        let gyms = GymVerdicts(buffer: buffer)
         // Per class met, with words: its text verdict, or nil if some word matches nowhere.
         var classVerdicts: [Int32: TextVerdict?] = [:]
         var scratch = Scratch()
@@ -156,7 +158,9 @@ extension SegmentSearch {
     /// their classes is looked at; words found in a class are tested through its gym.
     func runFromText(word: Int, into top: inout TopCandidates) {
         let postings = segment.text.postings
-        var gyms = GymVerdicts(gyms: segment.gymFacts.count)
+        let buffer = segment.verdicts.take()
+        defer { segment.verdicts.giveBack(buffer) }
+        let gyms = GymVerdicts(buffer: buffer)
         func verdict(_ g: Int32) -> Double? { gyms.distance(of: g, in: self) }
         var classes: [Int32] = []
         func addGym(_ g: UInt32) {

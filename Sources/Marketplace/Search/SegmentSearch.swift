@@ -78,21 +78,30 @@ struct SegmentSearch {
         var quality: Double
     }
 
-    /// `gymVerdict` remembered per gym, for the walks that meet gyms in no particular order.
+    /// `gymVerdict` remembered per gym, for the walks that meet gyms in no particular order, in
+    /// a buffer of the segment's pool (`VerdictPool`): nothing sized by the catalog is
+    /// allocated or cleared per search.
     struct GymVerdicts {
-        /// Per gym: NaN not yet tested, -1 refused, else its distance.
-        private var known: [Double]
+        let buffer: VerdictBuffer
 
-        init(gyms: Int) {
-            known = [Double](repeating: .nan, count: gyms)
+        let distances: UnsafeMutablePointer<Double>
+        let stamps: UnsafeMutablePointer<UInt32>
+        let generation: UInt32
+
+        init(buffer: VerdictBuffer) {
+            self.buffer = buffer
+            distances = buffer.distances
+            stamps = buffer.stamps
+            generation = buffer.generation
         }
 
-        mutating func distance(of g: Int32, in search: SegmentSearch) -> Double? {
-            var value = known[Int(g)]
-            if value.isNaN {
-                value = search.gymVerdict(g) ?? -1
-                known[Int(g)] = value
+        func distance(of g: Int32, in search: SegmentSearch) -> Double? {
+            let i = Int(g)
+            if stamps[i] != generation {
+                distances[i] = search.gymVerdict(g) ?? -1
+                stamps[i] = generation
             }
+            let value = distances[i]
             return value >= 0 ? value : nil
         }
     }
