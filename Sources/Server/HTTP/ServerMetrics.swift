@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// What `/metrics` shows, in the Prometheus text format: requests and their latency per route,
 /// search latency, the index's size, and bookings by outcome. The registry is the server's own,
@@ -14,6 +15,15 @@ public final class ServerMetrics: Sendable {
 
     /// Made once: every search records into it.
     private let searchDuration: DurationHistogram
+    /// Each route's counter and histogram, made on its first request: the registry makes one by
+    /// building its name and sorting its labels under its own lock, which every request paid.
+    private let routeMetrics = Mutex<[RouteKey: (requests: Counter, latency: DurationHistogram)]>([:])
+
+    private struct RouteKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
 
     public init() {
         searchDuration = registry.makeDurationHistogram(
@@ -23,15 +33,26 @@ public final class ServerMetrics: Sendable {
     }
 
     func requestFinished(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(
-            descriptor: .init(namespace: "studioloop", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "studioloop", metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency"),
-            labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
-        ).record(duration)
+        let key = RouteKey(route: route, method: method, status: status)
+        let metrics = routeMetrics.withLock { known in
+            if let made = known[key] { return made }
+            let made = (
+                requests: registry.makeCounter(
+                    descriptor: .init(namespace: "studioloop", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
+                    labels: [("route", route), ("method", method), ("status", String(status))]
+                ),
+                latency: registry.makeDurationHistogram(
+                    descriptor: .init(
+                        namespace: "studioloop", metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency"
+                    ),
+                    labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
+                )
+            )
+            known[key] = made
+            return made
+        }
+        metrics.requests.increment()
+        metrics.latency.record(duration)
     }
 
     func searched(indexMilliseconds: Double) {
