@@ -345,7 +345,14 @@ struct Search: AsyncParsableCommand {
     }
 
     static func namedAreas() throws -> NamedAreas {
-        let reference = try ReferenceData(directory: ReferenceData.defaultDirectory())
+        try loadedAreas.get()
+    }
+
+    /// The reference data and its areas, read and built once however many flags ask (the
+    /// areas are a GEOS Voronoi diagram of every city's places).
+    private static let loadedReference = Result { try ReferenceData(directory: ReferenceData.defaultDirectory()) }
+    private static let loadedAreas = Result {
+        let reference = try loadedReference.get()
         return try NamedAreas(cities: reference.cities, places: reference.places)
     }
 
@@ -370,7 +377,7 @@ struct Search: AsyncParsableCommand {
 
     /// The centre of a city of Data/cities.json by its slug, name or alias.
     static func cityCentre(_ name: String) throws -> Coordinate? {
-        try ReferenceData(directory: ReferenceData.defaultDirectory()).city(named: name)?.centerCoordinate
+        try loadedReference.get().city(named: name)?.centerCoordinate
     }
 
     /// Where a town or neighbourhood of the gazetteer stands, by any of its names.

@@ -87,6 +87,8 @@ import Testing
     /// What the values mean together is checked by `validate()`, the same check the index makes.
     @Test(arguments: [
         (["lat": "-26.2", "lng": "28", "radius_km": "500"], "radius_km"),
+        // A named area is searched whole: a radius needs a position given with it.
+        (["area": "Ikeja", "radius_km": "30"], "radius_km"),
         (["lat": "91", "lng": "28"], "near"),
         (["lat": "-26.2", "lng": "28", "limit": "0"], "limit"),
         (["lat": "-26.2", "lng": "28", "min_spots": "-1"], "min_spots"),

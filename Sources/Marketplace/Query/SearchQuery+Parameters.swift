@@ -50,8 +50,9 @@ extension SearchQuery {
         if let name = value(.area) {
             let named = try Self.namedArea(name, near: origin, in: areas)
             self.area = named.area
-            // Distances in a named area are from the place itself, not from its cell's middle.
-            if origin == nil { origin = named.site }
+            // Distances in a named area are from the place itself, not from its cell's middle. A
+            // radius still needs a position given with it: an area is searched whole.
+            if origin == nil && radiusKm == nil { origin = named.site }
         }
         var path = route
         if let along = value(.along) {

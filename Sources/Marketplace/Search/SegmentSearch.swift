@@ -81,15 +81,13 @@ struct SegmentSearch {
     /// `gymVerdict` remembered per gym, for the walks that meet gyms in no particular order, in
     /// a buffer of the segment's pool (`VerdictPool`): nothing sized by the catalog is
     /// allocated or cleared per search.
+    /// The caller holds the buffer (taken from the pool, given back after the walk).
     struct GymVerdicts {
-        let buffer: VerdictBuffer
-
         let distances: UnsafeMutablePointer<Double>
         let stamps: UnsafeMutablePointer<UInt32>
         let generation: UInt32
 
         init(buffer: VerdictBuffer) {
-            self.buffer = buffer
             distances = buffer.distances
             stamps = buffer.stamps
             generation = buffer.generation
