@@ -43,6 +43,13 @@ public enum StudioLoopServer {
         }
         let now = clock.now()
         try await store.migrate(now: now)
+        // A role serving by grants acts for the store's bookkeeping only with the database's
+        // context key: without it every such transaction would see nothing.
+        guard try await store.signsItsContext() else {
+            throw ConfigurationError(
+                "this database role cannot sign its transactions' context: set STUDIOLOOP_CONTEXT_KEY to the database's context key (`studioloop migrate --print-context-key` with the owner's database URL)"
+            )
+        }
         if let owner = try await store.owningRole() {
             say(
                 "warning: serving as the database role \(owner), which owns the tables: SQL injected into a request could TRUNCATE them or switch row-level security off; serve as a role with grants only (`studioloop migrate --create-roles`)"

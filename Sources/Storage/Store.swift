@@ -43,10 +43,13 @@ public struct Store: Sendable {
     /// Every committed change made through this store, for the search index (one consumer).
     public var changes: AsyncStream<CatalogChange> { feed.changes }
 
-    /// Brings the schema up to date; returns the migrations applied.
+    /// Brings the schema up to date; returns the migrations applied. On PostgreSQL, a role that
+    /// owns the schema then settles its context key (`settleContextKey`).
     @discardableResult
     public func migrate(now: Int64) async throws -> [Int] {
-        try await Migrations.apply(to: database, at: now)
+        let applied = try await Migrations.apply(to: database, at: now)
+        try await settleContextKey()
+        return applied
     }
 
     /// The PostgreSQL role the store connects as, when it is one that row-level security does

@@ -44,6 +44,23 @@ struct ConfigurationTests {
         #expect(try await Store(database: database).unboundRole()?.contains("superuser") == true)
     }
 
+    @Test("a server serving by grants without the database's context key refuses to start, saying where the key comes from")
+    func contextKeyRequired() async throws {
+        let development = try ServerConfiguration(development: true, environment: [:])
+        let url = try await StoreKind.servingPostgresDatabase().url
+        for key in [nil, ContextKey("not the database's key, but 32 bytes long")] {
+            do {
+                try await StudioLoopServer.run(
+                    database: try PostgresDatabase(url: url, connections: 1, contextKey: key), storeName: "PostgreSQL", listenURL: nil, demoDataset: nil,
+                    configuration: development
+                )
+                Issue.record("served without the context key")
+            } catch let error as ConfigurationError {
+                #expect(error.description.contains("STUDIOLOOP_CONTEXT_KEY") && error.description.contains("--print-context-key"), "\(error)")
+            }
+        }
+    }
+
     @Test("commission rates by tier, every tier once")
     func commission() throws {
         let rates = try CommissionRates(parsing: "starter=2500, growth=1800,pro=1200,enterprise=900")

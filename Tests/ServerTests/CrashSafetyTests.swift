@@ -39,6 +39,7 @@ struct CrashSafetyTests {
             var environment = ProcessInfo.processInfo.environment
             environment["STUDIOLOOP_JWT_SECRET"] = CrashSafetyTests.jwtSecret
             environment["STUDIOLOOP_CHECKIN_SECRET"] = "crash test check-in secret, 32 bytes+"
+            environment["STUDIOLOOP_CONTEXT_KEY"] = StoreKind.contextKey.secret
             process.environment = environment
             let output = try FileHandle(forWritingTo: log)
             process.standardOutput = output
@@ -89,7 +90,7 @@ struct CrashSafetyTests {
         case .sqlite: database = FileManager.default.temporaryDirectory.appending(path: "sl-crash-\(UUID()).sqlite").path
         case .postgres: database = try await StoreKind.servingPostgresDatabase().url
         }
-        let opened: any Database = kind == .sqlite ? try SQLiteDatabase(path: database) : try PostgresDatabase(url: database, connections: 2)
+        let opened: any Database = kind == .sqlite ? try SQLiteDatabase(path: database) : try PostgresDatabase(url: database, connections: 2, contextKey: StoreKind.contextKey)
         let store = Store(database: opened)
         let now = Int64(Date().timeIntervalSince1970)
         try await store.migrate(now: now)

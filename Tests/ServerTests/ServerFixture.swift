@@ -46,7 +46,7 @@ struct ServerFixture {
         switch (kind, other?.postgresURL ?? postgresURL) {
         case (.postgres, let shared?):
             listenURL = shared
-            database = try PostgresDatabase(url: shared, connections: 4)
+            database = try PostgresDatabase(url: shared, connections: 4, contextKey: StoreKind.contextKey)
         default:
             (database, listenURL, _) = try await kind.openFresh()
         }

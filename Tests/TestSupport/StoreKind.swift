@@ -25,6 +25,12 @@ public enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     /// The role that owns the schema and migrates it, as production runs it.
     public static var ownerRole: String { ProcessInfo.processInfo.environment["STUDIOLOOP_TEST_POSTGRES_OWNER_ROLE"] ?? "studioloop_owner" }
 
+    /// The context key the tests' databases are migrated with and their servers sign with
+    /// (`STUDIOLOOP_CONTEXT_KEY`, which `scripts/with-postgres` sets, or a fixed one).
+    public static var contextKey: ContextKey {
+        ContextKey(ProcessInfo.processInfo.environment["STUDIOLOOP_CONTEXT_KEY"] ?? "studioloop test context key, 32 bytes or more")!
+    }
+
     /// A new, empty database on the test cluster, owned by the application's role, one per
     /// fixture so tests run in parallel; its URL logs in as that role.
     public static func freshPostgresDatabase() throws -> String {
@@ -37,7 +43,7 @@ public enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     /// owner's (for what only an owner may do, such as drifting the schema on purpose).
     public static func servingPostgresDatabase() async throws -> (url: String, ownerURL: String) {
         let ownerURL = try freshPostgresDatabase(ownedBy: ownerRole)
-        let owner = Store(database: try PostgresDatabase(url: ownerURL, connections: 1))
+        let owner = Store(database: try PostgresDatabase(url: ownerURL, connections: 1, contextKey: contextKey))
         try await owner.migrate(now: ISO8601.parse("2026-11-25T08:00:00Z")!)
         try await owner.grantServing(to: appRole, create: false)
         return (ownerURL.replacingOccurrences(of: "//\(ownerRole)@", with: "//\(appRole)@"), ownerURL)
@@ -63,7 +69,7 @@ public enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
             return (try SQLiteDatabase(path: path), nil, nil)
         case .postgres:
             let (url, ownerURL) = try await Self.servingPostgresDatabase()
-            return (try PostgresDatabase(url: url, connections: connections), url, ownerURL)
+            return (try PostgresDatabase(url: url, connections: connections, contextKey: Self.contextKey), url, ownerURL)
         }
     }
 }

@@ -42,15 +42,20 @@ public struct RetryPolicy: Sendable {
 /// Runs transactions on a connection pool: begins, runs the body, commits; retries what is safe
 /// to retry; tracks whether the store is reachable.
 final class TransactionRunner: Sendable {
+    /// What the transaction's body is handed: the connection, given what `begin` returned.
+    typealias Entry = @Sendable (any SQLConnection, [SQLRow]) -> any SQLConnection
+
     let pool: ConnectionPool
     let begin: String
     let retry: RetryPolicy
+    private let enter: Entry
     private let lastOutage = Mutex<String?>(nil)
 
-    init(pool: ConnectionPool, begin: String, retry: RetryPolicy) {
+    init(pool: ConnectionPool, begin: String, retry: RetryPolicy, enter: @escaping Entry = { db, _ in db }) {
         self.pool = pool
         self.begin = begin
         self.retry = retry
+        self.enter = enter
     }
 
     var outage: String? { lastOutage.withLock { $0 } }
@@ -64,7 +69,7 @@ final class TransactionRunner: Sendable {
         var attempt = 1
         while true {
             do {
-                let (result, wrote) = try await pool.withConnection { [begin] db in try Self.once(db, begin: begin, body) }
+                let (result, wrote) = try await pool.withConnection { [begin, enter] db in try Self.once(db, begin: begin, enter: enter, body) }
                 if wrote { lastOutage.withLock { $0 = nil } }
                 return result
             } catch let failure as Retryable {
@@ -86,12 +91,13 @@ final class TransactionRunner: Sendable {
 
     /// One attempt. Returns the body's result and whether the connection showed the store takes
     /// writes (which ends an outage).
-    private static func once<T>(_ db: any SQLConnection, begin: String, _ body: (any SQLConnection) throws -> T) throws -> (T, Bool) {
+    private static func once<T>(_ db: any SQLConnection, begin: String, enter: Entry, _ body: (any SQLConnection) throws -> T) throws -> (T, Bool) {
         let progress = db.writeProgress
-        do { try db.query(begin) } catch { throw retryable(error, on: db) ?? error }
+        let begun: [SQLRow]
+        do { begun = try db.query(begin) } catch { throw retryable(error, on: db) ?? error }
         let result: T
         do {
-            result = try body(db)
+            result = try body(enter(db, begun))
         } catch {
             if !db.isBroken { _ = try? db.query("ROLLBACK") }
             throw retryable(error, on: db) ?? error
@@ -175,17 +181,33 @@ public final class SQLiteDatabase: Database {
 
 /// PostgreSQL through libpq: a pool of connections, each transaction on a connection of its
 /// own under READ COMMITTED with the rows it decides on locked. Connections the server dropped
-/// are replaced, so the store recovers by itself when PostgreSQL is back.
+/// are replaced, so the store recovers by itself when PostgreSQL is back. Each transaction's
+/// access context is signed with the context key (`ContextKey`), so row-level security believes it.
 public final class PostgresDatabase: Database {
     public let dialect = SQLDialect.postgres
     private let runner: TransactionRunner
+    private let key: ContextKeySlot
 
-    /// - Parameter url: `postgresql://user:password@host:port/database`, from configuration.
-    public init(url: String, connections: Int = 4, retry: RetryPolicy = .standard) throws {
+    /// - Parameters:
+    ///   - url: `postgresql://user:password@host:port/database`, from configuration.
+    ///   - contextKey: the database's context key (`STUDIOLOOP_CONTEXT_KEY`). A role that owns
+    ///     the schema reads it from the database when migrating instead; a role serving by
+    ///     grants without it sees nothing private.
+    public init(url: String, connections: Int = 4, retry: RetryPolicy = .standard, contextKey: ContextKey? = nil) throws {
         let pool = try StoreError.reporting { () throws(SQLError) in
             try ConnectionPool(size: connections) { () throws(SQLError) in try PostgresConnection(url: url) }
         }
-        runner = TransactionRunner(pool: pool, begin: "BEGIN", retry: retry)
+        let key = ContextKeySlot(contextKey)
+        runner = TransactionRunner(pool: pool, begin: ContextKey.beginStatement, retry: retry) { db, begun in
+            SigningConnection(base: db, key: key.value, begun: begun)
+        }
+        self.key = key
+    }
+
+    /// The key transactions are signed with.
+    public var contextKey: ContextKey? {
+        get { key.value }
+        set { key.value = newValue }
     }
 
     @discardableResult

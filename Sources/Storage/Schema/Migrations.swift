@@ -1,11 +1,15 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext]
 
     /// Who a message may be queued for: PostgreSQL's row-level security only
     /// (`RowLevelSecurity.outboxAddressees`); SQLite records the version.
     static let outboxAddressees: (version: Int, statements: [String]) = (23, [])
+
+    /// A transaction's access context is believed only when signed (`ContextKey`,
+    /// `RowLevelSecurity.signedContext`): PostgreSQL only; SQLite records the version.
+    static let signedContext: (version: Int, statements: [String]) = (24, [])
 
     /// Delivery state for the outbox dispatcher: a lease while a worker delivers a row, and
     /// what happened.
@@ -36,6 +40,7 @@ enum Migrations {
         21: RowLevelSecurity.gymMessages,
         22: RowLevelSecurity.webSessions,
         23: RowLevelSecurity.outboxAddressees,
+        24: RowLevelSecurity.signedContext,
     ]
 
     /// The currency a lot was bought in (NULL: given, the platform's), so a marketplace booking
