@@ -112,11 +112,48 @@ struct TokenAndPasswordHardeningTests {
 
             let login = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "second pass 2"])
             let fresh = login.object["access_token"] as! String, refresh = login.object["refresh_token"] as! String
+            // A device still holding a refresh token from before the reset is refused, and is not
+            // taken for a thief: the session begun since carries on.
+            let stale = registered.object["refresh_token"] as! String
+            #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": stale]).status == .unauthorized)
             #expect(try await client.json("/api/v1/users/profile", token: fresh).status == .ok)
             #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": refresh]).status == .ok)
             // The same refresh token again: someone holds a copy. Every session of the account ends.
             #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": refresh]).status == .unauthorized)
             #expect(try await client.json("/api/v1/users/profile", token: fresh).status == .unauthorized)
+        }
+    }
+
+    @Test("signing out ends that device's refresh token; signing out everywhere ends every token and session of the account at once", arguments: StoreKind.allCases)
+    func signOut(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        try await fixture.test { client in
+            let email = "leaving-\(UUID().uuidString.prefix(6))@example.com"
+            let registered = try await client.json(
+                "/api/v1/auth/register", method: .post, body: ["email": email, "password": "leaving soon 7", "first_name": "Thandi", "last_name": "Dube"]
+            )
+            let first = registered.object["access_token"] as! String
+            func signIn() async throws -> (access: String, refresh: String) {
+                let login = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "leaving soon 7"])
+                return (login.object["access_token"] as! String, login.object["refresh_token"] as! String)
+            }
+            let phone = try await signIn(), laptop = try await signIn()
+            // One device: its refresh token no longer works; the other device is untouched.
+            #expect(try await client.json("/api/v1/auth/logout", method: .post, body: ["refresh_token": phone.refresh]).status == .ok)
+            #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": phone.refresh]).status == .unauthorized)
+            #expect(try await client.json("/api/v1/auth/logout", method: .post, body: ["refresh_token": "never-issued"]).status == .ok)
+            let still = try await client.json("/api/v1/users/profile", token: laptop.access)
+            #expect(still.status == .ok, "\(still.status) \(still.text)")
+            // Everywhere: every access token and refresh token, at once.
+            #expect(try await client.json("/api/v1/auth/logout-all", method: .post).status == .unauthorized, "needs a signed-in member")
+            #expect(try await client.json("/api/v1/auth/logout-all", method: .post, token: laptop.access).status == .ok)
+            for access in [phone.access, laptop.access, first] {
+                let after = try await client.json("/api/v1/users/profile", token: access)
+                #expect(after.status == .unauthorized && after.error?.code == "UNAUTHENTICATED")
+            }
+            #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": laptop.refresh]).status == .unauthorized)
+            let again = try await signIn()
+            #expect(try await client.json("/api/v1/users/profile", token: again.access).status == .ok, "signing in again works")
         }
     }
 

@@ -108,6 +108,17 @@ struct AuthRoutes {
             )
             return Reply(Tokens(userId: user, accessToken: access, refreshToken: next, expiresIn: services.authenticator.accessTokenLifetime))
         }
+        api.post("auth/logout") { request, context in
+            let body = try await request.json(Refresh.self, context: context)
+            try await services.store.accounts.signOut(refreshToken: body.refreshToken, now: services.clock.now())
+            return Reply(Done(status: "signed out on this device"))
+        }
+        api.post("auth/logout-all") { _, context in
+            let user = try context.requireUser()
+            try await services.store.accounts.signOutEverywhere(user: user, now: services.clock.now())
+            services.sessions.forget(user)
+            return Reply(Done(status: "signed out everywhere; every device signs in again"))
+        }
         api.post("auth/password-reset") { request, context in
             let body = try await request.json(ResetRequest.self, context: context)
             try await services.store.accounts.requestPasswordReset(email: try Self.checkedEmail(body.email), now: services.clock.now())

@@ -148,6 +148,35 @@ extension AccountStore {
         }
     }
 
+    /// Signs one device out: its refresh token's family is spent, so it can get no new access
+    /// token (the one it holds lapses within its lifetime). Returns whether the token was live;
+    /// an unknown or spent token changes nothing.
+    @discardableResult
+    public func signOut(refreshToken token: String, now: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            // Whose token it is is what the token says: learnt as the store's bookkeeping.
+            try db.setContext(.system)
+            guard let family = try db.query(
+                "SELECT family_id FROM account_tokens WHERE token_hash = $1 AND purpose = 'refresh' AND used_at IS NULL AND expires_at > $2",
+                .text(Self.tokenHash(token)), .integer(now)
+            ).first?["family_id"] else { return false }
+            try db.query("UPDATE account_tokens SET expires_at = $2 WHERE family_id = $1 AND used_at IS NULL AND expires_at > $2", family, .integer(now))
+            return true
+        }
+    }
+
+    /// Signs the account out everywhere: every refresh token is spent and the session version
+    /// moves on, so its access tokens and its browsers' sessions stop working at once.
+    public func signOutEverywhere(user: String, now: Int64) async throws {
+        try await database.transaction { db in
+            try db.setContext(.member(user))
+            try db.query("UPDATE users SET token_version = token_version + 1, updated_at = $2 WHERE id = $1", .text(user), .integer(now))
+            guard db.changes == 1 else { throw StoreError.notFound("account") }
+            try Self.revokeRefreshTokens(of: user, now: now, on: db)
+            try db.query("UPDATE web_sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL", .text(user), .integer(now))
+        }
+    }
+
     /// Queues a password-reset email if the address has an account. Says nothing either way, so
     /// the answer cannot be used to learn who has an account.
     public func requestPasswordReset(email: String, lifetime: Int64 = 3600, now: Int64) async throws {
@@ -171,9 +200,7 @@ extension AccountStore {
                 "UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = $3 WHERE id = $1",
                 .text(user), .text(passwordHash), .integer(now)
             )
-            try db.query(
-                "UPDATE account_tokens SET used_at = $2 WHERE user_id = $1 AND purpose = 'refresh' AND used_at IS NULL", .text(user), .integer(now)
-            )
+            try Self.revokeRefreshTokens(of: user, now: now, on: db)
             return user
         }
     }
@@ -227,6 +254,16 @@ extension AccountStore {
             .integer(now + lifetime), .integer(now)
         )
         return token
+    }
+
+    /// Ends the account's live refresh tokens by expiring them, not by marking them spent: a
+    /// device that tries one later is refused, and not taken for a thief (which would end the
+    /// sessions the member has since begun).
+    static func revokeRefreshTokens(of user: String, now: Int64, on db: any SQLConnection) throws {
+        try db.query(
+            "UPDATE account_tokens SET expires_at = $2 WHERE user_id = $1 AND purpose = 'refresh' AND used_at IS NULL AND expires_at > $2",
+            .text(user), .integer(now)
+        )
     }
 
     /// Marks a single-use token spent; returns its user, or nil when it cannot be spent.
