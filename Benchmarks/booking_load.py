@@ -1,5 +1,5 @@
 """The load behind Benchmarks/booking-load (which sets the environment this reads)."""
-import base64, hashlib, hmac, http.client, json, os, secrets, socket, statistics, subprocess, sys, tempfile, threading, time, uuid
+import base64, hashlib, hmac, http.client, json, os, re, secrets, socket, statistics, subprocess, sys, tempfile, threading, time, uuid
 from datetime import datetime, timedelta, timezone
 
 BIN, REPO = os.environ["STUDIOLOOP_BIN"], os.environ["REPO"]
@@ -57,12 +57,12 @@ def start_server(store):
     log = open(os.path.join(work, "serve.log"), "w")
     server = subprocess.Popen(
         [BIN, "serve", "--development", "--port", str(port), "--rate-limit", "0", "--anonymous-rate-limit", "0", "--auth-rate-limit", "0", "--sign-in-limit", "0", "--bcrypt-cost", "10",
-         "--database", database, "--dataset", os.path.join(REPO, "Data/demo")],
+         "--maintenance-every", "1", "--database", database, "--dataset", os.path.join(REPO, "Data/demo")],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(240):
         try:
             if Client(port).call("GET", "/ready")[0] == 200:
-                return server, port
+                return server, port, log.name
         except OSError:
             pass
         time.sleep(0.5)
@@ -70,12 +70,26 @@ def start_server(store):
     sys.exit(f"the server did not become ready; see {log.name}")
 
 
-def member(port, n):
+def verification_code(log_path, user_id):
+    """The code development mode printed for `user_id` (members verify a contact before paying)."""
+    pattern = re.compile(r"notify (?:email|phone)_verification to " + re.escape(user_id) + r': \{"code":"(\d{6})"')
+    for _ in range(150):
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            codes = pattern.findall(log.read())
+        if codes:
+            return codes[-1]
+        time.sleep(0.1)
+    sys.exit(f"no verification code for {user_id} in {log_path}")
+
+
+def member(port, log_path, n):
     anonymous = Client(port)
+    email = f"load-{n}-{uuid.uuid4().hex[:8]}@example.com"
     status, body = anonymous.call("POST", "/api/v1/auth/register", {
-        "email": f"load-{n}-{uuid.uuid4().hex[:8]}@example.com", "password": "correct horse battery 9",
-        "first_name": "Load", "last_name": f"Member{n}"})
+        "email": email, "password": "correct horse battery 9", "first_name": "Load", "last_name": f"Member{n}"})
     assert status == 201, (status, body)
+    status, body = anonymous.call("POST", "/api/v1/auth/verify", {"email": email, "code": verification_code(log_path, body["user_id"])})
+    assert status == 200, (status, body)
     client = Client(port, body["access_token"])
     status, payment = client.call("POST", "/api/v1/payments/credits/purchase", {"package_id": "credits-40"},
                                   {"Idempotency-Key": uuid.uuid4().hex})
@@ -136,9 +150,9 @@ def main():
     print(f"| store | members | bookings/s (book + cancel pairs) | runs |")
     print("|---|---|---|---|")
     for store in stores:
-        server, port = start_server(store)
+        server, port, log_path = start_server(store)
         try:
-            members = [member(port, n) for n in range(MEMBERS)]
+            members = [member(port, log_path, n) for n in range(MEMBERS)]
             chosen = sessions(port, MEMBERS)
             rates = [run(port, members, chosen) for _ in range(3)]
             print(f"| {store} | {MEMBERS} | {statistics.median(rates):,.0f} | {', '.join(f'{r:,.0f}' for r in rates)} |", flush=True)

@@ -59,6 +59,9 @@ public struct ServerConfiguration: Sendable {
     public var corsOrigins: Set<String> = []
     /// How long a connection may send nothing before it is closed (`STUDIOLOOP_IDLE_TIMEOUT`).
     public var idleTimeout: Duration = .seconds(30)
+    /// How long a request's head may take from its first byte, and its body from its head
+    /// (`STUDIOLOOP_HEADER_TIMEOUT`, `STUDIOLOOP_BODY_TIMEOUT`): 20 and 60 seconds by default.
+    public var requestDeadlines = RequestDeadlines.standard
     /// Open connections allowed at once from one address (`STUDIOLOOP_MAX_CONNECTIONS_PER_ADDRESS`);
     /// 0 for no cap. Trusted proxies are not capped.
     public var maxConnectionsPerAddress = 256

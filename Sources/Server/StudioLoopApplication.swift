@@ -6,14 +6,15 @@ import Logging
 /// The HTTP API: health and metrics at the root, everything else under /api/v1.
 public enum StudioLoopApplication {
     /// HTTP/1.1 with an idle timeout: a connection that sends nothing for `idleTimeout` (between
-    /// requests, or partway through one) is closed, so idle and trickling clients cannot hold
-    /// the server's connections open; and, with `connections`, at most so many open at once
-    /// from one address.
-    public static func server(idleTimeout: Duration, connections: ConnectionCounts? = nil) -> HTTPServerBuilder {
-        let nanoseconds = idleTimeout.components.seconds * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000
-        return .http1(configuration: HTTP1Channel.Configuration(
-            additionalChannelHandlers: connections.map { [ConnectionCapHandler($0)] } ?? [],
-            idleTimeout: TimeAmount.nanoseconds(nanoseconds)
+    /// requests, or partway through one) is closed; one whose request's head or body trickles in
+    /// past `deadlines` is closed too, so idle and trickling clients cannot hold the server's
+    /// connections open; and, with `connections`, at most so many open at once from one address.
+    public static func server(
+        idleTimeout: Duration, deadlines: RequestDeadlines = .standard, connections: ConnectionCounts? = nil
+    ) -> HTTPServerBuilder {
+        .http1(configuration: HTTP1Channel.Configuration(
+            additionalChannelHandlers: (connections.map { [ConnectionCapHandler($0)] } ?? []) + [RequestDeadlineHandler(deadlines)],
+            idleTimeout: TimeAmount(idleTimeout)
         ))
     }
 

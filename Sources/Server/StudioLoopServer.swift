@@ -97,7 +97,7 @@ public enum StudioLoopServer {
         let app = Application(
             router: StudioLoopApplication.router(services),
             server: StudioLoopApplication.server(
-                idleTimeout: configuration.idleTimeout,
+                idleTimeout: configuration.idleTimeout, deadlines: configuration.requestDeadlines,
                 connections: configuration.maxConnectionsPerAddress > 0
                     ? ConnectionCounts(limit: configuration.maxConnectionsPerAddress, exempt: configuration.rateLimits.trustedProxies) : nil
             ),

@@ -76,6 +76,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a connection may send nothing before it is closed (default 30; env STUDIOLOOP_IDLE_TIMEOUT).", valueName: "seconds"))
     var idleTimeout: Int?
 
+    @Option(help: ArgumentHelp("Seconds a request's headers may take to arrive from its first byte (default 20; env STUDIOLOOP_HEADER_TIMEOUT).", valueName: "seconds"))
+    var headerTimeout: Int?
+
+    @Option(help: ArgumentHelp("Seconds a request's body may take to arrive after its headers (default 60; env STUDIOLOOP_BODY_TIMEOUT).", valueName: "seconds"))
+    var bodyTimeout: Int?
+
     @Option(help: ArgumentHelp("Open connections allowed at once from one address; 0 for no cap (default 256; env STUDIOLOOP_MAX_CONNECTIONS_PER_ADDRESS). Trusted proxies are not capped.", valueName: "n"))
     var maxConnectionsPerAddress: Int?
 
@@ -145,10 +151,20 @@ struct Serve: AsyncParsableCommand {
         configuration.rateLimits = try rateLimits()
         configuration.corsOrigins.formUnion(corsOrigin)
         configuration.maintenanceInterval = .seconds(maintenanceEvery)
-        if let seconds = idleTimeout ?? environment["STUDIOLOOP_IDLE_TIMEOUT"].flatMap({ Int($0) }) {
-            guard (1...3_600).contains(seconds) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds (got \(seconds))") }
-            configuration.idleTimeout = .seconds(seconds)
+        /// A number of seconds from its flag, else its variable; refused, naming both, outside `range`.
+        func seconds(_ flag: Int?, _ option: String, _ variable: String, in range: ClosedRange<Int>) throws -> Duration? {
+            let text = flag.map(String.init) ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+            guard let text else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw ValidationError("\(option) (or \(variable)) must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound) (got \(text))")
+            }
+            return .seconds(value)
         }
+        if let idle = try seconds(idleTimeout, "--idle-timeout", "STUDIOLOOP_IDLE_TIMEOUT", in: 1...3_600) { configuration.idleTimeout = idle }
+        if let header = try seconds(headerTimeout, "--header-timeout", "STUDIOLOOP_HEADER_TIMEOUT", in: 1...600) {
+            configuration.requestDeadlines.header = header
+        }
+        if let body = try seconds(bodyTimeout, "--body-timeout", "STUDIOLOOP_BODY_TIMEOUT", in: 1...3_600) { configuration.requestDeadlines.body = body }
         if let cap = maxConnectionsPerAddress {
             guard cap >= 0 else { throw ValidationError("--max-connections-per-address must be 0 (no cap) or more (got \(cap))") }
             configuration.maxConnectionsPerAddress = cap

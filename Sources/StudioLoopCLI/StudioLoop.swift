@@ -10,7 +10,7 @@ public struct StudioLoop: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "studioloop",
         abstract: "Geospatial search for fitness classes in African cities.",
-        subcommands: [Serve.self, Search.self, DataCommand.self, IndexCommand.self, BenchCommand.self, Migrate.self, OperatorCommand.self]
+        subcommands: [Serve.self, Search.self, DataCommand.self, IndexCommand.self, BenchCommand.self, Migrate.self, OperatorCommand.self, AccountCommand.self]
     )
 
     public init() {}

@@ -174,6 +174,47 @@ struct HTTPBehaviourTests {
         }
     }
 
+    @Test("a request whose headers or body trickle in, a byte at a time and never idle, is closed at its deadline; /health answers throughout")
+    func tricklingRequestsAreClosed() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        // The idle timeout is long and the trickle quick, so only the deadlines can close these.
+        try await fixture.test(.live, idleTimeout: .seconds(120), deadlines: RequestDeadlines(header: .seconds(2), body: .seconds(3))) { client in
+            let port = try #require(client.port)
+            let started = ContinuousClock.now
+            let trickles = [
+                "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 400),
+                "POST /api/v1/marketplace/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"q\": \""
+                    + String(repeating: "b", count: 390),
+            ]
+            try await withThrowingTaskGroup(of: (Duration, String?).self) { group in
+                for request in trickles {
+                    group.addTask {
+                        let answer = try await RawSocket.trickle(port: port, request, every: .milliseconds(100), giveUpAfter: .seconds(25))
+                        return (ContinuousClock.now - started, answer)
+                    }
+                }
+                // Meanwhile a well-formed request is answered at once.
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(500))
+                    let answer = try await RawSocket.exchange(port: port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", timeoutSeconds: 10)
+                    return (.zero, answer)
+                }
+                for try await (held, answer) in group {
+                    if held == .zero {
+                        #expect(answer?.contains(" 200 ") == true, "\(answer ?? "closed")")
+                    } else {
+                        #expect(answer == nil || answer?.contains(" 5") == false, "\(answer ?? "closed")")
+                        #expect(held < .seconds(12), "a trickling connection was held \(held)")
+                    }
+                }
+            }
+            // A request that takes its time but arrives within the deadline is served.
+            let patient = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+            let answer = try await RawSocket.trickle(port: port, patient, every: .milliseconds(20), giveUpAfter: .seconds(10))
+            #expect(answer?.contains(" 200 ") == true, "\(answer ?? "closed")")
+        }
+    }
+
     @Test("one address may hold only so many connections at once; one more is closed, and a slot frees when one closes")
     func connectionsPerAddressAreCapped() async throws {
         let fixture = try await ServerFixture.make(.sqlite)

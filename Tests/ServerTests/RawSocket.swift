@@ -27,6 +27,36 @@ enum RawSocket {
         try await offPool { try blockingConnect(port: port, timeoutSeconds: timeoutSeconds) }
     }
 
+    /// Sends `request` a byte at a time, one every `every`, never idle long enough for an idle
+    /// timeout; returns the status line the server answers with, nil when it closes the
+    /// connection, and "still open" when it has done neither after `giveUpAfter`.
+    static func trickle(port: Int, _ request: String, every interval: Duration, giveUpAfter limit: Duration) async throws -> String? {
+        try await offPool {
+            let fd = try blockingConnect(port: port, timeoutSeconds: 1)
+            defer { close(fd) }
+            let end = ContinuousClock.now + limit
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            func answer() -> String?? {
+                let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                if count == 0 { return .some(nil) }
+                if count > 0 { return .some(String(decoding: buffer[0..<count], as: UTF8.self).split(separator: "\r\n").first.map(String.init)) }
+                return errno == EAGAIN || errno == EWOULDBLOCK ? nil : .some(nil)
+            }
+            for byte in Array(request.utf8) {
+                guard ContinuousClock.now < end else { return "still open" }
+                var one = byte
+                guard send(fd, &one, 1, Int32(MSG_NOSIGNAL)) == 1 else { return nil }
+                Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18 + Double(interval.components.seconds))
+                if let answered = answer() { return answered }
+            }
+            while ContinuousClock.now < end {
+                if let answered = answer() { return answered }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return "still open"
+        }
+    }
+
     private static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try body() }) }

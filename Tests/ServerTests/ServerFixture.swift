@@ -78,11 +78,12 @@ struct ServerFixture {
     /// Runs `body` against the API, with the index following the store meanwhile.
     /// With `.live`, requests go over real HTTP to a server on loopback.
     func test(
-        _ setup: TestingSetup = .router, idleTimeout: Duration = .seconds(30), connections: ConnectionCounts? = nil,
+        _ setup: TestingSetup = .router, idleTimeout: Duration = .seconds(30), deadlines: RequestDeadlines = .standard,
+        connections: ConnectionCounts? = nil,
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let app = Application(
-            router: StudioLoopApplication.router(services), server: StudioLoopApplication.server(idleTimeout: idleTimeout, connections: connections)
+            router: StudioLoopApplication.router(services), server: StudioLoopApplication.server(idleTimeout: idleTimeout, deadlines: deadlines, connections: connections)
         )
         let sync = self.sync
         let syncing = Task { try await sync.run() }

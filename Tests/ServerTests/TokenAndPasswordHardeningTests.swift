@@ -157,6 +157,40 @@ struct TokenAndPasswordHardeningTests {
         }
     }
 
+    @Test("a blocked account's tokens are 401 within the servers' 2 s; it signs in nowhere (403 ACCOUNT_BLOCKED, said only to whoever knows the password) until unblocked", arguments: StoreKind.allCases)
+    func blockedAccount(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        try await fixture.test { client in
+            let email = "blocked-\(UUID().uuidString.prefix(6))@example.com"
+            let registered = try await client.json(
+                "/api/v1/auth/register", method: .post, body: ["email": email, "password": "card tester 8", "first_name": "Spam", "last_name": "Bot"]
+            )
+            let user = registered.object["user_id"] as! String
+            let access = registered.object["access_token"] as! String, refresh = registered.object["refresh_token"] as! String
+            #expect(try await client.json("/api/v1/users/profile", token: access).status == .ok)
+            // Blocked from the command line, beside the server: it notices within its 2 s of
+            // remembering session versions.
+            try await fixture.services.store.accounts.block(user: user, reason: "card testing", now: fixture.clock.now)
+            let blocked = ContinuousClock.now
+            var after = try await client.json("/api/v1/users/profile", token: access)
+            while after.status == .ok, ContinuousClock.now - blocked < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(100))
+                after = try await client.json("/api/v1/users/profile", token: access)
+            }
+            #expect(ContinuousClock.now - blocked < .seconds(3), "the block took \(ContinuousClock.now - blocked)")
+            #expect(after.status == .unauthorized && after.error?.code == "UNAUTHENTICATED", "\(after.status)")
+            #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": refresh]).status == .unauthorized)
+            let refused = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "card tester 8"])
+            #expect(refused.status == .forbidden && refused.error?.code == "ACCOUNT_BLOCKED", "\(refused.status) \(refused.text)")
+            let guessed = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "wrong guess 1"])
+            #expect(guessed.status == .unauthorized, "a wrong password learns nothing of the block")
+            try await fixture.services.store.accounts.unblock(user: user, now: fixture.clock.now)
+            let back = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "card tester 8"])
+            #expect(back.status == .ok)
+            #expect(try await client.json("/api/v1/users/profile", token: back.object["access_token"] as! String).status == .ok)
+        }
+    }
+
     @Test("passwords are limited in bytes, as bcrypt reads them: two sharing 72 bytes cannot both sign in")
     func bcryptBytes() async throws {
         let fixture = try await ServerFixture.make(.sqlite)

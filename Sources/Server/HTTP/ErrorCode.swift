@@ -6,14 +6,14 @@ public import HTTPTypes
 public enum ErrorCode: Hashable, Sendable, CaseIterable {
     case validation, badRequest, invalidToken, unauthenticated, forbidden, notFound, methodNotAllowed
     case conflict, emailTaken, phoneTaken, slugTaken, sessionExists, payloadTooLarge, idempotencyKeyReused, passwordTooLong, rateLimited
-    case invalidCode, verificationRequired, invalidText, notRefundable
+    case invalidCode, verificationRequired, accountBlocked, invalidText, notRefundable
     case internalError, paymentsUnavailable, providerRefused, providerUnavailable, busy, storeUnavailable, notReady
     /// A booking rule's refusal, under the rule's own code ("CLASS_FULL").
     case refused(BookingRefusal)
 
     public static var allCases: [ErrorCode] {
         [
-            .validation, .badRequest, .invalidToken, .invalidCode, .unauthenticated, .forbidden, .verificationRequired, .notFound,
+            .validation, .badRequest, .invalidToken, .invalidCode, .unauthenticated, .forbidden, .verificationRequired, .accountBlocked, .notFound,
             .methodNotAllowed, .conflict, .emailTaken, .phoneTaken, .slugTaken, .sessionExists, .payloadTooLarge, .idempotencyKeyReused,
             .passwordTooLong, .invalidText, .notRefundable, .rateLimited, .internalError, .paymentsUnavailable, .providerRefused, .providerUnavailable,
             .busy, .storeUnavailable, .notReady,
@@ -34,6 +34,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         case .invalidCode: "INVALID_CODE"
         case .invalidText: "INVALID_TEXT"
         case .verificationRequired: "VERIFICATION_REQUIRED"
+        case .accountBlocked: "ACCOUNT_BLOCKED"
         case .passwordTooLong: "PASSWORD_TOO_LONG"
         case .emailTaken: "EMAIL_TAKEN"
         case .slugTaken: "SLUG_TAKEN"
@@ -57,7 +58,7 @@ public enum ErrorCode: Hashable, Sendable, CaseIterable {
         switch self {
         case .validation, .badRequest, .invalidToken, .invalidCode: .badRequest
         case .unauthenticated: .unauthorized
-        case .forbidden, .verificationRequired: .forbidden
+        case .forbidden, .verificationRequired, .accountBlocked: .forbidden
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .conflict, .emailTaken, .phoneTaken, .slugTaken, .sessionExists: .conflict

@@ -95,7 +95,7 @@ struct BearerMiddleware: RouterMiddleware {
             throw APIError.unauthenticated("the access token is invalid or expired; refresh it or sign in again")
         }
         guard let current = try await sessions.current(user), current == version else {
-            throw APIError.unauthenticated("this session has ended (the password changed, or the account is gone); sign in again")
+            throw APIError.unauthenticated("this session has ended (signed out, the password changed, or the account is blocked or gone); sign in again")
         }
         var context = context
         context.userId = user

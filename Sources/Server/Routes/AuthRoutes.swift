@@ -184,6 +184,8 @@ struct AuthRoutes {
         let credentials = try await services.store.accounts.credentials(login)
         let matches = try await services.authenticator.verify(password: password, hash: credentials?.passwordHash ?? services.authenticator.decoyHash)
         guard let credentials, matches else { throw APIError.unauthenticated("the email, phone or password is wrong") }
+        // Said only to whoever knows the password.
+        guard !credentials.blocked else { throw APIError(.accountBlocked, "this account is blocked; write to support to ask why") }
         return credentials.userId
     }
 
@@ -201,7 +203,7 @@ struct AuthRoutes {
 
     private func sessionVersion(_ user: String) async throws -> Int {
         services.sessions.forget(user)
-        guard let version = try await services.sessions.current(user) else { throw APIError.unauthenticated("the account is gone") }
+        guard let version = try await services.sessions.current(user) else { throw APIError.unauthenticated("the account is blocked or gone") }
         return version
     }
 

@@ -55,17 +55,19 @@ extension AccountStore {
 
     /// The account id and password hash for an email or a phone, if there is such an account
     /// with a password.
-    public func credentials(_ login: Contact) async throws -> (userId: String, passwordHash: String)? {
+    /// The account a login names, its password's hash, and whether the platform has blocked it.
+    public func credentials(_ login: Contact) async throws -> (userId: String, passwordHash: String, blocked: Bool)? {
         try await database.transaction { db in
             try db.setContext(.system)
-            guard let row = try db.query("SELECT id, password_hash FROM users WHERE \(login.columns.contact) = $1", .text(login.value)).first,
-                let hash = row["password_hash"].text
+            guard let row = try db.query(
+                "SELECT id, password_hash, blocked_at FROM users WHERE \(login.columns.contact) = $1", .text(login.value)
+            ).first, let hash = row["password_hash"].text
             else { return nil }
-            return try (row.text("id"), hash)
+            return try (row.text("id"), hash, row["blocked_at"].integer != nil)
         }
     }
 
-    public func credentials(email: String) async throws -> (userId: String, passwordHash: String)? {
+    public func credentials(email: String) async throws -> (userId: String, passwordHash: String, blocked: Bool)? {
         try await credentials(.email(email))
     }
 
@@ -93,11 +95,11 @@ extension AccountStore {
     }
 
     /// The account's session version (what its access tokens must carry), or nil when there is
-    /// no such account.
+    /// no such account or it is blocked.
     public func sessionVersion(user: String) async throws -> Int? {
         try await database.transaction { db in
             try db.setContext(.system)
-            return try db.query("SELECT token_version FROM users WHERE id = $1", .text(user)).first?.int("token_version")
+            return try db.query("SELECT token_version FROM users WHERE id = $1 AND blocked_at IS NULL", .text(user)).first?.int("token_version")
         }
     }
 
@@ -174,6 +176,31 @@ extension AccountStore {
             guard db.changes == 1 else { throw StoreError.notFound("account") }
             try Self.revokeRefreshTokens(of: user, now: now, on: db)
             try db.query("UPDATE web_sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL", .text(user), .integer(now))
+        }
+    }
+
+    /// Blocks an account (the platform's act, from `studioloop account block`): it signs in
+    /// nowhere, and every session it has ends at once, as when it signs out everywhere. Its
+    /// bookings, credits and ledger stay as they are.
+    public func block(user: String, reason: String, now: Int64) async throws {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            try db.query(
+                "UPDATE users SET blocked_at = $2, blocked_reason = $3, token_version = token_version + 1, updated_at = $2 WHERE id = $1",
+                .text(user), .integer(now), .text(reason)
+            )
+            guard db.changes == 1 else { throw StoreError.notFound("account") }
+            try Self.revokeRefreshTokens(of: user, now: now, on: db)
+            try db.query("UPDATE web_sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL", .text(user), .integer(now))
+        }
+    }
+
+    /// Lets a blocked account sign in again.
+    public func unblock(user: String, now: Int64) async throws {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            try db.query("UPDATE users SET blocked_at = NULL, blocked_reason = NULL, updated_at = $2 WHERE id = $1", .text(user), .integer(now))
+            guard db.changes == 1 else { throw StoreError.notFound("account") }
         }
     }
 

@@ -1,11 +1,17 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext, accountBlocks]
 
     /// Who a message may be queued for: PostgreSQL's row-level security only
     /// (`RowLevelSecurity.outboxAddressees`); SQLite records the version.
     static let outboxAddressees: (version: Int, statements: [String]) = (23, [])
+
+    /// An account the platform has blocked: it signs in nowhere, and its sessions have ended.
+    static let accountBlocks: (version: Int, statements: [String]) = (25, [
+        "ALTER TABLE users ADD COLUMN blocked_at BIGINT",
+        "ALTER TABLE users ADD COLUMN blocked_reason TEXT",
+    ])
 
     /// A transaction's access context is believed only when signed (`ContextKey`,
     /// `RowLevelSecurity.signedContext`): PostgreSQL only; SQLite records the version.
