@@ -62,10 +62,10 @@ import TestSupport
         }
     }
 
-    /// Injected SQL can set any of the context's settings, but not sign them: a member's
-    /// transaction that claims the store's bookkeeping, another member or a gym sees and changes
-    /// nothing more than before; a signature read in one transaction does not work in the next.
-    @Test func theContextCannotBeClaimedBySettingIt() async throws {
+    /// Injected SQL can claim any context — set the old settings, call `app_enter` with a made-up
+    /// or borrowed signature, or write the context row itself — but a member's transaction that
+    /// does so sees and changes nothing more than before.
+    @Test func theContextCannotBeClaimedWithoutTheKey() async throws {
         let f = try await StoreFixture.make(.postgres)
         let (alice, bob) = (try await f.member("alice", credits: 3), try await f.member("bob", credits: 5))
         _ = try await f.store.bookings.book(member: bob, sessionId: f.sessions[1], marketplace: false, now: f.now)
@@ -73,59 +73,70 @@ import TestSupport
         @Sendable func count(_ table: String, on db: any SQLConnection) throws -> Int64 {
             try db.one("SELECT COUNT(*) AS n FROM \(table)")["n"].integer ?? -1
         }
+        @Sendable func system(on db: any SQLConnection) throws -> Bool {
+            try db.one("SELECT CASE WHEN app_system() THEN 1 ELSE 0 END AS s").bool("s")
+        }
         // The store's own bookkeeping sees the ledger and every member's credits.
         let (postings, credits) = try await db.transaction { db in
             try db.setContext(.system)
             return (try count("ledger_postings", on: db), try count("member_credits", on: db))
         }
         #expect(postings > 0 && credits == 2)
+        // A signature for this very transaction, made with the key, is believed (the control);
+        // one made for another backend or another start is not.
+        let key = StoreKind.contextKey
+        let (control, elsewhere, earlier) = try await db.transaction { db in
+            try db.setContext(.member(alice))
+            let here = try db.one("SELECT pg_backend_pid() AS b, (extract(epoch FROM transaction_timestamp()) * 1000000)::bigint AS s")
+            let (backend, started) = (here["b"].integer!, here["s"].integer!)
+            func enter(_ signature: String) throws -> Bool {
+                try db.one("SELECT CASE WHEN app_enter('', '', 'on', $1) THEN 1 ELSE 0 END AS ok", .text(signature)).bool("ok")
+            }
+            return (
+                try enter(key.signature(backend: backend, started: started, tenant: "", user: "", system: "on")),
+                try enter(key.signature(backend: backend + 1, started: started, tenant: "", user: "", system: "on")),
+                try enter(key.signature(backend: backend, started: started - 1, tenant: "", user: "", system: "on"))
+            )
+        }
+        #expect(control && !elsewhere && !earlier)
         let claims = [
-            "SELECT set_config('app.system', 'on', true)",
-            "SELECT set_config('app.current_user_id', '\(bob)', true)",
-            "SELECT set_config('app.current_tenant_id', '\(f.tenant.id)', true)",
-            "SELECT set_config('app.context_mac', '', true), set_config('app.system', 'on', true)",
+            "SELECT set_config('app.system', 'on', true), set_config('app.current_user_id', '\(bob)', true)",
+            "SELECT app_enter('', '', 'on', '')",
+            "SELECT app_enter('', '\(bob)', 'off', repeat('0', 64))",
+            "SELECT app_enter('\(f.tenant.id)', '', 'off', 'not a signature')",
+            "UPDATE context_now SET system = true, user_id = '\(bob)'",
+            "INSERT INTO context_now (backend, started, system) VALUES (pg_backend_pid(), transaction_timestamp(), true) ON CONFLICT (backend) DO UPDATE SET system = true",
+            "DELETE FROM context_now",
         ]
         for claim in claims {
             let seen = try await db.transaction { db in
                 try db.setContext(.member(alice))
-                try db.query(claim)
+                try db.query("SAVEPOINT claim")
+                do { try db.query(claim) } catch { try db.query("ROLLBACK TO SAVEPOINT claim") }
                 return (
-                    postings: try count("ledger_postings", on: db), credits: try count("member_credits", on: db),
-                    bookings: try count("bookings", on: db), system: try db.one("SELECT CASE WHEN app_system() THEN 1 ELSE 0 END AS s").bool("s")
+                    postings: try count("ledger_postings", on: db), credits: try count("member_credits WHERE user_id <> '\(alice)'", on: db),
+                    bookings: try count("bookings", on: db), system: try system(on: db)
                 )
             }
             #expect(seen.postings == 0 && seen.credits == 0 && seen.bookings == 0 && !seen.system, "\(claim): \(seen)")
-            // Nor can it write as what it claimed: make itself the gym's owner, post to the
-            // gym's payable, or take another member's credits.
-            await #expect(throws: StoreError.self, "\(claim) then a role") {
-                try await db.transaction { db in
-                    try db.setContext(.member(alice))
-                    try db.query(claim)
-                    try db.query("INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, 'owner')", .text(alice), .text(f.tenant.id))
-                }
-            }
-            let taken = try await db.transaction { db in
+            // Nor can it write as what it claimed: make itself the gym's owner, or take another
+            // member's credits.
+            let wrote: String? = try await db.transaction { db -> String? in
                 try db.setContext(.member(alice))
-                try db.query(claim)
+                try db.query("SAVEPOINT claim")
+                do { try db.query(claim) } catch { try db.query("ROLLBACK TO SAVEPOINT claim") }
+                try db.query("SAVEPOINT role_grant")
+                do {
+                    try db.query("INSERT INTO user_tenant_roles (user_id, tenant_id, role) VALUES ($1, $2, 'owner')", .text(alice), .text(f.tenant.id))
+                    return "made itself owner"
+                } catch {
+                    try db.query("ROLLBACK TO SAVEPOINT role_grant")
+                }
                 try db.query("UPDATE member_credits SET user_id = $1 WHERE user_id = $2", .text(alice), .text(bob))
-                return db.changes
+                return db.changes == 0 ? nil : "took credits"
             }
-            #expect(taken == 0, "\(claim) moved credits")
+            #expect(wrote == nil, "\(claim): \(wrote ?? "")")
         }
-        // A signature made for the bookkeeping, carried into a later transaction, is refused.
-        let stolen = try await db.transaction { db in
-            try db.setContext(.system)
-            return try db.one("SELECT current_setting('app.context_mac') AS mac").text("mac")
-        }
-        let replayed = try await db.transaction { db in
-            try db.setContext(.member(alice))
-            try db.query(
-                "SELECT set_config('app.current_user_id', '', true), set_config('app.system', 'on', true), set_config('app.context_mac', $1, true)",
-                .text(stolen)
-            )
-            return (try count("ledger_postings", on: db), try db.one("SELECT CASE WHEN app_system() THEN 1 ELSE 0 END AS s").bool("s"))
-        }
-        #expect(replayed.0 == 0 && !replayed.1)
     }
 
     /// The key is the owner's: the serving role reads none of it and cannot write one of its
@@ -140,8 +151,9 @@ import TestSupport
         #expect(seen == 0)
         for write in [
             "INSERT INTO context_key (id, inner_pad, outer_pad) VALUES (2, '\\x00', '\\x00')", "UPDATE context_key SET inner_pad = '\\x00'",
-            "DELETE FROM context_key", "TRUNCATE context_key",
-            "CREATE OR REPLACE FUNCTION app_context_valid() RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+            "DELETE FROM context_key", "TRUNCATE context_key", "TRUNCATE context_now",
+            "CREATE OR REPLACE FUNCTION app_enter(text, text, text, text) RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+            "CREATE OR REPLACE FUNCTION app_system() RETURNS boolean LANGUAGE sql AS 'SELECT true'",
         ] {
             let changed: Int? = try? await f.store.database.transaction { db in
                 try db.setContext(.system)
@@ -167,19 +179,20 @@ import TestSupport
         #expect(try await Store(database: try PostgresDatabase(url: url, connections: 1, contextKey: rotated)).signsItsContext())
     }
 
-    /// Every policy that reads the context checks its signature first, once per statement (an
-    /// InitPlan), and reads what it claims only under that check.
-    @Test func everyPolicyChecksTheSignatureOncePerStatement() async throws {
+    /// Every policy reads the context from this transaction's proven row, once per statement
+    /// (an InitPlan), never from a setting.
+    @Test func everyPolicyReadsTheProvenContext() async throws {
         let f = try await StoreFixture.make(.postgres)
         let policies = try PostgresConnection(url: try #require(f.ownerURL)).query(
-            "SELECT tablename || '.' || policyname AS policy, coalesce(qual, '') AS used, coalesce(with_check, '') AS checked FROM pg_policies WHERE schemaname = 'public'"
+            "SELECT tablename || '.' || policyname AS policy, coalesce(qual, '') || ' ' || coalesce(with_check, '') AS clauses FROM pg_policies WHERE schemaname = 'public'"
         )
         #expect(policies.count > 40)
+        var reading = 0
         for row in policies {
-            for clause in [row["used"].text ?? "", row["checked"].text ?? ""] where clause.contains("app_") {
-                #expect(clause.hasPrefix("(( SELECT app_context_valid() AS app_context_valid) AND "), "\(row["policy"].text ?? ""): \(clause)")
-                #expect(clause.range(of: #"app_(system|tenant|user)\(\)"#, options: .regularExpression) == nil, "\(row["policy"].text ?? ""): \(clause)")
-            }
+            let clauses = row["clauses"].text ?? ""
+            #expect(clauses.range(of: #"app_(system|tenant|user)\(\)|current_setting"#, options: .regularExpression) == nil, "\(row["policy"].text ?? ""): \(clauses)")
+            if clauses.contains("context_now") { reading += 1 }
         }
+        #expect(reading > 40)
     }
 }

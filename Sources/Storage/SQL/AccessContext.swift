@@ -1,10 +1,10 @@
 public import SQL
 
-/// Whom a transaction acts for. On PostgreSQL it is set per transaction
-/// (`app.current_tenant_id`, `app.current_user_id`, `app.system`) and row-level security lets
+/// Whom a transaction acts for. On PostgreSQL it is entered per transaction, signed
+/// (`app_enter`, `ContextKey`), and row-level security lets
 /// the transaction see and change only that tenant's and that user's rows, even if a query
-/// forgets its filter; a transaction that sets none sees nothing private. The context is signed
-/// (`ContextKey`): one set by any other means is not believed. SQLite has one
+/// forgets its filter; a transaction that enters none, or one it cannot sign, sees nothing
+/// private. SQLite has one
 /// embedded user and no row-level security: the application's own checks are what hold there.
 public enum AccessContext: Equatable, Sendable {
     /// The store's own bookkeeping: imports, jobs, ledger reads, promotions.
@@ -26,12 +26,6 @@ extension SQLConnection {
             case .tenant(let tenant, let user): (tenant, user ?? "", "off")
             }
         let signature = (self as? SigningConnection)?.signature(tenant: tenant, user: user, system: system) ?? ""
-        try query(
-            """
-            SELECT set_config('app.current_tenant_id', $1, true), set_config('app.current_user_id', $2, true), set_config('app.system', $3, true),
-                set_config('app.context_mac', $4, true)
-            """,
-            .text(tenant), .text(user), .text(system), .text(signature)
-        )
+        try query("SELECT app_enter($1, $2, $3, $4)", .text(tenant), .text(user), .text(system), .text(signature))
     }
 }

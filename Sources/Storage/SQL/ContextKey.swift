@@ -7,11 +7,12 @@ import Synchronization
 /// The key that makes a transaction's access context a claim only the server can make. A
 /// setting any session can change (`app.system`, `app.current_user_id`) would let SQL injected
 /// into a member's transaction act for the store's bookkeeping or for another member; so the
-/// server also sets `app.context_mac`, an HMAC-SHA256 under this key of the context bound to the
-/// backend and the transaction's start, and row-level security believes the context only when
-/// `app_context_valid()` — a `SECURITY DEFINER` function reading the key from a table only the
-/// schema's owner can read — finds the MAC right. Injected SQL can set the context but not sign
-/// it, and a signature read inside one transaction is worthless in the next.
+/// server enters a context with `app_enter(tenant, user, system, signature)`, the signature an
+/// HMAC-SHA256 under this key of the context bound to the backend and the transaction's start.
+/// `app_enter` — `SECURITY DEFINER`, reading the key from a table only the schema's owner can
+/// read — records the context only when the signature is right, in a row only it may write,
+/// and row-level security reads the context from there. Injected SQL can call it, but not sign
+/// what it asks for, and a signature made for one transaction is worthless in the next.
 public struct ContextKey: Sendable, Equatable {
     /// The secret as configured: 32 to 64 bytes, so it is one SHA-256 block as HMAC uses it.
     public let secret: String
@@ -44,8 +45,8 @@ public struct ContextKey: Sendable, Equatable {
         self.init(secret)
     }
 
-    /// The signature of a context: what `app_context_valid()` recomputes from the settings.
-    func signature(backend: Int64, started: Int64, tenant: String, user: String, system: String) -> String {
+    /// The signature of a context: what `app_enter` recomputes before it believes one.
+    public func signature(backend: Int64, started: Int64, tenant: String, user: String, system: String) -> String {
         let message = "\(backend)\n\(started)\n\(tenant)\n\(user)\n\(system)"
         let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Array(secret.utf8)))
         return Hex.string(Array(mac))

@@ -129,49 +129,55 @@ enum RowLevelSecurity {
 
     /// Migration 24: the context is a claim only the server can make. The key's HMAC pads sit in
     /// a table whose row-level security has no policy and is not forced, so only its owner reads
-    /// it; `app_context_valid()` runs as that owner and recomputes the transaction's signature
-    /// from the settings, its backend and its start. `app_system()`, `app_tenant()` and
-    /// `app_user()` say nothing unless it holds. Every policy then checks the signature once per
-    /// statement — `(SELECT app_context_valid()) AND (…)`, an InitPlan — and reads what the
-    /// context claims (`app_claimed_tenant()`, inlined) per row, since a check costs two SHA-256s
-    /// and a read of the key. The check is PL/pgSQL, whose plan is kept for the session (about
-    /// 8 µs a call; as a SQL function, re-planned in every statement, it was 44).
+    /// it. The server enters a context with `app_enter(tenant, user, system, signature)`, which
+    /// runs as that owner, checks the signature (an HMAC of the context bound to the backend and
+    /// the transaction's start) and writes what it proved — or, failing, nothing — to this
+    /// backend's row of `context_now`, which only it may write. Policies read the context from
+    /// that row, once per statement (an InitPlan: an index lookup), so the signature costs its
+    /// two SHA-256s once per context entered, not once per statement; a row left by an earlier
+    /// transaction is not this one's (its start differs).
     static let signedContext: [String] = [
         "CREATE TABLE context_key (id INTEGER PRIMARY KEY CHECK (id = 1), inner_pad BYTEA NOT NULL, outer_pad BYTEA NOT NULL)",
         "ALTER TABLE context_key ENABLE ROW LEVEL SECURITY",
         "REVOKE ALL ON context_key FROM PUBLIC",
+        // Unlogged: a row lasts one transaction, and a crash ends every transaction anyway.
+        """
+        CREATE UNLOGGED TABLE context_now (
+            backend INTEGER PRIMARY KEY, started TIMESTAMPTZ NOT NULL, tenant_id TEXT, user_id TEXT, system BOOLEAN NOT NULL)
+        """,
+        "ALTER TABLE context_now ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY own_backend ON context_now FOR SELECT USING (backend = pg_backend_pid())",
         #"""
-        CREATE FUNCTION app_context_valid() RETURNS boolean LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        CREATE FUNCTION app_enter(claimed_tenant text, claimed_user text, claimed_system text, signature text) RETURNS boolean
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
         DECLARE
             valid boolean;
         BEGIN
             SELECT encode(sha256(k.outer_pad || sha256(k.inner_pad || convert_to(
                     pg_backend_pid() || E'\n' || (extract(epoch FROM transaction_timestamp()) * 1000000)::bigint
-                    || E'\n' || coalesce(current_setting('app.current_tenant_id', true), '')
-                    || E'\n' || coalesce(current_setting('app.current_user_id', true), '')
-                    || E'\n' || coalesce(current_setting('app.system', true), ''), 'UTF8'))), 'hex')
-                = current_setting('app.context_mac', true)
+                    || E'\n' || claimed_tenant || E'\n' || claimed_user || E'\n' || claimed_system, 'UTF8'))), 'hex') = signature
             INTO valid FROM public.context_key k WHERE k.id = 1;
-            RETURN coalesce(valid, false);
+            valid := coalesce(valid, false);
+            INSERT INTO public.context_now AS c (backend, started, tenant_id, user_id, system)
+            VALUES (pg_backend_pid(), transaction_timestamp(), CASE WHEN valid THEN NULLIF(claimed_tenant, '') END,
+                CASE WHEN valid THEN NULLIF(claimed_user, '') END, valid AND claimed_system = 'on')
+            ON CONFLICT (backend) DO UPDATE SET started = EXCLUDED.started, tenant_id = EXCLUDED.tenant_id,
+                user_id = EXCLUDED.user_id, system = EXCLUDED.system;
+            RETURN valid;
         END
         $$
         """#,
         """
-        CREATE OR REPLACE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$
-            SELECT CASE WHEN public.app_context_valid() THEN NULLIF(current_setting('app.current_tenant_id', true), '') END $$
+        CREATE OR REPLACE FUNCTION app_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT \(contextNow("tenant_id")) $$
         """,
         """
-        CREATE OR REPLACE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$
-            SELECT CASE WHEN public.app_context_valid() THEN NULLIF(current_setting('app.current_user_id', true), '') END $$
+        CREATE OR REPLACE FUNCTION app_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT \(contextNow("user_id")) $$
         """,
         """
-        CREATE OR REPLACE FUNCTION app_system() RETURNS boolean LANGUAGE sql STABLE AS $$
-            SELECT coalesce(current_setting('app.system', true), '') = 'on' AND public.app_context_valid() $$
+        CREATE OR REPLACE FUNCTION app_system() RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT coalesce(\(contextNow("system")), false) $$
         """,
-        // What the context claims, unchecked: only for policies that check it first.
-        "CREATE FUNCTION app_claimed_tenant() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_tenant_id', true), '') $$",
-        "CREATE FUNCTION app_claimed_user() RETURNS text LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.current_user_id', true), '') $$",
-        "CREATE FUNCTION app_claimed_system() RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT coalesce(current_setting('app.system', true), '') = 'on' $$",
+        // Every policy reads the context from the row: app_tenant() becomes the subquery itself
+        // (a function with a FROM would be planned afresh in every statement).
         #"""
         DO $$
         DECLARE
@@ -182,8 +188,14 @@ enum RowLevelSecurity {
         BEGIN
             FOR p IN SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE schemaname = 'public' LOOP
                 CONTINUE WHEN coalesce(p.qual, '') || coalesce(p.with_check, '') !~ 'app_(system|tenant|user)\(\)';
-                used := '(SELECT app_context_valid()) AND (' || regexp_replace(p.qual, 'app_(system|tenant|user)\(\)', 'app_claimed_\1()', 'g') || ')';
-                checked := '(SELECT app_context_valid()) AND (' || regexp_replace(p.with_check, 'app_(system|tenant|user)\(\)', 'app_claimed_\1()', 'g') || ')';
+                used := p.qual;
+                checked := p.with_check;
+                used := replace(used, 'app_tenant()', '\#(contextNow("tenant_id"))');
+                used := replace(used, 'app_user()', '\#(contextNow("user_id"))');
+                used := replace(used, 'app_system()', 'coalesce(\#(contextNow("system")), false)');
+                checked := replace(checked, 'app_tenant()', '\#(contextNow("tenant_id"))');
+                checked := replace(checked, 'app_user()', '\#(contextNow("user_id"))');
+                checked := replace(checked, 'app_system()', 'coalesce(\#(contextNow("system")), false)');
                 change := format('ALTER POLICY %I ON public.%I', p.policyname, p.tablename);
                 IF used IS NOT NULL THEN change := change || ' USING (' || used || ')'; END IF;
                 IF checked IS NOT NULL THEN change := change || ' WITH CHECK (' || checked || ')'; END IF;
@@ -193,6 +205,11 @@ enum RowLevelSecurity {
         $$
         """#,
     ]
+
+    /// What this transaction's proven context says of `column`: null when it entered none.
+    static func contextNow(_ column: String) -> String {
+        "(SELECT c.\(column) FROM public.context_now c WHERE c.backend = pg_backend_pid() AND c.started = transaction_timestamp())"
+    }
 
     static let webSessions: [String] = enable("web_sessions") + [
         "CREATE POLICY owner_access ON web_sessions FOR ALL USING (app_system() OR user_id = app_user()) WITH CHECK (app_system() OR user_id = app_user())",
