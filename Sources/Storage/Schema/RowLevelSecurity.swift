@@ -206,7 +206,9 @@ enum RowLevelSecurity {
         """#,
     ]
 
-    /// What this transaction's proven context says of `column`: null when it entered none.
+    /// What this transaction's proven context says of `column`: null when it entered none. A
+    /// policy added later reads the context through this, not through `app_tenant()` (a
+    /// function with a `FROM`, planned afresh in every statement); a test holds every policy to it.
     static func contextNow(_ column: String) -> String {
         "(SELECT c.\(column) FROM public.context_now c WHERE c.backend = pg_backend_pid() AND c.started = transaction_timestamp())"
     }
