@@ -70,6 +70,50 @@ struct BookingAPITests {
         #expect(try await fixture.store.ledger.auditLedger().isClean)
     }
 
+    @Test("a booking retried under its Idempotency-Key books once, even when the retries race; the key with another request is a 422", arguments: StoreKind.allCases)
+    func idempotentBooking(kind: StoreKind) async throws {
+        let fixture = try await ServerFixture.make(kind)
+        let (session, _, start) = fixture.openSession()
+        let (other, _, _) = fixture.openSession(after: start)
+        try await fixture.test(.live) { client in
+            let member = try await fixture.member("retrying", universalCredits: 30, client: client)
+            let spotsBefore = try await fixture.store.bookings.spotsLeft(sessionId: session)
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "phone-timeout-\(UUID().uuidString)"]
+            // The app timed out and sent the same request six times at once.
+            let answers = try await withThrowingTaskGroup(of: JSONResponse.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": session], headers: key)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.status == .created }, "\(answers.map(\.status))")
+            #expect(Set(answers.compactMap { $0.object["id"] as? String }).count == 1, "one booking, answered six times")
+            #expect(answers.filter { $0.headers[HTTPField.Name("Idempotent-Replayed")!] == "true" }.count == 5)
+            #expect(try await fixture.store.bookings.spotsLeft(sessionId: session) == spotsBefore - 1)
+            let credits = try await client.json("/api/v1/users/\(member.id)/credits", token: member.token)
+            let balances = credits.object["balances"] as! [[String: Any]]
+            let charged = answers[0].object["credits_used"] as! Int
+            #expect(balances.first { $0["universal"] as? Bool == true }?["credits"] as? Int == 30 - charged, "charged once")
+            // The same key for another session is refused, and books nothing.
+            let reused = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": other], headers: key)
+            #expect(reused.status == .unprocessableContent && reused.error?.code == "IDEMPOTENCY_KEY_REUSED", "\(reused.status) \(reused.text)")
+            // Without a key, booking the same session again is the usual conflict.
+            let again = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": session])
+            #expect(again.status == .conflict)
+            // A refused request keeps no key: after the refusal, the key books the other session.
+            let fresh: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "second-\(UUID().uuidString)"]
+            let full = try await client.json(
+                "/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": other, "credits_to_use": 999], headers: fresh
+            )
+            #expect(full.status != .created)
+            let booked = try await client.json("/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": other], headers: fresh)
+            #expect(booked.status == .created && booked.headers[HTTPField.Name("Idempotent-Replayed")!] == nil, "\(booked.text)")
+        }
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
+    }
+
     @Test("members never see each other's bookings or credits; refusals carry their codes", arguments: StoreKind.allCases)
     func isolationAndRefusals(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)

@@ -141,10 +141,12 @@ struct ServerFixture {
     }
 
     /// A session of a marketplace gym starting between 26 hours and 3 days from now (so a
-    /// cancellation is in time for a refund), with spots.
-    func openSession(marketplace: Bool = true) -> (sessionId: String, gym: StoredGym, start: Int64) {
+    /// cancellation is in time for a refund), with spots; with `after`, one starting 4 hours to 3 days
+    /// after that time (so a member may book both).
+    func openSession(marketplace: Bool = true, after: Int64? = nil) -> (sessionId: String, gym: StoredGym, start: Int64) {
+        let earliest = max(clock.now + 26 * 3600, (after ?? 0) + 4 * 3600), latest = (after ?? clock.now) + 3 * 86_400
         for gym in gyms where gym.tenant.marketplaceEnabled == marketplace && gym.tenant.isActive {
-            for s in gym.sessions where !s.isCancelled && s.availableSpots > 2 && s.start > clock.now + 26 * 3600 && s.start < clock.now + 3 * 86_400 {
+            for s in gym.sessions where !s.isCancelled && s.availableSpots > 2 && s.start > earliest && s.start < latest {
                 let c = gym.classes[s.classIndex]
                 guard c.isActive else { continue }
                 return (SessionSchedule.sessionID(classId: c.id, start: s.start), gym, s.start)

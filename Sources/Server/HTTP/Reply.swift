@@ -11,6 +11,8 @@ import Hummingbird
 struct Reply<Value: Encodable & Sendable>: ResponseGenerator {
     var value: Value
     var status: HTTPResponse.Status = .ok
+    /// Headers of the route's own, beside those every answer gets.
+    var headers: HTTPFields = [:]
 
     init(_ value: Value, status: HTTPResponse.Status = .ok) {
         self.value = value
@@ -20,6 +22,7 @@ struct Reply<Value: Encodable & Sendable>: ResponseGenerator {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try JSONLines.encoder().encode(value)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers.append(contentsOf: self.headers)
         if request.method == .get && status == .ok {
             let tag = EntityTag.of(data)
             headers[.eTag] = tag

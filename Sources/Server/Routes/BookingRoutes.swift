@@ -1,5 +1,6 @@
 import Booking
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Storage
 
@@ -74,6 +75,9 @@ struct BookingRoutes {
         }
     }
 
+    /// Set on the answer to a retried booking request (same Idempotency-Key): nothing new was booked.
+    static let replayed = HTTPField.Name("Idempotent-Replayed")!
+
     private func book(_ request: Request, _ context: AppContext, marketplace: Bool) async throws -> Reply<BookingJSON> {
         let user = try context.requireUser()
         let body = try await request.json(NewBooking.self, context: context)
@@ -83,7 +87,7 @@ struct BookingRoutes {
         do {
             outcome = try await services.store.bookings.book(
                 member: user, sessionId: session, marketplace: marketplace, joinWaitlist: body.joinWaitlist ?? false,
-                statedCredits: body.creditsToUse, now: services.clock.now()
+                statedCredits: body.creditsToUse, idempotencyKey: request.headers[PaymentRoutes.idempotencyKey], now: services.clock.now()
             )
         } catch StoreError.refused(let refusal) {
             services.metrics.booking(outcome: refusal.rawValue.lowercased())
@@ -91,9 +95,14 @@ struct BookingRoutes {
         } catch StoreError.notFound {
             throw APIError.notFound("no session with id '\(session)'")
         }
-        services.metrics.booking(outcome: outcome.status.rawValue)
         let booking = outcome.booking
-        return Reply(BookingJSON(booking, qrCode: services.store.bookings.qrCode(for: booking), spotsLeft: outcome.spotsLeft), status: .created)
+        var reply = Reply(BookingJSON(booking, qrCode: services.store.bookings.qrCode(for: booking), spotsLeft: outcome.spotsLeft), status: .created)
+        if outcome.replayed {
+            reply.headers[Self.replayed] = "true"
+        } else {
+            services.metrics.booking(outcome: outcome.status.rawValue)
+        }
+        return reply
     }
 
     static func describe(_ decision: BookingRules.CancelDecision) -> String {

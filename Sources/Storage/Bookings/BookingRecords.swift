@@ -15,6 +15,9 @@ public struct BookingOutcome: Equatable, Sendable {
     /// The booking as it was written, read in the same transaction (so the answer to a
     /// committed booking never depends on a second round trip).
     public var booking: BookingDetails
+    /// A retry under an Idempotency-Key already answered: nothing was booked this time, and
+    /// `booking` is the booking that request made, as it is now.
+    public var replayed = false
 }
 
 /// What a cancellation did.

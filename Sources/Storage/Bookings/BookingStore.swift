@@ -24,15 +24,25 @@ extension BookingStore {
 
     /// Books `sessionId` for `member`: a direct booking paid with that gym's credits, or a
     /// marketplace booking paid with universal credits and split into commission and payout.
-    /// - Parameter statedCredits: what the member's app said the booking costs; refused as
-    ///   `creditsMismatch` when it is not the session's price, so nobody pays what they did not see.
+    /// - Parameters:
+    ///   - statedCredits: what the member's app said the booking costs; refused as
+    ///     `creditsMismatch` when it is not the session's price, so nobody pays what they did not see.
+    ///   - idempotencyKey: the app's key for this request (`Idempotency-Key`): a retry with the same
+    ///     key and the same request books nothing and answers with the booking the first made;
+    ///     with another request it is refused. Kept a week; a refused request keeps no key.
     public func book(
-        member: String, sessionId: String, marketplace: Bool, joinWaitlist: Bool = true, statedCredits: Int? = nil, now: Int64
+        member: String, sessionId: String, marketplace: Bool, joinWaitlist: Bool = true, statedCredits: Int? = nil,
+        idempotencyKey: String? = nil, now: Int64
     ) async throws -> BookingOutcome {
+        if let key = idempotencyKey, key.isEmpty || key.count > 255 { throw StoreError.invalid("Idempotency-Key must be 1 to 255 characters") }
         let currencies = currencies, rates = rates, cutoff = promotionCutoffSeconds
+        let request = "\(sessionId)|\(marketplace)|\(joinWaitlist)|\(statedCredits.map(String.init) ?? "-")"
         return try await feed.transaction(on: database) { db in
             // The catalog is public: learn the session's gym, then act as this member at that gym.
             try db.setContext(.member(member))
+            if let key = idempotencyKey, let earlier = try Self.claim(key, for: request, member: member, now: now, on: db) {
+                return (try Self.replay(earlier, on: db), [])
+            }
             guard let tenant = try db.query("SELECT tenant_id FROM class_schedules WHERE id = $1", .text(sessionId)).first?["tenant_id"].text
             else { throw StoreError.notFound("session") }
             try db.setContext(.tenant(tenant, user: member))
@@ -66,6 +76,7 @@ extension BookingStore {
                     SQLValue(marketplace), .integer(now)
                 )
                 try OutboxRows.notify(member, "booking_waitlisted", bookingId, now: now, on: db)
+                try Self.record(bookingId, under: idempotencyKey, member: member, on: db)
                 return (BookingOutcome(
                     bookingId: bookingId, tenantId: session.facts.tenantId, status: .waitlisted, waitlistPosition: position, creditsCharged: 0, marketplaceFee: nil,
                     spotsLeft: session.facts.spotsLeft, booking: try Self.details(bookingId, on: db)
@@ -85,12 +96,45 @@ extension BookingStore {
                 try OutboxRows.notify(member, "booking_confirmed", bookingId, now: now, on: db)
                 try GymMessages.tell(GymMessages.newBooking, booking: bookingId, member: member, session: sessionId, tenant: session.facts.tenantId, now: now, on: db)
                 try OutboxRows.scheduleReminder(member, bookingId: bookingId, start: session.facts.start, now: now, on: db)
+                try Self.record(bookingId, under: idempotencyKey, member: member, on: db)
                 return (BookingOutcome(
                     bookingId: bookingId, tenantId: session.facts.tenantId, status: .confirmed, waitlistPosition: nil, creditsCharged: credits, marketplaceFee: fee,
                     spotsLeft: session.facts.spotsLeft - 1, booking: try Self.details(bookingId, on: db)
                 ), [try CatalogChange.announceSession(sessionId, on: db)])
             }
         }
+    }
+
+    /// Takes `key` for this request, or finds it taken: nil when it is new (this transaction now
+    /// holds it: a concurrent retry waits, then finds it answered), else the booking the
+    /// earlier request made. The same key for another request is refused.
+    private static func claim(_ key: String, for request: String, member: String, now: Int64, on db: any SQLConnection) throws -> String? {
+        try db.query(
+            "INSERT INTO booking_requests (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, key) DO NOTHING",
+            .text(member), .text(key), .text(request), .integer(now)
+        )
+        guard db.changes == 0 else { return nil }
+        let known = try db.one("SELECT request_hash, booking_id FROM booking_requests WHERE user_id = $1 AND key = $2", .text(member), .text(key))
+        guard known["request_hash"].text == request else {
+            throw StoreError.unprocessable("Idempotency-Key was already used with a different booking request")
+        }
+        // A key is committed only with the booking it made.
+        return try known.text("booking_id")
+    }
+
+    private static func record(_ booking: String, under key: String?, member: String, on db: any SQLConnection) throws {
+        guard let key else { return }
+        try db.query("UPDATE booking_requests SET booking_id = $3 WHERE user_id = $1 AND key = $2", .text(member), .text(key), .text(booking))
+    }
+
+    /// The answer to a retried request: the booking it made, as it is now.
+    private static func replay(_ bookingId: String, on db: any SQLConnection) throws -> BookingOutcome {
+        let booking = try details(bookingId, on: db)
+        let spots = try db.one("SELECT available_spots FROM class_schedules WHERE id = $1", .text(booking.sessionId)).int("available_spots")
+        return BookingOutcome(
+            bookingId: bookingId, tenantId: booking.tenantId, status: booking.status, waitlistPosition: nil, creditsCharged: 0,
+            marketplaceFee: nil, spotsLeft: spots, booking: booking, replayed: true
+        )
     }
 
     /// Cancels a member's booking: refunds in time, keeps the credits when late, and gives a

@@ -243,14 +243,17 @@ extension PaymentStore {
         }
     }
 
-    /// Idempotency keys are answered for `keepSeconds` (a week by default), then forgotten.
+    /// Idempotency keys (of purchases and of booking requests) are answered for `keepSeconds`
+    /// (a week by default), then forgotten.
     /// Returns how many were purged.
     @discardableResult
     public func purgeIdempotencyKeys(now: Int64, keepSeconds: Int64 = 7 * 86_400) async throws -> Int {
         try await database.transaction { db in
             try db.setContext(.system)
             try db.query("DELETE FROM idempotency_keys WHERE created_at < $1", .integer(now - keepSeconds))
-            return db.changes
+            let purchases = db.changes
+            try db.query("DELETE FROM booking_requests WHERE created_at < $1", .integer(now - keepSeconds))
+            return purchases + db.changes
         }
     }
 }

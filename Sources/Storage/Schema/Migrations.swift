@@ -1,11 +1,21 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext, accountBlocks]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext, accountBlocks, bookingRequests]
 
     /// Who a message may be queued for: PostgreSQL's row-level security only
     /// (`RowLevelSecurity.outboxAddressees`); SQLite records the version.
     static let outboxAddressees: (version: Int, statements: [String]) = (23, [])
+
+    /// The Idempotency-Key of each booking request a member's app made, with the booking it made:
+    /// a retry after a timeout is answered with that booking instead of booking again.
+    static let bookingRequests: (version: Int, statements: [String]) = (26, [
+        """
+        CREATE TABLE booking_requests (
+            user_id TEXT NOT NULL REFERENCES users(id), key TEXT NOT NULL, request_hash TEXT NOT NULL,
+            booking_id TEXT REFERENCES bookings(id), created_at BIGINT NOT NULL, PRIMARY KEY (user_id, key))
+        """,
+    ])
 
     /// An account the platform has blocked: it signs in nowhere, and its sessions have ended.
     static let accountBlocks: (version: Int, statements: [String]) = (25, [
@@ -47,6 +57,7 @@ enum Migrations {
         22: RowLevelSecurity.webSessions,
         23: RowLevelSecurity.outboxAddressees,
         24: RowLevelSecurity.signedContext,
+        26: RowLevelSecurity.bookingRequests,
     ]
 
     /// The currency a lot was bought in (NULL: given, the platform's), so a marketplace booking

@@ -206,6 +206,15 @@ enum RowLevelSecurity {
         """#,
     ]
 
+    /// Migration 26: a booking request's key is its member's.
+    static let bookingRequests: [String] = enable("booking_requests") + [
+        """
+        CREATE POLICY owner_access ON booking_requests FOR ALL
+        USING (coalesce(\(contextNow("system")), false) OR user_id = \(contextNow("user_id")))
+        WITH CHECK (coalesce(\(contextNow("system")), false) OR user_id = \(contextNow("user_id")))
+        """,
+    ]
+
     /// What this transaction's proven context says of `column`: null when it entered none. A
     /// policy added later reads the context through this, not through `app_tenant()` (a
     /// function with a `FROM`, planned afresh in every statement); a test holds every policy to it.
