@@ -66,33 +66,47 @@ extension RTree {
 
     /// The `k` items nearest to `center`, nearest first (ties by item index), optionally no
     /// farther than `maxKm`.
+    ///
+    /// Best first, keyed by haversine (which orders as distance does), so neither a node's bound
+    /// nor an item needs an arc sine until the item is taken; and nothing farther than the k-th
+    /// nearest item met so far enters the queue.
     /// - Complexity: O((k + log n) log n) for items spread evenly.
     public func nearest(_ k: Int, to center: Coordinate, maxKm: Double = .infinity) -> [RTreeHit] {
         guard k > 0, !points.isEmpty else { return [] }
         let cosLat = GreatCircle.cosLatitude(center)
         let limit = maxKm.isFinite ? Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: maxKm)) : .infinity
+        var met = NearestMet(k)
         var queue = Heap<NearestCandidate>()
         queue.insert(NearestCandidate(key: 0, tieBreak: 0, level: levels.count, index: 0))
         var hits: [RTreeHit] = []
         while hits.count < k, let next = queue.popMin() {
             if next.level == 0 {
-                hits.append(RTreeHit(id: Int(ids[next.index]), distanceKm: next.key))
+                let distance = GreatCircle.kilometres(fromHaversine: next.key)
+                guard distance <= maxKm else { break }  // the rest are farther still
+                hits.append(RTreeHit(id: Int(ids[next.index]), distanceKm: distance))
                 continue
             }
-            for child in childRange(level: next.level, index: next.index) {
-                if next.level == 1 {
-                    let h = GreatCircle.haversine(center, points[child], cosLatitudeA: cosLat, cosLatitudeB: cosLatitudes[child])
-                    let d = GreatCircle.kilometres(fromHaversine: h)
-                    if d <= maxKm { queue.insert(NearestCandidate(key: d, tieBreak: Int(ids[child]), level: 0, index: child)) }
-                } else {
-                    let h = levels[next.level - 2][child].lowerHaversine(from: center, cosLatitude: cosLat)
-                    // Nodes carry a lower bound shaved by the rounding slack, so an item at exactly
-                    // that distance is never popped before a node that may hold a nearer one.
-                    if h <= limit {
-                        // asin(y) ≥ y: 2R·√h is at most the distance, and needs no trigonometry.
-                        let bound = max(0, 2 * GreatCircle.earthRadiusKm * min(1, h).squareRoot() * (1 - 1e-9) - 1e-9)
-                        queue.insert(NearestCandidate(key: bound, tieBreak: -1, level: next.level - 1, index: child))
+            let children = childRange(level: next.level, index: next.index)
+            if next.level == 1 {
+                // A leaf's items all measured first, so the bound they set keeps the rest of
+                // them out of the queue.
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: children.count) { measured in
+                    for (slot, child) in children.enumerated() {
+                        measured[slot] = GreatCircle.haversine(center, points[child], cosLatitudeA: cosLat, cosLatitudeB: cosLatitudes[child])
+                        met.note(measured[slot])
                     }
+                    let reach = min(limit, Self.pruningLimit(haversine: met.bound))
+                    for (slot, child) in children.enumerated() where measured[slot] <= reach {
+                        queue.insert(NearestCandidate(key: measured[slot], tieBreak: Int(ids[child]), level: 0, index: child))
+                    }
+                }
+            } else {
+                let reach = min(limit, Self.pruningLimit(haversine: met.bound))
+                for child in children {
+                    // Shaved by the rounding slack, so an item at exactly a node's bound is never
+                    // popped before the node, which may hold a nearer one.
+                    let h = levels[next.level - 2][child].lowerHaversine(from: center, cosLatitude: cosLat) * (1 - 1e-12)
+                    if h <= reach { queue.insert(NearestCandidate(key: h, tieBreak: -1, level: next.level - 1, index: child)) }
                 }
             }
         }
@@ -136,6 +150,31 @@ extension RTree {
 /// A node or item waiting in the k-nearest queue: nodes by their distance lower bound, items
 /// by their distance; at equal keys nodes come first (they may hold a nearer item), then items
 /// by index, so results are deterministic.
+/// The `k` smallest haversines of the items a nearest search has met: an item or node beyond
+/// the largest of them cannot be among the k nearest. Kept for small k only (a sorted array);
+/// past that the search prunes by `maxKm` alone.
+struct NearestMet {
+    private var smallest: [Double] = []
+    private let k: Int
+    private static let largestKept = 64
+
+    init(_ k: Int) {
+        self.k = k
+        if k <= Self.largestKept { smallest.reserveCapacity(k + 1) }
+    }
+
+    /// Nothing beyond this can be among the k nearest.
+    var bound: Double { smallest.count == k ? smallest[k - 1] : .infinity }
+
+    mutating func note(_ h: Double) {
+        guard k <= Self.largestKept, smallest.count < k || h < smallest[k - 1] else { return }
+        var at = smallest.count
+        while at > 0, smallest[at - 1] > h { at -= 1 }
+        smallest.insert(h, at: at)
+        if smallest.count > k { smallest.removeLast() }
+    }
+}
+
 struct NearestCandidate: Comparable {
     var key: Double
     var tieBreak: Int
