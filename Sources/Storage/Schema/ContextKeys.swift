@@ -45,5 +45,4 @@ extension Store {
             return try db.one("SELECT CASE WHEN app_system() THEN 1 ELSE 0 END AS believed").bool("believed")
         }
     }
-
 }
