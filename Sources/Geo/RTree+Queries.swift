@@ -76,9 +76,12 @@ extension RTree {
         let cosLat = GreatCircle.cosLatitude(center)
         let limit = maxKm.isFinite ? Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: maxKm)) : .infinity
         var met = NearestMet(k)
-        var queue = Heap<NearestCandidate>()
+        // Sized once for what a search usually holds (a few nodes of each level, a leaf's
+        // nearest items), rather than grown by doubling from one.
+        var queue = Heap<NearestCandidate>(minimumCapacity: 64 + k)
         queue.insert(NearestCandidate(key: 0, tieBreak: 0, level: levels.count, index: 0))
         var hits: [RTreeHit] = []
+        hits.reserveCapacity(min(k, points.count))
         while hits.count < k, let next = queue.popMin() {
             if next.level == 0 {
                 let distance = GreatCircle.kilometres(fromHaversine: next.key)
