@@ -77,11 +77,13 @@ extension RTree {
         let limit = maxKm.isFinite ? Self.pruningLimit(haversine: GreatCircle.haversine(ofKilometres: maxKm)) : .infinity
         var met = NearestMet(k)
         // Sized once for what a search usually holds (a few nodes of each level, a leaf's
-        // nearest items), rather than grown by doubling from one.
-        var queue = Heap<NearestCandidate>(minimumCapacity: 64 + k)
+        // nearest items), rather than grown by doubling from one; a large k grows it as needed
+        // (the index asks for a page plus the dead, which can be thousands).
+        let usual = min(k, 64)
+        var queue = Heap<NearestCandidate>(minimumCapacity: 64 + usual)
         queue.insert(NearestCandidate(key: 0, tieBreak: 0, level: levels.count, index: 0))
         var hits: [RTreeHit] = []
-        hits.reserveCapacity(min(k, points.count))
+        hits.reserveCapacity(min(usual, points.count))
         while hits.count < k, let next = queue.popMin() {
             if next.level == 0 {
                 let distance = GreatCircle.kilometres(fromHaversine: next.key)

@@ -102,18 +102,14 @@ struct AuthAPITests {
     func passwordReset(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
         try await fixture.test { client in
-            let email = "zanele-\(UUID().uuidString.prefix(6))@example.com"
-            let registered = try await client.json(
-                "/api/v1/auth/register", method: .post, body: ["email": email, "password": "first pass 1", "first_name": "Zanele", "last_name": "Dube"]
-            )
-            let refresh = registered.object["refresh_token"] as! String
+            let (email, user, _, refresh) = try await fixture.register("zanele", password: "first pass 1", client: client)
             let accepted = try await client.json("/api/v1/auth/password-reset", method: .post, body: ["email": email])
             #expect(accepted.status == .accepted)
             let unknown = try await client.json("/api/v1/auth/password-reset", method: .post, body: ["email": "ghost@example.com"])
             #expect(unknown.status == .accepted)
             #expect(unknown.object["status"] as? String == accepted.object["status"] as? String)
 
-            let token = try await fixture.outboxField("token", kind: "password_reset", user: registered.object["user_id"] as! String)
+            let token = try await fixture.outboxField("token", kind: "password_reset", user: user)
             let weak = try await client.json("/api/v1/auth/password-reset/confirm", method: .post, body: ["token": token, "password": "weak"])
             #expect(weak.status == .badRequest)
             let reset = try await client.json("/api/v1/auth/password-reset/confirm", method: .post, body: ["token": token, "password": "second pass 2"])
@@ -125,7 +121,7 @@ struct AuthAPITests {
             #expect(try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "second pass 2"]).status == .ok)
             #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": refresh]).status == .unauthorized)
 
-            let verification = try await fixture.outboxField("token", kind: "email_verification", user: registered.object["user_id"] as! String)
+            let verification = try await fixture.outboxField("token", kind: "email_verification", user: user)
             #expect(try await client.json("/api/v1/auth/verify-email", method: .post, body: ["token": verification]).status == .ok)
             let login = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "second pass 2"])
             let profile = try await client.json("/api/v1/users/profile", token: login.object["access_token"] as? String)

@@ -91,6 +91,18 @@ struct ServerFixture {
         try await app.test(setup) { client in try await body(client) }
     }
 
+    /// Signs up an account with `password`, its email not yet proven; returns its email, id and
+    /// first tokens.
+    func register(_ name: String, password: String, client: any TestClientProtocol) async throws -> (email: String, id: String, access: String, refresh: String) {
+        let email = "\(name)-\(UUID().uuidString.prefix(6))@example.com"
+        let response = try await client.json(
+            "/api/v1/auth/register", method: .post, body: ["email": email, "password": password, "first_name": name, "last_name": "Tester"]
+        )
+        guard response.status == .created else { throw StoreError.invalid("register failed: \(response.status) \(response.text)") }
+        let o = response.object
+        return (email, o["user_id"] as! String, o["access_token"] as! String, o["refresh_token"] as! String)
+    }
+
     /// Registers a member and grants them credits; returns their id and access token.
     func member(_ name: String, universalCredits: Int = 0, gymCredits: [(String, Int)] = [], client: any TestClientProtocol) async throws -> (id: String, token: String) {
         let email = "\(name)-\(UUID().uuidString.prefix(8))@example.com"

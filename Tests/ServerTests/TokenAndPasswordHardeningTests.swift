@@ -97,12 +97,7 @@ struct TokenAndPasswordHardeningTests {
     func endedSessions(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
         try await fixture.test { client in
-            let email = "ended-\(UUID().uuidString.prefix(6))@example.com"
-            let registered = try await client.json(
-                "/api/v1/auth/register", method: .post, body: ["email": email, "password": "first pass 1", "first_name": "Naledi", "last_name": "Mokoena"]
-            )
-            let user = registered.object["user_id"] as! String
-            let access = registered.object["access_token"] as! String
+            let (email, user, access, stale) = try await fixture.register("ended", password: "first pass 1", client: client)
             #expect(try await client.json("/api/v1/users/profile", token: access).status == .ok)
             _ = try await client.json("/api/v1/auth/password-reset", method: .post, body: ["email": email])
             let token = try await fixture.outboxField("token", kind: "password_reset", user: user)
@@ -114,7 +109,6 @@ struct TokenAndPasswordHardeningTests {
             let fresh = login.object["access_token"] as! String, refresh = login.object["refresh_token"] as! String
             // A device still holding a refresh token from before the reset is refused, and is not
             // taken for a thief: the session begun since carries on.
-            let stale = registered.object["refresh_token"] as! String
             #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": stale]).status == .unauthorized)
             #expect(try await client.json("/api/v1/users/profile", token: fresh).status == .ok)
             #expect(try await client.json("/api/v1/auth/refresh", method: .post, body: ["refresh_token": refresh]).status == .ok)
@@ -128,11 +122,7 @@ struct TokenAndPasswordHardeningTests {
     func signOut(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
         try await fixture.test { client in
-            let email = "leaving-\(UUID().uuidString.prefix(6))@example.com"
-            let registered = try await client.json(
-                "/api/v1/auth/register", method: .post, body: ["email": email, "password": "leaving soon 7", "first_name": "Thandi", "last_name": "Dube"]
-            )
-            let first = registered.object["access_token"] as! String
+            let (email, _, first, _) = try await fixture.register("leaving", password: "leaving soon 7", client: client)
             func signIn() async throws -> (access: String, refresh: String) {
                 let login = try await client.json("/api/v1/auth/login", method: .post, body: ["email": email, "password": "leaving soon 7"])
                 return (login.object["access_token"] as! String, login.object["refresh_token"] as! String)
@@ -161,12 +151,7 @@ struct TokenAndPasswordHardeningTests {
     func blockedAccount(kind: StoreKind) async throws {
         let fixture = try await ServerFixture.make(kind)
         try await fixture.test { client in
-            let email = "blocked-\(UUID().uuidString.prefix(6))@example.com"
-            let registered = try await client.json(
-                "/api/v1/auth/register", method: .post, body: ["email": email, "password": "card tester 8", "first_name": "Spam", "last_name": "Bot"]
-            )
-            let user = registered.object["user_id"] as! String
-            let access = registered.object["access_token"] as! String, refresh = registered.object["refresh_token"] as! String
+            let (email, user, access, refresh) = try await fixture.register("blocked", password: "card tester 8", client: client)
             #expect(try await client.json("/api/v1/users/profile", token: access).status == .ok)
             // Blocked from the command line, beside the server: it notices within its 2 s of
             // remembering session versions.

@@ -104,9 +104,3 @@ private final class RequestStartWatcher: ChannelInboundHandler, RemovableChannel
         context.fireChannelRead(data)
     }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        self = .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-    }
-}

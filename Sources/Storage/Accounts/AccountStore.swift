@@ -167,15 +167,12 @@ extension AccountStore {
         }
     }
 
-    /// Signs the account out everywhere: every refresh token is spent and the session version
+    /// Signs the account out everywhere: its refresh tokens are revoked and its session version
     /// moves on, so its access tokens and its browsers' sessions stop working at once.
     public func signOutEverywhere(user: String, now: Int64) async throws {
         try await database.transaction { db in
             try db.setContext(.member(user))
-            try db.query("UPDATE users SET token_version = token_version + 1, updated_at = $2 WHERE id = $1", .text(user), .integer(now))
-            guard db.changes == 1 else { throw StoreError.notFound("account") }
-            try Self.revokeRefreshTokens(of: user, now: now, on: db)
-            try db.query("UPDATE web_sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL", .text(user), .integer(now))
+            try Self.endEverySession(of: user, now: now, on: db)
         }
     }
 
@@ -185,14 +182,17 @@ extension AccountStore {
     public func block(user: String, reason: String, now: Int64) async throws {
         try await database.transaction { db in
             try db.setContext(.system)
-            try db.query(
-                "UPDATE users SET blocked_at = $2, blocked_reason = $3, token_version = token_version + 1, updated_at = $2 WHERE id = $1",
-                .text(user), .integer(now), .text(reason)
-            )
-            guard db.changes == 1 else { throw StoreError.notFound("account") }
-            try Self.revokeRefreshTokens(of: user, now: now, on: db)
-            try db.query("UPDATE web_sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL", .text(user), .integer(now))
+            try db.query("UPDATE users SET blocked_at = $2, blocked_reason = $3 WHERE id = $1", .text(user), .integer(now), .text(reason))
+            try Self.endEverySession(of: user, now: now, on: db)
         }
+    }
+
+    /// Moves the account's session version on (which ends its access tokens and, checked against
+    /// it, its browsers' sessions) and revokes its refresh tokens.
+    private static func endEverySession(of user: String, now: Int64, on db: any SQLConnection) throws {
+        try db.query("UPDATE users SET token_version = token_version + 1, updated_at = $2 WHERE id = $1", .text(user), .integer(now))
+        guard db.changes == 1 else { throw StoreError.notFound("account") }
+        try revokeRefreshTokens(of: user, now: now, on: db)
     }
 
     /// Lets a blocked account sign in again.

@@ -204,8 +204,9 @@ public final class PostgresDatabase: Database {
         self.key = key
     }
 
-    /// The key transactions are signed with.
-    public var contextKey: ContextKey? {
+    /// The key transactions are signed with: the configured one, or the database's, once the
+    /// schema's owner has migrated (`Store.settleContextKey`).
+    public internal(set) var contextKey: ContextKey? {
         get { key.value }
         set { key.value = newValue }
     }
