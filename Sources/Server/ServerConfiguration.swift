@@ -65,6 +65,12 @@ public struct ServerConfiguration: Sendable {
     /// Open connections allowed at once from one address (`STUDIOLOOP_MAX_CONNECTIONS_PER_ADDRESS`);
     /// 0 for no cap. Trusted proxies are not capped.
     public var maxConnectionsPerAddress = 256
+    /// How long the index may miss other servers' changes (its listener cut off) before search
+    /// answers and `/ready` say it is stale (`STUDIOLOOP_STALE_AFTER`).
+    public var staleAfter: Duration = .seconds(5)
+    /// How long a stopping server says not-ready while still serving, so a load balancer takes
+    /// it out of its pool first (`STUDIOLOOP_DRAIN`): 0 in development, 2 s in production.
+    public var drainPeriod: Duration = .zero
     /// How often the outbox, settlement and expiry jobs run.
     public var maintenanceInterval: Duration = .seconds(30)
 

@@ -42,6 +42,10 @@ public struct ServerServices: Sendable {
     let whatsappWebhook: WhatsAppWebhook?
     /// Browser sign-in and form tokens for the pages.
     let web: WebSessions
+    /// Whether the index may be missing other servers' changes.
+    public let freshness: IndexFreshness
+    /// Set when the server has been asked to stop: `/ready` says not-ready from then.
+    public let draining: Draining
 
     /// - Parameters:
     ///   - webSecret: what the pages' CSRF key is derived from (the JWT secret, so every server
@@ -53,8 +57,11 @@ public struct ServerServices: Sendable {
         rateLimits: RateLimits = .off, corsOrigins: Set<String> = [], places: [Place] = [],
         horizonDays: Int = 14, areas: NamedAreas? = nil,
         publicURL: String = "http://127.0.0.1:8080", refundWindowDays: Int = PaymentStore.defaultRefundWindowDays,
-        whatsappWebhook: WhatsAppWebhook? = nil, webSecret: [UInt8]? = nil, secureCookies: Bool = false
+        whatsappWebhook: WhatsAppWebhook? = nil, webSecret: [UInt8]? = nil, secureCookies: Bool = false,
+        freshness: IndexFreshness = IndexFreshness(), draining: Draining = Draining()
     ) {
+        self.freshness = freshness
+        self.draining = draining
         self.store = store
         self.index = index
         self.authenticator = authenticator

@@ -6,11 +6,13 @@ import Hummingbird
 import Logging
 import Marketplace
 import Notifications
+import ServiceLifecycle
 public import Storage
 
 /// Starts a server: migrates the store, fills an empty development store from the demo
-/// dataset, builds the index from the store, and serves until SIGINT or SIGTERM, when it stops
-/// accepting, finishes the requests in flight and flushes the outbox.
+/// dataset, builds the index from the store, and serves until SIGINT or SIGTERM, when it says
+/// not-ready for the drain period, then stops accepting, finishes the requests in flight and
+/// flushes the outbox.
 public enum StudioLoopServer {
     public static func run(
         database: any Database, storeName: String, listenURL: String?, demoDataset: URL?, configuration: ServerConfiguration,
@@ -70,6 +72,9 @@ public enum StudioLoopServer {
         let places = reference?.places ?? []
         let areas = try NamedAreas(cities: reference?.cities ?? [], places: places)
         let loader = CatalogLoader(store: store, places: places, horizonDays: configuration.horizonDays)
+        // Listening before the catalog is read: whatever another server commits after the read
+        // is heard.
+        let listener = try listenURL.map(ChangeListener.init(url:))
         // One read of the catalog serves the index and the choice of the demo gym.
         let gyms = try await loader.catalog(now: now)
         let index = loader.buildIndex(from: gyms, now: now)
@@ -85,7 +90,8 @@ public enum StudioLoopServer {
             places: places, horizonDays: configuration.horizonDays, areas: areas,
             publicURL: configuration.baseURL, refundWindowDays: configuration.refundWindowDays,
             whatsappWebhook: configuration.whatsappAppSecret.map { WhatsAppWebhook(appSecret: $0, verifyToken: configuration.whatsappVerifyToken) },
-            webSecret: configuration.jwtSecret, secureCookies: !configuration.development
+            webSecret: configuration.jwtSecret, secureCookies: !configuration.development,
+            freshness: IndexFreshness(threshold: configuration.staleAfter)
         )
 
         let demo = configuration.development
@@ -103,7 +109,10 @@ public enum StudioLoopServer {
             ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "studioloop"),
             services: [
-                IndexSync(loader: loader, index: index, clock: clock, listenURL: listenURL, builtAt: now, metrics: services.metrics),
+                IndexSync(
+                    loader: loader, index: index, clock: clock, listenURL: listenURL, listener: listener, builtAt: now, metrics: services.metrics,
+                    freshness: services.freshness
+                ),
                 Maintenance(
                     store: store,
                     dispatcher: OutboxDispatcher(database: database, channel: configuration.notifications),
@@ -126,7 +135,15 @@ public enum StudioLoopServer {
             },
             logger: logger
         )
-        try await app.runService()
+        // SIGTERM or SIGINT: first the drain (not ready, still serving), then the application
+        // (stops accepting, finishes in flight), then its services.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app, Drain(period: configuration.drainPeriod, state: services.draining)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            )
+        )
+        try await group.run()
     }
 
     /// Prints a line straight to standard output, unbuffered, so it reaches a pipe or log file

@@ -12,7 +12,7 @@ struct Serve: AsyncParsableCommand {
 
             With PostgreSQL (--database or DATABASE_URL) the server runs in production mode unless --development is given, and needs its secrets from the environment: STUDIOLOOP_JWT_SECRET signs access tokens and STUDIOLOOP_CHECKIN_SECRET signs QR check-in codes (32 bytes or more each); STUDIOLOOP_YOCO_WEBHOOK_SECRET and STUDIOLOOP_STRIPE_WEBHOOK_SECRET enable those payment providers.
 
-            SIGINT or SIGTERM stops it gracefully: no new connections, requests in flight finish, the outbox is flushed.
+            SIGINT or SIGTERM stops it gracefully: /ready says not-ready for the drain period (--drain) while requests are still served, then no new connections, requests in flight finish, the outbox is flushed.
             """
     )
 
@@ -84,6 +84,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Open connections allowed at once from one address; 0 for no cap (default 256; env STUDIOLOOP_MAX_CONNECTIONS_PER_ADDRESS). Trusted proxies are not capped.", valueName: "n"))
     var maxConnectionsPerAddress: Int?
+
+    @Option(help: ArgumentHelp("Seconds the index may miss other servers' changes (its PostgreSQL listener cut off) before search answers carry X-Index-Stale-Seconds and /ready says not ready (default 5; env STUDIOLOOP_STALE_AFTER).", valueName: "seconds"))
+    var staleAfter: Int?
+
+    @Option(help: ArgumentHelp("Seconds a server asked to stop (SIGTERM, SIGINT) says not-ready on /ready while still serving, before it stops accepting: long enough for the load balancer's health checks to take it out (default 2, 0 in development; env STUDIOLOOP_DRAIN).", valueName: "seconds"))
+    var drain: Int?
 
     @Option(help: ArgumentHelp("Seconds between runs of the background jobs (notifications, settlement, expiry).", valueName: "seconds"))
     var maintenanceEvery: Int = 30
@@ -165,6 +171,9 @@ struct Serve: AsyncParsableCommand {
             configuration.requestDeadlines.header = header
         }
         if let body = try seconds(bodyTimeout, "--body-timeout", "STUDIOLOOP_BODY_TIMEOUT", in: 1...3_600) { configuration.requestDeadlines.body = body }
+        configuration.drainPeriod = isDevelopment ? .zero : .seconds(2)
+        if let drain = try seconds(drain, "--drain", "STUDIOLOOP_DRAIN", in: 0...600) { configuration.drainPeriod = drain }
+        if let stale = try seconds(staleAfter, "--stale-after", "STUDIOLOOP_STALE_AFTER", in: 1...3_600) { configuration.staleAfter = stale }
         if let cap = maxConnectionsPerAddress {
             guard cap >= 0 else { throw ValidationError("--max-connections-per-address must be 0 (no cap) or more (got \(cap))") }
             configuration.maxConnectionsPerAddress = cap

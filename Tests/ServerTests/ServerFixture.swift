@@ -66,9 +66,10 @@ struct ServerFixture {
         )
         let sandbox = SandboxProvider(webhookSecret: sandboxSecret)!
         let services = ServerServices(store: store, index: index, authenticator: authenticator, clock: serverClock, providers: providers + [sandbox],
-            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas, whatsappWebhook: whatsappWebhook
+            rateLimits: rateLimits, corsOrigins: corsOrigins, areas: areas, whatsappWebhook: whatsappWebhook,
+            freshness: IndexFreshness(threshold: .seconds(1))
         )
-        let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL)
+        let sync = IndexSync(loader: loader, index: index, clock: serverClock, listenURL: listenURL, freshness: services.freshness)
         return ServerFixture(
             store: store, index: index, services: services, gyms: try await store.catalog.gyms(from: start, to: start + 14 * 86_400),
             clock: clock, sync: sync, sandbox: sandbox, postgresURL: listenURL

@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import SQL
 import Server
 import Storage
 import Testing
@@ -40,6 +41,7 @@ struct StoreOutageTests {
             let sessions = bookableSessions(fixture, members: members.count)
             try #require(sessions.allSatisfy { $0.count >= 40 })
             let acknowledged = Locked<[String]>([])
+            let cancelled = Locked<Set<String>>([])
             let statuses = Locked<[Int: Int]>([:])
             let lastSuccess = Locked<ContinuousClock.Instant?>(nil)
             let stop = Locked(false)
@@ -47,19 +49,32 @@ struct StoreOutageTests {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for (m, member) in members.enumerated() {
                         group.addTask {
+                            // Each member books its sessions in turn and cancels each booking, for as long as the
+                            // test runs: the load lasts however fast the store is.
                             var next = 0
-                            while !stop.value, next < sessions[m].count {
+                            while !stop.value {
                                 let response = try await client.json(
-                                    "/api/v1/marketplace/bookings", method: .post, token: member.token, body: ["class_schedule_id": sessions[m][next]]
+                                    "/api/v1/marketplace/bookings", method: .post, token: member.token,
+                                    body: ["class_schedule_id": sessions[m][next % sessions[m].count]]
                                 )
                                 statuses.withLock { $0[Int(response.status.code), default: 0] += 1 }
-                                if response.status == .created, let id = response.object["id"] as? String {
-                                    acknowledged.withLock { $0.append(id) }
-                                    lastSuccess.withLock { $0 = .now }
-                                    next += 1
-                                } else {
+                                guard response.status == .created, let id = response.object["id"] as? String else {
                                     #expect(response.status == .serviceUnavailable, "\(response.status): \(response.text)")
                                     #expect(response.headers[.retryAfter] != nil)
+                                    try await Task.sleep(for: .milliseconds(50))
+                                    continue
+                                }
+                                acknowledged.withLock { $0.append(id) }
+                                lastSuccess.withLock { $0 = .now }
+                                next += 1
+                                while !stop.value {
+                                    let cancel = try await client.json("/api/v1/bookings/\(id)", method: .delete, token: member.token)
+                                    statuses.withLock { $0[Int(cancel.status.code), default: 0] += 1 }
+                                    if cancel.status == .ok {
+                                        cancelled.withLock { $0.insert(id) }
+                                        break
+                                    }
+                                    #expect(cancel.status == .serviceUnavailable, "\(cancel.status): \(cancel.text)")
                                     try await Task.sleep(for: .milliseconds(50))
                                 }
                             }
@@ -86,14 +101,86 @@ struct StoreOutageTests {
             #expect(unavailableWhileDown > 0, "bookings while PostgreSQL was down should have been 503s: \(statuses.withLock { $0 })")
             let recoveredIn = try #require(recovered)
             #expect(recoveredIn > .zero && recoveredIn < .seconds(5), "bookings succeeded again \(recoveredIn) after PostgreSQL was back")
-            // Every acknowledged booking is there, confirmed.
+            // Every acknowledged booking is there, cancelled when its cancellation was acknowledged.
             let ids = acknowledged.withLock { $0 }
+            let cancelledIds = cancelled.withLock { $0 }
             #expect(ids.count > 20)
-            for id in ids { #expect(try await fixture.store.bookings.booking(id: id).status == .confirmed) }
-            let ready = try await client.json("/ready")
-            #expect(ready.status == .ok)
+            for id in ids {
+                let status = try await fixture.store.bookings.booking(id: id).status
+                #expect(cancelledIds.contains(id) ? status == .cancelled : status == .confirmed, "\(id): \(status)")
+            }
+            // Ready again once the listener has heard again and caught up.
+            var ready = try await client.json("/ready")
+            let waiting = ContinuousClock.now
+            while ready.status != .ok, ContinuousClock.now - waiting < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(100))
+                ready = try await client.json("/ready")
+            }
+            #expect(ready.status == .ok, "\(ready.text)")
         }
         #expect(try await fixture.store.ledger.auditLedger().isClean)
+    }
+
+    @Test("PostgreSQL cut off: search answers throughout, marked stale past the threshold, /ready not ready until caught up; a gym changed unheard is reloaded")
+    func postgresCutOff() async throws {
+        let cluster = try PrivatePostgres()
+        let fixture = try await ServerFixture.make(.postgres, postgresURL: cluster.url)
+        let gym = try #require(fixture.gyms.first { $0.tenant.marketplaceEnabled && $0.tenant.isActive && !$0.sessions.isEmpty })
+        let location = "\(gym.tenant.location.lat),\(gym.tenant.location.lng)"
+        let search = "/api/v1/marketplace/search?location=\(location)&radius_km=1&tenant=\(gym.tenant.id)&limit=50"
+        let classId = gym.classes[gym.sessions[0].classIndex].id
+        let staleHeader = HTTPField.Name("X-Index-Stale-Seconds")!
+        try await fixture.test { client in
+            let before = try await client.json(search)
+            #expect(before.status == .ok && before.headers[staleHeader] == nil)
+
+            try cluster.stop()
+            // The listener notices within its 200 ms wait; the mark comes after the 1 s threshold.
+            var marked: String?
+            let stopped = ContinuousClock.now
+            while ContinuousClock.now - stopped < .seconds(3) {
+                let answer = try await client.json(search)
+                #expect(answer.status == .ok, "search while cut off: \(answer.status) \(answer.text)")
+                marked = answer.headers[staleHeader]
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(marked != nil, "a search 3 s into the cut carries X-Index-Stale-Seconds")
+            let ready = try await client.json("/ready")
+            #expect(ready.status == .serviceUnavailable && ready.headers[.retryAfter] != nil)
+
+            // Back: ready and no longer stale once the listener hears again and has caught up.
+            try cluster.start()
+            var caughtUp = false
+            let back = ContinuousClock.now
+            while ContinuousClock.now - back < .seconds(10), !caughtUp {
+                let answer = try await client.json(search)
+                let ready = try await client.json("/ready")
+                caughtUp = answer.headers[staleHeader] == nil && ready.status == .ok
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(caughtUp, "no longer stale, and ready, once caught up")
+
+            // A class renamed by SQL that announces nothing, then the listener's connection cut:
+            // only its catch-up on reconnecting can find the change.
+            let owner = try PostgresConnection(url: cluster.url.replacingOccurrences(of: "studioloop_app@", with: "postgres@"))
+            try owner.query(
+                "UPDATE classes SET name = 'Renamed While Unheard', updated_at = $2 WHERE id = $1", .text(classId), .integer(fixture.clock.now)
+            )
+            func renamed() async throws -> Bool {
+                let results = try await client.json(search).object["results"] as? [[String: Any]] ?? []
+                return results.contains { ($0["class"] as? [String: Any])?["name"] as? String == "Renamed While Unheard" }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await !renamed(), "nothing announced the rename")
+            try owner.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'")
+            var found = false
+            let cut = ContinuousClock.now
+            while ContinuousClock.now - cut < .seconds(5), !found {
+                found = try await renamed()
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(found, "the gym changed while unheard is reloaded when the listener catches up")
+        }
     }
 
     @Test("SQLite's disk full: a sign-up is a 503 with Retry-After, /ready says not ready until a write succeeds")

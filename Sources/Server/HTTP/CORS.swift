@@ -36,5 +36,5 @@ struct AllowedOriginsCORS: RouterMiddleware {
         return response
     }
 
-    private static let exposed = "X-Request-ID, ETag, Retry-After, Content-Encoding"
+    private static let exposed = "X-Request-ID, ETag, Retry-After, Content-Encoding, X-Index-Stale-Seconds"
 }

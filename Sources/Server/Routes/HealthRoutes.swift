@@ -32,9 +32,16 @@ struct HealthRoutes {
         }
     }
 
-    /// Ready when the store answers and takes writes (the index is built before the server
-    /// listens); else a 503 saying why.
+    /// Ready when the server is not shutting down, the store answers and takes writes, and the
+    /// index is not missing other servers' changes (it is built before the server listens);
+    /// else a 503 saying why.
     private func ready() async throws -> Reply<Readiness> {
+        if services.draining.isDraining {
+            throw APIError(.notReady, "this server is shutting down; its requests in flight are finished, new ones belong elsewhere")
+        }
+        if let behind = services.freshness.staleSeconds {
+            throw APIError(.notReady, "the index has been missing other servers' changes for \(behind) s; search answers from it meanwhile", headers: [.retryAfter: "2"])
+        }
         do { try await services.store.ping() } catch {
             throw APIError(.notReady, "the store does not answer", headers: [.retryAfter: "2"])
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Marketplace
 
@@ -64,7 +65,14 @@ struct SearchRoutes {
         let page = try services.index.search(query)
         services.metrics.searched(indexMilliseconds: page.tookMs)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let behind = services.freshness.staleSeconds { headers[.indexStaleSeconds] = String(behind) }
         let body = Compression.body(page.jsonBytes(), for: request, headers: &headers)
         return Response(status: .ok, headers: headers, body: body)
     }
+}
+
+extension HTTPField.Name {
+    /// On a search answer from an index that has been missing other servers' changes this many
+    /// seconds (its listener cut off from PostgreSQL): spots may be out of date.
+    static let indexStaleSeconds = HTTPField.Name("X-Index-Stale-Seconds")!
 }

@@ -1,7 +1,7 @@
 import Logging
 public import Marketplace
 public import ServiceLifecycle
-import Storage
+public import Storage
 import Synchronization
 
 /// Keeps the index in step with the store: every committed spot change made through this
@@ -14,9 +14,14 @@ public struct IndexSync: Service {
     let clock: ServerClock
     /// For PostgreSQL: where to LISTEN for other servers' changes.
     let listenURL: String?
+    /// Already listening, from before the index was read (so nothing between is missed); else
+    /// one is made from `listenURL` when the service runs.
+    let listener: ChangeListener?
     /// When the index was read from the store: on PostgreSQL, changes since are caught up at start.
     let builtAt: Int64
     let metrics: ServerMetrics?
+    /// Marked behind while the listener is not hearing other servers.
+    let freshness: IndexFreshness?
     let logger = Logger(label: "studioloop.index-sync")
     private let reloads = GymReloads.Shared()
     private let wake: AsyncStream<Void>
@@ -25,9 +30,11 @@ public struct IndexSync: Service {
     static let batchDelay: Duration = .milliseconds(20)
 
     public init(
-        loader: CatalogLoader, index: MarketplaceIndex, clock: ServerClock, listenURL: String?, builtAt: Int64? = nil,
-        metrics: ServerMetrics? = nil
+        loader: CatalogLoader, index: MarketplaceIndex, clock: ServerClock, listenURL: String?, listener: ChangeListener? = nil,
+        builtAt: Int64? = nil, metrics: ServerMetrics? = nil, freshness: IndexFreshness? = nil
     ) {
+        self.listener = listener
+        self.freshness = freshness
         self.builtAt = builtAt ?? clock.now()
         self.loader = loader
         self.index = index
@@ -38,7 +45,7 @@ public struct IndexSync: Service {
     }
 
     public func run() async throws {
-        let listener = try listenURL.map(ChangeListener.init(url:))
+        let listener = try self.listener ?? listenURL.map(ChangeListener.init(url:))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask(operation: followOwnChanges)
             group.addTask(operation: runReloads)
@@ -70,18 +77,23 @@ public struct IndexSync: Service {
 
     /// What other servers announce, and what they changed while this one was not listening.
     private func followOtherServers(_ listener: ChangeListener) async {
-        // Changes other servers made between the index's build and the LISTEN.
+        // Spots other servers changed between the index's build and the LISTEN (none when the
+        // listener was made first). Gyms are not read back here: a store filled moments ago
+        // would reload every gym.
         var caughtUpTo = clock.now()
-        await catchUp(since: builtAt - 5)
+        await catchUp(since: builtAt - 5, gyms: false)
         for await event in listener.events.cancelOnGracefulShutdown() {
             switch event {
             case .change(let change):
                 apply(change)
+            case .lost:
+                freshness?.lost()
             case .reconnected:
                 // Announcements made while disconnected were missed: read them back.
                 let since = caughtUpTo - 5
                 caughtUpTo = clock.now()
                 await catchUp(since: since)
+                freshness?.caughtUp()
             }
         }
     }
@@ -99,12 +111,15 @@ public struct IndexSync: Service {
     }
 
     /// Reads every change since `since` back from the store, retrying until it can: an index
-    /// left behind would answer with stale spots.
-    func catchUp(since: Int64) async {
+    /// left behind would answer with stale spots. Sessions' spots are applied; gyms whose
+    /// details or classes changed are reloaded.
+    func catchUp(since: Int64, gyms: Bool = true) async {
         var wait: Duration = .milliseconds(100)
         while !Task.isCancelled {
             do {
-                for change in try await loader.store.catalog.sessionChanges(since: since) { apply(.session(change)) }
+                let catalog = loader.store.catalog
+                for change in try await catalog.sessionChanges(since: since) { apply(.session(change)) }
+                if gyms { for gym in try await catalog.gymChanges(since: since) { apply(.gym(tenantId: gym)) } }
                 return
             } catch {
                 metrics?.indexCatchUpFailed()

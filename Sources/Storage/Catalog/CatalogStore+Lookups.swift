@@ -53,6 +53,20 @@ extension CatalogStore {
             }
         }
     }
+
+    /// Gyms created, or whose details or classes changed, at or after `since`: with the
+    /// sessions' changes, what a server that stopped hearing announcements reloads.
+    public func gymChanges(since: Int64) async throws -> [String] {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            return try db.query(
+                """
+                SELECT id FROM tenants WHERE created_at >= $1 OR updated_at >= $1
+                UNION SELECT tenant_id FROM classes WHERE updated_at >= $1
+                """, .integer(since)
+            ).map { try $0.text("id") }
+        }
+    }
 }
 
 /// A gym as a seller: who it is and the currency it sells in.

@@ -7,12 +7,13 @@ public import ServiceLifecycle
 /// Hears the changes every process sharing a PostgreSQL database announces, as a service: it
 /// LISTENs from the moment it is made (so nothing committed after that is missed), and its
 /// `run()` hands each announcement to `events` until graceful shutdown. When the connection
-/// drops it reconnects, backing off up to 5 s, and says so with `.reconnected`: announcements
-/// made meanwhile were missed, and the consumer catches up from the store
-/// (`BookingStore.sessionChanges(since:)`).
+/// drops it says so (`.lost`), reconnects, trying at most once a second, and says so with
+/// `.reconnected`: announcements made meanwhile were missed, and the consumer catches up from
+/// the store (`CatalogStore.sessionChanges(since:)`, `gymChanges(since:)`).
 public struct ChangeListener: Service {
     public enum Event: Hashable, Sendable {
         case change(CatalogChange)
+        case lost
         case reconnected
     }
 
@@ -39,7 +40,7 @@ public struct ChangeListener: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             guard let current = connection else {
                 try? await cancelWhenGracefulShutdown { [backoff] in try await Task.sleep(for: backoff) }
-                backoff = min(backoff * 2, .seconds(5))
+                backoff = min(backoff * 2, .seconds(1))
                 do {
                     connection = try await thread.runIfActive { [url] in try Self.listen(url: url) }
                     backoff = .milliseconds(100)
@@ -57,6 +58,7 @@ public struct ChangeListener: Service {
             } catch {
                 if !Task.isCancelled { logger.warning("lost the connection that hears other servers' changes; reconnecting: \(error)") }
                 connection = nil
+                sink.yield(.lost)
             }
         }
         try await thread.shutdownGracefully()
