@@ -194,6 +194,7 @@ let package = Package(
                 "Server", "Storage", "SQL", "Datasets", "Domain", "Booking", "Geo", "GeoAreas", "Marketplace", "Payments", "TestSupport", "StudioLoopCLI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -2,12 +2,14 @@ import CLibPQ
 import Foundation
 
 /// One PostgreSQL connection through libpq. Parameters go as text beside the statement, never
-/// spliced into SQL; statements with parameters are prepared once per connection and kept.
+/// spliced into SQL; statements with parameters are prepared once per connection and kept,
+/// unless the connection goes through a transaction-mode pooler (`preparesStatements` false).
 public final class PostgresConnection: SQLConnection, @unchecked Sendable {
     // @unchecked: a connection is only used by one thread at a time (the pool hands it out).
     private let handle: OpaquePointer
     private var statements = StatementCache<Prepared>()
     private var preparedCount = 0
+    private let preparesStatements: Bool
     public let dialect = SQLDialect.postgres
     public private(set) var changes = 0
     public private(set) var writeProgress = 0
@@ -17,7 +19,8 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         let columns: SQLColumns
     }
 
-    public init(url: String) throws(SQLError) {
+    public init(url: String, preparesStatements: Bool = true) throws(SQLError) {
+        self.preparesStatements = preparesStatements
         guard let handle = PQconnectdb(url) else { throw .unavailable("cannot allocate a libpq connection") }
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = Self.oneLine(String(cString: PQerrorMessage(handle)))
@@ -32,7 +35,12 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         PQfinish(handle)
     }
 
-    public var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+    /// Set when a statement failed for want of the server (a connection or shutdown error):
+    /// through a pooler the connection itself survives, but it may lead to a server that is
+    /// gone or no longer the primary, so it is replaced (and a multi-host URL tried afresh).
+    private var abandoned = false
+
+    public var isBroken: Bool { abandoned || PQstatus(handle) != CONNECTION_OK }
 
     @discardableResult
     public func query(_ sql: String, _ parameters: [SQLValue]) throws(SQLError) -> [SQLRow] {
@@ -42,7 +50,7 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
             defer { PQclear(result) }
             return try rows(of: result, sql: sql, columns: nil)
         }
-        let prepared = try prepare(sql)
+        let prepared = preparesStatements ? try prepare(sql) : nil
         let texts: [String?] = parameters.map { value in
             switch value {
             case .null: nil
@@ -54,11 +62,15 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         let cStrings = texts.map { $0.flatMap { strdup($0) } }
         defer { cStrings.forEach { free($0) } }
         let result = cStrings.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
-            PQexecPrepared(handle, prepared.name, Int32(parameters.count), values.baseAddress, nil, nil, 0)
+            if let prepared {
+                PQexecPrepared(handle, prepared.name, Int32(parameters.count), values.baseAddress, nil, nil, 0)
+            } else {
+                PQexecParams(handle, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
+            }
         }
         defer { PQclear(result) }
         do {
-            return try rows(of: result, sql: sql, columns: prepared.columns)
+            return try rows(of: result, sql: sql, columns: prepared?.columns)
         } catch {
             // A kept plan the schema has outgrown ("cached plan must not change result type") is
             // dropped; the transaction that met it is retried and prepares it afresh.
@@ -133,7 +145,9 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
             func field(_ code: Character) -> String {
                 PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) } ?? ""
             }
-            throw Self.error(state: field("C"), message: Self.oneLine(field("M")), sql: sql)
+            let error = Self.error(state: field("C"), message: Self.oneLine(field("M")), sql: sql)
+            if case .unavailable = error { abandoned = true }
+            throw error
         }
         changes = Int(String(cString: PQcmdTuples(result))) ?? 0
         writeProgress += 1
@@ -169,8 +183,10 @@ public final class PostgresConnection: SQLConnection, @unchecked Sendable {
         case "40001", "40P01", "55P03", "0A000": return .busy(message)
         // A row that already exists.
         case "23505": return .conflict(message)
-        // Connection exceptions, the server shutting down or starting, out of disk or memory.
-        case _ where state.hasPrefix("08") || state.hasPrefix("53") || ["57P01", "57P02", "57P03"].contains(state):
+        // Connection exceptions, the server shutting down or starting, out of disk or memory, and
+        // a read-only server (a standby this connection reached, or the old primary after a
+        // failover): not now, and not through this connection.
+        case _ where state.hasPrefix("08") || state.hasPrefix("53") || ["57P01", "57P02", "57P03", "25006"].contains(state):
             return .unavailable(message)
         case "42703", "42P01":
             // `column "x" does not exist`, `column s.x does not exist`, `relation "t" does not exist`

@@ -179,7 +179,7 @@ struct Serve: AsyncParsableCommand {
             configuration.maxConnectionsPerAddress = cap
         }
         try await StudioLoopServer.run(
-            database: try store.open(), storeName: store.displayName, listenURL: store.isPostgres ? store.location : nil,
+            database: try store.open(), storeName: store.displayName, listenURL: store.listenLocation,
             demoDataset: options.datasetURL, configuration: configuration,
             clock: options.now.map { fixed in ServerClock { fixed.seconds } } ?? .system
         )

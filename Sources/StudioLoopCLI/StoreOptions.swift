@@ -14,6 +14,21 @@ struct StoreOptions: ParsableArguments {
     )
     var database: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A direct PostgreSQL URL to hear other servers' changes on (LISTEN), when --database goes through a transaction-mode pooler such as PgBouncer, which does not keep the session LISTEN needs (env STUDIOLOOP_LISTEN_DATABASE_URL; default: --database).",
+            valueName: "url"
+        )
+    )
+    var listenDatabase: String?
+
+    @Flag(
+        help: ArgumentHelp(
+            "Send every statement with its parameters rather than preparing it once per connection: for a transaction-mode pooler (PgBouncer before 1.21), which hands each transaction a different server connection (env STUDIOLOOP_PREPARED_STATEMENTS=off)."
+        )
+    )
+    var noPreparedStatements = false
+
     /// What `--database` or DATABASE_URL name, or the embedded default.
     var location: String {
         database ?? ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultSQLitePath
@@ -21,11 +36,23 @@ struct StoreOptions: ParsableArguments {
 
     var isPostgres: Bool { location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") }
 
+    /// Where a server LISTENs for other servers' changes: nil on SQLite.
+    var listenLocation: String? {
+        guard isPostgres else { return nil }
+        return listenDatabase ?? ProcessInfo.processInfo.environment["STUDIOLOOP_LISTEN_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? location
+    }
+
+    private var preparesStatements: Bool {
+        !noPreparedStatements && ProcessInfo.processInfo.environment["STUDIOLOOP_PREPARED_STATEMENTS"]?.lowercased() != "off"
+    }
+
     /// Opens the database; a SQLite file's folder is created if needed. PostgreSQL signs its
     /// transactions' context with `STUDIOLOOP_CONTEXT_KEY` when it is set (a role that owns the
     /// schema reads the database's own key instead).
     func open() throws -> any Database {
-        if isPostgres { return try PostgresDatabase(url: location, contextKey: try Self.configuredContextKey()) }
+        if isPostgres {
+            return try PostgresDatabase(url: location, contextKey: try Self.configuredContextKey(), preparesStatements: preparesStatements)
+        }
         let folder = URL(filePath: location).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return try SQLiteDatabase(path: location)
@@ -40,11 +67,12 @@ struct StoreOptions: ParsableArguments {
         return key
     }
 
-    /// Where the store is, for messages: never a password.
+    /// Where the store is, for messages: never a password (a multi-host URL,
+    /// `postgres://u:p@h1:5432,h2:5432/db`, is no URL Foundation parses, so it is cut by hand).
     var displayName: String {
-        guard isPostgres, let url = URLComponents(string: location) else { return location }
-        var shown = url
-        if shown.password != nil { shown.password = "•••" }
-        return shown.string ?? "PostgreSQL"
+        guard isPostgres, let scheme = location.range(of: "://"), let at = location[scheme.upperBound...].firstIndex(of: "@") else { return location }
+        let credentials = location[scheme.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return location }
+        return String(location[..<colon]) + ":•••" + String(location[at...])
     }
 }

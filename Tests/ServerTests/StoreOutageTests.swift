@@ -121,7 +121,7 @@ struct StoreOutageTests {
         #expect(try await fixture.store.ledger.auditLedger().isClean)
     }
 
-    @Test("PostgreSQL cut off: search answers throughout, marked stale past the threshold, /ready not ready until caught up; a gym changed unheard is reloaded")
+    @Test("PostgreSQL cut off: search answers throughout, signed in or not, marked stale past the threshold, /ready not ready until caught up; a gym changed unheard is reloaded")
     func postgresCutOff() async throws {
         let cluster = try PrivatePostgres()
         let fixture = try await ServerFixture.make(.postgres, postgresURL: cluster.url)
@@ -133,6 +133,9 @@ struct StoreOutageTests {
         try await fixture.test { client in
             let before = try await client.json(search)
             #expect(before.status == .ok && before.headers[staleHeader] == nil)
+            // A member signed in before the cut searches through it too.
+            let member = try await fixture.member("cut", client: client)
+            #expect(try await client.json(search, token: member.token).status == .ok)
 
             try cluster.stop()
             // The listener notices within its 200 ms wait; the mark comes after the 1 s threshold.
@@ -142,6 +145,8 @@ struct StoreOutageTests {
                 let answer = try await client.json(search)
                 #expect(answer.status == .ok, "search while cut off: \(answer.status) \(answer.text)")
                 marked = answer.headers[staleHeader]
+                let signedIn = try await client.json(search, token: member.token)
+                #expect(signedIn.status == .ok, "a member's search while cut off: \(signedIn.status) \(signedIn.text)")
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(marked != nil, "a search 3 s into the cut carries X-Index-Stale-Seconds")

@@ -137,4 +137,31 @@ import TestSupport
         #expect(try reader.query("SELECT id, twice(lat) AS t FROM points ORDER BY t").map { try $0.int("id") } == [2, 1])
         #expect(throws: SQLError.self) { try reader.query("INSERT INTO points VALUES (3, 0)") }
     }
+
+    /// Behind a transaction-mode pooler (PgBouncer) a statement prepared in one transaction is
+    /// gone in the next: such a connection sends each statement with its parameters, and
+    /// prepares nothing on the server.
+    @Test func aPooledConnectionPreparesNothing() throws {
+        let url = try StoreKind.freshPostgresDatabase()
+        let pooled = try PostgresConnection(url: url, preparesStatements: false)
+        try pooled.execute("CREATE TABLE points (id integer PRIMARY KEY, name text NOT NULL)")
+        for id in 1...3 { try pooled.query("INSERT INTO points VALUES ($1, $2)", .integer(Int64(id)), .text("gym \(id)")) }
+        #expect(try pooled.query("SELECT name FROM points WHERE id >= $1 ORDER BY id", .integer(2)).map { try $0.text("name") } == ["gym 2", "gym 3"])
+        #expect(try pooled.one("SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE $1 = $1", .integer(1)).int("n") == 0)
+        let kept = try PostgresConnection(url: url)
+        _ = try kept.query("SELECT name FROM points WHERE id = $1", .integer(1))
+        #expect(try kept.one("SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE $1 = $1", .integer(1)).int("n") >= 1)
+    }
+
+    /// A statement refused for want of the server (here a read-only transaction, as on a
+    /// standby or an old primary after a failover) marks the connection for replacement: through
+    /// a pooler the socket survives such a failure, but it leads nowhere useful.
+    @Test func aConnectionThatReachedAReadOnlyServerIsReplaced() throws {
+        let connection = try PostgresConnection(url: try StoreKind.freshPostgresDatabase())
+        try connection.execute("CREATE TABLE notes (id integer PRIMARY KEY)")
+        #expect(!connection.isBroken)
+        try connection.execute("BEGIN READ ONLY")
+        #expect(throws: SQLError.self) { try connection.query("INSERT INTO notes VALUES ($1)", .integer(1)) }
+        #expect(connection.isBroken)
+    }
 }

@@ -18,11 +18,21 @@ final class SessionVersions: Sendable {
         self.freshness = freshness
     }
 
-    /// The account's session version; nil when there is no such account.
+    /// The account's session version; nil when there is no such account. While the store
+    /// cannot be reached, the version last read is used however old (what the index serves,
+    /// search, goes on for a member signed in before the cut; everything else needs the store
+    /// and answers 503 anyway); an account never read here waits for the store.
     func current(_ user: String) async throws -> Int? {
         let now = ContinuousClock.now
-        if let entry = known.withLock({ $0[user] }), now - entry.read < freshness { return entry.version }
-        let version = try await accounts.sessionVersion(user: user)
+        let entry = known.withLock { $0[user] }
+        if let entry, now - entry.read < freshness { return entry.version }
+        let version: Int?
+        do {
+            version = try await accounts.sessionVersion(user: user)
+        } catch StoreError.unavailable(let why) {
+            guard let entry else { throw StoreError.unavailable(why) }
+            return entry.version
+        }
         known.withLock { known in
             if known.count >= Self.maxAccounts { known.removeAll(keepingCapacity: true) }
             known[user] = (version, now)

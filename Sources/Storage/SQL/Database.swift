@@ -193,9 +193,13 @@ public final class PostgresDatabase: Database {
     ///   - contextKey: the database's context key (`STUDIOLOOP_CONTEXT_KEY`). A role that owns
     ///     the schema reads it from the database when migrating instead; a role serving by
     ///     grants without it sees nothing private.
-    public init(url: String, connections: Int = 4, retry: RetryPolicy = .standard, contextKey: ContextKey? = nil) throws {
+    ///   - preparesStatements: false behind a transaction-mode pooler, where a statement
+    ///     prepared in one transaction is gone in the next.
+    public init(
+        url: String, connections: Int = 4, retry: RetryPolicy = .standard, contextKey: ContextKey? = nil, preparesStatements: Bool = true
+    ) throws {
         let pool = try StoreError.reporting { () throws(SQLError) in
-            try ConnectionPool(size: connections) { () throws(SQLError) in try PostgresConnection(url: url) }
+            try ConnectionPool(size: connections) { () throws(SQLError) in try PostgresConnection(url: url, preparesStatements: preparesStatements) }
         }
         let key = ContextKeySlot(contextKey)
         runner = TransactionRunner(pool: pool, begin: ContextKey.beginStatement, retry: retry) { db, begun in
