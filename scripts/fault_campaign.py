@@ -117,6 +117,8 @@ pool_mode = transaction
 max_client_conn = 500
 default_pool_size = 20
 server_login_retry = 1
+# A transaction waiting for a server that is gone fails after 10 s instead of 120.
+query_wait_timeout = 10
 logfile = {os.path.join(self.work, "pgbouncer.log")}
 pidfile = {self.pidfile}
 """)

@@ -164,4 +164,19 @@ import TestSupport
         #expect(throws: SQLError.self) { try connection.query("INSERT INTO notes VALUES ($1)", .integer(1)) }
         #expect(connection.isBroken)
     }
+
+    /// A store that holds every connection without answering (a pooler waiting for a server
+    /// that is gone) fails new transactions at once as unavailable, rather than queueing them
+    /// behind the stuck ones; once a connection comes back, transactions run again.
+    @Test func aStalledStoreFailsFastInsteadOfQueueing() async throws {
+        let database = try PostgresDatabase(url: try StoreKind.freshPostgresDatabase(), connections: 1, stallLimit: .milliseconds(400))
+        let stuck = Task { try await database.transaction { db in try db.query("SELECT pg_sleep(3)") } }
+        try await Task.sleep(for: .milliseconds(1_200))  // the stuck one has begun and been held past the limit
+        let asked = ContinuousClock.now
+        await #expect(throws: StoreError.self) { try await database.transaction { db in try db.query("SELECT 1") } }
+        #expect(ContinuousClock.now - asked < .milliseconds(300), "failed at once, not after the stuck transaction")
+        #expect(database.outage != nil)
+        _ = try await stuck.value
+        try await database.transaction { db in try db.query("SELECT 1") }
+    }
 }

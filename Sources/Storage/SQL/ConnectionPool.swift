@@ -1,7 +1,6 @@
 import DequeModule
 import NIOPosix
 import SQL
-import SQL
 import Synchronization
 
 /// A fixed set of connections, each used by one transaction at a time on a thread of the pool's
@@ -9,14 +8,21 @@ import Synchronization
 /// are as many threads as connections, so a job always finds one free. A connection found
 /// broken (a server restart, a network cut) is replaced before the next job uses it, and a
 /// store that cannot be reached is retried at most every `reconnectInterval`, failing fast in
-/// between.
+/// between. A store across a network that stops answering without closing anything (a pooler
+/// waiting for a server that is gone, packets dropped) would hold every connection and queue
+/// every request behind them: with a `stallLimit`, once every connection has been held that
+/// long, new jobs fail at once as unavailable instead of waiting.
 final class ConnectionPool: Sendable {
     typealias Opener = @Sendable () throws(SQLError) -> any SQLConnection
 
     private let threads: NIOThreadPool
     private let idle: Mutex<Deque<Slot>>
+    /// When each connection in use was taken, by slot.
+    private let taken: Mutex<[ObjectIdentifier: ContinuousClock.Instant]>
     private let open: Opener
+    private let size: Int
     let reconnectInterval: Duration
+    let stallLimit: Duration?
 
     /// One connection's place in the pool. Only the thread that took it from `idle` touches it.
     private final class Slot: @unchecked Sendable {
@@ -25,7 +31,9 @@ final class ConnectionPool: Sendable {
     }
 
     /// Opens every connection now, so a wrong address or password fails at start-up.
-    init(size: Int, reconnectInterval: Duration = .milliseconds(500), open: @escaping Opener) throws(SQLError) {
+    init(
+        size: Int, reconnectInterval: Duration = .milliseconds(500), stallLimit: Duration? = nil, open: @escaping Opener
+    ) throws(SQLError) {
         precondition(size >= 1)
         var slots = Deque<Slot>()
         for _ in 0..<size {
@@ -34,8 +42,11 @@ final class ConnectionPool: Sendable {
             slots.append(slot)
         }
         idle = Mutex(slots)
+        taken = Mutex([:])
         self.open = open
+        self.size = size
         self.reconnectInterval = reconnectInterval
+        self.stallLimit = stallLimit
         threads = NIOThreadPool(numberOfThreads: size)
         threads.start()
     }
@@ -46,10 +57,28 @@ final class ConnectionPool: Sendable {
 
     /// Runs `job` on a free connection, on one of the pool's threads.
     func withConnection<T: Sendable>(_ job: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await threads.runIfActive { [self] in
+        if let stalled = stalledFor() {
+            throw SQLError.unavailable("the store has not answered for \(stalled.components.seconds) s on any connection")
+        }
+        return try await threads.runIfActive { [self] in
             guard let slot = idle.withLock({ $0.popFirst() }) else { preconditionFailure("more jobs than threads in the pool") }
-            defer { idle.withLock { $0.append(slot) } }
+            let id = ObjectIdentifier(slot)
+            taken.withLock { $0[id] = .now }
+            defer {
+                taken.withLock { _ = $0.removeValue(forKey: id) }
+                idle.withLock { $0.append(slot) }
+            }
             return try job(try connection(in: slot))
+        }
+    }
+
+    /// How long the most recently taken connection has been held, when every one is held and
+    /// that is past `stallLimit`; nil otherwise.
+    private func stalledFor() -> Duration? {
+        taken.withLock { taken in
+            guard let stallLimit, taken.count == size, let newest = taken.values.max() else { return nil }
+            let held = ContinuousClock.now - newest
+            return held >= stallLimit ? held : nil
         }
     }
 

@@ -195,11 +195,16 @@ public final class PostgresDatabase: Database {
     ///     grants without it sees nothing private.
     ///   - preparesStatements: false behind a transaction-mode pooler, where a statement
     ///     prepared in one transaction is gone in the next.
+    ///   - stallLimit: once every connection has waited this long on the server, transactions
+    ///     fail at once as unavailable rather than queue behind them.
     public init(
-        url: String, connections: Int = 4, retry: RetryPolicy = .standard, contextKey: ContextKey? = nil, preparesStatements: Bool = true
+        url: String, connections: Int = 4, retry: RetryPolicy = .standard, contextKey: ContextKey? = nil, preparesStatements: Bool = true,
+        stallLimit: Duration = .seconds(5)
     ) throws {
         let pool = try StoreError.reporting { () throws(SQLError) in
-            try ConnectionPool(size: connections) { () throws(SQLError) in try PostgresConnection(url: url, preparesStatements: preparesStatements) }
+            try ConnectionPool(size: connections, stallLimit: stallLimit) { () throws(SQLError) in
+                try PostgresConnection(url: url, preparesStatements: preparesStatements)
+            }
         }
         let key = ContextKeySlot(contextKey)
         runner = TransactionRunner(pool: pool, begin: ContextKey.beginStatement, retry: retry) { db, begun in
