@@ -141,7 +141,7 @@ struct StoreOutageTests {
             // The listener notices within its 200 ms wait; the mark comes after the 1 s threshold.
             var marked: String?
             let stopped = ContinuousClock.now
-            while ContinuousClock.now - stopped < .seconds(3) {
+            while ContinuousClock.now - stopped < .seconds(15), marked == nil {
                 let answer = try await client.json(search)
                 #expect(answer.status == .ok, "search while cut off: \(answer.status) \(answer.text)")
                 marked = answer.headers[staleHeader]
@@ -149,7 +149,7 @@ struct StoreOutageTests {
                 #expect(signedIn.status == .ok, "a member's search while cut off: \(signedIn.status) \(signedIn.text)")
                 try await Task.sleep(for: .milliseconds(100))
             }
-            #expect(marked != nil, "a search 3 s into the cut carries X-Index-Stale-Seconds")
+            #expect(marked != nil, "a search past the threshold into the cut carries X-Index-Stale-Seconds")
             let ready = try await client.json("/ready")
             #expect(ready.status == .serviceUnavailable && ready.headers[.retryAfter] != nil)
 
@@ -157,7 +157,7 @@ struct StoreOutageTests {
             try cluster.start()
             var caughtUp = false
             let back = ContinuousClock.now
-            while ContinuousClock.now - back < .seconds(10), !caughtUp {
+            while ContinuousClock.now - back < .seconds(15), !caughtUp {
                 let answer = try await client.json(search)
                 let ready = try await client.json("/ready")
                 caughtUp = answer.headers[staleHeader] == nil && ready.status == .ok
@@ -180,7 +180,7 @@ struct StoreOutageTests {
             try owner.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'")
             var found = false
             let cut = ContinuousClock.now
-            while ContinuousClock.now - cut < .seconds(5), !found {
+            while ContinuousClock.now - cut < .seconds(15), !found {
                 found = try await renamed()
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -170,11 +170,18 @@ import TestSupport
     /// behind the stuck ones; once a connection comes back, transactions run again.
     @Test func aStalledStoreFailsFastInsteadOfQueueing() async throws {
         let database = try PostgresDatabase(url: try StoreKind.freshPostgresDatabase(), connections: 1, stallLimit: .milliseconds(400))
-        let stuck = Task { try await database.transaction { db in try db.query("SELECT pg_sleep(3)") } }
-        try await Task.sleep(for: .milliseconds(1_200))  // the stuck one has begun and been held past the limit
+        let begun = Locked(false)
+        let stuck = Task {
+            try await database.transaction { db in
+                begun.withLock { $0 = true }
+                try db.query("SELECT pg_sleep(4)")
+            }
+        }
+        while !begun.value { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(600))  // held past the limit
         let asked = ContinuousClock.now
         await #expect(throws: StoreError.self) { try await database.transaction { db in try db.query("SELECT 1") } }
-        #expect(ContinuousClock.now - asked < .milliseconds(300), "failed at once, not after the stuck transaction")
+        #expect(ContinuousClock.now - asked < .milliseconds(1_500), "failed at once, not after the stuck transaction")
         #expect(database.outage != nil)
         _ = try await stuck.value
         try await database.transaction { db in try db.query("SELECT 1") }

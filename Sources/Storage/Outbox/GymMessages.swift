@@ -38,7 +38,7 @@ enum GymMessages {
         let gyms = try db.query(
             """
             SELECT t.id, t.timezone FROM tenants t
-            WHERE t.status = 'active' AND EXISTS (SELECT 1 FROM class_schedules s WHERE s.tenant_id = t.id AND s.start_time BETWEEN $1 AND $2)
+            WHERE t.status = 'active' AND t.id IN (SELECT s.tenant_id FROM class_schedules s WHERE s.start_time BETWEEN $1 AND $2)
             """, .integer(now - 86_400), .integer(now + 86_400)
         )
         for gym in gyms {

@@ -1,11 +1,18 @@
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext, accountBlocks, bookingRequests]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext, accountBlocks, bookingRequests, sessionsByGym]
 
     /// Who a message may be queued for: PostgreSQL's row-level security only
     /// (`RowLevelSecurity.outboxAddressees`); SQLite records the version.
     static let outboxAddressees: (version: Int, statements: [String]) = (23, [])
+
+    /// A gym's sessions by time: the roster digests ask, for every gym, whether it has sessions
+    /// today; without it each gym scanned the whole day's sessions of every gym (about 100 s a
+    /// run at metro scale on SQLite, every connection waiting meanwhile).
+    static let sessionsByGym: (version: Int, statements: [String]) = (27, [
+        "CREATE INDEX class_schedules_by_gym_start ON class_schedules (tenant_id, start_time)",
+    ])
 
     /// The Idempotency-Key of each booking request a member's app made, with the booking it made:
     /// a retry after a timeout is answered with that booking instead of booking again.
