@@ -1,5 +1,5 @@
 import NIOCore
-public import NIOHTTPTypes
+import NIOHTTPTypes
 import Synchronization
 
 /// At most `limit` open connections from one address, so one client cannot take every

@@ -37,7 +37,7 @@ struct HealthRoutes {
     /// else a 503 saying why.
     private func ready() async throws -> Reply<Readiness> {
         if services.draining.isDraining {
-            throw APIError(.notReady, "this server is shutting down; its requests in flight are finished, new ones belong elsewhere")
+            throw APIError(.notReady, "this server is shutting down: it finishes the requests it has; send new ones to another")
         }
         if let behind = services.freshness.staleSeconds {
             throw APIError(.notReady, "the index has been missing other servers' changes for \(behind) s; search answers from it meanwhile", headers: [.retryAfter: "2"])
