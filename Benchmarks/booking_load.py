@@ -1,17 +1,14 @@
 """The load behind Benchmarks/booking-load (which sets the environment this reads)."""
-import base64, hashlib, hmac, http.client, json, os, re, secrets, socket, statistics, subprocess, sys, tempfile, threading, time, uuid
+import base64, os, statistics, subprocess, sys, tempfile, threading, time, uuid
 from datetime import datetime, timedelta, timezone
+
+sys.path.insert(0, os.path.join(os.environ["REPO"], "scripts"))
+from members import Client, free_port, paid_member  # noqa: E402  (shared with scripts/fault-campaign)
 
 BIN, REPO = os.environ["STUDIOLOOP_BIN"], os.environ["REPO"]
 SECONDS = float(os.environ.get("SECONDS_PER_RUN", "5"))
 MEMBERS = int(os.environ.get("MEMBERS", "16"))
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"booking-load sandbox secret, 32 bytes+").decode()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def postgres_database():
@@ -20,33 +17,6 @@ def postgres_database():
     name = "load_" + uuid.uuid4().hex
     subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name} OWNER {role}"], check=True)
     return admin.rsplit("/", 1)[0].replace("//postgres@", f"//{role}@") + "/" + name
-
-
-class Client:
-    def __init__(self, port, token=None):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.token = token
-
-    def call(self, method, path, body=None, headers=None):
-        h = dict(headers or {})
-        if self.token:
-            h["Authorization"] = "Bearer " + self.token
-        data = None
-        if body is not None:
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        self.connection.request(method, path, body=data, headers=h)
-        response = self.connection.getresponse()
-        text = response.read()
-        return response.status, (json.loads(text) if text else {})
-
-
-def webhook(payment_id):
-    body = json.dumps({"type": "payment.succeeded", "payload": {"metadata": {"payment_id": payment_id}}}).encode()
-    event, stamp = "evt_" + uuid.uuid4().hex, str(int(time.time()))
-    key = base64.b64decode(WEBHOOK_SECRET[len("whsec_"):])
-    mac = base64.b64encode(hmac.new(key, f"{event}.{stamp}.".encode() + body, hashlib.sha256).digest()).decode()
-    return body, {"webhook-id": event, "webhook-timestamp": stamp, "webhook-signature": "v1," + mac}
 
 
 def start_server(store):
@@ -70,34 +40,8 @@ def start_server(store):
     sys.exit(f"the server did not become ready; see {log.name}")
 
 
-def verification_code(log_path, user_id):
-    """The code development mode printed for `user_id` (members verify a contact before paying)."""
-    pattern = re.compile(r"notify (?:email|phone)_verification to " + re.escape(user_id) + r': \{"code":"(\d{6})"')
-    for _ in range(150):
-        with open(log_path, encoding="utf-8", errors="replace") as log:
-            codes = pattern.findall(log.read())
-        if codes:
-            return codes[-1]
-        time.sleep(0.1)
-    sys.exit(f"no verification code for {user_id} in {log_path}")
-
-
 def member(port, log_path, n):
-    anonymous = Client(port)
-    email = f"load-{n}-{uuid.uuid4().hex[:8]}@example.com"
-    status, body = anonymous.call("POST", "/api/v1/auth/register", {
-        "email": email, "password": "correct horse battery 9", "first_name": "Load", "last_name": f"Member{n}"})
-    assert status == 201, (status, body)
-    status, body = anonymous.call("POST", "/api/v1/auth/verify", {"email": email, "code": verification_code(log_path, body["user_id"])})
-    assert status == 200, (status, body)
-    client = Client(port, body["access_token"])
-    status, payment = client.call("POST", "/api/v1/payments/credits/purchase", {"package_id": "credits-40"},
-                                  {"Idempotency-Key": uuid.uuid4().hex})
-    assert status == 201, (status, payment)
-    hook, headers = webhook(payment["payment_id"])
-    status, result = anonymous.call("POST", "/api/v1/payments/webhooks/sandbox", hook, headers)
-    assert status == 200 and result["result"].startswith("credited"), (status, result)
-    return client
+    return paid_member(port, [log_path], f"load-{n}", WEBHOOK_SECRET)[1]
 
 
 def sessions(port, count):
@@ -106,7 +50,7 @@ def sessions(port, count):
     found, cursor = [], None
     while len(found) < count:
         path = f"/api/v1/marketplace/search?lat=-26.2041&lng=28.0473&radius_km=100&limit=50&min_spots=2&max_credits=5&from={start}"
-        status, page = Client(port).call("GET", path + (f"&cursor={cursor}" if cursor else ""))
+        status, page, _ = Client(port).call("GET", path + (f"&cursor={cursor}" if cursor else ""))
         assert status == 200, (status, page)
         found += [r["session_id"] for r in page["results"] if r["session_id"] not in found]
         cursor = page.get("next_cursor")
@@ -124,12 +68,12 @@ def run(port, members, chosen):
     def loop(i):
         client, session = members[i], chosen[i]
         while time.monotonic() < deadline:
-            status, booking = client.call("POST", "/api/v1/marketplace/bookings", {"class_schedule_id": session})
+            status, booking, _ = client.call("POST", "/api/v1/marketplace/bookings", {"class_schedule_id": session})
             if status != 201:
                 errors.append((status, booking))
                 return
             counts[i] += 1
-            status, cancelled = client.call("DELETE", f"/api/v1/bookings/{booking['id']}")
+            status, cancelled, _ = client.call("DELETE", f"/api/v1/bookings/{booking['id']}")
             if status != 200:
                 errors.append((status, cancelled))
                 return
@@ -147,7 +91,7 @@ def run(port, members, chosen):
 
 def main():
     stores = ["sqlite", "postgres"] if os.environ.get("STORES", "both") == "both" else [os.environ["STORES"]]
-    print(f"| store | members | bookings/s (book + cancel pairs) | runs |")
+    print("| store | members | bookings/s (book + cancel pairs) | runs |")
     print("|---|---|---|---|")
     for store in stores:
         server, port, log_path = start_server(store)

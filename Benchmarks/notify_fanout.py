@@ -5,7 +5,7 @@ How many servers can LISTEN to one primary: N listeners, each a libpq connection
 changed and `pg_notify` with a payload of the size the server sends) as fast as 4 clients can.
 For each N: commits a second, and the delay from commit to each listener's hearing it
 (p50 / p99 / max), and whether every listener heard every notification."""
-import ctypes, ctypes.util, os, select, statistics, subprocess, sys, tempfile, threading, time
+import ctypes, ctypes.util, os, select, subprocess, tempfile, threading, time
 
 ADMIN = os.environ["STUDIOLOOP_TEST_POSTGRES_URL"]
 SECONDS = float(os.environ.get("SECONDS_PER_RUN", "10"))

@@ -1,7 +1,8 @@
 """The campaign behind scripts/fault-campaign (which sets STUDIOLOOP_BIN and REPO)."""
-import argparse, base64, glob, hashlib, hmac, http.client, json, os, random, re, secrets, shutil, signal, socket, subprocess, sys, tempfile, threading, time, uuid
+import argparse, base64, glob, http.client, os, random, secrets, shutil, signal, socket, subprocess, sys, tempfile, threading, time, uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from members import Client, free_port, paid_member
 
 BIN, REPO = os.environ["STUDIOLOOP_BIN"], os.environ["REPO"]
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))[-1]
@@ -15,12 +16,6 @@ START = time.monotonic()
 
 def say(text):
     print(f"[{time.monotonic() - START:6.1f}s] {text}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(what, check, timeout):
@@ -142,42 +137,6 @@ pidfile = {self.pidfile}
             pass
 
 
-# MARK: HTTP
-
-class Client:
-    def __init__(self, port, token=None):
-        self.port, self.token, self.connection = port, token, None
-
-    def call(self, method, path, body=None, headers=None):
-        """(status, JSON body, headers); status "conn" when the connection failed."""
-        h = dict(headers or {})
-        if self.token:
-            h["Authorization"] = "Bearer " + self.token
-        data = None
-        if body is not None:
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        try:
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-            self.connection.request(method, path, body=data, headers=h)
-            response = self.connection.getresponse()
-            text = response.read()
-            if response.getheader("Connection", "").lower() == "close":
-                self.connection.close()
-                self.connection = None
-            try:
-                parsed = json.loads(text) if text else {}
-            except ValueError:
-                parsed = {"raw": text[:200].decode(errors="replace")}
-            return response.status, parsed, response
-        except (OSError, http.client.HTTPException) as error:
-            if self.connection:
-                self.connection.close()
-            self.connection = None
-            return "conn", {"error": str(error)}, None
-
-
 # MARK: The servers and the load balancer
 
 class Server:
@@ -250,45 +209,6 @@ def start_haproxy(work, servers):
 
 
 # MARK: Members
-
-def verification_code(servers, user_id):
-    """The code development mode printed for `user_id`, by whichever server sent it."""
-    pattern = re.compile(r"notify (?:email|phone)_verification to " + re.escape(user_id) + r': \{"code":"(\d{6})"')
-    for _ in range(200):
-        for server in servers:
-            with open(server.log_path, encoding="utf-8", errors="replace") as log:
-                codes = pattern.findall(log.read())
-            if codes:
-                return codes[-1]
-        time.sleep(0.1)
-    sys.exit(f"no verification code for {user_id}")
-
-
-def webhook(payment_id):
-    body = json.dumps({"type": "payment.succeeded", "payload": {"metadata": {"payment_id": payment_id}}}).encode()
-    event, stamp = "evt_" + uuid.uuid4().hex, str(int(time.time()))
-    key = base64.b64decode(WEBHOOK_SECRET[len("whsec_"):])
-    mac = base64.b64encode(hmac.new(key, f"{event}.{stamp}.".encode() + body, hashlib.sha256).digest()).decode()
-    return body, {"webhook-id": event, "webhook-timestamp": stamp, "webhook-signature": "v1," + mac}
-
-
-def sign_up(port, servers, n):
-    anonymous = Client(port)
-    email = f"campaign-{n}-{uuid.uuid4().hex[:8]}@example.com"
-    status, body, _ = anonymous.call("POST", "/api/v1/auth/register", {
-        "email": email, "password": "correct horse battery 9", "first_name": "Campaign", "last_name": f"Member{n}"})
-    assert status == 201, (status, body)
-    user_id = body["user_id"]
-    status, body, _ = anonymous.call("POST", "/api/v1/auth/verify", {"email": email, "code": verification_code(servers, user_id)})
-    assert status == 200, (status, body)
-    client = Client(port, body["access_token"])
-    status, payment, _ = client.call("POST", "/api/v1/payments/credits/purchase", {"package_id": "credits-40"}, {"Idempotency-Key": uuid.uuid4().hex})
-    assert status == 201, (status, payment)
-    hook, headers = webhook(payment["payment_id"])
-    status, result, _ = anonymous.call("POST", "/api/v1/payments/webhooks/sandbox", hook, headers)
-    assert status == 200 and result["result"].startswith("credited"), (status, result)
-    return user_id, client
-
 
 class Tally:
     """What the members sent and what came back, shared by their threads."""
@@ -452,7 +372,7 @@ def main():
         wait_for("HAProxy", lambda: Client(port).call("GET", "/ready")[0] == 200, 20)
         say(f"3 servers behind HAProxy on port {port}")
 
-        members = [sign_up(port, servers, n) for n in range(args.members)]
+        members = [paid_member(port, [s.log_path for s in servers], f"campaign-{n}", WEBHOOK_SECRET) for n in range(args.members)]
         # Four sessions of one gym, from 30 hours ahead (a cancellation refunds in full), that every member competes for.
         start = datetime.now(timezone.utc) + timedelta(hours=30)
         tenant = primary.sql(f"""
