@@ -67,12 +67,20 @@ struct StoreOptions: ParsableArguments {
         return key
     }
 
-    /// Where the store is, for messages: never a password (a multi-host URL,
-    /// `postgres://u:p@h1:5432,h2:5432/db`, is no URL Foundation parses, so it is cut by hand).
+    /// Where the store is, for messages: never a password, whether in the credentials or as a
+    /// `password=` parameter (a multi-host URL, `postgres://u:p@h1:5432,h2:5432/db`, is no URL
+    /// Foundation parses, so it is cut by hand).
     var displayName: String {
-        guard isPostgres, let scheme = location.range(of: "://"), let at = location[scheme.upperBound...].firstIndex(of: "@") else { return location }
-        let credentials = location[scheme.upperBound..<at]
-        guard let colon = credentials.firstIndex(of: ":") else { return location }
-        return String(location[..<colon]) + ":•••" + String(location[at...])
+        guard isPostgres else { return location }
+        var shown = location
+        if let scheme = shown.range(of: "://"), let at = shown[scheme.upperBound...].firstIndex(of: "@"),
+            let colon = shown[scheme.upperBound..<at].firstIndex(of: ":")
+        {
+            shown = String(shown[..<colon]) + ":•••" + String(shown[at...])
+        }
+        if let password = shown.range(of: #"(?<=[?&])password=[^&]*"#, options: .regularExpression) {
+            shown.replaceSubrange(password, with: "password=•••")
+        }
+        return shown
     }
 }
