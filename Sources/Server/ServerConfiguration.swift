@@ -90,6 +90,7 @@ public struct ServerConfiguration: Sendable {
     /// outside development mode.
     public init(development: Bool, environment: [String: String]) throws(ConfigurationError) {
         self.development = development
+        drainPeriod = development ? .zero : .seconds(2)  // a Ctrl-C in development need not wait
         var generated: [String] = []
         func secret(_ name: String) throws(ConfigurationError) -> [UInt8] {
             if let value = environment[name], !value.isEmpty {

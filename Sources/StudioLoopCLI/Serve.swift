@@ -171,7 +171,6 @@ struct Serve: AsyncParsableCommand {
             configuration.requestDeadlines.header = header
         }
         if let body = try seconds(bodyTimeout, "--body-timeout", "STUDIOLOOP_BODY_TIMEOUT", in: 1...3_600) { configuration.requestDeadlines.body = body }
-        configuration.drainPeriod = isDevelopment ? .zero : .seconds(2)
         if let drain = try seconds(drain, "--drain", "STUDIOLOOP_DRAIN", in: 0...600) { configuration.drainPeriod = drain }
         if let stale = try seconds(staleAfter, "--stale-after", "STUDIOLOOP_STALE_AFTER", in: 1...3_600) { configuration.staleAfter = stale }
         if let cap = maxConnectionsPerAddress {

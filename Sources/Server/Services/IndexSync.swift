@@ -14,8 +14,10 @@ public struct IndexSync: Service {
     let clock: ServerClock
     /// For PostgreSQL: where to LISTEN for other servers' changes.
     let listenURL: String?
-    /// Already listening, from before the index was read (so nothing between is missed); else
-    /// one is made from `listenURL` when the service runs.
+    /// Already listening, from before the index was read (so nothing between is missed), as the
+    /// server makes it; else one is made from `listenURL` when the service runs (the tests'
+    /// fixtures, which hold a connection only while they run), and the start-up catch-up
+    /// covers the gap.
     let listener: ChangeListener?
     /// When the index was read from the store: on PostgreSQL, changes since are caught up at start.
     let builtAt: Int64

@@ -16,15 +16,20 @@ final class ConnectionPool: Sendable {
     typealias Opener = @Sendable () throws(SQLError) -> any SQLConnection
 
     private let threads: NIOThreadPool
-    private let idle: Mutex<Deque<Slot>>
-    /// When each connection in use was taken, by slot.
-    private let taken: Mutex<[ObjectIdentifier: ContinuousClock.Instant]>
+    private let state: Mutex<State>
     private let open: Opener
-    private let size: Int
     let reconnectInterval: Duration
     let stallLimit: Duration?
 
-    /// One connection's place in the pool. Only the thread that took it from `idle` touches it.
+    private struct State {
+        var idle: Deque<Slot>
+        /// When a connection was last taken. While none is idle, that one is still held, and
+        /// it is the newest held.
+        var lastTaken = ContinuousClock.now
+    }
+
+    /// One connection's place in the pool. Only the thread that took it from the idle ones
+    /// touches it.
     private final class Slot: @unchecked Sendable {
         var connection: (any SQLConnection)?
         var lastFailure: ContinuousClock.Instant?
@@ -41,10 +46,8 @@ final class ConnectionPool: Sendable {
             slot.connection = try open()
             slots.append(slot)
         }
-        idle = Mutex(slots)
-        taken = Mutex([:])
+        state = Mutex(State(idle: slots))
         self.open = open
-        self.size = size
         self.reconnectInterval = reconnectInterval
         self.stallLimit = stallLimit
         threads = NIOThreadPool(numberOfThreads: size)
@@ -61,13 +64,12 @@ final class ConnectionPool: Sendable {
             throw SQLError.unavailable("the store has not answered for \(stalled.components.seconds) s on any connection")
         }
         return try await threads.runIfActive { [self] in
-            guard let slot = idle.withLock({ $0.popFirst() }) else { preconditionFailure("more jobs than threads in the pool") }
-            let id = ObjectIdentifier(slot)
-            taken.withLock { $0[id] = .now }
-            defer {
-                taken.withLock { _ = $0.removeValue(forKey: id) }
-                idle.withLock { $0.append(slot) }
+            let slot = state.withLock { state in
+                state.lastTaken = .now
+                return state.idle.popFirst()
             }
+            guard let slot else { preconditionFailure("more jobs than threads in the pool") }
+            defer { state.withLock { $0.idle.append(slot) } }
             return try job(try connection(in: slot))
         }
     }
@@ -75,9 +77,10 @@ final class ConnectionPool: Sendable {
     /// How long the most recently taken connection has been held, when every one is held and
     /// that is past `stallLimit`; nil otherwise.
     private func stalledFor() -> Duration? {
-        taken.withLock { taken in
-            guard let stallLimit, taken.count == size, let newest = taken.values.max() else { return nil }
-            let held = ContinuousClock.now - newest
+        guard let stallLimit else { return nil }
+        return state.withLock { state in
+            guard state.idle.isEmpty else { return nil }
+            let held = ContinuousClock.now - state.lastTaken
             return held >= stallLimit ? held : nil
         }
     }
