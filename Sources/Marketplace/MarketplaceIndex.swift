@@ -29,6 +29,8 @@ public final class MarketplaceIndex: Sendable {
         var dead: [Set<Int32>]
         /// Where each live gym is: segment and gym index.
         var location: [String: GymLocation]
+        /// Moves with every change of which gyms live where (not with spots).
+        var version: UInt64 = 0
     }
 
     struct GymLocation: Sendable, Equatable {
@@ -43,7 +45,7 @@ public final class MarketplaceIndex: Sendable {
     public convenience init(dataset: Dataset, now: Int64, horizonDays: Int = SessionSchedule.defaultHorizonDays, progress: ProgressReport? = nil) {
         let records = dataset.gymRecords(from: now, to: now + Int64(horizonDays) * 86_400, progress: progress)
         self.init(
-            base: CatalogSegment(building: records, keepRecords: false, progress: progress), materializedAt: now, horizonDays: horizonDays,
+            base: CatalogSegment(building: records, progress: progress), materializedAt: now, horizonDays: horizonDays,
             seed: dataset.manifest.seed
         )
     }
@@ -52,7 +54,7 @@ public final class MarketplaceIndex: Sendable {
     /// say), covering [`materializedAt`, `materializedAt` + horizon).
     public convenience init(records: [GymRecords], materializedAt: Int64, horizonDays: Int, seed: UInt64 = 0) {
         self.init(
-            base: CatalogSegment(building: records, keepRecords: false), materializedAt: materializedAt, horizonDays: horizonDays,
+            base: CatalogSegment(building: records), materializedAt: materializedAt, horizonDays: horizonDays,
             seed: seed
         )
     }
@@ -187,7 +189,7 @@ public final class MarketplaceIndex: Sendable {
         let batch = changed.reversed().filter { seen.insert($0.tenant.id).inserted }.reversed() as [GymRecords]
         guard !batch.isEmpty else { return }
         writer.withLock { _ in
-            let segment = CatalogSegment(building: batch, keepRecords: true)
+            let segment = CatalogSegment(building: batch)
             state.withLock { state in
                 for records in batch {
                     if let old = state.location[records.tenant.id] { state.dead[old.segment].insert(old.gym) }
@@ -197,6 +199,7 @@ public final class MarketplaceIndex: Sendable {
                 for (g, gym) in segment.gyms.enumerated() {
                     state.location[gym.id] = GymLocation(segment: state.segments.count - 1, gym: Int32(g))
                 }
+                state.version &+= 1
             }
             if currentState.segments.count - 1 > Self.maxSmallSegments { mergeSmallSegments() }
         }
@@ -209,6 +212,7 @@ public final class MarketplaceIndex: Sendable {
             state.withLock { state in
                 guard let old = state.location.removeValue(forKey: id) else { return false }
                 state.dead[old.segment].insert(old.gym)
+                state.version &+= 1
                 return true
             }
         }
@@ -216,38 +220,50 @@ public final class MarketplaceIndex: Sendable {
 
     /// Folds the small segments into one, carrying their live spots. Called with `writer` held.
     private func mergeSmallSegments() {
-        let snapshot = currentState
-        var live: [GymRecords] = []
-        for number in 1..<snapshot.segments.count {
-            let segment = snapshot.segments[number]
-            for (g, records) in (segment.records ?? []).enumerated() where !snapshot.dead[number].contains(Int32(g)) {
-                live.append(segment.currentRecords(gym: g, from: records))
-            }
-        }
-        let merged = CatalogSegment(building: live, keepRecords: true)
+        let current = currentState
+        let merged = CatalogSegment(merging: Array(current.segments.dropFirst()), dead: Array(current.dead.dropFirst()))
         state.withLock { state in
             state.segments = [state.segments[0], merged]
             state.dead = [state.dead[0], []]
             for (g, gym) in merged.gyms.enumerated() { state.location[gym.id] = GymLocation(segment: 1, gym: Int32(g)) }
+            state.version &+= 1
         }
     }
-}
 
-extension CatalogSegment {
-    /// The records gym `g` was built from, with its sessions' spots as they are now.
-    func currentRecords(gym g: Int, from records: GymRecords) -> GymRecords {
-        var updated = records
-        let gym = gyms[g]
-        updated.sessions = []
-        for (local, c) in gym.classes.enumerated() {
-            let entry = classes[Int(c)]
-            for s in entry.sessions {
-                updated.sessions.append(SessionOccurrence(
-                    classIndex: local, start: sessionStarts[Int(s)], end: sessionStarts[Int(s)] + Int64(entry.durationSeconds),
-                    capacity: Int(entry.capacity), availableSpots: Int(spots[Int(s)]), isCancelled: false
-                ))
+    // MARK: Compaction
+
+    /// Whether the index has drifted far enough from one fresh segment to be worth compacting:
+    /// a tenth of its gyms replaced or removed since the base was built, or living in small
+    /// segments. A server that runs for days (hourly timetable rolls, gym edits) gets there.
+    public var compactionDue: Bool {
+        let state = currentState
+        let base = state.segments[0].gyms.count
+        let small = state.segments.dropFirst().reduce(0) { $0 + $1.gyms.count }
+        let replaced = state.dead[0].count * 10 >= max(1, base)
+        let scattered = small > 0 && small * 10 >= base + small
+        return replaced || scattered
+    }
+
+    /// Rebuilds every segment's live gyms into one segment and swaps it in, so the index searches
+    /// as a freshly built one does. Searches never wait: the copy is made outside any lock, and
+    /// only the swap (after the spots changed meanwhile are copied again) holds the writers
+    /// off. Returns false, changing nothing, when there was nothing to compact or gyms changed
+    /// during the copy (the next call tries again).
+    @discardableResult
+    public func compact() -> Bool {
+        let before = currentState
+        guard before.segments.count > 1 || !before.dead[0].isEmpty else { return false }
+        let merged = CatalogSegment(merging: before.segments, dead: before.dead)
+        return writer.withLock { _ in
+            guard currentState.version == before.version else { return false }
+            merged.copySpots(from: before.segments, dead: before.dead)
+            state.withLock { state in
+                state.segments = [merged]
+                state.dead = [[]]
+                for (g, gym) in merged.gyms.enumerated() { state.location[gym.id] = GymLocation(segment: 0, gym: Int32(g)) }
+                state.version &+= 1
             }
+            return true
         }
-        return updated
     }
 }

@@ -5,7 +5,7 @@ import TextSearch
 
 extension CatalogSegment {
     /// Builds a segment from gyms' records. Cancelled sessions are left out: nobody can book them.
-    convenience init(building input: [GymRecords], keepRecords: Bool, progress: ProgressReport? = nil) {
+    convenience init(building input: [GymRecords], progress: ProgressReport? = nil) {
         var gyms: [GymEntry] = [], classes: [ClassEntry] = [], places: [PlaceEntry] = []
         var placeIndex: [Int: Int32] = [:]
         var placeGymEntries: [(row: UInt32, id: UInt32, fields: UInt8)] = []
@@ -87,8 +87,7 @@ extension CatalogSegment {
         self.init(
             gyms: gyms, classes: classes, places: places,
             placeGyms: PostingLists(rowCount: places.count, entries: placeGymEntries),
-            sessionStarts: starts, spots: spots, tree: RTree(points: gyms.map(\.coordinate)), text: textIndex,
-            records: keepRecords ? input : nil
+            sessionStarts: starts, spots: spots, tree: RTree(points: gyms.map(\.coordinate)), text: textIndex
         )
         progress?("building the R-tree and the session orders", 1, 1)
     }

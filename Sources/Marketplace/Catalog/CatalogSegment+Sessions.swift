@@ -31,7 +31,7 @@ extension CatalogSegment {
         }
         self.init(
             gyms: gyms, classes: classes, places: places, placeGyms: placeGyms, sessionStarts: starts, spots: spots,
-            tree: RTree(points: gyms.map(\.coordinate)), text: text, records: nil
+            tree: RTree(points: gyms.map(\.coordinate)), text: text
         )
     }
 }

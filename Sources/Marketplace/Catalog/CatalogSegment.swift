@@ -24,14 +24,12 @@ final class CatalogSegment: Sendable {
     /// Gym index by id and by slug.
     let gymIndex: [String: Int32]
     let gymBySlug: [String: Int32]
-    /// Small segments keep what they were built from, to be merged later; the base does not.
-    let records: [GymRecords]?
     /// Per-gym scratch for searches, reused between them.
     let verdicts: VerdictPool
 
     init(
         gyms: [GymEntry], classes: [ClassEntry], places: [PlaceEntry], placeGyms: PostingLists,
-        sessionStarts: [Int64], spots: [Int32], tree: RTree, text: TextIndex, records: [GymRecords]?
+        sessionStarts: [Int64], spots: [Int32], tree: RTree, text: TextIndex
     ) {
         self.gyms = gyms
         self.classes = classes
@@ -44,7 +42,6 @@ final class CatalogSegment: Sendable {
         orders = SessionOrders(classes: classFacts, sessionStarts: sessionStarts)
         self.tree = tree
         self.text = text
-        self.records = records
         verdicts = VerdictPool(gyms: gyms.count)
         var gymIndex: [String: Int32] = [:], gymBySlug: [String: Int32] = [:]
         for (i, gym) in gyms.enumerated() {
