@@ -71,4 +71,28 @@ import Testing
             try IndexSnapshot.read(from: missing, datasetFingerprint: 7, now: TestData.now)
         }
     }
+
+    /// A store's snapshot (what `serve` writes) keeps the live index as it stood: a lived-in
+    /// index, edited and booked, loads answering exactly as it did, for its own store only.
+    @Test func aStoreSnapshotKeepsTheLiveIndexAsItStood() throws {
+        let lived = CompactionTests.lived()
+        let file = temporaryFile("live.idx")
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(lived.index.currentState.segments.count > 1, "written from several segments")
+        try IndexSnapshot.write(lived.index, store: "store-a", watermark: 1_234, to: file)
+        let (loaded, watermark) = try IndexSnapshot.read(from: file, store: "store-a")
+        #expect(watermark == 1_234)
+        #expect(loaded.counts == lived.index.counts)
+        loaded._checkInvariants()
+        let generator = QueryGenerator(dataset: CompactionTests.dataset, now: TestData.now)
+        var rng = SeededRandom(seed: 78)
+        for n in 0..<200 {
+            var query = generator.query(&rng)
+            query.plan = PlanChoice.allCases[n % PlanChoice.allCases.count]
+            #expect(try loaded.search(query).results == lived.index.search(query).results, "\(query)")
+        }
+        // Another store's, or a dataset's: refused.
+        #expect(throws: SnapshotError.stale(file.path)) { try IndexSnapshot.read(from: file, store: "store-b") }
+        #expect(throws: SnapshotError.stale(file.path)) { try IndexSnapshot.read(from: file, datasetFingerprint: 7, now: TestData.now) }
+    }
 }

@@ -19,8 +19,11 @@ struct BinaryWriter {
 
     mutating func write<T: FixedWidthInteger>(array: [T]) {
         write(UInt32(array.count))
-        bytes.reserveCapacity(bytes.count + array.count * MemoryLayout<T>.size)
-        for value in array { write(value) }
+        #if _endian(little)
+            array.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+            for value in array { write(value) }
+        #endif
     }
 
     mutating func append(raw: [UInt8]) { bytes.append(contentsOf: raw) }
@@ -63,10 +66,20 @@ struct BinaryReader {
 
     mutating func readArray<T: FixedWidthInteger>(of _: T.Type) throws(Truncated) -> [T] {
         let count = Int(try read(UInt32.self))
-        guard remaining >= count * MemoryLayout<T>.size else { throw Truncated() }
-        var values: [T] = []
-        values.reserveCapacity(count)
-        for _ in 0..<count { values.append(try read(T.self)) }
-        return values
+        let size = count * MemoryLayout<T>.size
+        guard remaining >= size else { throw Truncated() }
+        #if _endian(little)
+            // The file's order is the machine's: one copy, not a loop (sessions run to millions).
+            defer { offset += size }
+            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + size)])) }
+                initialized = count
+            }
+        #else
+            var values: [T] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(try read(T.self)) }
+            return values
+        #endif
     }
 }
