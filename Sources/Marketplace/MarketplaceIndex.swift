@@ -22,6 +22,10 @@ public final class MarketplaceIndex: Sendable {
     private let state: Mutex<State>
     /// Serializes writers, so a merge never loses a spot change made while it copies spots.
     private let writer = Mutex(())
+    private let changeCount = Atomic<UInt64>(0)
+
+    /// Moves with every change (spots, gyms): whether anything changed since a moment.
+    public var changes: UInt64 { changeCount.load(ordering: .relaxed) }
 
     struct State: Sendable {
         var segments: [CatalogSegment]
@@ -172,6 +176,7 @@ public final class MarketplaceIndex: Sendable {
                 let s = segment.session(classIndex: Int(c), start: start)
             else { return false }
             segment.spots.store(Int32(clamping: max(0, spotsLeft)), at: s)
+            changeCount.add(1, ordering: .relaxed)
             return true
         }
     }
@@ -201,6 +206,7 @@ public final class MarketplaceIndex: Sendable {
                 }
                 state.version &+= 1
             }
+            changeCount.add(1, ordering: .relaxed)
             if currentState.segments.count - 1 > Self.maxSmallSegments { mergeSmallSegments() }
         }
     }
@@ -213,6 +219,7 @@ public final class MarketplaceIndex: Sendable {
                 guard let old = state.location.removeValue(forKey: id) else { return false }
                 state.dead[old.segment].insert(old.gym)
                 state.version &+= 1
+                changeCount.add(1, ordering: .relaxed)
                 return true
             }
         }

@@ -24,14 +24,12 @@ public enum DemoAccounts {
     /// Makes sure the demo accounts exist, and returns them. The gym is the first marketplace
     /// gym by slug in Johannesburg (South Africa comes first), else anywhere, so the demo is the
     /// same on every machine.
-    public static func ensure(store: Store, authenticator: Authenticator, gyms: [StoredGym], now: Int64) async throws -> [DemoAccount] {
-        let open = gyms.filter { $0.tenant.marketplaceEnabled && $0.tenant.isActive }
-        let local = open.filter { $0.tenant.address.city == "Johannesburg" }
-        guard let gym = (local.isEmpty ? open : local).min(by: { $0.tenant.slug < $1.tenant.slug }) else { return [] }
+    public static func ensure(store: Store, authenticator: Authenticator, now: Int64) async throws -> [DemoAccount] {
+        guard let gym = try await store.catalog.firstOpenGym(preferring: "Johannesburg") else { return [] }
         let accounts = [
             DemoAccount(role: .member, email: "member@demo.studioloop.africa", password: password, tenantSlug: nil),
-            DemoAccount(role: .owner, email: "owner@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
-            DemoAccount(role: .instructor, email: "instructor@demo.studioloop.africa", password: password, tenantSlug: gym.tenant.slug),
+            DemoAccount(role: .owner, email: "owner@demo.studioloop.africa", password: password, tenantSlug: gym.slug),
+            DemoAccount(role: .instructor, email: "instructor@demo.studioloop.africa", password: password, tenantSlug: gym.slug),
             DemoAccount(role: .member, email: "operator@demo.studioloop.africa", password: password, tenantSlug: nil, isOperator: true),
         ]
         for account in accounts {
@@ -49,14 +47,14 @@ public enum DemoAccounts {
                 try await store.payouts.grantOperator(user, now: now)
             case .member:
                 try await store.ledger.grantCredits(member: user, tenant: nil, credits: 40, now: now)
-                try await store.ledger.grantCredits(member: user, tenant: gym.tenant.id, credits: 20, now: now)
+                try await store.ledger.grantCredits(member: user, tenant: gym.id, credits: 20, now: now)
             case .owner:
-                try await store.staff.grantRole(user: user, tenant: gym.tenant.id, role: .owner)
+                try await store.staff.grantRole(user: user, tenant: gym.id, role: .owner)
             default:
-                try await store.staff.grantRole(user: user, tenant: gym.tenant.id, role: .instructor)
+                try await store.staff.grantRole(user: user, tenant: gym.id, role: .instructor)
             }
         }
-        try await ensurePacks(store: store, gym: gym.tenant.id, now: now)
+        try await ensurePacks(store: store, gym: gym.id, now: now)
         return accounts
     }
 

@@ -1,6 +1,6 @@
 public import Booking
 import Crypto
-import Foundation
+public import Foundation
 public import Notifications
 public import Payments
 import Storage
@@ -73,6 +73,14 @@ public struct ServerConfiguration: Sendable {
     public var drainPeriod: Duration = .zero
     /// How often the outbox, settlement and expiry jobs run.
     public var maintenanceInterval: Duration = .seconds(30)
+    /// Where the live index is kept on disk for fast restarts (`STUDIOLOOP_INDEX_SNAPSHOT`); nil
+    /// for none. The command line defaults it beside an embedded store's file.
+    public var indexSnapshot: URL?
+    /// How often the index snapshot is written when the index changed (`STUDIOLOOP_SNAPSHOT_EVERY`).
+    public var snapshotInterval: Duration = .seconds(300)
+    /// A snapshot older than this is not loaded: reading back a day's changes costs more than
+    /// reading the catalog.
+    public var snapshotMaxAge: Int64 = 86_400
 
     public static let minimumSecretBytes = 32
 

@@ -75,9 +75,8 @@ public enum StudioLoopServer {
         // Listening before the catalog is read: whatever another server commits after the read
         // is heard.
         let listener = try listenURL.map(ChangeListener.init(url:))
-        // One read of the catalog serves the index and the choice of the demo gym.
-        let gyms = try await loader.catalog(now: now)
-        let index = loader.buildIndex(from: gyms, now: now)
+        let identity = try await store.identity()
+        let (index, origin) = try await loadIndex(loader: loader, store: identity, configuration: configuration, now: now)
         let common = Authenticator.commonPasswords(in: ReferenceData.defaultDirectory().appending(path: "common-passwords.txt"))
         if common.isEmpty { say("note: no Data/common-passwords.txt; common passwords are not refused at sign-up") }
         let authenticator = await Authenticator(
@@ -91,13 +90,20 @@ public enum StudioLoopServer {
             publicURL: configuration.baseURL, refundWindowDays: configuration.refundWindowDays,
             whatsappWebhook: configuration.whatsappAppSecret.map { WhatsAppWebhook(appSecret: $0, verifyToken: configuration.whatsappVerifyToken) },
             webSecret: configuration.jwtSecret, secureCookies: !configuration.development,
-            freshness: IndexFreshness(threshold: configuration.staleAfter)
+            freshness: IndexFreshness(threshold: configuration.staleAfter, restoring: origin.isSnapshot)
         )
 
         let demo = configuration.development
-            ? try await DemoAccounts.ensure(store: store, authenticator: authenticator, gyms: gyms, now: now)
+            ? try await DemoAccounts.ensure(store: store, authenticator: authenticator, now: now)
             : []
 
+        let sync = IndexSync(
+            loader: loader, index: index, clock: clock, listenURL: listenURL, listener: listener, origin: origin, metrics: services.metrics,
+            freshness: services.freshness
+        )
+        let snapshot = configuration.indexSnapshot.map { file in
+            IndexUpkeep.Snapshot(file: file, store: identity, interval: configuration.snapshotInterval, inStep: { sync.isInStep })
+        }
         var logger = Logger(label: "studioloop")
         logger.logLevel = .info
         let app = Application(
@@ -109,10 +115,8 @@ public enum StudioLoopServer {
             ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "studioloop"),
             services: [
-                IndexSync(
-                    loader: loader, index: index, clock: clock, listenURL: listenURL, listener: listener, builtAt: now, metrics: services.metrics,
-                    freshness: services.freshness
-                ),
+                sync,
+                IndexUpkeep(index: index, snapshot: snapshot, clock: clock),
                 Maintenance(
                     store: store,
                     dispatcher: OutboxDispatcher(database: database, channel: configuration.notifications),
@@ -144,6 +148,33 @@ public enum StudioLoopServer {
             )
         )
         try await group.run()
+    }
+
+    /// The index from the snapshot file when it is usable (this store's, taken within
+    /// `snapshotMaxAge`, the same horizon), else read from the store. Any other file is said in
+    /// one line and left for the next snapshot to replace.
+    static func loadIndex(
+        loader: CatalogLoader, store identity: String, configuration: ServerConfiguration, now: Int64
+    ) async throws -> (MarketplaceIndex, IndexOrigin) {
+        if let file = configuration.indexSnapshot {
+            do {
+                let started = ContinuousClock.now
+                let (index, watermark) = try IndexSnapshot.read(from: file, store: identity)
+                if index.horizonDays != configuration.horizonDays {
+                    say("note: the index snapshot \(file.path) holds \(index.horizonDays) days of sessions, not \(configuration.horizonDays); reading the index from the store")
+                } else if now - watermark > configuration.snapshotMaxAge {
+                    say("note: the index snapshot \(file.path) is \((now - watermark) / 3_600) hours old; reading the index from the store")
+                } else {
+                    say("loaded the index snapshot \(file.path) (taken \(max(0, now - watermark)) s ago) in \(ContinuousClock.now - started); reading back what the store changed since")
+                    return (index, .snapshot(watermark: watermark))
+                }
+            } catch .missing {
+                // The first start with this file: it is written once the index is read.
+            } catch {
+                say("note: \(error); reading the index from the store")
+            }
+        }
+        return (try await loader.buildIndex(now: now), .store(readAt: now))
     }
 
     /// Prints a line straight to standard output, unbuffered, so it reaches a pipe or log file

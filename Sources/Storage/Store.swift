@@ -43,6 +43,17 @@ public struct Store: Sendable {
     /// Every committed change made through this store, for the search index (one consumer).
     public var changes: AsyncStream<CatalogChange> { feed.changes }
 
+    /// The identity the store was given when its schema was made: no other store shares it.
+    public func identity() async throws -> String {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            guard let identity = try db.query("SELECT identity FROM store_identity WHERE id = 1").first?["identity"].text else {
+                throw StoreError.invalid("the store has no identity: run `studioloop migrate`")
+            }
+            return identity
+        }
+    }
+
     /// Brings the schema up to date; returns the migrations applied. On PostgreSQL, a role that
     /// owns the schema then settles its context key (`settleContextKey`).
     @discardableResult

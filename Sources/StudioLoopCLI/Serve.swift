@@ -94,6 +94,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between runs of the background jobs (notifications, settlement, expiry).", valueName: "seconds"))
     var maintenanceEvery: Int = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "Where the live search index is written as the server runs and read back at start, so a restart (after a power cut too) serves search within seconds and reads from the store only what changed since; 'off' for none (env STUDIOLOOP_INDEX_SNAPSHOT; default: beside an embedded store's file, FILE.index; none on PostgreSQL).",
+            valueName: "path"
+        )
+    )
+    var indexSnapshot: String?
+
+    @Option(help: ArgumentHelp("Seconds between index snapshots, written only when the index changed (default 300; env STUDIOLOOP_SNAPSHOT_EVERY).", valueName: "seconds"))
+    var snapshotEvery: Int?
+
     @OptionGroup var options: DatasetOptions
 
     func validate() throws {
@@ -128,6 +139,13 @@ struct Serve: AsyncParsableCommand {
         let proxies = trustedProxy + (environment["STUDIOLOOP_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         limits.trustedProxies = Set(proxies.filter { !$0.isEmpty })
         return limits
+    }
+
+    /// The index snapshot's file: the flag, else the variable, else beside an embedded store.
+    var snapshotLocation: URL? {
+        let given = indexSnapshot ?? environment["STUDIOLOOP_INDEX_SNAPSHOT"].flatMap { $0.isEmpty ? nil : $0 }
+        if let given { return given == "off" ? nil : URL(filePath: given) }
+        return store.isPostgres ? nil : URL(filePath: store.location + ".index")
     }
 
     private var resolvedPort: Int? {
@@ -173,6 +191,8 @@ struct Serve: AsyncParsableCommand {
         if let body = try seconds(bodyTimeout, "--body-timeout", "STUDIOLOOP_BODY_TIMEOUT", in: 1...3_600) { configuration.requestDeadlines.body = body }
         if let drain = try seconds(drain, "--drain", "STUDIOLOOP_DRAIN", in: 0...600) { configuration.drainPeriod = drain }
         if let stale = try seconds(staleAfter, "--stale-after", "STUDIOLOOP_STALE_AFTER", in: 1...3_600) { configuration.staleAfter = stale }
+        if let every = try seconds(snapshotEvery, "--snapshot-every", "STUDIOLOOP_SNAPSHOT_EVERY", in: 5...86_400) { configuration.snapshotInterval = every }
+        configuration.indexSnapshot = snapshotLocation
         if let cap = maxConnectionsPerAddress {
             guard cap >= 0 else { throw ValidationError("--max-connections-per-address must be 0 (no cap) or more (got \(cap))") }
             configuration.maxConnectionsPerAddress = cap

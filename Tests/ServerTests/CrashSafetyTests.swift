@@ -26,7 +26,7 @@ struct CrashSafetyTests {
         /// What the server printed, for the message when it does not come up.
         let log: URL
 
-        init(database: String) throws {
+        init(database: String, indexSnapshot: URL) throws {
             port = try TestSupport.freePort()
             log = FileManager.default.temporaryDirectory.appending(path: "sl-crash-\(UUID()).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -34,7 +34,7 @@ struct CrashSafetyTests {
             process.executableURL = CrashSafetyTests.binary
             process.arguments = [
                 "serve", "--database", database, "--port", String(port), "--production", "--rate-limit", "0", "--auth-rate-limit", "0",
-                "--maintenance-every", "1", "--bcrypt-cost", "10",
+                "--maintenance-every", "1", "--bcrypt-cost", "10", "--index-snapshot", indexSnapshot.path,
             ]
             var environment = ProcessInfo.processInfo.environment
             environment["STUDIOLOOP_JWT_SECRET"] = CrashSafetyTests.jwtSecret
@@ -50,6 +50,8 @@ struct CrashSafetyTests {
 
         var base: String { "http://127.0.0.1:\(port)" }
 
+        var printed: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
         func waitUntilReady() async throws {
             // Generous: on two busy cores a debug server takes a while to build its index.
             for _ in 0..<1_200 {
@@ -59,7 +61,6 @@ struct CrashSafetyTests {
                 { return }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            let printed = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             throw StoreError.invalid("the server did not become ready: \(printed.suffix(2_000))")
         }
 
@@ -82,6 +83,9 @@ struct CrashSafetyTests {
         var cancelStatus: Int?
     }
 
+    /// The restart is the one after a power cut: the server loads the index snapshot the killed
+    /// one wrote before the storm, and reads back from the store what changed since (spots, and
+    /// a class renamed while it was down), so its search agrees with the store.
     @Test("kill -9 mid-storm loses no acknowledged booking and invents none", arguments: StoreKind.allCases)
     func killMidStorm(kind: StoreKind) async throws {
         // The store, filled and with members holding credits, made before the server starts.
@@ -104,18 +108,27 @@ struct CrashSafetyTests {
         }
         // Sessions with few spots left, so the storm fills them and waitlists.
         let gyms = try await store.catalog.gyms(from: now + 26 * 3_600, to: now + 3 * 86_400)
+        func iso(_ seconds: Int64) -> String { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds))) }
         var sessions: [String] = []
+        var searchFor: [String: String] = [:]  // session → the search that finds it alone
         for gym in gyms where gym.tenant.marketplaceEnabled && gym.tenant.isActive {
             for s in gym.sessions where !s.isCancelled && (2...6).contains(s.availableSpots) && gym.classes[s.classIndex].isActive {
-                sessions.append(SessionSchedule.sessionID(classId: gym.classes[s.classIndex].id, start: s.start))
+                let id = SessionSchedule.sessionID(classId: gym.classes[s.classIndex].id, start: s.start)
+                sessions.append(id)
+                searchFor[id] = "lat=\(gym.tenant.location.lat)&lng=\(gym.tenant.location.lng)&radius_km=1&tenant=\(gym.tenant.id)&from=\(iso(s.start))&to=\(iso(s.start + 60))&min_spots=0&limit=50"
             }
             if sessions.count >= 8 { break }
         }
         try #require(sessions.count >= 4)
         let spotsBefore = Dictionary(uniqueKeysWithValues: try await sessions.asyncMap { ($0, try await store.bookings.spotsLeft(sessionId: $0)) })
 
-        let server = try ServerProcess(database: database)
+        let snapshot = FileManager.default.temporaryDirectory.appending(path: "sl-crash-\(UUID()).index")
+        defer { try? FileManager.default.removeItem(at: snapshot) }
+        let server = try ServerProcess(database: database, indexSnapshot: snapshot)
         try await server.waitUntilReady()
+        // The snapshot is written as soon as the index is read: the storm comes after it.
+        for _ in 0..<300 where !FileManager.default.fileExists(atPath: snapshot.path) { try await Task.sleep(for: .milliseconds(100)) }
+        try #require(FileManager.default.fileExists(atPath: snapshot.path), "no index snapshot written")
         let outcomes = Outcomes()
         let (stormers, targets) = (members, sessions)
         let storm = Task {
@@ -157,10 +170,22 @@ struct CrashSafetyTests {
         #expect(seen.contains { $0.bookingStatus == 201 }, "the storm booked something before the kill")
         #expect(seen.contains { $0.bookingStatus == nil }, "the kill landed mid-storm")
 
-        // Restart on the same store; it must come up and deliver what is due.
-        let again = try ServerProcess(database: database)
+        // While the server is down, a class is renamed (announced to nobody).
+        let renamed = gyms.first { $0.tenant.marketplaceEnabled && $0.tenant.isActive && !$0.sessions.isEmpty }!
+        let renamedClass = renamed.classes[renamed.sessions[0].classIndex]
+        try await store.database.transaction { db in
+            try db.setContext(.system)
+            try db.query(
+                "UPDATE classes SET name = 'Powercut Recovery Flow', updated_at = $2 WHERE id = $1", .text(renamedClass.id),
+                .integer(Int64(Date().timeIntervalSince1970))
+            )
+        }
+
+        // Restart on the same store, from the snapshot; it must come up and deliver what is due.
+        let again = try ServerProcess(database: database, indexSnapshot: snapshot)
         defer { again.kill() }
         try await again.waitUntilReady()
+        #expect(again.printed.contains("loaded the index snapshot"), "\(again.printed.prefix(2_000))")
         let stored = try await store.database.transaction { db in
             try db.setContext(.system)
             return try db.query("SELECT id, user_id, session_id, status FROM bookings").map {
@@ -186,6 +211,17 @@ struct CrashSafetyTests {
             #expect(left >= 0 && left == spotsBefore[session]! - confirmed, "\(session): \(left) left, \(confirmed) confirmed of \(spotsBefore[session]!)")
         }
         #expect(try await store.ledger.auditLedger().isClean)
+        // Its search agrees with the store: the storm's spots and the rename were read back.
+        for session in sessions {
+            let left = try await store.bookings.spotsLeft(sessionId: session)
+            let (data, _) = try await URLSession.shared.data(from: URL(string: "\(again.base)/api/v1/marketplace/search?\(searchFor[session]!)")!)
+            let results = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["results"] as? [[String: Any]] ?? []
+            let found = results.first { $0["session_id"] as? String == session }
+            #expect(found?["spots_left"] as? Int == left, "\(session): search says \(found?["spots_left"] ?? "nothing"), the store \(left)")
+        }
+        let near = "lat=\(renamed.tenant.location.lat)&lng=\(renamed.tenant.location.lng)&radius_km=1&q=powercut&min_spots=0"
+        let (found, _) = try await URLSession.shared.data(from: URL(string: "\(again.base)/api/v1/marketplace/search?\(near)")!)
+        #expect(String(decoding: found, as: UTF8.self).contains("Powercut Recovery Flow"), "the class renamed while the server was down")
         // The restarted server's dispatcher sends what was due, within a few seconds. Messages the
         // killed server had leased but not yet settled wait for their lease (60 s) to run out and
         // go out then: they must still be pending, leased no further than that.

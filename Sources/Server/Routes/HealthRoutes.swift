@@ -39,6 +39,12 @@ struct HealthRoutes {
         if services.draining.isDraining {
             throw APIError(.notReady, "this server is shutting down: it finishes the requests it has; send new ones to another")
         }
+        if services.freshness.isRestoring {
+            throw APIError(
+                .notReady, "the index was loaded from a snapshot and is reading back what the store changed since; search answers from it meanwhile",
+                headers: [.retryAfter: "1"]
+            )
+        }
         if let behind = services.freshness.staleSeconds {
             throw APIError(.notReady, "the index has been missing other servers' changes for \(behind) s; search answers from it meanwhile", headers: [.retryAfter: "2"])
         }

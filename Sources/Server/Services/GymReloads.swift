@@ -31,6 +31,9 @@ struct GymReloads {
         if inFlight.contains(change.tenantId) { missed.append(change) }
     }
 
+    /// No gym waits or is being read.
+    var isIdle: Bool { pending.isEmpty && inFlight.isEmpty && !running }
+
     /// The gyms to reload now.
     mutating func take() -> Set<String> {
         (inFlight, pending) = (pending, [])

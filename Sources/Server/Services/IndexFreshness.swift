@@ -7,10 +7,25 @@ import Synchronization
 public final class IndexFreshness: Sendable {
     public let threshold: Duration
     private let behindSince = Mutex<ContinuousClock.Instant?>(nil)
+    /// Loaded from a snapshot and still reading back what the store changed since.
+    private let restoring: Atomic<Bool>
 
-    public init(threshold: Duration = .seconds(5)) {
+    /// - Parameter restoring: the index was loaded from a snapshot: not in step until `restored()`.
+    public init(threshold: Duration = .seconds(5), restoring: Bool = false) {
         self.threshold = threshold
+        self.restoring = Atomic(restoring)
     }
+
+    /// The store's changes since the snapshot have been read back.
+    func restored() {
+        restoring.store(false, ordering: .relaxed)
+    }
+
+    /// Still reading back the store's changes since the snapshot the index was loaded from.
+    public var isRestoring: Bool { restoring.load(ordering: .relaxed) }
+
+    /// Changes are being missed now, however briefly.
+    var isBehind: Bool { behindSince.withLock { $0 != nil } }
 
     /// Changes may be being missed from now (kept as it was if already so).
     func lost() {

@@ -19,8 +19,8 @@ public struct IndexSync: Service {
     /// fixtures, which hold a connection only while they run), and the start-up catch-up
     /// covers the gap.
     let listener: ChangeListener?
-    /// When the index was read from the store: on PostgreSQL, changes since are caught up at start.
-    let builtAt: Int64
+    /// Where the index came from, and so what is caught up at start.
+    let origin: IndexOrigin
     let metrics: ServerMetrics?
     /// Marked behind while the listener is not hearing other servers.
     let freshness: IndexFreshness?
@@ -30,14 +30,24 @@ public struct IndexSync: Service {
     private let wakeSink: AsyncStream<Void>.Continuation
     /// Requests within this of the first are reloaded together.
     static let batchDelay: Duration = .milliseconds(20)
+    /// How far before a snapshot's watermark changes are read back: a change committed just
+    /// before it may not yet have reached the index when the snapshot was taken.
+    static let snapshotSlack: Int64 = 60
+
+    /// Whether the index holds every change it has been told of: what a snapshot loaded at
+    /// start missed has been read back, no gym waits to be reloaded, and the listener (if any)
+    /// is hearing other servers. A snapshot is only taken then.
+    public var isInStep: Bool {
+        freshness?.isRestoring != true && freshness?.isBehind != true && reloads.withLock { $0.isIdle }
+    }
 
     public init(
         loader: CatalogLoader, index: MarketplaceIndex, clock: ServerClock, listenURL: String?, listener: ChangeListener? = nil,
-        builtAt: Int64? = nil, metrics: ServerMetrics? = nil, freshness: IndexFreshness? = nil
+        origin: IndexOrigin? = nil, metrics: ServerMetrics? = nil, freshness: IndexFreshness? = nil
     ) {
         self.listener = listener
         self.freshness = freshness
-        self.builtAt = builtAt ?? clock.now()
+        self.origin = origin ?? .store(readAt: clock.now())
         self.loader = loader
         self.index = index
         self.clock = clock
@@ -48,6 +58,13 @@ public struct IndexSync: Service {
 
     public func run() async throws {
         let listener = try self.listener ?? listenURL.map(ChangeListener.init(url:))
+        if case .snapshot(let watermark) = origin {
+            // Everything the store changed since the snapshot, from this process or any other:
+            // spots applied, gyms queued for reloading. What arrives meanwhile waits in the
+            // streams below. /ready waits for the gyms too: the reloads say when they are done.
+            await catchUp(since: watermark - Self.snapshotSlack)
+            if reloads.withLock({ $0.isIdle }) { freshness?.restored() }
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask(operation: followOwnChanges)
             group.addTask(operation: runReloads)
@@ -83,7 +100,7 @@ public struct IndexSync: Service {
         // listener was made first). Gyms are not read back here: a store filled moments ago
         // would reload every gym.
         var caughtUpTo = clock.now()
-        await catchUp(since: builtAt - 5, gyms: false)
+        if case .store(let readAt) = origin { await catchUp(since: readAt - 5, gyms: false) }
         for await event in listener.events.cancelOnGracefulShutdown() {
             switch event {
             case .change(let change):
@@ -157,8 +174,24 @@ public struct IndexSync: Service {
         for change in reapply {
             index.setSpots(gymId: change.tenantId, classId: change.classId, start: change.start, spotsLeft: change.spotsLeft)
         }
-        if next == .startBatch { wakeSink.yield() }
+        if next == .startBatch {
+            wakeSink.yield()
+        } else if freshness?.isRestoring == true {
+            // The gyms a snapshot's catch-up queued are in (it ran before any batch could).
+            freshness?.restored()
+        }
     }
+}
+
+/// Where a server's index came from.
+public enum IndexOrigin: Sendable {
+    /// Read from the store at this second: on PostgreSQL, spots other servers changed since are
+    /// caught up at start.
+    case store(readAt: Int64)
+    /// Loaded from an index snapshot holding every change committed before `watermark`.
+    case snapshot(watermark: Int64)
+
+    var isSnapshot: Bool { if case .snapshot = self { true } else { false } }
 }
 
 extension Sequence {

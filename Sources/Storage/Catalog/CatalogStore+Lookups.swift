@@ -9,6 +9,20 @@ extension CatalogStore {
         return try await gyms(from: 0, to: 0, tenant: id).first
     }
 
+    /// The id and slug of the first open marketplace gym by slug in `city`, else anywhere: how
+    /// the demo picks its gym, the same on every machine, without reading the whole catalog.
+    public func firstOpenGym(preferring city: String) async throws -> (id: String, slug: String)? {
+        try await database.transaction { db in
+            try db.setContext(.system)
+            return try db.query(
+                """
+                SELECT id, slug FROM tenants WHERE marketplace_enabled = 1 AND status = 'active'
+                ORDER BY CASE WHEN city = $1 THEN 0 ELSE 1 END, slug LIMIT 1
+                """, .text(city)
+            ).first.map { (try $0.text("id"), try $0.text("slug")) }
+        }
+    }
+
     /// The id of the gym with this slug: all that the routes under `/tenants/{slug}` need first.
     public func tenantId(slug: String) async throws -> String? {
         try await database.transaction { db in

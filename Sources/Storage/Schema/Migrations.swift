@@ -1,11 +1,20 @@
+import Foundation
+
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 /// Portable SQL: ids are UUID text, times integer UTC seconds, money integer cents, flags 0/1.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext, accountBlocks, bookingRequests, sessionsByGym]
+    static let all: [(version: Int, statements: [String])] = portable + [(4, []), outboxDelivery, subscriptions, accounts, geofences, channels, outboxByBooking, checkInTimes, sessionVersions, phoneSignUp, checkout, payouts, sessionDetails, writeChecks, currenciesAndPlans, subscriptionPackages, gymOperations, gymMessages, webSessions, outboxAddressees, signedContext, accountBlocks, bookingRequests, sessionsByGym, storeIdentity]
 
     /// Who a message may be queued for: PostgreSQL's row-level security only
     /// (`RowLevelSecurity.outboxAddressees`); SQLite records the version.
     static let outboxAddressees: (version: Int, statements: [String]) = (23, [])
+
+    /// The store's identity, made once with the schema (`apply` inserts it): what the server's
+    /// index snapshots are tied to, so a snapshot of one store is never served over another
+    /// (a store recreated at the same path, a server pointed at another database).
+    static let storeIdentity: (version: Int, statements: [String]) = (28, [
+        "CREATE TABLE store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), identity TEXT NOT NULL)",
+    ])
 
     /// A gym's sessions by time: the roster digests ask, for every gym, whether it has sessions
     /// today; without it each gym scanned the whole day's sessions of every gym (about 100 s a
@@ -490,6 +499,9 @@ enum Migrations {
                 guard try db.query("SELECT 1 FROM schema_migrations WHERE version = $1", .integer(Int64(migration.version))).isEmpty
                 else { return false }
                 for statement in migration.statements { try db.query(statement) }
+                if migration.version == storeIdentity.version {
+                    try db.query("INSERT INTO store_identity (id, identity) VALUES (1, $1)", .text(UUID().uuidString.lowercased()))
+                }
                 if db.dialect == .postgres {
                     for statement in postgresOnly[migration.version] ?? [] { try db.query(statement) }
                 }
