@@ -136,9 +136,13 @@ public struct IndexSync: Service {
         var wait: Duration = .milliseconds(100)
         while !Task.isCancelled {
             do {
+                let started = ContinuousClock.now
                 let catalog = loader.store.catalog
-                for change in try await catalog.sessionChanges(since: since) { apply(.session(change)) }
-                if gyms { for gym in try await catalog.gymChanges(since: since) { apply(.gym(tenantId: gym)) } }
+                let sessions = try await catalog.sessionChanges(since: since)
+                for change in sessions { apply(.session(change)) }
+                let changed = gyms ? try await catalog.gymChanges(since: since) : []
+                for gym in changed { apply(.gym(tenantId: gym)) }
+                logger.info("read back \(sessions.count) sessions and \(changed.count) gyms changed since \(since) in \(ContinuousClock.now - started)")
                 return
             } catch {
                 metrics?.indexCatchUpFailed()
@@ -154,6 +158,7 @@ public struct IndexSync: Service {
     func reloadBatch() async {
         try? await Task.sleep(for: Self.batchDelay)
         let gyms = reloads.withLock { $0.take() }
+        let started = ContinuousClock.now
         do {
             let now = clock.now()
             // Many gyms at once (the hourly roll of timetables): one read of the whole catalog.
@@ -163,6 +168,7 @@ public struct IndexSync: Service {
                 : try await gyms.sorted().asyncCompactMap { try await loader.gym($0, now: now) }
             index.upsert(records)
             for missing in gyms.subtracting(records.map(\.tenant.id)) { index.removeGym(id: missing) }
+            logger.info("reloaded \(gyms.count) gyms into the index in \(ContinuousClock.now - started)")
         } catch {
             metrics?.indexReloadFailed()
             logger.error("could not reload \(gyms.count) gyms into the index (asked again): \(error)")

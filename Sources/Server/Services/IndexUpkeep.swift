@@ -18,8 +18,9 @@ public struct IndexUpkeep: Service {
     let snapshot: Snapshot?
     let clock: ServerClock
     let logger = Logger(label: "studioloop.index-upkeep")
-    /// How often compaction is considered.
-    let compactionCheck: Duration
+    /// How often compaction and the snapshot are considered: a snapshot skipped while the
+    /// index was not in step (a start from a snapshot still reading back) is taken soon after.
+    let tick: Duration
 
     /// Where and how often the live index is written.
     public struct Snapshot: Sendable {
@@ -38,11 +39,11 @@ public struct IndexUpkeep: Service {
         }
     }
 
-    public init(index: MarketplaceIndex, snapshot: Snapshot?, clock: ServerClock, compactionCheck: Duration = .seconds(60)) {
+    public init(index: MarketplaceIndex, snapshot: Snapshot?, clock: ServerClock, tick: Duration = .seconds(1)) {
         self.index = index
         self.snapshot = snapshot
         self.clock = clock
-        self.compactionCheck = compactionCheck
+        self.tick = tick
     }
 
     public func run() async {
@@ -59,8 +60,7 @@ public struct IndexUpkeep: Service {
                 written = done
                 lastWrite = .now
             }
-            let pause = min(compactionCheck, snapshot?.interval ?? compactionCheck)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
         }
         if let snapshot { _ = write(snapshot, unless: written) }
     }
