@@ -88,6 +88,13 @@ public final class MarketplaceIndex: Sendable {
         return (gyms, classes, sessions)
     }
 
+    /// How scattered the index is: its segments, and the gyms replaced or removed in them
+    /// since they were built.
+    public var shape: (segments: Int, deadGyms: Int) {
+        let state = currentState
+        return (state.segments.count, state.dead.reduce(0) { $0 + $1.count })
+    }
+
     // MARK: Search
 
     /// Answers one page of a query.

@@ -51,6 +51,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The instant sessions are materialized from (ISO 8601); fixed so runs compare.", valueName: "time"))
     var now: Instant = Instant(seconds: 1_795_600_800)  // 2026-11-25T10:00:00Z
 
+    @Flag(help: "Also replay a day of hourly timetable rolls and gym edits on a second index, and time search on it before and after compaction.")
+    var dayOfRolls = false
+
     func validate() throws {
         guard (1...100_000).contains(queries) else { throw ValidationError("--queries must be between 1 and 100,000 (got \(queries))") }
         guard (1...15).contains(rounds) else { throw ValidationError("--rounds must be between 1 and 15 (got \(rounds))") }
@@ -76,6 +79,8 @@ struct BenchCommand: ParsableCommand {
             postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_POSTGRES"],
             redisAddress: redis ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_REDIS"] ?? "127.0.0.1:6379", workDirectory: FileManager.default.temporaryDirectory,
             command: "studioloop bench --scale \(scale.rawValue) --peers \(peers) --queries \(queries) --concurrency \(concurrency) --rounds \(rounds)"
+                + (dayOfRolls ? " --day-of-rolls" : ""),
+            dayOfRollsHours: dayOfRolls ? 24 : nil
         )
         let bar = ProgressBar(linesWhenPiped: true)
         let report = try bench.run(reference: reference, progress: bar.report)

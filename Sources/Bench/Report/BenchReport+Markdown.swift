@@ -86,6 +86,26 @@ extension BenchReport {
                     + "p99 \(Self.ms(spot.searchDuring.p99)) (alone just before: \(Self.ms(spot.searchAlone.p50)), \(Self.ms(spot.searchAlone.p99)))."
             )
         }
+        if let day = dayOfRolls, let fresh = systems.first?.latency {
+            out.append("")
+            out.append("## Search after a day of hourly rolls and edits")
+            out.append("")
+            out.append(
+                "A second index lived through \(day.hours) hourly rolls (every gym reloaded in one batch) with \(day.editsPerHour) edits of "
+                    + "\(day.gymsPerEdit) gyms between each (\(Self.fixed(day.replaySeconds, 1)) s), leaving \(day.segments) segments and "
+                    + "\(Self.number(day.deadGyms)) dead gyms; compacting it took \(Self.fixed(day.compactionSeconds, 2)) s. Answers that differed "
+                    + "from brute force: \(day.livedInMismatches) lived-in, \(day.compactedMismatches) compacted."
+            )
+            out.append("")
+            out.append("| index | p50 | p99 | p50 / fresh | p99 / fresh |")
+            out.append("|---|---|---|---|---|")
+            for (name, latency) in [("fresh (above)", fresh), ("after the day", day.livedIn), ("after the day, compacted", day.compacted)] {
+                out.append(
+                    "| \(name) | \(Self.ms(latency.p50)) | \(Self.ms(latency.p99)) | \(Self.fixed(latency.p50 / max(fresh.p50, 0.001), 2))× | "
+                        + "\(Self.fixed(latency.p99 / max(fresh.p99, 0.001), 2))× |"
+                )
+            }
+        }
         if !spatial.isEmpty {
             out.append("")
             out.append("## The spatial part alone: R-tree against GEOS STRtree")

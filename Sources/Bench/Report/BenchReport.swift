@@ -9,6 +9,8 @@ public struct BenchReport: Codable, Sendable {
     public var workload: WorkloadFigures
     public var systems: [SystemFigures]
     public var spotUpdates: SpotUpdateFigures?
+    /// With `--day-of-rolls`: search on an index that lived through a day, before and after compaction.
+    public var dayOfRolls: DayOfRollsFigures?
     public var spatial: [SpatialFigures]
     /// The index's slowest queries, with the plan it chose: where to look next.
     public var slowest: [SlowQuery]
@@ -89,6 +91,22 @@ public struct BenchReport: Codable, Sendable {
         /// The index's latency on the same queries while spot updates ran.
         public var searchDuring: LatencySummary
         public var searchAlone: LatencySummary
+    }
+
+    public struct DayOfRollsFigures: Codable, Sendable {
+        public var hours: Int
+        public var editsPerHour: Int
+        public var gymsPerEdit: Int
+        /// How long replaying the day's rolls and edits took.
+        public var replaySeconds: Double
+        /// The index after the day: its segments and the gyms dead in them.
+        public var segments: Int
+        public var deadGyms: Int
+        public var livedIn: LatencySummary
+        public var livedInMismatches: Int
+        public var compactionSeconds: Double
+        public var compacted: LatencySummary
+        public var compactedMismatches: Int
     }
 
     /// The spatial part alone: the project's R-tree against GEOS's STRtree on the same gyms.

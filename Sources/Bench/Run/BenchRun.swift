@@ -22,11 +22,14 @@ public struct BenchRun: Sendable {
     /// Where the SQLite peer's database file goes.
     public var workDirectory: URL
     public var command: String
+    /// Hours of rolls and edits to replay on a second index (`DayOfRolls`); nil for none.
+    public var dayOfRollsHours: Int?
 
     public init(
         scale: BenchScale, peers: [Peer], queryCount: Int, concurrency: Int, rounds: Int, now: Int64, postgresURL: String?,
-        redisAddress: String, workDirectory: URL, command: String
+        redisAddress: String, workDirectory: URL, command: String, dayOfRollsHours: Int? = nil
     ) {
+        self.dayOfRollsHours = dayOfRollsHours
         self.scale = scale
         self.peers = peers
         self.queryCount = queryCount
@@ -112,6 +115,9 @@ public struct BenchRun: Sendable {
         }
 
         let slowest = Self.slowest(measurements[0].0, queries: queries, index: index)
+        let day = try dayOfRollsHours.map { hours in
+            try DayOfRolls(dataset: dataset, now: now, comparison: comparison, expected: expected, hours: hours, progress: progress).run()
+        }
         let spot = try SpotUpdateLoad(index: index, catalog: catalog, queries: queries, progress: progress).run()
         let spatial = peers.contains(.geos) ? try SpatialComparison(catalog: catalog, queries: queries, progress: progress).run() : []
 
@@ -132,7 +138,7 @@ public struct BenchRun: Sendable {
                 needingTypoTolerance: queries.filter(\.needsTypoTolerance).count,
                 meanGymsInRadius: Self.meanGymsInRadius(queries, catalog: catalog)
             ),
-            systems: figures, spotUpdates: spot, spatial: spatial, slowest: slowest
+            systems: figures, spotUpdates: spot, dayOfRolls: day, spatial: spatial, slowest: slowest
         )
     }
 
