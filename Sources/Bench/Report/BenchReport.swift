@@ -107,6 +107,8 @@ public struct BenchReport: Codable, Sendable {
         public var compactionSeconds: Double
         public var compacted: LatencySummary
         public var compactedMismatches: Int
+        /// The fresh index timed again after the others.
+        public var freshAgain: LatencySummary
     }
 
     /// The spatial part alone: the project's R-tree against GEOS's STRtree on the same gyms.

@@ -116,7 +116,7 @@ public struct BenchRun: Sendable {
 
         let slowest = Self.slowest(measurements[0].0, queries: queries, index: index)
         let day = try dayOfRollsHours.map { hours in
-            try DayOfRolls(dataset: dataset, now: now, comparison: comparison, expected: expected, hours: hours, progress: progress).run()
+            try DayOfRolls(dataset: dataset, fresh: index, now: now, comparison: comparison, expected: expected, hours: hours, progress: progress).run()
         }
         let spot = try SpotUpdateLoad(index: index, catalog: catalog, queries: queries, progress: progress).run()
         let spatial = peers.contains(.geos) ? try SpatialComparison(catalog: catalog, queries: queries, progress: progress).run() : []

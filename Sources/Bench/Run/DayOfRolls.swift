@@ -10,6 +10,9 @@ import Marketplace
 /// force's.
 struct DayOfRolls {
     let dataset: Dataset
+    /// The run's freshly built index, timed again last: the same measurement at the same point
+    /// of the run, so an ordering effect shows.
+    let fresh: MarketplaceIndex
     let now: Int64
     let comparison: Comparison
     let expected: [[String]]
@@ -40,10 +43,12 @@ struct DayOfRolls {
         let compaction = clock.measure { compacted = index.compact() }
         guard compacted else { throw BenchError("the lived-in index did not compact") }
         let after = try comparison.measure(IndexSystem(index: index), expected: expected)
+        let freshAgain = try comparison.measure(IndexSystem(index: fresh), expected: expected)
         return .init(
             hours: hours, editsPerHour: Self.editsPerHour, gymsPerEdit: Self.editSize, replaySeconds: lived.seconds,
             segments: shape.segments, deadGyms: shape.deadGyms, livedIn: before.summary, livedInMismatches: before.mismatches.count,
-            compactionSeconds: compaction.seconds, compacted: after.summary, compactedMismatches: after.mismatches.count
+            compactionSeconds: compaction.seconds, compacted: after.summary, compactedMismatches: after.mismatches.count,
+            freshAgain: freshAgain.summary
         )
     }
 }
