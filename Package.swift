@@ -43,6 +43,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Pure logic.
         .target(name: "Geo", dependencies: [.product(name: "HeapModule", package: "swift-collections")], swiftSettings: checked),
@@ -122,7 +123,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Marketplace", "Datasets", "Domain", "Storage", "Booking", "Payments", "Geo", "GeoAreas", "Notifications", "CQRencode",
+                "Marketplace", "Datasets", "Domain", "Storage", "Booking", "Payments", "Geo", "GeoAreas", "Notifications", "CQRencode", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -1,5 +1,6 @@
 import Booking
 import Datasets
+import CMalloc
 import Domain
 public import Foundation
 import Hummingbird
@@ -77,6 +78,10 @@ public enum StudioLoopServer {
         let listener = try listenURL.map(ChangeListener.init(url:))
         let identity = try await store.identity()
         let (index, origin) = try await loadIndex(loader: loader, store: identity, configuration: configuration, now: now)
+        // What the index was made from (the catalog as read, with descriptions and timetables, or
+        // the snapshot's bytes) is freed by now, but glibc keeps the pages: give them back, or a
+        // server read from the store holds about twice its index for good.
+        malloc_trim(0)
         let common = Authenticator.commonPasswords(in: ReferenceData.defaultDirectory().appending(path: "common-passwords.txt"))
         if common.isEmpty { say("note: no Data/common-passwords.txt; common passwords are not refused at sign-up") }
         let authenticator = await Authenticator(
