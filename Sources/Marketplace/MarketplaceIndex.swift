@@ -23,6 +23,10 @@ public final class MarketplaceIndex: Sendable {
     /// Serializes writers, so a merge never loses a spot change made while it copies spots.
     private let writer = Mutex(())
     private let changeCount = Atomic<UInt64>(0)
+    /// Moves with every change of which gyms live where (not with spots), after the state
+    /// changed and always with `writer` held: read before the state, it tells whether the state
+    /// read is still the current one once `writer` is taken.
+    private let layout = Atomic<UInt64>(0)
 
     /// Moves with every change (spots, gyms): whether anything changed since a moment.
     public var changes: UInt64 { changeCount.load(ordering: .relaxed) }
@@ -33,8 +37,6 @@ public final class MarketplaceIndex: Sendable {
         var dead: [Set<Int32>]
         /// Where each live gym is: segment and gym index.
         var location: [String: GymLocation]
-        /// Moves with every change of which gyms live where (not with spots).
-        var version: UInt64 = 0
     }
 
     struct GymLocation: Sendable, Equatable {
@@ -173,18 +175,35 @@ public final class MarketplaceIndex: Sendable {
 
     /// Sets the spots left of the session of `classId` at `gymId` starting at `start`. Returns
     /// false if the index has no such session.
+    ///
+    /// The session is found without holding the writers off (bookings arrive one after another
+    /// and each lookup is a few cache misses at continent scale); the value is stored under the
+    /// writers' lock, and only if no gym moved meanwhile: a merge or a compaction copies spots
+    /// under that lock, so a value stored before it is carried and none is stored after it into
+    /// a segment being replaced.
     @discardableResult
     public func setSpots(gymId: String, classId: String, start: Int64, spotsLeft: Int) -> Bool {
-        writer.withLock { _ in
-            let state = currentState
-            guard let location = state.location[gymId] else { return false }
-            let segment = state.segments[location.segment]
-            guard let c = segment.gyms[Int(location.gym)].classes.first(where: { segment.classes[Int($0)].id == classId }),
+        let value = Int32(clamping: max(0, spotsLeft))
+        let classHash = SessionIdentity.classHash(classId)
+        while true {
+            let version = layout.load(ordering: .acquiring)
+            let found = state.withLock { state in state.location[gymId].map { (state.segments[$0.segment], $0.gym) } }
+            guard let (segment, gym) = found else { return false }
+            // By the id's hash among the gym's plain class facts, then the id itself once.
+            guard let c = segment.gymFacts[Int(gym)].classes.first(where: {
+                segment.classFacts[Int($0)].idHash == classHash && segment.classes[Int($0)].id == classId
+            }),
                 let s = segment.session(classIndex: Int(c), start: start)
             else { return false }
-            segment.spots.store(Int32(clamping: max(0, spotsLeft)), at: s)
-            changeCount.add(1, ordering: .relaxed)
-            return true
+            let stored = writer.withLock { _ in
+                guard layout.load(ordering: .acquiring) == version else { return false }
+                segment.spots.store(value, at: s)
+                return true
+            }
+            if stored {
+                changeCount.add(1, ordering: .relaxed)
+                return true
+            }
         }
     }
 
@@ -211,8 +230,8 @@ public final class MarketplaceIndex: Sendable {
                 for (g, gym) in segment.gyms.enumerated() {
                     state.location[gym.id] = GymLocation(segment: state.segments.count - 1, gym: Int32(g))
                 }
-                state.version &+= 1
             }
+            layout.add(1, ordering: .releasing)
             changeCount.add(1, ordering: .relaxed)
             if currentState.segments.count - 1 > Self.maxSmallSegments { mergeSmallSegments() }
         }
@@ -222,13 +241,16 @@ public final class MarketplaceIndex: Sendable {
     @discardableResult
     public func removeGym(id: String) -> Bool {
         writer.withLock { _ in
-            state.withLock { state in
+            let removed = state.withLock { state in
                 guard let old = state.location.removeValue(forKey: id) else { return false }
                 state.dead[old.segment].insert(old.gym)
-                state.version &+= 1
-                changeCount.add(1, ordering: .relaxed)
                 return true
             }
+            if removed {
+                layout.add(1, ordering: .releasing)
+                changeCount.add(1, ordering: .relaxed)
+            }
+            return removed
         }
     }
 
@@ -240,8 +262,8 @@ public final class MarketplaceIndex: Sendable {
             state.segments = [state.segments[0], merged]
             state.dead = [state.dead[0], []]
             for (g, gym) in merged.gyms.enumerated() { state.location[gym.id] = GymLocation(segment: 1, gym: Int32(g)) }
-            state.version &+= 1
         }
+        layout.add(1, ordering: .releasing)
     }
 
     // MARK: Compaction
@@ -265,18 +287,19 @@ public final class MarketplaceIndex: Sendable {
     /// during the copy (the next call tries again).
     @discardableResult
     public func compact() -> Bool {
+        let version = layout.load(ordering: .acquiring)
         let before = currentState
         guard before.segments.count > 1 || !before.dead[0].isEmpty else { return false }
         let merged = CatalogSegment(merging: before.segments, dead: before.dead)
         return writer.withLock { _ in
-            guard currentState.version == before.version else { return false }
+            guard layout.load(ordering: .acquiring) == version else { return false }
             merged.copySpots(from: before.segments, dead: before.dead)
             state.withLock { state in
                 state.segments = [merged]
                 state.dead = [[]]
                 for (g, gym) in merged.gyms.enumerated() { state.location[gym.id] = GymLocation(segment: 0, gym: Int32(g)) }
-                state.version &+= 1
             }
+            layout.add(1, ordering: .releasing)
             return true
         }
     }
