@@ -19,3 +19,19 @@ struct StoreOptionsTests {
         #expect(!options.displayName.contains("s3cret"))
     }
 }
+
+/// Where `serve` keeps its index snapshot: beside an embedded store unless told, nowhere by
+/// default on PostgreSQL, nowhere with `off`.
+struct SnapshotLocationTests {
+    @Test(arguments: [
+        (["--database", "/var/lib/studioloop/gyms.sqlite"], "/var/lib/studioloop/gyms.sqlite.index"),
+        (["--database", "/var/lib/studioloop/gyms.sqlite", "--index-snapshot", "/fast/index"], "/fast/index"),
+        (["--database", "/var/lib/studioloop/gyms.sqlite", "--index-snapshot", "off"], nil),
+        (["--database", "postgres://app@db/studioloop"], nil),
+        (["--database", "postgres://app@db/studioloop", "--index-snapshot", "/srv/a.index"], "/srv/a.index"),
+    ] as [([String], String?)])
+    func theSnapshotGoesWhereItIsToldOrBesideTheEmbeddedStore(arguments: [String], path: String?) throws {
+        let serve = try Serve.parse(arguments)
+        #expect(serve.snapshotLocation?.path == path)
+    }
+}
