@@ -58,11 +58,6 @@ public enum StudioLoopServer {
                 "warning: serving as the database role \(owner), which owns the tables: SQL injected into a request could TRUNCATE them or switch row-level security off; serve as a role with grants only (`studioloop migrate --create-roles`)"
             )
         }
-        if configuration.development, let demoDataset, try await store.catalog.isEmpty() {
-            let dataset = try Dataset.read(from: demoDataset)
-            let summary = try await store.catalog.importDataset(dataset, from: now, to: now + Int64(configuration.horizonDays) * 86_400, now: now)
-            say("filled the empty store from \(demoDataset.path): \(summary.tenants) gyms, \(summary.sessions) sessions")
-        }
         let reference: ReferenceData?
         do {
             reference = try ReferenceData(directory: ReferenceData.defaultDirectory())
@@ -77,7 +72,18 @@ public enum StudioLoopServer {
         // is heard.
         let listener = try listenURL.map(ChangeListener.init(url:))
         let identity = try await store.identity()
-        let (index, origin) = try await loadIndex(loader: loader, store: identity, configuration: configuration, now: now)
+        let index: MarketplaceIndex, origin: IndexOrigin
+        if configuration.development, let demoDataset, try await store.catalog.isEmpty() {
+            let dataset = try Dataset.read(from: demoDataset)
+            // The index is built from the dataset in memory while the store takes it in (two
+            // jobs for two cores), not read back from the store afterwards.
+            let building = Task.detached { loader.buildIndex(imported: dataset, now: now) }
+            let summary = try await store.catalog.importDataset(dataset, from: now, to: now + Int64(configuration.horizonDays) * 86_400, now: now)
+            say("filled the empty store from \(demoDataset.path): \(summary.tenants) gyms, \(summary.sessions) sessions")
+            (index, origin) = (await building.value, .store(readAt: now))
+        } else {
+            (index, origin) = try await loadIndex(loader: loader, store: identity, configuration: configuration, now: now)
+        }
         // What the index was made from (the catalog as read, with descriptions and timetables, or
         // the snapshot's bytes) is freed by now, but glibc keeps the pages: give them back, or a
         // server read from the store holds about twice its index for good.

@@ -1,4 +1,4 @@
-import Datasets
+public import Datasets
 public import Domain
 public import Marketplace
 public import Storage
@@ -30,6 +30,19 @@ public struct CatalogLoader: Sendable {
     /// The index over gyms already read (by `catalog(now:)`).
     public func buildIndex(from gyms: [StoredGym], now: Int64) -> MarketplaceIndex {
         MarketplaceIndex(records: gyms.map(records), materializedAt: now, horizonDays: horizonDays)
+    }
+
+    /// The index over a dataset just imported into an empty store at `now`: the gyms, classes
+    /// and sessions the store now holds (the import materializes the same timetables from the
+    /// same seed), built without reading them back — a first start saves that read.
+    public func buildIndex(imported dataset: Dataset, now: Int64) -> MarketplaceIndex {
+        let gyms = dataset.gymRecords(from: now, to: now + Int64(horizonDays) * 86_400).map { gym in
+            var gym = gym
+            gym.place = places[gym.tenant.placeId]
+            gym.sessions.removeAll(where: \.isCancelled)
+            return gym
+        }
+        return MarketplaceIndex(records: gyms, materializedAt: now, horizonDays: horizonDays)
     }
 
     /// One gym as it stands in the store now, for replacing it in the index.
