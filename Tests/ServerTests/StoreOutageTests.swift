@@ -219,4 +219,69 @@ struct StoreOutageTests {
         }
         #expect(try await fixture.store.ledger.auditLedger().isClean)
     }
+    @Test(
+        "SQLite on a disk that refuses writes: 503 with Retry-After, search answers, nothing acknowledged lost, writes resume",
+        .enabled(if: ImmutableFiles.canSet, "needs chattr +i (root, on a filesystem with file attributes)")
+    )
+    func sqliteReadOnlyDisk() async throws {
+        let fixture = try await ServerFixture.make(.sqlite)
+        try await fixture.test { client in
+            func signUp(_ name: String) async throws -> (email: String, response: JSONResponse) {
+                let email = "\(name)-\(UUID().uuidString.prefix(6))@example.com"
+                let response = try await client.json("/api/v1/auth/register", method: .post, body: [
+                    "email": email, "password": "correct horse 9", "first_name": "Read", "last_name": "Only",
+                ])
+                return (email, response)
+            }
+            let before = try await signUp("before")
+            #expect(before.response.status == .created)
+            // The database and its write-ahead log refuse every write from now, through the
+            // connection already open, as a disk the kernel turned read-only does.
+            let file = try await fixture.store.database.transaction { db in
+                try db.one("SELECT file FROM pragma_database_list WHERE name = 'main'").text("file")
+            }
+            let files = [file, file + "-wal"].filter { FileManager.default.fileExists(atPath: $0) }
+            try ImmutableFiles.set(files, immutable: true)
+            defer { try? ImmutableFiles.set(files, immutable: false) }
+
+            let refused = try await signUp("during")
+            #expect(refused.response.status == .serviceUnavailable && refused.response.error?.code == "STORE_UNAVAILABLE", "\(refused.response.text)")
+            #expect(refused.response.headers[.retryAfter] != nil)
+            #expect(try await client.json("/ready").status == .serviceUnavailable)
+            let search = try await client.json("/api/v1/marketplace/search?lat=-26.2041&lng=28.0473&radius_km=25")
+            #expect(search.status == .ok, "search answers from the index")
+
+            try ImmutableFiles.set(files, immutable: false)
+            #expect(try await signUp("after").response.status == .created)
+            #expect(try await client.json("/ready").status == .ok)
+            #expect(try await fixture.store.accounts.credentials(email: before.email) != nil, "the sign-up acknowledged before is there")
+            #expect(try await fixture.store.accounts.credentials(email: refused.email) == nil, "the refused one is not")
+        }
+        #expect(try await fixture.store.ledger.auditLedger().isClean)
+    }
+}
+
+/// Files made immutable (`chattr +i`): writes to them fail even through descriptors already
+/// open, and even for root, as on a disk the kernel turned read-only.
+enum ImmutableFiles {
+    static func set(_ paths: [String], immutable: Bool) throws {
+        let chattr = Process()
+        chattr.executableURL = URL(filePath: "/usr/bin/chattr")
+        chattr.arguments = [immutable ? "+i" : "-i"] + paths
+        chattr.standardError = FileHandle.nullDevice
+        try chattr.run()
+        chattr.waitUntilExit()
+        guard chattr.terminationStatus == 0 else { throw StoreError.invalid("chattr \(chattr.arguments!.joined(separator: " ")) failed") }
+    }
+
+    /// Whether this machine lets the tests do it: a file in the temporary folder made immutable
+    /// refuses a write, and is made writable again.
+    static let canSet: Bool = {
+        let probe = FileManager.default.temporaryDirectory.appending(path: "sl-immutable-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: probe, contents: Data("x".utf8)) else { return false }
+        defer { try? FileManager.default.removeItem(atPath: probe) }
+        guard (try? set([probe], immutable: true)) != nil else { return false }
+        let refused = FileHandle(forWritingAtPath: probe) == nil
+        return (try? set([probe], immutable: false)) != nil && refused
+    }()
 }
