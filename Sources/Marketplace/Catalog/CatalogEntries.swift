@@ -78,6 +78,23 @@ struct ClassFacts: Sendable {
     }
 }
 
+extension ClassType {
+    /// One bit per type, for sets of types as masks.
+    var bit: UInt16 {
+        switch self {
+        case .yoga: 1 << 0
+        case .pilates: 1 << 1
+        case .hiit: 1 << 2
+        case .strength: 1 << 3
+        case .cardio: 1 << 4
+        case .dance: 1 << 5
+        case .martialArts: 1 << 6
+        case .swimming: 1 << 7
+        case .cycling: 1 << 8
+        }
+    }
+}
+
 struct PlaceEntry: Sendable, Equatable {
     var id: Int
     var name: String

@@ -26,6 +26,10 @@ final class CatalogSegment: Sendable {
     let gymBySlug: [String: Int32]
     /// Per-gym scratch for searches, reused between them.
     let verdicts: VerdictPool
+    /// Per term, the class types among the classes whose own text holds it (`ClassType.bit`):
+    /// a word no class of the asked types holds, and no gym or place, answers nothing, which
+    /// is known before any walk.
+    let termClassTypes: [UInt16]
 
     init(
         gyms: [GymEntry], classes: [ClassEntry], places: [PlaceEntry], placeGyms: PostingLists,
@@ -43,6 +47,11 @@ final class CatalogSegment: Sendable {
         self.tree = tree
         self.text = text
         verdicts = VerdictPool(gyms: gyms.count)
+        let classPostings = text.postings[TextCollection.classes.rawValue]
+        let classFacts = classFacts
+        termClassTypes = (0..<classPostings.rowCount).map { term in
+            classPostings.range(of: term).reduce(0) { $0 | classFacts[Int(classPostings.ids[$1])].type.bit }
+        }
         var gymIndex: [String: Int32] = [:], gymBySlug: [String: Int32] = [:]
         for (i, gym) in gyms.enumerated() {
             gymIndex[gym.id] = Int32(i)
