@@ -41,12 +41,23 @@ public struct SearchQuery: Sendable, Hashable {
     /// Which side drives the search; `.automatic` lets the planner choose. Both give the same
     /// answer: tests force each.
     public var plan: PlanChoice = .automatic
+    /// A rule that lets a search skip work, deliberately made wrong: only the tests set it, to
+    /// prove the oracle catches a wrong rule.
+    var loosened: LoosenedRule?
 
     public init(now: Int64) {
         self.now = now
     }
 
     public static let defaultRadiusKm = 10.0
+
+    /// The rules a test may loosen (see `loosened`).
+    enum LoosenedRule: CaseIterable, Sendable, Hashable {
+        /// Contradictions ignore words met in gym and place names.
+        case contradictionsIgnoreGymsAndPlaces
+        /// The nearest-first walk's bound takes each gym as twice as far as it is.
+        case distanceBoundDoubled
+    }
     public static let maxRadiusKm = 100.0
     public static let defaultWindowSeconds: Int64 = 7 * 86_400
     public static let maxLimit = 100

@@ -138,8 +138,9 @@ extension SegmentSearch {
     }
 
     /// The smallest primary key a session at this distance can have, when the order has one.
-    func bestPrimaryKey(distanceKm: Double) -> Double? {
-        switch query.query.sort {
+    func bestPrimaryKey(distanceKm exact: Double) -> Double? {
+        let distanceKm = query.query.loosened == .distanceBoundDoubled ? exact * 2 : exact
+        return switch query.query.sort {
         case .distance: distanceKm
         case .relevance: -Ranking.bestScore(distanceKm: distanceKm, bestTextScore: bestTextScore, earliestStart: query.from, now: query.now)
         case .startTime, .credits: nil

@@ -49,7 +49,9 @@ struct SegmentSearch {
         bestTextScore = wordMatches.isEmpty
             ? nil : wordMatches.map { $0.values.map(\.quality).max() ?? 0 }.reduce(0, +) / Double(wordMatches.count)
         var canMatch = wordMatches.allSatisfy { !$0.isEmpty }
-            && !Self.contradicts(wordMatches, types: query.query.types, in: segment)
+            && !Self.contradicts(
+                wordMatches, types: query.query.types, in: segment, ignoringNames: query.query.loosened == .contradictionsIgnoreGymsAndPlaces
+            )
         var onlyGym: Int32?
         if let tenant = query.query.tenant {
             onlyGym = segment.gymIndex[tenant] ?? segment.gymBySlug[tenant]
@@ -122,14 +124,17 @@ struct SegmentSearch {
     /// class of those types holds it and no gym or place does (which would bring every class
     /// of its gyms). Then nothing here matches, and no walk is needed ("cardio" of type
     /// strength).
-    static func contradicts(_ wordMatches: [[Int: MatchKind]], types: Set<ClassType>, in segment: CatalogSegment) -> Bool {
+    static func contradicts(
+        _ wordMatches: [[Int: MatchKind]], types: Set<ClassType>, in segment: CatalogSegment, ignoringNames: Bool = false
+    ) -> Bool {
         guard !types.isEmpty else { return false }
         let wanted = types.reduce(UInt16(0)) { $0 | $1.bit }
         let postings = segment.text.postings
         return wordMatches.contains { matches in
             !matches.keys.contains { term in
-                segment.termClassTypes[term] & wanted != 0 || !postings[TextCollection.gyms.rawValue].range(of: term).isEmpty
-                    || !postings[TextCollection.places.rawValue].range(of: term).isEmpty
+                segment.termClassTypes[term] & wanted != 0
+                    || !ignoringNames && !postings[TextCollection.gyms.rawValue].range(of: term).isEmpty
+                    || !ignoringNames && !postings[TextCollection.places.rawValue].range(of: term).isEmpty
             }
         }
     }
