@@ -50,6 +50,11 @@ public struct SearchQuery: Sendable, Hashable {
     }
 
     public static let defaultRadiusKm = 10.0
+    public static let maxRadiusKm = 100.0
+    public static let defaultWindowSeconds: Int64 = 7 * 86_400
+    public static let maxLimit = 100
+    public static let maxTextLength = 200
+    public static let maxWords = 12
 
     /// The rules a test may loosen (see `loosened`).
     enum LoosenedRule: CaseIterable, Sendable, Hashable {
@@ -58,11 +63,6 @@ public struct SearchQuery: Sendable, Hashable {
         /// The nearest-first walk's bound takes each gym as twice as far as it is.
         case distanceBoundDoubled
     }
-    public static let maxRadiusKm = 100.0
-    public static let defaultWindowSeconds: Int64 = 7 * 86_400
-    public static let maxLimit = 100
-    public static let maxTextLength = 200
-    public static let maxWords = 12
 }
 
 public enum SortOrder: String, Sendable, Hashable, CaseIterable, Codable {
