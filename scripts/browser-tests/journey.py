@@ -87,7 +87,8 @@ status, yoga = api("POST", f"/tenants/{slug}/classes", {
     "name": "Sunrise Vinyasa Yoga", "class_type": "yoga", "duration_minutes": 60, "max_capacity": 12, "credits_required": 3, "weekly_slots": [],
 }, owner)
 assert status == 201, yoga
-status, session = api("POST", f"/tenants/{slug}/schedules", {"class_id": yoga["id"], "start_time": soon(20)}, owner)
+session_start = soon(20)
+status, session = api("POST", f"/tenants/{slug}/schedules", {"class_id": yoga["id"], "start_time": session_start}, owner)
 assert status == 201, session
 status, premium = api("POST", f"/tenants/{demo_gym}/classes", {
     "name": "Premium Personal Training", "class_type": "strength", "duration_minutes": 60, "max_capacity": 1, "credits_required": 100, "weekly_slots": [],
@@ -225,6 +226,13 @@ try:
     browser.find_element(By.ID, "login").click()
     wait.until(ready.url_to_be(site + "/dashboard"))  # two gyms: a choice
     browser.find_element(By.LINK_TEXT, "Jozi Yoga Loft").click()
+    # The desk opens on today in the gym's own time (Johannesburg, UTC+2 all year); from 23:40
+    # there the session, 20 minutes ahead, is tomorrow's, and the desk is asked for that day as
+    # a clerk would pick it.
+    johannesburg = timezone(timedelta(hours=2))
+    session_day = datetime.fromisoformat(session_start.replace("Z", "+00:00")).astimezone(johannesburg).date().isoformat()
+    if session_day != datetime.now(johannesburg).date().isoformat():
+        browser.get(browser.current_url.split("?")[0] + "?date=" + session_day)
     visible("session-Sunrise Vinyasa Yoga").click()
     assert "Thandi Nkosi" in visible("roster").text
     phone.fits()
