@@ -18,18 +18,14 @@ public struct CatalogLoader: Sendable {
         self.horizonDays = horizonDays
     }
 
+    /// The index over the catalog as the store holds it now.
     public func buildIndex(now: Int64) async throws -> MarketplaceIndex {
-        buildIndex(from: try await catalog(now: now), now: now)
+        MarketplaceIndex(records: try await catalog(now: now).map(records), materializedAt: now, horizonDays: horizonDays)
     }
 
     /// The gyms with their sessions from `now` to the horizon, as the index holds them.
     public func catalog(now: Int64) async throws -> [StoredGym] {
         try await store.catalog.gyms(from: now, to: now + Int64(horizonDays) * 86_400)
-    }
-
-    /// The index over gyms already read (by `catalog(now:)`).
-    public func buildIndex(from gyms: [StoredGym], now: Int64) -> MarketplaceIndex {
-        MarketplaceIndex(records: gyms.map(records), materializedAt: now, horizonDays: horizonDays)
     }
 
     /// The index over a dataset just imported into an empty store at `now`: the gyms, classes
