@@ -1,8 +1,8 @@
 /// Sorting points along a Hilbert curve over their bounding rectangle keeps near points in
 /// the same R-tree node, which is what makes a packed tree prune well.
-enum HilbertOrder {
+public enum HilbertOrder {
     /// The indices of `points`, in Hilbert order (ties by index, so the order is deterministic).
-    static func sorted(_ points: [Coordinate]) -> [Int] {
+    public static func sorted(_ points: [Coordinate]) -> [Int] {
         guard let first = points.first else { return [] }
         var minLat = first.latitude, maxLat = first.latitude
         var minLng = first.longitude, maxLng = first.longitude

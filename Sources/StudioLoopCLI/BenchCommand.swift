@@ -11,20 +11,20 @@ extension BenchScale: ExpressibleByArgument {}
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Compare the index with PostGIS, SQLite R*Tree + FTS5, Redis GEOSEARCH, GEOS STRtree and brute force.",
+        abstract: "Compare the index with PostGIS, SQLite R*Tree + FTS5, Redis GEOSEARCH, Sphinx, GEOS STRtree and brute force.",
         discussion: """
             Generates the scale's dataset (seed 42), builds the index, loads each peer with the same \
             sessions, checks every system's answers against brute force, then times the same queries. \
             Writes <out>/<date>-<scale>.json and .md, and redraws <out>/p99-by-scale.svg from the latest \
-            report of each scale. PostGIS and Redis must be running: Benchmarks/peers-setup starts both \
-            and prints the flags to pass. Build with -c release: debug timings mean nothing.
+            report of each scale. PostGIS and Redis must be running and Sphinx installed (this command runs \
+            its indexer and searchd): Benchmarks/peers-setup installs and starts them. Build with -c release: debug timings mean nothing.
             """
     )
 
     @Option(help: "city (Johannesburg, 2,000 gyms), metro (Gauteng, 10,000) or continent (every city, 100,000).")
     var scale: BenchScale = .city
 
-    @Option(help: ArgumentHelp("Comma-separated peers to run beside the index: postgis, sqlite, geos, redis, brute.", valueName: "list"))
+    @Option(help: ArgumentHelp("Comma-separated peers to run beside the index: postgis, sqlite, geos, redis, sphinx, brute.", valueName: "list"))
     var peers: String = Peer.allCases.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "How many queries the workload draws.")

@@ -6,9 +6,10 @@ import Marketplace
 import SearchReference
 import Testing
 
-/// The comparison harness on a small dataset: every system it can run without a server (the
-/// index, SQLite R*Tree + FTS5, brute force, the GEOS STRtree) agrees with brute force on the
-/// whole workload, and a system that answers wrongly is caught.
+/// The comparison harness on a small dataset: every system it can run without a server of its
+/// own (the index, SQLite R*Tree + FTS5, brute force, the GEOS STRtree, and Sphinx, whose searchd
+/// the peer starts) agrees with brute force on the whole workload, and a system that answers
+/// wrongly is caught.
 @Suite struct ComparisonTests {
     static let now: Int64 = 1_795_600_800  // 2026-11-25T10:00:00Z
     static let dataset: Dataset = {
@@ -49,6 +50,22 @@ import Testing
             #expect(measured.asked.count + measured.notExpressible.values.reduce(0, +) == Self.queries.count)
             #expect(measured.summary.count == measured.asked.count)
         }
+    }
+
+    /// Sphinx's searchd, started by the peer on this catalog, answers every query it can
+    /// express as brute force does (each tier of words through gyms and places, the integer
+    /// distance order, prefixes and synonyms). Needs Debian's sphinxsearch, which
+    /// scripts/install-deps installs.
+    @Test(.enabled(if: (try? SphinxPeer.binaries()) != nil, "needs Sphinx's indexer and searchd"))
+    func sphinxAgreesWithBruteForce() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "bench-test-sphinx-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let comparison = Comparison(queries: Self.queries, concurrency: 2, rounds: 1) { _, _, _ in }
+        let expected = try comparison.referenceAnswers(BruteForce(catalog: Self.catalog))
+        let measured = try comparison.measure(try SphinxPeer(catalog: Self.catalog, directory: directory), expected: expected)
+        #expect(measured.mismatches.isEmpty, "\(measured.mismatches.prefix(3).map(\.summary))")
+        #expect(measured.asked.count > 150, "most queries should be asked (\(measured.notExpressible))")
+        #expect(measured.asked.count + measured.notExpressible.values.reduce(0, +) == Self.queries.count)
     }
 
     @Test func aWrongAnswerIsCaught() throws {

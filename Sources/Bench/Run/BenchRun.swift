@@ -48,6 +48,7 @@ public struct BenchRun: Sendable {
             // Said before a minute of generating and building, not after.
             throw BenchError("the postgis peer needs --postgres-url (or STUDIOLOOP_BENCH_POSTGRES); Benchmarks/peers-setup starts one")
         }
+        if peers.contains(.sphinx) { _ = try SphinxPeer.binaries() }
         let clock = ContinuousClock()
         var dataset: Dataset!
         let generated = try clock.measure {
@@ -96,6 +97,12 @@ public struct BenchRun: Sendable {
                 var loaded: RedisPeer!
                 let seconds = try clock.measure {
                     loaded = try RedisPeer(catalog: catalog, address: redisAddress) { progress("loading redis", Int($0 * 1000), 1000) }
+                }.seconds
+                systems.append((loaded, seconds))
+            case .sphinx:
+                var loaded: SphinxPeer!
+                let seconds = try clock.measure {
+                    loaded = try SphinxPeer(catalog: catalog, directory: SphinxPeer.directory(work: workDirectory)) { progress("loading sphinx: \($0)", 0, 0) }
                 }.seconds
                 systems.append((loaded, seconds))
             case .geos:
