@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // Xapian, in process: a small C face on its C++ API for the benchmark's Xapian peer.
+        .target(name: "CXapianShim", linkerSettings: [.linkedLibrary("xapian")]),
         // MariaDB's client library: the benchmark speaks SphinxQL (the MySQL protocol) to Sphinx's searchd.
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
 
@@ -100,11 +102,11 @@ let package = Package(
         ),
 
         // The comparison behind `studioloop bench`: the workload, the brute-force reference and
-        // the peers (PostGIS, SQLite R*Tree + FTS5, Redis, Sphinx, GEOS STRtree) loaded with the same data.
+        // the peers (PostGIS, SQLite R*Tree + FTS5, Redis, Sphinx, Xapian, GEOS STRtree) loaded with the same data.
         .target(
             name: "Bench",
             dependencies: [
-                "Marketplace", "SearchReference", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "SQL", "CMariaDB",
+                "Marketplace", "SearchReference", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "SQL", "CMariaDB", "CXapianShim",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictness

@@ -11,7 +11,7 @@ extension BenchScale: ExpressibleByArgument {}
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Compare the index with PostGIS, SQLite R*Tree + FTS5, Redis GEOSEARCH, Sphinx, GEOS STRtree and brute force.",
+        abstract: "Compare the index with PostGIS, SQLite R*Tree + FTS5, Redis GEOSEARCH, Sphinx, Xapian, GEOS STRtree and brute force.",
         discussion: """
             Generates the scale's dataset (seed 42), builds the index, loads each peer with the same \
             sessions, checks every system's answers against brute force, then times the same queries. \
@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "city (Johannesburg, 2,000 gyms), metro (Gauteng, 10,000) or continent (every city, 100,000).")
     var scale: BenchScale = .city
 
-    @Option(help: ArgumentHelp("Comma-separated peers to run beside the index: postgis, sqlite, geos, redis, sphinx, brute.", valueName: "list"))
+    @Option(help: ArgumentHelp("Comma-separated peers to run beside the index: postgis, sqlite, geos, redis, sphinx, xapian, brute.", valueName: "list"))
     var peers: String = Peer.allCases.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "How many queries the workload draws.")

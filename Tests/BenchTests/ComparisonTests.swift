@@ -7,8 +7,8 @@ import SearchReference
 import Testing
 
 /// The comparison harness on a small dataset: every system it can run without a server of its
-/// own (the index, SQLite R*Tree + FTS5, brute force, the GEOS STRtree, and Sphinx, whose searchd
-/// the peer starts) agrees with brute force on the whole workload, and a system that answers
+/// own (the index, SQLite R*Tree + FTS5, brute force, the GEOS STRtree, Xapian, and Sphinx, whose
+/// searchd the peer starts) agrees with brute force on the whole workload, and a system that answers
 /// wrongly is caught.
 @Suite struct ComparisonTests {
     static let now: Int64 = 1_795_600_800  // 2026-11-25T10:00:00Z
@@ -63,7 +63,19 @@ import Testing
         let comparison = Comparison(queries: Self.queries, concurrency: 2, rounds: 1) { _, _, _ in }
         let expected = try comparison.referenceAnswers(BruteForce(catalog: Self.catalog))
         let measured = try comparison.measure(try SphinxPeer(catalog: Self.catalog, directory: directory), expected: expected)
-        #expect(measured.mismatches.isEmpty, "\(measured.mismatches.prefix(3).map(\.summary))")
+        #expect(measured.mismatches.count == 0, "\(measured.mismatches.prefix(3).map(\.summary))")
+        #expect(measured.asked.count > 150, "most queries should be asked (\(measured.notExpressible))")
+        #expect(measured.asked.count + measured.notExpressible.values.reduce(0, +) == Self.queries.count)
+    }
+
+    /// Xapian, in process, answers every query it can express as brute force does.
+    @Test func xapianAgreesWithBruteForce() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "bench-test-xapian-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let comparison = Comparison(queries: Self.queries, concurrency: 2, rounds: 1) { _, _, _ in }
+        let expected = try comparison.referenceAnswers(BruteForce(catalog: Self.catalog))
+        let measured = try comparison.measure(try XapianPeer(catalog: Self.catalog, directory: directory), expected: expected)
+        #expect(measured.mismatches.count == 0, "\(measured.mismatches.prefix(3).map(\.summary))")
         #expect(measured.asked.count > 150, "most queries should be asked (\(measured.notExpressible))")
         #expect(measured.asked.count + measured.notExpressible.values.reduce(0, +) == Self.queries.count)
     }

@@ -105,6 +105,13 @@ public struct BenchRun: Sendable {
                     loaded = try SphinxPeer(catalog: catalog, directory: SphinxPeer.directory(work: workDirectory)) { progress("loading sphinx: \($0)", 0, 0) }
                 }.seconds
                 systems.append((loaded, seconds))
+            case .xapian:
+                var loaded: XapianPeer!
+                let directory = workDirectory.appending(path: "studioloop-bench-xapian-\(scale.rawValue)")
+                let seconds = try clock.measure {
+                    loaded = try XapianPeer(catalog: catalog, directory: directory) { progress("loading xapian", Int($0 * 1000), 1000) }
+                }.seconds
+                systems.append((loaded, seconds))
             case .geos:
                 break  // the spatial part alone, below
             }

@@ -30,5 +30,5 @@ public enum BenchScale: String, CaseIterable, Codable, Sendable {
 
 /// The systems a run can put beside the index.
 public enum Peer: String, CaseIterable, Codable, Sendable {
-    case postgis, sqlite, geos, redis, sphinx, brute
+    case postgis, sqlite, geos, redis, sphinx, xapian, brute
 }
