@@ -46,21 +46,34 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    for (name, text, sort) in [
-        ("Search: 5 km by relevance", nil, Marketplace.SortOrder.relevance), ("Search: 5 km by distance", nil, .distance),
-        ("Search: 5 km by start time", nil, .startTime), ("Search: 'yoga' within 5 km", "yoga", .relevance),
-    ] as [(String, String?, Marketplace.SortOrder)] {
-        Benchmark(name) { benchmark in
-            for i in benchmark.scaledIterations {
-                var query = SearchQuery(now: city.now)
-                query.origin = city.centers[i % city.centers.count]
-                query.radiusKm = 5
-                query.text = text
-                query.sort = sort
-                let page = try city.index.search(query)
-                precondition(!page.results.isEmpty)
-                blackHole(page)
-            }
+    // Whole queries on the city, and the same queries around the same centres in the continent
+    // dataset (every city, 100,000 gyms, built before its suites run): a query allocates the same
+    // number of times whatever the catalog's size, as the malloc counts show side by side.
+    let whole: [(String, String?, Marketplace.SortOrder)] = [
+        ("5 km by relevance", nil, .relevance), ("5 km by distance", nil, .distance), ("5 km by start time", nil, .startTime),
+        ("5 km by credits", nil, .credits), ("'yoga' within 5 km", "yoga", .relevance), ("'yoga' within 5 km by start time", "yoga", .startTime),
+    ]
+    for (scale, fixture) in [("Search", { city.searchFixture }), ("Search (continent)", { ContinentFixture.shared.searchFixture })]
+        as [(String, @Sendable () -> SearchFixture)]
+    {
+        for (name, text, sort) in whole {
+            Benchmark(
+                "\(scale): \(name)",
+                closure: { benchmark in
+                    let fixture = fixture()
+                    for i in benchmark.scaledIterations {
+                        var query = SearchQuery(now: fixture.now)
+                        query.origin = fixture.centers[i % fixture.centers.count]
+                        query.radiusKm = 5
+                        query.text = text
+                        query.sort = sort
+                        let page = try fixture.index.search(query)
+                        precondition(!page.results.isEmpty)
+                        blackHole(page)
+                    }
+                },
+                setup: { _ = fixture() }
+            )
         }
     }
 
@@ -98,6 +111,27 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 /// Built once per benchmark process.
+/// What a whole-query suite needs: an index, where explorers stand, and the fixed "now".
+struct SearchFixture: Sendable {
+    let index: MarketplaceIndex
+    let centers: [Coordinate]
+    let now: Int64
+}
+
+/// The bench's continent scale (every city in `Data/`, 100,000 gyms, seed 42), made on first use.
+struct ContinentFixture: Sendable {
+    let searchFixture: SearchFixture
+
+    static let shared = ContinentFixture()
+
+    init() {
+        let generator = DatasetGenerator(reference: try! ReferenceData(directory: ReferenceData.defaultDirectory()))
+        let dataset = try! generator.generate(cities: generator.cities(named: "all"), gyms: 100_000, seed: 42)
+        let now = CityFixture.shared.now
+        searchFixture = SearchFixture(index: MarketplaceIndex(dataset: dataset, now: now), centers: CityFixture.shared.centers, now: now)
+    }
+}
+
 struct CityFixture: Sendable {
     let index: MarketplaceIndex
     let tree: RTree
@@ -112,6 +146,8 @@ struct CityFixture: Sendable {
     let now: Int64
 
     static let shared = CityFixture()
+
+    var searchFixture: SearchFixture { SearchFixture(index: index, centers: centers, now: now) }
 
     static let names = [
         "Sunrise Yoga", "Pilátes Renforcement", "ｐｉｌａｔｅｓ", "يُوغَا الاسترخاء", "የጠዋት ዮጋ", "Йога класс", "Natação Hidroginástica",

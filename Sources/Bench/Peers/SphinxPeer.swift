@@ -14,10 +14,10 @@ public import SearchReference
 /// - documents numbered in the Hilbert order of their gyms (sessions by start within a gym), so
 ///   attribute blocks are small boxes in space and time and a full scan skips blocks by their
 ///   min and max;
-/// - a latitude and longitude box on float attributes for that pruning, and the exact order by
-///   an integer expression: the squared chord between unit vectors scaled by 2^30 (6 mm), which
-///   orders exactly as the great circle does; Sphinx's own `GEODIST` works in 32-bit floats,
-///   which reorder gyms a few decimetres apart;
+/// - a latitude and longitude box on float attributes for that pruning, and the order by an
+///   integer expression: the squared chord between unit vectors scaled by 2^36 (0.09 mm), which
+///   orders as the great circle does; Sphinx's own `GEODIST` works in 32-bit floats, which
+///   reorder gyms a few decimetres apart;
 /// - `ranker=none`: no order asks for Sphinx's relevance, so it computes none;
 /// - the charset table made from the catalog's folded words, so Sphinx splits words where the
 ///   project does.
@@ -108,8 +108,11 @@ public final class SphinxPeer: SearchSystem {
 }
 
 extension SphinxPeer {
-    /// Unit vectors scaled to integers: 2^30 on the Earth's radius is 6 mm.
-    static let vectorScale = Double(1 << 30)
+    /// Unit vectors scaled to integers: 2^36 on the Earth's radius is 0.09 mm. (At 2^30, 6 mm,
+    /// one answer of a continent run came out of order.) The squared chord of two
+    /// points in the same 25 km box stays far below 2^63; points outside the box may overflow,
+    /// but the box filter rejects them whatever their chord.
+    static let vectorScale = Double(Int64(1) << 36)
 
     static func unitVector(_ c: Coordinate) -> (Int64, Int64, Int64) {
         let lat = c.latitude * .pi / 180, lng = c.longitude * .pi / 180
@@ -255,12 +258,12 @@ final class SphinxSearcher: Searcher {
         let chord = 2 * sin(radius / (2 * GreatCircle.earthRadiusKm)) * SphinxPeer.vectorScale
         var filters = "c2 <= \(Int64((chord * chord).rounded(.down))) AND marketplace = 1"
         filters += " AND start_at >= \(from) AND start_at < \(to) AND spots >= 1"
+        // A float prefilter a hair wider than the circle, for block pruning and to keep c2 from
+        // overflowing; c2 decides.
         let box = query.bounds
-        if box.south > -90 {
-            // A float prefilter a hair wider than the circle, for block pruning; c2 decides.
-            filters += " AND lat >= \(box.south - 1e-4) AND lat <= \(box.north + 1e-4)"
-            filters += " AND lng >= \(box.west - 1e-4) AND lng <= \(box.east + 1e-4)"
-        }
+        guard box.south > -90 else { throw BenchError("sphinx: a circle needs a box (radius under 500 km, away from the poles)") }
+        filters += " AND lat >= \(box.south - 1e-4) AND lat <= \(box.north + 1e-4)"
+        filters += " AND lng >= \(box.west - 1e-4) AND lng <= \(box.east + 1e-4)"
         if let type = query.search.types.first, let number = ClassType.allCases.firstIndex(of: type) {
             filters += " AND class_type = \(number)"
         }

@@ -143,6 +143,7 @@ public struct Mismatch: Sendable {
         let shared = zip(expected, got).prefix { $0 == $1 }.count
         return "query \(query.number) (\(query.label), \(query.search.text ?? "no text"), r=\(query.search.radiusKm ?? 0) km): "
             + "expected \(expected.count) results, got \(got.count); first difference at position \(shared)"
+            + (shared < min(expected.count, got.count) ? " (expected \(expected[shared]), got \(got[shared]))" : "")
     }
 }
 
