@@ -53,9 +53,10 @@ let benchmarks: @Sendable () -> Void = {
         ("5 km by relevance", nil, .relevance), ("5 km by distance", nil, .distance), ("5 km by start time", nil, .startTime),
         ("5 km by credits", nil, .credits), ("'yoga' within 5 km", "yoga", .relevance), ("'yoga' within 5 km by start time", "yoga", .startTime),
     ]
-    for (scale, fixture) in [("Search", { city.searchFixture }), ("Search (continent)", { ContinentFixture.shared.searchFixture })]
-        as [(String, @Sendable () -> SearchFixture)]
-    {
+    let scales: [(String, @Sendable () -> SearchFixture)] = [
+        ("Search", { @Sendable in city.searchFixture }), ("Search (continent)", { @Sendable in ContinentFixture.shared.searchFixture }),
+    ]
+    for (scale, fixture) in scales {
         for (name, text, sort) in whole {
             Benchmark(
                 "\(scale): \(name)",

@@ -114,7 +114,8 @@ extension SegmentSearch {
                     if let remembered = classVerdicts[c] {
                         known = remembered
                     } else {
-                        known = textVerdict(c, gymScores: gymWordScores(g, scratch: &scratch), scratch: &scratch)
+                        scoreGymWords(g, into: &scratch)
+                        known = textVerdict(c, scratch: &scratch)
                         classVerdicts[c] = known
                     }
                     guard let known else { continue }
@@ -147,10 +148,15 @@ extension SegmentSearch {
         }
     }
 
-    /// What one run remembers between gyms: the text scores of places, which many gyms share.
+    /// What one run reuses from gym to gym and class to class, so a visit allocates nothing; and
+    /// the text scores of places, which many gyms share.
     struct Scratch {
-        var placeScores: [Int32: [Double]] = [:]
-        /// Reused for each class's word scores, so scoring a class allocates nothing.
+        /// Per place met, where its word scores start in `placeScoreValues`.
+        var placeScores: [Int32: Int] = [:]
+        var placeScoreValues: [Double] = []
+        /// The gym at hand's word scores (its own words and its place's).
+        var gymScores: [Double] = []
+        /// The class at hand's word scores.
         var classScores: [Double] = []
     }
 
@@ -183,7 +189,6 @@ extension SegmentSearch {
         classes.sort()
         var currentGym: Int32 = -1
         var distance = 0.0
-        var gymScores: [Double] = []
         var previous: Int32 = -1
         var scratch = Scratch()
         for c in classes where c != previous {
@@ -192,9 +197,9 @@ extension SegmentSearch {
             if g != currentGym {
                 currentGym = g
                 distance = verdict(g)!
-                gymScores = gymWordScores(g, scratch: &scratch)
+                scoreGymWords(g, into: &scratch)
             }
-            visitClass(c, distanceKm: distance, gymScores: gymScores, scratch: &scratch, into: &top)
+            visitClass(c, distanceKm: distance, scratch: &scratch, into: &top)
         }
     }
 }

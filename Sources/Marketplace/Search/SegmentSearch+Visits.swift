@@ -25,27 +25,30 @@ extension SegmentSearch {
 
     func visitGym(_ g: Int32, distanceKm: Double, scratch: inout Scratch, into top: inout TopCandidates) {
         guard passesGymFilters(g) else { return }
-        let gymScores = gymWordScores(g, scratch: &scratch)
+        scoreGymWords(g, into: &scratch)
         for c in segment.gymFacts[Int(g)].classes {
-            visitClass(c, distanceKm: distanceKm, gymScores: gymScores, scratch: &scratch, into: &top)
+            visitClass(c, distanceKm: distanceKm, scratch: &scratch, into: &top)
         }
     }
 
-    /// Per query word, the best match among the gym's own words and its place's names.
-    func gymWordScores(_ g: Int32, scratch: inout Scratch) -> [Double] {
-        guard !wordMatches.isEmpty else { return [] }
-        var scores = [Double](repeating: 0, count: wordMatches.count)
+    /// Per query word, the best match among the gym's own words and its place's names, into
+    /// `scratch.gymScores`: the same buffer for every gym, so visiting one allocates nothing.
+    func scoreGymWords(_ g: Int32, into scratch: inout Scratch) {
+        guard !wordMatches.isEmpty else { return }
+        let words = wordMatches.count
+        scratch.gymScores.removeAll(keepingCapacity: true)
         let place = segment.gymFacts[Int(g)].place
-        if place >= 0 {
-            if let known = scratch.placeScores[place] {
-                scores = known
-            } else {
-                accumulate(.places, document: Int(place), into: &scores)
-                scratch.placeScores[place] = scores
+        if place >= 0, let offset = scratch.placeScores[place] {
+            scratch.gymScores.append(contentsOf: scratch.placeScoreValues[offset..<offset + words])
+        } else {
+            scratch.gymScores.append(contentsOf: repeatElement(0, count: words))
+            if place >= 0 {
+                accumulate(.places, document: Int(place), into: &scratch.gymScores)
+                scratch.placeScores[place] = scratch.placeScoreValues.count
+                scratch.placeScoreValues.append(contentsOf: scratch.gymScores)
             }
         }
-        accumulate(.gyms, document: Int(g), into: &scores)
-        return scores
+        accumulate(.gyms, document: Int(g), into: &scratch.gymScores)
     }
 
     /// Raises each word's score to its best match in one document: the document's sorted
@@ -103,12 +106,11 @@ extension SegmentSearch {
         return lo
     }
 
-    func visitClass(
-        _ c: Int32, distanceKm: Double, gymScores: [Double], scratch: inout Scratch, into top: inout TopCandidates
-    ) {
+    /// Offers the class's sessions; its gym's word scores are in `scratch.gymScores`.
+    func visitClass(_ c: Int32, distanceKm: Double, scratch: inout Scratch, into top: inout TopCandidates) {
         let entry = segment.classFacts[Int(c)]
         let q = query.query
-        guard passesClassFilters(entry), let verdict = textVerdict(c, gymScores: gymScores, scratch: &scratch) else { return }
+        guard passesClassFilters(entry), let verdict = textVerdict(c, scratch: &scratch) else { return }
         let textScore = wordMatches.isEmpty ? nil : verdict.score
         let minSpots = Int32(clamping: q.minSpots)
         var s = segment.lowerBound(query.from, in: entry.sessions)
@@ -145,22 +147,22 @@ extension SegmentSearch {
         var missing: Int
     }
 
-    /// With words, the class's text verdict, or nil if a word matches nowhere. Without words,
-    /// a score of 1 with nothing missing.
-    func textVerdict(_ c: Int32, gymScores: [Double], scratch: inout Scratch) -> TextVerdict? {
+    /// With words, the class's text verdict (its gym's word scores in `scratch.gymScores`), or
+    /// nil if a word matches nowhere. Without words, a score of 1 with nothing missing.
+    func textVerdict(_ c: Int32, scratch: inout Scratch) -> TextVerdict? {
         guard !wordMatches.isEmpty else { return TextVerdict(score: 1, missing: 0) }
         scratch.classScores.removeAll(keepingCapacity: true)
         scratch.classScores.append(contentsOf: repeatElement(0, count: wordMatches.count))
         accumulate(.classes, document: Int(c), into: &scratch.classScores)
         var total = 0.0, missing = 0
-        for (own, around) in zip(scratch.classScores, gymScores) {
+        for (own, around) in zip(scratch.classScores, scratch.gymScores) {
             if own == 0 {
                 if around == 0 { return nil }  // every word must match somewhere
                 missing += 1
             }
             total += max(own, around)
         }
-        return TextVerdict(score: total / Double(gymScores.count), missing: missing)
+        return TextVerdict(score: total / Double(wordMatches.count), missing: missing)
     }
 
     /// The order's own key, before the class's own matches rank it; smaller comes first.
