@@ -26,8 +26,7 @@ public import SearchReference
 public final class SphinxPeer: SearchSystem {
     public let name = "sphinx"
     let catalog: ReferenceCatalog
-    /// Per document id (from 1), the session it holds.
-    let sessionOfDocument: [Int32]
+    let documents: SessionDocuments
     let port: Int
     let directory: URL
     private let searchd: Process
@@ -63,10 +62,9 @@ public final class SphinxPeer: SearchSystem {
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
 
         progress("writing documents")
-        let order = HilbertOrder.sorted(catalog.gyms.map { Coordinate(latitude: $0.latitude, longitude: $0.longitude) })
-        sessionOfDocument = order.flatMap { catalog.sessionRuns[$0].map(Int32.init) }
+        documents = SessionDocuments(catalog)
         let source = directory.appending(path: "sessions.tsv")
-        try Self.writeDocuments(catalog, order: sessionOfDocument, to: source)
+        try Self.writeDocuments(catalog, documents, to: source)
 
         port = try FreePort.loopback()
         let config = directory.appending(path: "sphinx.conf")
@@ -123,30 +121,26 @@ extension SphinxPeer {
     }
 
     /// The columns, in the order `configuration` declares them.
-    static func writeDocuments(_ catalog: ReferenceCatalog, order: [Int32], to url: URL) throws {
-        let idRank = catalog.sessions.indices.sorted { catalog.sessions[$0].id < catalog.sessions[$1].id }
-        var rankOfSession = [Int32](repeating: 0, count: catalog.sessions.count)
-        for (rank, session) in idRank.enumerated() { rankOfSession[session] = Int32(rank) }
-        var documents: [Int32: String] = [:]
+    static func writeDocuments(_ catalog: ReferenceCatalog, _ order: SessionDocuments, to url: URL) throws {
+        var texts: [Int32: String] = [:]
         let vectors = catalog.gyms.map { unitVector(Coordinate(latitude: $0.latitude, longitude: $0.longitude)) }
-        let types = Dictionary(uniqueKeysWithValues: ClassType.allCases.enumerated().map { ($1, $0) })
 
         let handle = try FileHandle(forWritingTo: emptyFile(url))
         defer { try? handle.close() }
         var chunk = ""
-        for (i, s) in order.enumerated() {
+        for (i, s) in order.sessions.enumerated() {
             let session = catalog.sessions[Int(s)]
             let row = catalog.classes[Int(session.classIndex)]
             let gym = catalog.gyms[Int(session.gym)]
-            let text = documents[session.classIndex] ?? {
+            let text = texts[session.classIndex] ?? {
                 let all = catalog.document(ofClass: Int(session.classIndex))
                 let own = catalog.document(ofClass: Int(session.classIndex), ownOnly: true)
                 return "\(all)\t\(own)"
             }()
-            documents[session.classIndex] = text
+            texts[session.classIndex] = text
             let (x, y, z) = vectors[Int(session.gym)]
             chunk += "\(i + 1)\t\(text)\t\(Float(gym.latitude))\t\(Float(gym.longitude))\t\(x)\t\(y)\t\(z)\t\(session.start)\t\(session.spots)"
-            chunk += "\t\(row.credits)\t\(types[row.type] ?? 0)\t\(gym.marketplace ? 1 : 0)\t\(rankOfSession[Int(s)])\n"
+            chunk += "\t\(row.credits)\t\(SessionDocuments.typeNumbers[row.type] ?? 0)\t\(gym.marketplace ? 1 : 0)\t\(order.idRanks[Int(s)])\n"
             if chunk.utf8.count > 1 << 20 {
                 try handle.write(contentsOf: Data(chunk.utf8))
                 chunk = ""
@@ -264,7 +258,7 @@ final class SphinxSearcher: Searcher {
         guard box.south > -90 else { throw BenchError("sphinx: a circle needs a box (radius under 500 km, away from the poles)") }
         filters += " AND lat >= \(box.south - 1e-4) AND lat <= \(box.north + 1e-4)"
         filters += " AND lng >= \(box.west - 1e-4) AND lng <= \(box.east + 1e-4)"
-        if let type = query.search.types.first, let number = ClassType.allCases.firstIndex(of: type) {
+        if let type = query.search.types.first, let number = SessionDocuments.typeNumbers[type] {
             filters += " AND class_type = \(number)"
         }
         let order =
@@ -277,14 +271,14 @@ final class SphinxSearcher: Searcher {
         let select = "SELECT id, (ex-\(x))*(ex-\(x))+(ey-\(y))*(ey-\(y))+(ez-\(z))*(ez-\(z)) AS c2 FROM sessions WHERE "
         let limit = query.search.limit
 
-        var documents: [Int] = []
+        var found: [Int] = []
         for match in SphinxMatch.tiers(query.nativeTerms) {
             let text = match.map { " AND MATCH('\(SphinxMatch.literal($0))')" } ?? ""
-            let sql = select + filters + text + " ORDER BY \(order) LIMIT \(limit - documents.count) OPTION ranker=none"
-            documents += try connection.integers(sql)
-            if documents.count >= limit { break }
+            let sql = select + filters + text + " ORDER BY \(order) LIMIT \(limit - found.count) OPTION ranker=none"
+            found += try connection.integers(sql)
+            if found.count >= limit { break }
         }
-        return documents.map { peer.catalog.sessions[Int(peer.sessionOfDocument[$0 - 1])].id }
+        return found.map { peer.documents.sessionId(ofDocument: $0, in: peer.catalog) }
     }
 }
 

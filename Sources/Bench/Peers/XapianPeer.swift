@@ -22,8 +22,7 @@ public import SearchReference
 public final class XapianPeer: SearchSystem {
     public let name = "xapian"
     let catalog: ReferenceCatalog
-    /// Per document id (from 1), the session it holds.
-    let sessionOfDocument: [Int32]
+    let documents: SessionDocuments
     let path: String
 
     public init(catalog: ReferenceCatalog, directory: URL, progress: (Double) -> Void = { _ in }) throws {
@@ -31,27 +30,22 @@ public final class XapianPeer: SearchSystem {
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appending(path: "sessions.glass").path
-        let order = HilbertOrder.sorted(catalog.gyms.map { Coordinate(latitude: $0.latitude, longitude: $0.longitude) })
-        sessionOfDocument = order.flatMap { catalog.sessionRuns[$0].map(Int32.init) }
-        try Self.build(catalog, order: sessionOfDocument, path: path, progress: progress)
+        documents = SessionDocuments(catalog)
+        try Self.build(catalog, documents, path: path, progress: progress)
     }
 
     public func limitation(of query: BenchQuery) -> Limitation? { standardLimitation(of: query, hasFullText: true) }
 
     public func makeSearcher() throws -> any Searcher { try XapianSearcher(peer: self) }
 
-    private static func build(_ catalog: ReferenceCatalog, order: [Int32], path: String, progress: (Double) -> Void) throws {
+    private static func build(_ catalog: ReferenceCatalog, _ order: SessionDocuments, path: String, progress: (Double) -> Void) throws {
         var error: UnsafeMutablePointer<CChar>?
         guard let builder = xs_builder_open(path, &error) else { throw XapianPeer.failure(error) }
         let words = catalog.vocabulary.map { UnsafePointer(strdup($0)) }
         defer { for word in words { free(UnsafeMutablePointer(mutating: word)) } }
-        let idRank = catalog.sessions.indices.sorted { catalog.sessions[$0].id < catalog.sessions[$1].id }
-        var rankOfSession = [UInt32](repeating: 0, count: catalog.sessions.count)
-        for (rank, session) in idRank.enumerated() { rankOfSession[session] = UInt32(rank) }
-        let types = Dictionary(uniqueKeysWithValues: ClassType.allCases.enumerated().map { ($1, UInt32($0)) })
 
         var failure: (any Error)?
-        for (i, s) in order.enumerated() {
+        for (i, s) in order.sessions.enumerated() {
             let session = catalog.sessions[Int(s)]
             let row = catalog.classes[Int(session.classIndex)]
             let gym = catalog.gyms[Int(session.gym)]
@@ -62,7 +56,8 @@ public final class XapianPeer: SearchSystem {
                     var document = xs_session(
                         words: all.baseAddress, word_count: all.count, own_words: own.baseAddress, own_word_count: own.count,
                         latitude: gym.latitude, longitude: gym.longitude, start: session.start, spots: session.spots, credits: row.credits,
-                        class_type: types[row.type] ?? 0, marketplace: gym.marketplace ? 1 : 0, id_rank: rankOfSession[Int(s)]
+                        class_type: SessionDocuments.typeNumbers[row.type] ?? 0, marketplace: gym.marketplace ? 1 : 0,
+                        id_rank: order.idRanks[Int(s)]
                     )
                     return xs_builder_add(builder, &document, &error)
                 }
@@ -71,7 +66,7 @@ public final class XapianPeer: SearchSystem {
                 failure = XapianPeer.failure(error)
                 break
             }
-            if i % 100_000 == 0 { progress(Double(i) / Double(max(1, order.count))) }
+            if i % 100_000 == 0 { progress(Double(i) / Double(max(1, order.sessions.count))) }
         }
         guard xs_builder_close(builder, &error) == 0 else { throw failure ?? XapianPeer.failure(error) }
         if let failure { throw failure }
@@ -107,7 +102,7 @@ final class XapianSearcher: Searcher {
             case .credits: Int32(XS_BY_CREDITS)
             case .relevance: throw BenchError("xapian is not asked to rank by relevance")
             }
-        let type = query.search.types.first.flatMap { ClassType.allCases.firstIndex(of: $0) }.map(Int32.init) ?? -1
+        let type = query.search.types.first.flatMap { SessionDocuments.typeNumbers[$0] }.map(Int32.init) ?? -1
         // The words' strings live until the search returns.
         var strings: [UnsafeMutablePointer<CChar>?] = []
         defer { strings.forEach { free($0) } }
@@ -134,7 +129,7 @@ final class XapianSearcher: Searcher {
             }
         }
         guard status == 0 else { throw XapianPeer.failure(error) }
-        return documents.prefix(count).map { peer.catalog.sessions[Int(peer.sessionOfDocument[Int($0) - 1])].id }
+        return documents.prefix(count).map { peer.documents.sessionId(ofDocument: Int($0), in: peer.catalog) }
     }
 }
 
