@@ -86,16 +86,17 @@ public final class SphinxPeer: SearchSystem {
         while true {
             if (try? SphinxQLConnection(host: "127.0.0.1", port: port)) != nil { break }
             guard searchd.isRunning, ContinuousClock.now < deadline else {
-                kill(searchd.processIdentifier, SIGKILL)
                 throw BenchError("sphinx: searchd did not answer on port \(port); see \(directory.path)/searchd.log")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
     }
 
+    /// Stops `searchd`, also when `init` gave up waiting for it. SIGKILL: Foundation starts
+    /// children with the signal mask of a dispatch thread, which blocks SIGTERM, and the index is
+    /// a throwaway on disk with nothing to save.
     deinit {
-        // SIGKILL: Foundation starts children with the signal mask of a dispatch thread, which
-        // blocks SIGTERM, and the index is a throwaway on disk with nothing to save.
+        guard searchd.processIdentifier > 0 else { return }  // never started: 0 would mean the whole group
         kill(searchd.processIdentifier, SIGKILL)
         searchd.waitUntilExit()
     }
