@@ -92,13 +92,15 @@ public final class SphinxPeer: SearchSystem {
         }
     }
 
-    /// Stops `searchd`, also when `init` gave up waiting for it. SIGKILL: Foundation starts
-    /// children with the signal mask of a dispatch thread, which blocks SIGTERM, and the index is
-    /// a throwaway on disk with nothing to save.
+    /// Stops `searchd`, also when `init` gave up waiting for it, and removes its folder (close to
+    /// a gigabyte at continent scale). SIGKILL: Foundation starts children with the signal mask
+    /// of a dispatch thread, which blocks SIGTERM, and the index is a throwaway.
     deinit {
-        guard searchd.processIdentifier > 0 else { return }  // never started: 0 would mean the whole group
-        kill(searchd.processIdentifier, SIGKILL)
-        searchd.waitUntilExit()
+        if searchd.processIdentifier > 0 {  // never started: 0 would mean the whole group
+            kill(searchd.processIdentifier, SIGKILL)
+            searchd.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
     }
 
     public func limitation(of query: BenchQuery) -> Limitation? { standardLimitation(of: query, hasFullText: true) }

@@ -154,8 +154,9 @@ extension SegmentSearch {
         /// Per place met, where its word scores start in `placeScoreValues`.
         var placeScores: [Int32: Int] = [:]
         var placeScoreValues: [Double] = []
-        /// The gym at hand's word scores (its own words and its place's).
+        /// The word scores of gym `scoredGym` (its own words and its place's).
         var gymScores: [Double] = []
+        var scoredGym: Int32 = -1
         /// The class at hand's word scores.
         var classScores: [Double] = []
     }

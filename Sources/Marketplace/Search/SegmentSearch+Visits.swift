@@ -33,8 +33,11 @@ extension SegmentSearch {
 
     /// Per query word, the best match among the gym's own words and its place's names, into
     /// `scratch.gymScores`: the same buffer for every gym, so visiting one allocates nothing.
+    /// Scoring the gym the buffer already holds does nothing (the session walk meets a gym's
+    /// classes one by one).
     func scoreGymWords(_ g: Int32, into scratch: inout Scratch) {
-        guard !wordMatches.isEmpty else { return }
+        guard !wordMatches.isEmpty, scratch.scoredGym != g else { return }
+        scratch.scoredGym = g
         let words = wordMatches.count
         scratch.gymScores.removeAll(keepingCapacity: true)
         let place = segment.gymFacts[Int(g)].place
