@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "Marketplace", "SearchReference", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "SQL", "CMariaDB", "CXapianShim",
+                "Marketplace", "SearchReference", "Datasets", "Domain", "Geo", "GeoAreas", "TextSearch", "CGEOS", "SQL", "CMariaDB", "CXapianShim", "CMalloc",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictness

@@ -119,13 +119,25 @@ public enum SessionSchedule {
 
 /// A class's weekly timetable in a compact form: (ISO weekday, minute of the local day) pairs.
 public struct Timetable: Hashable, Sendable {
+    /// Four bytes, not sixteen: an index holds one per weekly slot of every class.
     public struct Slot: Hashable, Sendable {
-        public var weekday: Int
-        public var minuteOfDay: Int
+        private var day: UInt8
+        private var minute: UInt16
 
+        /// Values past 255 and 65,535 are clamped; a timetable's own checks keep them valid.
         public init(weekday: Int, minuteOfDay: Int) {
-            self.weekday = weekday
-            self.minuteOfDay = minuteOfDay
+            day = UInt8(clamping: weekday)
+            minute = UInt16(clamping: minuteOfDay)
+        }
+
+        public var weekday: Int {
+            get { Int(day) }
+            set { day = UInt8(clamping: newValue) }
+        }
+
+        public var minuteOfDay: Int {
+            get { Int(minute) }
+            set { minute = UInt16(clamping: newValue) }
         }
     }
 

@@ -20,6 +20,12 @@ public struct RTree: Sendable {
     /// The number of items.
     public var count: Int { points.count }
 
+    /// What the tree's arrays hold on the heap (their capacities), for memory reports.
+    public var heapBytes: Int {
+        points.capacity * MemoryLayout<Coordinate>.stride + ids.capacity * MemoryLayout<Int32>.stride
+            + cosLatitudes.capacity * MemoryLayout<Double>.stride + levels.reduce(0) { $0 + $1.capacity * MemoryLayout<NodeBox>.stride }
+    }
+
     /// Bulk-loads the tree.
     /// - Complexity: O(n log n).
     public init(points input: [Coordinate], nodeSize: Int = RTree.defaultNodeSize) {

@@ -77,6 +77,12 @@ public final class MarketplaceIndex: Sendable {
     var currentState: State { state.withLock { $0 } }
 
     /// How much the index holds: live gyms, their classes and sessions.
+    /// Where the index's memory goes, summed over its segments (`CatalogSegment.memoryParts`).
+    public var memoryByPart: [(part: MemoryPart, bytes: Int)] {
+        let perSegment = currentState.segments.map { $0.memoryParts() }
+        return MemoryPart.allCases.map { part in (part, perSegment.reduce(0) { $0 + $1[part, default: 0] }) }
+    }
+
     public var counts: (gyms: Int, classes: Int, sessions: Int) {
         let state = currentState
         var gyms = 0, classes = 0, sessions = 0
@@ -166,7 +172,7 @@ public final class MarketplaceIndex: Sendable {
             plan: query.explain
                 ? QueryPlan(
                     driver: switched ? "\(first.rawValue), then \(driver.rawValue)" : driver.rawValue, geographicEstimate: geographic,
-                    textEstimate: textual
+                    textEstimate: textual, wordsOnlyAround: resolved.words.isEmpty ? nil : searches.map(\.fewestWordsOnlyAround).min()
                 ) : nil
         )
     }

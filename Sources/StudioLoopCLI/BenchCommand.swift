@@ -54,9 +54,13 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also replay a day of hourly timetable rolls and gym edits on a second index, and time search on it before and after compaction.")
     var dayOfRolls = false
 
+    @Option(help: ArgumentHelp("How many of the index's slowest queries to list, each timed again with every plan forced."))
+    var slowest = 10
+
     func validate() throws {
         guard (1...100_000).contains(queries) else { throw ValidationError("--queries must be between 1 and 100,000 (got \(queries))") }
         guard (1...15).contains(rounds) else { throw ValidationError("--rounds must be between 1 and 15 (got \(rounds))") }
+        guard (0...1_000).contains(slowest) else { throw ValidationError("--slowest must be between 0 and 1,000 (got \(slowest))") }
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256 (got \(concurrency))") }
         _ = try peerList()
     }
@@ -79,8 +83,8 @@ struct BenchCommand: ParsableCommand {
             postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_POSTGRES"],
             redisAddress: redis ?? ProcessInfo.processInfo.environment["STUDIOLOOP_BENCH_REDIS"] ?? "127.0.0.1:6379", workDirectory: FileManager.default.temporaryDirectory,
             command: "studioloop bench --scale \(scale.rawValue) --peers \(peers) --queries \(queries) --concurrency \(concurrency) --rounds \(rounds)"
-                + (dayOfRolls ? " --day-of-rolls" : ""),
-            dayOfRollsHours: dayOfRolls ? 24 : nil
+                + (dayOfRolls ? " --day-of-rolls" : "") + (slowest != 10 ? " --slowest \(slowest)" : ""),
+            dayOfRollsHours: dayOfRolls ? 24 : nil, slowestCount: slowest
         )
         let bar = ProgressBar(linesWhenPiped: true)
         let report = try bench.run(reference: reference, progress: bar.report)

@@ -8,6 +8,13 @@ public struct Vocabulary: Sendable {
     /// `sharedPrefix[k]`: how many leading scalars term `k` shares with term `k - 1`.
     let sharedPrefix: [Int32]
 
+    /// What the vocabulary holds on the heap, roughly (arrays by capacity, strings past the 15
+    /// UTF-8 bytes a string keeps inline), for memory reports.
+    public var heapBytes: Int {
+        terms.capacity * MemoryLayout<String>.stride + terms.reduce(0) { $0 + ($1.utf8.count > 15 ? 48 + $1.utf8.count : 0) }
+            + scalars.reduce(scalars.capacity * 8) { $0 + 48 + $1.capacity * 4 } + sharedPrefix.capacity * 4
+    }
+
     /// - Parameter terms: distinct words in any order; they are sorted here.
     public init(terms unsorted: [String]) {
         let sorted = unsorted.map { Array($0.unicodeScalars) }.sorted { $0.lexicographicallyPrecedes($1) { $0.value < $1.value } }

@@ -66,14 +66,36 @@ extension BenchReport {
             out.append("| \(label) | " + cells.joined(separator: " | ") + " |")
         }
 
+        if let parts = index.byPart, dataset.sessions > 0 {
+            let total = parts.reduce(0) { $0 + $1.bytes }
+            out.append("")
+            out.append("## Index memory by part")
+            out.append("")
+            out.append(
+                "Counted from the index's structures (arrays by capacity, strings past 15 bytes, as glibc allocates them): "
+                    + "\(Self.fixed(Double(total) / 1_048_576, 0)) MiB, \(Self.fixed(Double(total) / Double(dataset.sessions), 0)) bytes per session."
+            )
+            out.append("")
+            out.append("| part | MiB | bytes per session |")
+            out.append("|---|---|---|")
+            for part in parts {
+                out.append("| \(part.part) | \(Self.fixed(Double(part.bytes) / 1_048_576, 1)) | \(Self.fixed(Double(part.bytes) / Double(dataset.sessions), 1)) |")
+            }
+        }
+
         if !slowest.isEmpty {
             out.append("")
             out.append("## The index's slowest queries")
             out.append("")
-            out.append("| query | what | time | results | plan |")
-            out.append("|---|---|---|---|---|")
+            out.append("Each also timed with every plan forced (median of three): geographic / text / sessions.")
+            out.append("")
+            out.append("| query | what | time | results | plan | forced: geographic / text / sessions |")
+            out.append("|---|---|---|---|---|---|")
             for q in slowest {
-                out.append("| \(q.number) | \(q.description) | \(Self.ms(q.microseconds)) | \(q.results) | \(q.plan) |")
+                let forced = q.forced.map { times in
+                    ["geographic", "text", "sessions"].map { times[$0].map(Self.ms) ?? "—" }.joined(separator: " / ")
+                } ?? "—"
+                out.append("| \(q.number) | \(q.description) | \(Self.ms(q.microseconds)) | \(q.results) | \(q.plan) | \(forced) |")
             }
         }
         if let spot = spotUpdates {

@@ -21,6 +21,9 @@ public struct BenchReport: Codable, Sendable {
         public var description: String
         public var plan: String
         public var results: Int
+        /// The same query with each plan forced, median microseconds of three runs: whether the
+        /// planner's choice or the plan itself is slow. Absent in reports written before.
+        public var forced: [String: Double]?
     }
 
     public struct Machine: Codable, Sendable {
@@ -45,6 +48,14 @@ public struct BenchReport: Codable, Sendable {
         public var bytesPerSession: Double?
         /// The process's peak resident memory by the end of the build.
         public var peakResidentBytes: Int?
+        /// The index's structures part by part (`MarketplaceIndex.memoryByPart`), bytes;
+        /// absent in reports written before.
+        public var byPart: [Part]?
+
+        public struct Part: Codable, Sendable {
+            public var part: String
+            public var bytes: Int
+        }
     }
 
     public struct WorkloadFigures: Codable, Sendable {

@@ -24,12 +24,15 @@ public struct BenchRun: Sendable {
     public var command: String
     /// Hours of rolls and edits to replay on a second index (`DayOfRolls`); nil for none.
     public var dayOfRollsHours: Int?
+    /// How many of the index's slowest queries the report lists, each timed with every plan forced.
+    public var slowestCount: Int
 
     public init(
         scale: BenchScale, peers: [Peer], queryCount: Int, concurrency: Int, rounds: Int, now: Int64, postgresURL: String?,
-        redisAddress: String, workDirectory: URL, command: String, dayOfRollsHours: Int? = nil
+        redisAddress: String, workDirectory: URL, command: String, dayOfRollsHours: Int? = nil, slowestCount: Int = 10
     ) {
         self.dayOfRollsHours = dayOfRollsHours
+        self.slowestCount = slowestCount
         self.scale = scale
         self.peers = peers
         self.queryCount = queryCount
@@ -59,10 +62,10 @@ public struct BenchRun: Sendable {
             )
         }
 
-        let residentBefore = ProcessMemory.resident
+        let residentBefore = ProcessMemory.residentTrimmed
         var index: MarketplaceIndex!
         let built = clock.measure { index = MarketplaceIndex(dataset: dataset, now: now, progress: progress) }
-        let residentAfter = ProcessMemory.resident
+        let residentAfter = ProcessMemory.residentTrimmed
         let peakAfterBuild = ProcessMemory.peak
         let counts = index.counts
         let indexBytes = residentBefore.flatMap { before in residentAfter.map { $0 - before } }
@@ -128,7 +131,7 @@ public struct BenchRun: Sendable {
             Self.figures(measurement, loadSeconds: loadSeconds, queries: queries, indexTimes: measurement.name == "studioloop" ? nil : indexTimes)
         }
 
-        let slowest = Self.slowest(measurements[0].0, queries: queries, index: index)
+        let slowest = Self.slowest(measurements[0].0, count: slowestCount, queries: queries, index: index)
         let day = try dayOfRollsHours.map { hours in
             try DayOfRolls(dataset: dataset, fresh: index, now: now, comparison: comparison, expected: expected, hours: hours, progress: progress).run()
         }
@@ -143,7 +146,8 @@ public struct BenchRun: Sendable {
             ),
             index: .init(
                 buildSeconds: built.seconds, residentBytes: indexBytes,
-                bytesPerSession: indexBytes.map { Double($0) / Double(max(1, counts.sessions)) }, peakResidentBytes: peakAfterBuild
+                bytesPerSession: indexBytes.map { Double($0) / Double(max(1, counts.sessions)) }, peakResidentBytes: peakAfterBuild,
+                byPart: index.memoryByPart.map { .init(part: $0.part.rawValue, bytes: $0.bytes) }
             ),
             workload: .init(
                 queries: queries.count, concurrency: concurrency, rounds: rounds,
@@ -189,16 +193,23 @@ public struct BenchRun: Sendable {
     }
 
     /// The index's ten slowest queries, asked again (untimed) for the plan it chose.
-    static func slowest(_ m: SystemMeasurement, queries: [BenchQuery], index: MarketplaceIndex) -> [BenchReport.SlowQuery] {
-        m.byQuery.sorted { $0.value > $1.value }.prefix(10).map { number, nanoseconds in
+    static func slowest(_ m: SystemMeasurement, count: Int, queries: [BenchQuery], index: MarketplaceIndex) -> [BenchReport.SlowQuery] {
+        m.byQuery.sorted { $0.value > $1.value }.prefix(count).map { number, nanoseconds in
             let query = queries[number]
             var explained = query.search
             explained.explain = true
             let page = try? index.search(explained)
+            var forced: [String: Double] = [:]
+            for plan in [PlanChoice.geographic, .text, .sessions] where plan != .text || query.search.text != nil {
+                var planned = query.search
+                planned.plan = plan
+                let times = (0..<3).map { _ in ContinuousClock().measure { _ = try? index.search(planned) } }
+                forced[plan.rawValue] = times.sorted()[1].seconds * 1e6
+            }
             return .init(
                 number: number, microseconds: Double(nanoseconds) / 1000, description: query.summary,
-                plan: page?.plan.map { "\($0.driver) (geographic estimate \($0.geographicEstimate) classes, text \($0.textEstimate.map(String.init) ?? "—"))" } ?? "—",
-                results: page?.results.count ?? 0
+                plan: page?.plan.map { "\($0.driver) (geographic estimate \($0.geographicEstimate) classes, text \($0.textEstimate.map(String.init) ?? "—")\($0.wordsOnlyAround.map { $0 > 0 ? ", \($0) word(s) only around" : "" } ?? ""))" } ?? "—",
+                results: page?.results.count ?? 0, forced: forced
             )
         }
     }

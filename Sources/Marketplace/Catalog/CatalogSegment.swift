@@ -35,13 +35,13 @@ final class CatalogSegment: Sendable {
         gyms: [GymEntry], classes: [ClassEntry], places: [PlaceEntry], placeGyms: PostingLists,
         sessionStarts: [Int64], spots: [Int32], tree: RTree, text: TextIndex
     ) {
-        self.gyms = gyms
-        self.classes = classes
+        self.gyms = gyms.exactCapacity()
+        self.classes = classes.exactCapacity()
         gymFacts = gyms.map(GymFacts.init)
         classFacts = classes.map(ClassFacts.init)
-        self.places = places
+        self.places = places.exactCapacity()
         self.placeGyms = placeGyms
-        self.sessionStarts = sessionStarts
+        self.sessionStarts = sessionStarts.exactCapacity()
         self.spots = SpotBoard(spots)
         orders = SessionOrders(classes: classFacts, sessionStarts: sessionStarts)
         self.tree = tree

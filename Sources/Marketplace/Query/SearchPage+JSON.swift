@@ -16,6 +16,10 @@ extension SearchPage {
                 out.raw(",\"text_estimate\":")
                 out.integer(text)
             }
+            if let words = plan.wordsOnlyAround {
+                out.raw(",\"words_only_around\":")
+                out.integer(words)
+            }
             out.raw("}")
         }
         out.raw(",\"results\":[")

@@ -62,6 +62,9 @@ public struct SearchQuery: Sendable, Hashable {
         case contradictionsIgnoreGymsAndPlaces
         /// The nearest-first walk's bound takes each gym as twice as far as it is.
         case distanceBoundDoubled
+        /// The walks' bounds take one more word than the postings show to be matched only
+        /// around the class (in its gym's or place's names).
+        case wordsOnlyAroundOverstated
     }
 }
 

@@ -67,4 +67,8 @@ public struct QueryPlan: Codable, Hashable, Sendable {
     public var geographicEstimate: Int
     /// Classes the rarest query word's postings lead to; absent without text.
     public var textEstimate: Int?
+    /// Words that, by the postings, no class of the asked types holds itself, so every result
+    /// meets them only in its gym's or place's names and the walks' bounds start in that tier;
+    /// absent without text.
+    public var wordsOnlyAround: Int?
 }

@@ -124,8 +124,8 @@ extension SegmentSearch {
                 let textScore = wordMatches.isEmpty ? nil : verdict.score
                 let base = baseKey(start: start, distanceKm: distance, credits: entry.credits, textScore: textScore)
                 // In start (or credits, start) order nothing later in this run can place once
-                // even a class matching every word itself could not.
-                if stops && !top.admits(primary: base, start: start) { break }
+                // even a class matching every word it can hold itself could not.
+                if stops && !top.admits(primary: bestPrimaryKey(base: base), start: start) { break }
                 let primary = Ranking.primaryKey(base, wordsMatchedOnlyAround: verdict.missing, order: query.query.sort)
                 if !top.admits(primary: primary, start: start) { continue }
                 if top.isBeforeCursor(primary: primary, start: start) { continue }
@@ -142,10 +142,17 @@ extension SegmentSearch {
     func bestPrimaryKey(distanceKm exact: Double) -> Double? {
         let distanceKm = query.query.loosened == .distanceBoundDoubled ? exact * 2 : exact
         return switch query.query.sort {
-        case .distance: distanceKm
-        case .relevance: -Ranking.bestScore(distanceKm: distanceKm, bestTextScore: bestTextScore, earliestStart: query.from, now: query.now)
+        case .distance: bestPrimaryKey(base: distanceKm)
+        case .relevance:
+            bestPrimaryKey(base: -Ranking.bestScore(distanceKm: distanceKm, bestTextScore: bestTextScore, earliestStart: query.from, now: query.now))
         case .startTime, .credits: nil
         }
+    }
+
+    /// The smallest primary key a session with the order's own key `base` can have: in the
+    /// tier of the fewest words a class here can meet only around it.
+    func bestPrimaryKey(base: Double) -> Double {
+        Ranking.primaryKey(base, wordsMatchedOnlyAround: fewestWordsOnlyAround, order: query.query.sort)
     }
 
     /// What one run reuses from gym to gym and class to class, so a visit allocates nothing; and

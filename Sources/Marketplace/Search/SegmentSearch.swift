@@ -19,9 +19,14 @@ struct SegmentSearch {
     let matchedTerms: [MatchedTerm]
     /// The one gym a tenant filter allows, or nil for any.
     let onlyGym: Int32?
-    /// The highest text score any document here can earn: per word its best match quality in
-    /// the best-weighted field (weight 1), averaged. Nil without words.
+    /// The highest text score any class of the asked types here can earn: per word its best
+    /// match quality in the best field where such a class can meet it (1 in the class's own,
+    /// a gym's or place's name's weight if only there), averaged. Nil without words.
     let bestTextScore: Double?
+    /// How many words every matching class meets only around it (in its gym's or place's
+    /// names), because no class of the asked types holds them itself: the fewest a result
+    /// can have, so the walks' bounds start in that tier (`Ranking.primaryKey`).
+    let fewestWordsOnlyAround: Int
     /// False when the segment cannot contribute (a word matches nothing here, or the tenant
     /// is elsewhere).
     let canMatch: Bool
@@ -46,8 +51,10 @@ struct SegmentSearch {
         matchedTerms = wordMatches.enumerated().flatMap { word, matches in
             matches.map { MatchedTerm(term: UInt32($0.key), word: Int32(word), quality: $0.value.quality) }
         }.sorted { ($0.term, $0.word) < ($1.term, $1.word) }
-        bestTextScore = wordMatches.isEmpty
-            ? nil : wordMatches.map { $0.values.map(\.quality).max() ?? 0 }.reduce(0, +) / Double(wordMatches.count)
+        let bounds = Self.wordBounds(wordMatches, types: query.query.types, in: segment)
+        bestTextScore = wordMatches.isEmpty ? nil : bounds.map(\.best).reduce(0, +) / Double(wordMatches.count)
+        fewestWordsOnlyAround = bounds.count { !$0.ownPossible }
+            + (query.query.loosened == .wordsOnlyAroundOverstated ? 1 : 0)
         var canMatch = wordMatches.allSatisfy { !$0.isEmpty }
             && !Self.contradicts(
                 wordMatches, types: query.query.types, in: segment, ignoringNames: query.query.loosened == .contradictionsIgnoreGymsAndPlaces
@@ -136,6 +143,29 @@ struct SegmentSearch {
                     || !ignoringNames && !postings[TextCollection.gyms.rawValue].range(of: term).isEmpty
                     || !ignoringNames && !postings[TextCollection.places.rawValue].range(of: term).isEmpty
             }
+        }
+    }
+
+    /// Per word, from its terms' postings: whether a class of the asked types (any, without
+    /// types) holds it in its own text, and the best weighted match quality such a class can
+    /// get for it, in its own fields or its gym's and place's names.
+    private static func wordBounds(
+        _ wordMatches: [[Int: MatchKind]], types: Set<ClassType>, in segment: CatalogSegment
+    ) -> [(ownPossible: Bool, best: Double)] {
+        let wanted = types.isEmpty ? UInt16.max : types.reduce(UInt16(0)) { $0 | $1.bit }
+        let postings = segment.text.postings
+        let gymWeight = TextCollection.gyms.fieldWeights.max()!, placeWeight = TextCollection.places.fieldWeights.max()!
+        return wordMatches.map { matches in
+            var ownPossible = false, best = 0.0
+            for (term, kind) in matches {
+                if segment.termClassTypes[term] & wanted != 0 {
+                    ownPossible = true
+                    best = max(best, kind.quality)
+                }
+                if !postings[TextCollection.gyms.rawValue].range(of: term).isEmpty { best = max(best, kind.quality * gymWeight) }
+                if !postings[TextCollection.places.rawValue].range(of: term).isEmpty { best = max(best, kind.quality * placeWeight) }
+            }
+            return (ownPossible, best)
         }
     }
 

@@ -54,4 +54,9 @@ final class VerdictPool: Sendable {
     func giveBack(_ buffer: VerdictBuffer) {
         free.withLock { $0.append(buffer) }
     }
+
+    /// What the idle buffers hold: 12 bytes a gym each.
+    var bytes: Int {
+        free.withLock { $0.count } * gyms * (MemoryLayout<Double>.stride + MemoryLayout<UInt32>.stride)
+    }
 }
