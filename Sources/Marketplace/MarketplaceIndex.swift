@@ -119,44 +119,46 @@ public final class MarketplaceIndex: Sendable {
         let geographic = searches.reduce(0) { $0 + $1.geographicEstimate }
         let textual: Int? = resolved.words.isEmpty ? nil : searches.reduce(0) { $0 + ($1.textEstimate?.classes ?? 0) }
         let totalClasses = state.segments.reduce(0) { $0 + $1.classes.count }
-        var driver: PlanChoice =
-            switch query.plan {
-            case .automatic:
-                QueryPlanner.choose(
-                    geographicClasses: geographic, textClasses: textual, totalClasses: totalClasses, limit: query.limit, sort: query.sort
-                )
-            case let forced: forced
-            }
-        // A chosen geographic plan may spend about what the text side would cost, and no more.
-        // A class costs the geographic side more than the text side (its words and sessions are
-        // read, where the text side often stops at its gym's area test), hence half.
-        var budget = query.plan == .automatic ? (textual.map { $0 / 2 } ?? Int.max) : Int.max
-        var fallback = PlanChoice.text
-        // By start time or credits, walking the sessions in that order may fill the page long
-        // before either side would finish; a misjudged walk costs about what the chosen side
-        // would have, then yields to it.
-        let chosenCost = driver == .text ? (textual ?? geographic) : geographic
-        if query.plan == .automatic, QueryPlanner.prefersSessions(
-            chosenCost: chosenCost, areaClasses: geographic, textClasses: textual, totalClasses: totalClasses,
+        let totalSessions = state.segments.reduce(0) { $0 + $1.sessionStarts.count }
+        let tileSessions = searches.map { Double($0.tileSessions) }
+        let inputs = QueryPlanner.Inputs(
+            geographicClasses: geographic, textClasses: textual, totalClasses: totalClasses,
+            windowSessionsInTiles: zip(searches, tileSessions).reduce(0) {
+                $0 + $1.1 * $1.0.segment.windowShare(from: resolved.from, to: resolved.to)
+            },
+            areaShareInTiles: {
+                let inTiles = tileSessions.reduce(0, +)
+                guard inTiles > 0, totalClasses > 0 else { return 1 }
+                return min(1, Double(geographic) * Double(totalSessions) / Double(totalClasses) / inTiles)
+            }(),
+            tiles: searches.reduce(0) { $0 + $1.areaTiles.count },
             typeShare: query.types.isEmpty ? 1 : min(1, Double(query.types.count) / Double(ClassType.allCases.count)),
             limit: query.limit, sort: query.sort
-        ) {
-            fallback = driver
-            driver = .sessions
-            budget = Int(Double(chosenCost) / QueryPlanner.sessionStepCost)
-        }
+        )
+        let decision: QueryPlanner.Decision =
+            switch query.plan {
+            case .automatic: QueryPlanner.decide(inputs)
+            case let forced: QueryPlanner.Decision(driver: forced, fallback: forced, budget: .max)
+            }
+        var driver = decision.driver
+        let fallback = decision.fallback
+        var budget = decision.budget
         var top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
         var switched = false
+        var visited = 0
+        let firstBudget = budget
         for search in searches where !search.run(driver: driver, into: &top, budget: &budget) {
             switched = true
             break
         }
+        visited += firstBudget - budget
         let first = driver
         if switched {
             driver = fallback
             top = TopCandidates(capacity: query.limit + 1, after: resolved.after)
             budget = Int.max
             for search in searches { _ = search.run(driver: driver, into: &top, budget: &budget) }
+            visited += Int.max - budget
         }
 
         let ranked = top.sorted()
@@ -172,7 +174,8 @@ public final class MarketplaceIndex: Sendable {
             plan: query.explain
                 ? QueryPlan(
                     driver: switched ? "\(first.rawValue), then \(driver.rawValue)" : driver.rawValue, geographicEstimate: geographic,
-                    textEstimate: textual, wordsOnlyAround: resolved.words.isEmpty ? nil : searches.map(\.fewestWordsOnlyAround).min()
+                    textEstimate: textual, wordsOnlyAround: resolved.words.isEmpty ? nil : searches.map(\.fewestWordsOnlyAround).min(),
+                    visited: visited
                 ) : nil
         )
     }

@@ -87,13 +87,15 @@ extension BenchReport {
             out.append("")
             out.append("## The index's slowest queries")
             out.append("")
-            out.append("Each also timed with every plan forced (median of three): geographic / text / sessions.")
+            out.append("Each also timed with every plan forced (median of three), with what it visited (classes, or sessions for the walk): geographic / text / sessions.")
             out.append("")
             out.append("| query | what | time | results | plan | forced: geographic / text / sessions |")
             out.append("|---|---|---|---|---|---|")
             for q in slowest {
                 let forced = q.forced.map { times in
-                    ["geographic", "text", "sessions"].map { times[$0].map(Self.ms) ?? "—" }.joined(separator: " / ")
+                    ["geographic", "text", "sessions"].map { plan in
+                        times[plan].map { Self.ms($0) + (q.forcedVisited?[plan].map { " (\(Self.number($0)))" } ?? "") } ?? "—"
+                    }.joined(separator: " / ")
                 } ?? "—"
                 out.append("| \(q.number) | \(q.description) | \(Self.ms(q.microseconds)) | \(q.results) | \(q.plan) | \(forced) |")
             }

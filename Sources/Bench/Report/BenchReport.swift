@@ -24,6 +24,8 @@ public struct BenchReport: Codable, Sendable {
         /// The same query with each plan forced, median microseconds of three runs: whether the
         /// planner's choice or the plan itself is slow. Absent in reports written before.
         public var forced: [String: Double]?
+        /// What each forced plan visited (`QueryPlan.visited`).
+        public var forcedVisited: [String: Int]?
     }
 
     public struct Machine: Codable, Sendable {

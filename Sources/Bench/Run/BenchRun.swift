@@ -199,17 +199,19 @@ public struct BenchRun: Sendable {
             var explained = query.search
             explained.explain = true
             let page = try? index.search(explained)
-            var forced: [String: Double] = [:]
+            var forced: [String: Double] = [:], forcedVisited: [String: Int] = [:]
             for plan in [PlanChoice.geographic, .text, .sessions] where plan != .text || query.search.text != nil {
                 var planned = query.search
                 planned.plan = plan
                 let times = (0..<3).map { _ in ContinuousClock().measure { _ = try? index.search(planned) } }
                 forced[plan.rawValue] = times.sorted()[1].seconds * 1e6
+                planned.explain = true
+                forcedVisited[plan.rawValue] = (try? index.search(planned))?.plan?.visited
             }
             return .init(
                 number: number, microseconds: Double(nanoseconds) / 1000, description: query.summary,
-                plan: page?.plan.map { "\($0.driver) (geographic estimate \($0.geographicEstimate) classes, text \($0.textEstimate.map(String.init) ?? "—")\($0.wordsOnlyAround.map { $0 > 0 ? ", \($0) word(s) only around" : "" } ?? ""))" } ?? "—",
-                results: page?.results.count ?? 0, forced: forced
+                plan: page?.plan.map { "\($0.driver) (geographic estimate \($0.geographicEstimate) classes, text \($0.textEstimate.map(String.init) ?? "—")\($0.wordsOnlyAround.map { $0 > 0 ? ", \($0) word(s) only around" : "" } ?? ""); visited \($0.visited))" } ?? "—",
+                results: page?.results.count ?? 0, forced: forced, forcedVisited: forcedVisited
             )
         }
     }

@@ -22,12 +22,12 @@ extension CatalogSegment {
         return [
             .sessionStarts: HeapSize.of(sessionStarts),
             .spots: HeapSize.block(spots.count * MemoryLayout<Int32>.stride),
-            .sessionOrders: HeapSize.of(orders.sessionClasses) + HeapSize.of(orders.byStart) + HeapSize.of(orders.byCredits),
+            .sessionOrders: HeapSize.of(orders.sessionClasses) + orders.byStart.heapBytes + orders.byCredits.heapBytes,
             .classRecords: HeapSize.of(classes) + HeapSize.of(classFacts) + HeapSize.of(termClassTypes),
             .classStrings: classStrings,
             .timetables: classes.reduce(0) { $0 + HeapSize.of($1.timetable.slots) },
             .classText: HeapSize.of(text.postings[classPostings]) + HeapSize.of(text.documentTerms[classPostings]),
-            .gyms: HeapSize.of(gyms) + HeapSize.of(gymFacts) + gymStrings + lookups + HeapSize.of(tree) + verdicts.bytes,
+            .gyms: HeapSize.of(gyms) + HeapSize.of(gymFacts) + HeapSize.of(tileOfGym) + gymStrings + lookups + HeapSize.of(tree) + verdicts.bytes,
             .gymAndPlaceText: otherText + HeapSize.of(placeGyms) + places.reduce(HeapSize.of(places)) { $0 + HeapSize.of($1.name) },
             .vocabulary: text.vocabulary.heapBytes,
         ]

@@ -19,6 +19,10 @@ final class CatalogSegment: Sendable {
     let spots: SpotBoard
     /// The sessions by start time and by credits, for walks in those orders.
     let orders: SessionOrders
+    /// Each gym's tile of the R-tree (`RTree.tileOfItem`), which `orders` group sessions by.
+    let tileOfGym: [Int32]
+    /// The earliest and latest session start, for the planner's share of a window.
+    let sessionSpan: ClosedRange<Int64>?
     let tree: RTree
     let text: TextIndex
     /// Gym index by id and by slug.
@@ -43,7 +47,9 @@ final class CatalogSegment: Sendable {
         self.placeGyms = placeGyms
         self.sessionStarts = sessionStarts.exactCapacity()
         self.spots = SpotBoard(spots)
-        orders = SessionOrders(classes: classFacts, sessionStarts: sessionStarts)
+        tileOfGym = tree.tileOfItem
+        sessionSpan = sessionStarts.min().map { $0...sessionStarts.max()! }
+        orders = SessionOrders(classes: classFacts, sessionStarts: sessionStarts, tileOfGym: tileOfGym, tiles: tree.tileCount)
         self.tree = tree
         self.text = text
         verdicts = VerdictPool(gyms: gyms.count)
@@ -62,6 +68,14 @@ final class CatalogSegment: Sendable {
     }
 
     var averageClassesPerGym: Double { gyms.isEmpty ? 0 : Double(classes.count) / Double(gyms.count) }
+
+    /// The share of the segment's sessions expected to start in [`from`, `to`), were they spread
+    /// evenly over its span.
+    func windowShare(from: Int64, to: Int64) -> Double {
+        guard let span = sessionSpan else { return 0 }
+        let overlap = min(to, span.upperBound + 1) - max(from, span.lowerBound)
+        return overlap <= 0 ? 0 : Double(overlap) / Double(span.upperBound + 1 - span.lowerBound)
+    }
 
     /// The session of class `classIndex` that starts at `start`, if any.
     func session(classIndex: Int, start: Int64) -> Int? {
@@ -112,8 +126,17 @@ extension CatalogSegment {
             for s in entry.sessions.dropFirst() { precondition(sessionStarts[Int(s) - 1] < sessionStarts[Int(s)], "sessions out of order") }
         }
         precondition(Int(nextSession) == sessionStarts.count)
-        precondition(orders.byStart.count == sessionStarts.count && orders.byCredits.count == sessionStarts.count)
-        for (a, b) in zip(orders.byStart, orders.byStart.dropFirst()) { precondition(sessionStarts[Int(a)] <= sessionStarts[Int(b)]) }
+        for runs in [orders.byStart, orders.byCredits] {
+            precondition(Set(runs.sessions).count == sessionStarts.count && runs.sessions.count == sessionStarts.count)
+            precondition(runs.tileRuns.count == tree.tileCount + 1)
+            for t in 0..<tree.tileCount {
+                for r in Int(runs.tileRuns[t])..<Int(runs.tileRuns[t + 1]) {
+                    let run = runs.sessions[Int(runs.runBounds[r])..<Int(runs.runBounds[r + 1])]
+                    for s in run { precondition(tileOfGym[Int(classes[Int(orders.sessionClasses[Int(s)])].gym)] == Int32(t)) }
+                    for (a, b) in zip(run, run.dropFirst()) { precondition(sessionStarts[Int(a)] <= sessionStarts[Int(b)]) }
+                }
+            }
+        }
         for (c, entry) in classes.enumerated() {
             for s in entry.sessions { precondition(orders.sessionClasses[Int(s)] == Int32(c)) }
         }

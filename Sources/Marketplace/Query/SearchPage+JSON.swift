@@ -16,6 +16,8 @@ extension SearchPage {
                 out.raw(",\"text_estimate\":")
                 out.integer(text)
             }
+            out.raw(",\"visited\":")
+            out.integer(plan.visited)
             if let words = plan.wordsOnlyAround {
                 out.raw(",\"words_only_around\":")
                 out.integer(words)

@@ -71,4 +71,7 @@ public struct QueryPlan: Codable, Hashable, Sendable {
     /// meets them only in its gym's or place's names and the walks' bounds start in that tier;
     /// absent without text.
     public var wordsOnlyAround: Int?
+    /// What the plan's sides visited: classes (geographic, text) and sessions (the sessions
+    /// walk), both sides' when the first gave up.
+    public var visited: Int
 }

@@ -14,7 +14,7 @@ extension SegmentSearch {
     func run(driver: PlanChoice, into top: inout TopCandidates, budget: inout Int) -> Bool {
         guard canMatch else { return true }
         if driver == .text, let rarest = textEstimate?.word {
-            runFromText(word: rarest, into: &top)
+            runFromText(word: rarest, into: &top, visited: &budget)
             return true
         }
         if driver == .sessions { return runFromSessions(into: &top, budget: &budget) }
@@ -79,9 +79,9 @@ extension SegmentSearch {
     }
 
     /// Sessions in the sort's own order (start time, or credits then start time) from the
-    /// window's beginning; each is tested through its gym (cached) and its class (cached).
-    /// By start time or credits the walk stops once nothing later can place. Gives up,
-    /// returning false, after `budget` sessions.
+    /// window's beginning, merged from the tiles the area reaches; each is tested through its
+    /// gym (cached) and its class (cached). By start time or credits the walk stops once
+    /// nothing later can place. Gives up, returning false, after `budget` sessions.
     func runFromSessions(into top: inout TopCandidates, budget: inout Int) -> Bool {
         let buffer = segment.verdicts.take()
         defer { segment.verdicts.giveBack(buffer) }
@@ -91,13 +91,29 @@ extension SegmentSearch {
         var scratch = Scratch()
         let minSpots = Int32(clamping: query.query.minSpots)
         let stops = query.query.sort == .startTime || query.query.sort == .credits
-        for (order, run) in segment.orders.runs(for: query.query.sort) {
-            var i = segment.lowerBound(query.from, in: order, run)
-            while i < run.upperBound {
-                let s = Int(order[i])
-                i += 1
-                let start = segment.sessionStarts[s]
-                if start >= query.to { break }
+        let runs = segment.orders.runs(for: query.query.sort)
+        let tiles = areaTiles
+        var merge = Heap<RunCursor>(minimumCapacity: tiles.count)
+        for key in runs.keys {
+            // By credits, once the page is full at a lower value a higher one cannot place.
+            if query.query.sort == .credits && !top.admits(primary: bestPrimaryKey(base: Double(key)), start: query.from) { break }
+            merge.removeAll { _ in true }  // what a stop left; keeps the storage
+            for t in tiles {
+                guard let run = runs.run(ofTile: t, key: key) else { continue }
+                let first = segment.lowerBound(query.from, in: runs.sessions, run)
+                if first < run.upperBound, segment.sessionStarts[Int(runs.sessions[first])] < query.to {
+                    merge.insert(RunCursor(start: segment.sessionStarts[Int(runs.sessions[first])], position: first, end: run.upperBound))
+                }
+            }
+            while let cursor = merge.min {
+                let s = Int(runs.sessions[cursor.position])
+                let start = cursor.start
+                let next = cursor.position + 1
+                if next < cursor.end, case let nextStart = segment.sessionStarts[Int(runs.sessions[next])], nextStart < query.to {
+                    _ = merge.replaceMin(with: RunCursor(start: nextStart, position: next, end: cursor.end))
+                } else {
+                    _ = merge.removeMin()
+                }
                 budget -= 1
                 if budget < 0 { return false }
                 let spots = segment.spots[s]
@@ -138,6 +154,15 @@ extension SegmentSearch {
         return true
     }
 
+    /// Where a tile's run stands in the merge: its next session's start and position.
+    private struct RunCursor: Comparable {
+        let start: Int64
+        let position: Int
+        let end: Int
+        static func < (a: Self, b: Self) -> Bool { a.start != b.start ? a.start < b.start : a.position < b.position }
+        static func == (a: Self, b: Self) -> Bool { a.position == b.position }
+    }
+
     /// The smallest primary key a session at this distance can have, when the order has one.
     func bestPrimaryKey(distanceKm exact: Double) -> Double? {
         let distanceKm = query.query.loosened == .distanceBoundDoubled ? exact * 2 : exact
@@ -171,7 +196,8 @@ extension SegmentSearch {
     /// Classes from the postings of the rarest word. Words found in a gym's or a place's names
     /// bring whole gyms, which are tested against the area and the gym filters before any of
     /// their classes is looked at; words found in a class are tested through its gym.
-    func runFromText(word: Int, into top: inout TopCandidates) {
+    /// Never gives up (it is the fallback), but counts the classes it visits off `visited`.
+    func runFromText(word: Int, into top: inout TopCandidates, visited: inout Int) {
         let postings = segment.text.postings
         let buffer = segment.verdicts.take()
         defer { segment.verdicts.giveBack(buffer) }
@@ -201,6 +227,7 @@ extension SegmentSearch {
         var scratch = Scratch()
         for c in classes where c != previous {
             previous = c
+            visited -= 1
             let g = segment.classFacts[Int(c)].gym
             if g != currentGym {
                 currentGym = g

@@ -38,6 +38,9 @@ struct SegmentSearch {
     let difficulties: [Difficulty]
     /// The radius's box: gyms outside it are refused with comparisons, before any distance.
     let radiusBounds: CircleBounds?
+    /// The R-tree tiles the area reaches (the tenant's gym's alone, with a tenant), for the
+    /// sessions walk and its estimate; none when nothing here can match.
+    let areaTiles: [Int32]
 
     init(segment: CatalogSegment, number: Int, dead: Set<Int32>, query: ResolvedQuery) {
         self.segment = segment
@@ -70,6 +73,15 @@ struct SegmentSearch {
         types = Array(query.query.types)
         difficulties = Array(query.query.difficulties)
         radiusBounds = query.corridor == nil ? query.radiusKm.flatMap { CircleBounds(center: query.center, radiusKm: $0) } : nil
+        if !canMatch {
+            areaTiles = []
+        } else if let onlyGym {
+            areaTiles = [segment.tileOfGym[Int(onlyGym)]]
+        } else if let radius = query.radiusKm {
+            areaTiles = segment.tree.tiles(within: radius, of: query.center)
+        } else {
+            areaTiles = segment.tree.tiles(in: query.searchBox!)
+        }
     }
 
     /// The gym's distance if it is in the area and passes the gym filters, else nil.
@@ -115,6 +127,11 @@ struct SegmentSearch {
     }
 
     // MARK: Planning
+
+    /// Sessions the area's tiles hold (all of them, any time).
+    var tileSessions: Int {
+        segment.orders.byStart.sessionCount(inTiles: areaTiles)
+    }
 
     /// Classes the geographic side would visit, at most.
     var geographicEstimate: Int {
