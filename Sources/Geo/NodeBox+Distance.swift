@@ -45,9 +45,26 @@ extension NodeBox {
         return havDLat + cosLatitude * cosFarthest * Self.havLowerBound(dLng * .pi / 180)
     }
 
+    /// An upper bound on hav(θ) from `point` to every point in the box, and so to the item
+    /// nearest it there: in hav(θ) = hav(Δφ) + cos φ₁ cos φ₂ hav(Δλ) each factor is taken at its
+    /// largest over the box (the farthest latitude and meridian, cos φ₂ ≤ 1), and hav(x) =
+    /// sin²(x/2) ≤ (x/2)². No trigonometry: a nearest search asks it of every node it opens.
+    func upperHaversine(from point: Coordinate, cosLatitude: Double) -> Double {
+        let dLat = max(abs(point.latitude - minLat), abs(point.latitude - maxLat)) * .pi / 360
+        // Along the box's longitudes the difference grows up to the point's antimeridian, so it
+        // is largest at an edge, or 180° when a box wide across the antimeridian holds it.
+        let antimeridian = point.longitude > 0 ? point.longitude - 180 : point.longitude + 180
+        let widest = antimeridian >= minLng && antimeridian <= maxLng
+            ? 180 : max(Self.wrapped(minLng - point.longitude), Self.wrapped(maxLng - point.longitude))
+        let dLng = widest * .pi / 360
+        return min(1, dLat * dLat + cosLatitude * dLng * dLng)
+    }
+
     /// A longitude difference as an angle in [0, 180] degrees.
+    /// By `rounded`, not `truncatingRemainder`: `fmod` was a tenth of a nearest search.
     private static func wrapped(_ degrees: Double) -> Double {
-        let d = abs(degrees).truncatingRemainder(dividingBy: 360)
+        var d = abs(degrees)
+        d -= 360 * (d / 360).rounded(.down)
         return d > 180 ? 360 - d : d
     }
 

@@ -97,6 +97,12 @@ extension RTree {
                 // them out of the queue.
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: children.count) { measured in
                     for (slot, child) in children.enumerated() {
+                        // An item beyond the bound by a bound without trigonometry is not measured.
+                        let reach = Self.pruningLimit(haversine: met.bound)
+                        if reach.isFinite, NodeBox(point: points[child]).lowerHaversine(from: center, cosLatitude: cosLat) > reach {
+                            measured[slot] = .infinity
+                            continue
+                        }
                         measured[slot] = GreatCircle.haversine(center, points[child], cosLatitudeA: cosLat, cosLatitudeB: cosLatitudes[child])
                         met.note(measured[slot])
                     }
@@ -106,12 +112,25 @@ extension RTree {
                     }
                 }
             } else {
-                let reach = min(limit, Self.pruningLimit(haversine: met.bound))
-                for child in children {
+                let childLevel = next.level - 1
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: children.count) { lower in
                     // Shaved by the rounding slack, so an item at exactly a node's bound is never
                     // popped before the node, which may hold a nearer one.
-                    let h = levels[next.level - 2][child].lowerHaversine(from: center, cosLatitude: cosLat) * (1 - 1e-12)
-                    if h <= reach { queue.insert(NearestCandidate(key: h, tieBreak: -1, level: next.level - 1, index: child)) }
+                    var nearest = children.lowerBound
+                    for (slot, child) in children.enumerated() {
+                        lower[slot] = levels[childLevel - 1][child].lowerHaversine(from: center, cosLatitude: cosLat) * (1 - 1e-12)
+                        if lower[slot] < lower[nearest - children.lowerBound] { nearest = child }
+                    }
+                    // The nearest child, if it holds at least k items, has k of them no farther
+                    // than its farthest point: nothing beyond that can be among the k nearest.
+                    // (Asked of that child alone: it gives the tightest such bound nearly always.)
+                    if k == 1 || itemRange(level: childLevel, index: nearest).count >= k {
+                        met.noteNode(levels[childLevel - 1][nearest].upperHaversine(from: center, cosLatitude: cosLat))
+                    }
+                    let reach = min(limit, Self.pruningLimit(haversine: met.bound))
+                    for (slot, child) in children.enumerated() where lower[slot] <= reach {
+                        queue.insert(NearestCandidate(key: lower[slot], tieBreak: -1, level: childLevel, index: child))
+                    }
                 }
             }
         }
@@ -152,12 +171,10 @@ extension RTree {
     }
 }
 
-/// A node or item waiting in the k-nearest queue: nodes by their distance lower bound, items
-/// by their distance; at equal keys nodes come first (they may hold a nearer item), then items
-/// by index, so results are deterministic.
-/// The `k` smallest haversines of the items a nearest search has met: an item or node beyond
-/// the largest of them cannot be among the k nearest. Kept for small k only (a sorted array);
-/// past that the search prunes by `maxKm` alone.
+/// The `k` smallest haversines of the items a nearest search has met, and the smallest upper
+/// bound of a node holding k items: an item or node beyond either cannot be among the k
+/// nearest. The items are kept for small k only (a sorted array); past that the search prunes
+/// by the nodes and `maxKm`; for k = 1 the smallest alone, with no array.
 struct NearestMet {
     private var smallest: [Double] = []
     private let k: Int
@@ -165,13 +182,27 @@ struct NearestMet {
 
     init(_ k: Int) {
         self.k = k
-        if k <= Self.largestKept { smallest.reserveCapacity(k + 1) }
+        if k > 1 && k <= Self.largestKept { smallest.reserveCapacity(k + 1) }
     }
 
+    /// The smallest upper bound of a node holding at least k items (`noteNode`); for k = 1,
+    /// of an item met too.
+    private var nodeBound = Double.infinity
+
     /// Nothing beyond this can be among the k nearest.
-    var bound: Double { smallest.count == k ? smallest[k - 1] : .infinity }
+    var bound: Double { min(nodeBound, smallest.count == k ? smallest[k - 1] : .infinity) }
+
+    /// A node of at least k items whose every point lies within `upper`: its k items are, so
+    /// the k nearest are too.
+    mutating func noteNode(_ upper: Double) {
+        nodeBound = min(nodeBound, upper)
+    }
 
     mutating func note(_ h: Double) {
+        if k == 1 {
+            nodeBound = min(nodeBound, h)
+            return
+        }
         guard k <= Self.largestKept, smallest.count < k || h < smallest[k - 1] else { return }
         var at = smallest.count
         while at > 0, smallest[at - 1] > h { at -= 1 }
@@ -180,6 +211,9 @@ struct NearestMet {
     }
 }
 
+/// A node or item waiting in the k-nearest queue: nodes by their distance lower bound, items
+/// by their distance; at equal keys nodes come first (they may hold a nearer item), then items
+/// by index, so results are deterministic.
 struct NearestCandidate: Comparable {
     var key: Double
     var tieBreak: Int

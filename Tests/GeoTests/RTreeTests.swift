@@ -104,6 +104,29 @@ import Testing
         #expect(one.within(radiusKm: 1, of: Coordinate(latitude: 90, longitude: 137)).map(\.id) == [0])
     }
 
+    /// A node's two bounds hold for every point in it, for boxes anywhere (wide ones across the
+    /// antimeridian too, whose farthest meridian from a point can lie inside them): the nearest
+    /// search prunes by both.
+    @Test func nodeBoundsHoldForEveryPointInTheBox() {
+        var rng = SeededRandom(seed: 7)
+        for _ in 0..<2_000 {
+            let lat = (rng.double(in: -80..<80), rng.double(in: -80..<80))
+            let lng = (rng.double(in: -180..<180), rng.double(in: -180..<180))
+            var box = NodeBox(point: Coordinate(latitude: min(lat.0, lat.1), longitude: min(lng.0, lng.1)))
+            box.maxLat = max(lat.0, lat.1)
+            box.maxLng = max(lng.0, lng.1)
+            let point = Coordinate(latitude: rng.double(in: -85..<85), longitude: rng.double(in: -180..<180))
+            let cosLat = GreatCircle.cosLatitude(point)
+            let upper = box.upperHaversine(from: point, cosLatitude: cosLat)
+            let lower = box.lowerHaversine(from: point, cosLatitude: cosLat)
+            for _ in 0..<8 {
+                let inside = Coordinate(latitude: rng.double(in: box.minLat..<box.maxLat), longitude: rng.double(in: box.minLng..<box.maxLng))
+                let h = GreatCircle.haversine(point, inside)
+                #expect(h <= upper * (1 + 1e-12) && h >= lower * (1 - 1e-12), "box \(box) point \(point) inside \(inside)")
+            }
+        }
+    }
+
     @Test func knownDistance() {
         let johannesburg = Coordinate(latitude: -26.2041, longitude: 28.0473)
         let pretoria = Coordinate(latitude: -25.7479, longitude: 28.2293)
