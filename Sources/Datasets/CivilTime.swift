@@ -89,13 +89,46 @@ public struct ZoneClock: Sendable {
 /// ISO 8601 timestamps as the API and the CLI print and read them.
 public enum ISO8601 {
     /// "2026-11-25T18:30:00+02:00" (or "Z" when the offset is zero and `utcDesignator` is set).
+    /// Written byte by byte into the string's own storage: every search result has two, and
+    /// building them from interpolated pieces cost more than ranking the result.
     public static func format(_ utcSeconds: Int64, offsetSeconds: Int = 0, utcDesignator: Bool = true) -> String {
         let local = utcSeconds + Int64(offsetSeconds)
         let day = CivilTime.floorDiv(local, 86_400)
-        let second = local - day * 86_400
+        let second = Int(local - day * 86_400)
         let (y, m, d) = CivilTime.date(days: day)
-        var text = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(Int(second / 3600), 2)):\(pad(Int(second / 60 % 60), 2)):\(pad(Int(second % 60), 2))"
-        if offsetSeconds == 0 && utcDesignator {
+        let zulu = offsetSeconds == 0 && utcDesignator
+        // A year past 9999 (or before 0) takes the slow way: never in practice, but exact.
+        guard (0...9999).contains(y) else { return slowFormat(y, m, d, second, offsetSeconds: offsetSeconds, zulu: zulu) }
+        return String(unsafeUninitializedCapacity: zulu ? 20 : 25) { out in
+            var at = 0
+            func put(_ value: Int, _ width: Int) {
+                var v = value, i = at + width - 1
+                while i >= at {
+                    out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                    i -= 1
+                }
+                at += width
+            }
+            func put(_ character: Unicode.Scalar) {
+                out[at] = UInt8(ascii: character)
+                at += 1
+            }
+            put(y, 4); put("-"); put(m, 2); put("-"); put(d, 2); put("T")
+            put(second / 3600, 2); put(":"); put(second / 60 % 60, 2); put(":"); put(second % 60, 2)
+            if zulu {
+                put("Z")
+            } else {
+                let minutes = abs(offsetSeconds) / 60
+                put(offsetSeconds < 0 ? "-" : "+"); put(minutes / 60 % 100, 2); put(":"); put(minutes % 60, 2)
+            }
+            return at
+        }
+    }
+
+    private static func slowFormat(_ y: Int, _ m: Int, _ d: Int, _ second: Int, offsetSeconds: Int, zulu: Bool) -> String {
+        var text = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))"
+        if zulu {
             text += "Z"
         } else {
             let sign = offsetSeconds < 0 ? "-" : "+"

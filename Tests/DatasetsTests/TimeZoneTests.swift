@@ -1,5 +1,6 @@
 import Datasets
 import Domain
+import Foundation
 import Testing
 
 /// Weekly timetables across the offset changes of Cairo (summer time from the last Friday of
@@ -89,6 +90,20 @@ import Testing
         #expect(ISO8601.format(0) == "1970-01-01T00:00:00Z")
         #expect(ISO8601.format(utc("2026-11-25T16:30:00Z"), offsetSeconds: 7200, utcDesignator: false) == "2026-11-25T18:30:00+02:00")
         #expect(ISO8601.format(utc("2026-01-01T00:30:00Z"), offsetSeconds: -3600, utcDesignator: false) == "2025-12-31T23:30:00-01:00")
+    }
+
+    /// The byte-level formatter against Foundation's, over four centuries and every offset a
+    /// zone has used (whole, half and three-quarter hours).
+    @Test func formattingAgreesWithFoundation() {
+        let formatter = Foundation.ISO8601DateFormatter()
+        var rng = SeededRandom(seed: 17)
+        for _ in 0..<5_000 {
+            let seconds = Int64(rng.int(in: -2_000_000_000...10_000_000_000))
+            let offset = rng.int(in: -56...56) * 15 * 60
+            formatter.timeZone = TimeZone(secondsFromGMT: offset)!
+            let expected = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            #expect(ISO8601.format(seconds, offsetSeconds: offset, utcDesignator: offset == 0) == expected, "\(seconds) \(offset)")
+        }
     }
 
     @Test func civilCalendar() {

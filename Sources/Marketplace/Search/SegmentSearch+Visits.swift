@@ -59,11 +59,18 @@ extension SegmentSearch {
     /// each entry of the shorter. It reads the lists in place: this runs for every class and gym
     /// a search visits, where copying them cost more in reference counting than the search.
     func accumulate(_ collection: TextCollection, document: Int, into scores: inout [Double]) {
-        let lists = collection.rawValue
-        let range = segment.text.documentTerms[lists].range(of: document)
+        switch collection {
+        case .classes: accumulate(classTerms, collection, document: document, into: &scores)
+        case .gyms: accumulate(gymTerms, collection, document: document, into: &scores)
+        case .places: accumulate(placeTerms, collection, document: document, into: &scores)
+        }
+    }
+
+    private func accumulate(_ terms: borrowing PostingLists, _ collection: TextCollection, document: Int, into scores: inout [Double]) {
+        let range = terms.range(of: document)
         guard !range.isEmpty else { return }
-        segment.text.documentTerms[lists].ids.withUnsafeBufferPointer { ids in
-            segment.text.documentTerms[lists].fields.withUnsafeBufferPointer { fields in
+        terms.ids.withUnsafeBufferPointer { ids in
+            terms.fields.withUnsafeBufferPointer { fields in
                 matchedTerms.withUnsafeBufferPointer { matched in
                     func raise(_ k: Int, field: UInt8) {
                         let value = matched[k].quality * collection.weight(ofFields: field)
