@@ -76,13 +76,13 @@ public final class MarketplaceIndex: Sendable {
 
     var currentState: State { state.withLock { $0 } }
 
-    /// How much the index holds: live gyms, their classes and sessions.
     /// Where the index's memory goes, summed over its segments (`CatalogSegment.memoryParts`).
     public var memoryByPart: [(part: MemoryPart, bytes: Int)] {
         let perSegment = currentState.segments.map { $0.memoryParts() }
         return MemoryPart.allCases.map { part in (part, perSegment.reduce(0) { $0 + $1[part, default: 0] }) }
     }
 
+    /// How much the index holds: live gyms, their classes and sessions.
     public var counts: (gyms: Int, classes: Int, sessions: Int) {
         let state = currentState
         var gyms = 0, classes = 0, sessions = 0

@@ -76,7 +76,9 @@ struct ResultTable {
 
     private var planLine: String {
         guard let plan = page.plan else { return "" }
-        return " · plan: \(plan.driver) (geo ≈ \(plan.geographicEstimate) classes, text ≈ \(plan.textEstimate.map(String.init) ?? "-")\(plan.wordsOnlyAround.map { $0 > 0 ? ", \($0) word(s) only in gym or place names" : "" } ?? ""))"
+        let onlyAround = plan.wordsOnlyAround.map { $0 > 0 ? ", \($0) word(s) only in gym or place names" : "" } ?? ""
+        return " · plan: \(plan.driver) (geo ≈ \(plan.geographicEstimate) classes, text ≈ \(plan.textEstimate.map(String.init) ?? "-")"
+            + "\(onlyAround); visited \(plan.visited))"
     }
 
     /// What the time measured: the index's search alone, and over HTTP the round trip too.
