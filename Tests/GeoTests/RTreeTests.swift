@@ -104,6 +104,25 @@ import Testing
         #expect(one.within(radiusKm: 1, of: Coordinate(latitude: 90, longitude: 137)).map(\.id) == [0])
     }
 
+    /// Every item within a radius, or inside a box, lies in a tile the tiles query returns: the
+    /// sessions walk reads only those tiles' sessions.
+    @Test(arguments: Region.allCases)
+    func tilesHoldEveryItemInTheArea(region: Region) {
+        var rng = SeededRandom(seed: 9)
+        let points = (0..<6_000).map { _ in region.point(&rng) }
+        let tree = RTree(points: points)
+        let tileOf = tree.tileOfItem
+        #expect(tree.tileCount > 20)
+        for _ in 0..<60 {
+            let center = region.point(&rng)
+            let radius = rng.element(of: region.radii)
+            let tiles = Set(tree.tiles(within: radius, of: center))
+            for hit in tree.within(radiusKm: radius, of: center) {
+                #expect(tiles.contains(tileOf[hit.id]), "radius \(radius) around \(center): item \(hit.id)")
+            }
+        }
+    }
+
     /// A node's two bounds hold for every point in it, for boxes anywhere (wide ones across the
     /// antimeridian too, whose farthest meridian from a point can lie inside them): the nearest
     /// search prunes by both.
