@@ -25,84 +25,93 @@ extension SearchPage {
             out.raw("}")
         }
         out.raw(",\"results\":[")
-        for (i, r) in results.enumerated() {
-            if i > 0 { out.raw(",") }
-            out.raw("{\"class\":{\"credits\":")
-            out.integer(r.class.credits)
-            out.raw(",\"difficulty\":")
-            out.string(r.class.difficulty.rawValue)
-            out.raw(",\"id\":")
-            out.string(r.class.id)
-            out.raw(",\"name\":")
-            out.string(r.class.name)
-            out.raw(",\"type\":")
-            out.string(r.class.type.rawValue)
-            out.raw("},\"distance_km\":")
-            out.number(r.distanceKm)
-            out.raw(",\"end_time\":")
-            out.string(r.endTime)
-            if let explain = r.explain {
-                out.raw(",\"explain\":{\"distance\":")
-                out.number(explain.distance)
-                if let matched = explain.matched {
-                    out.raw(",\"matched\":[")
-                    for (i, m) in matched.enumerated() {
-                        out.raw(i == 0 ? "{\"field\":" : ",{\"field\":")
-                        out.string(m.field)
-                        out.raw(",\"match\":")
-                        out.string(m.match)
-                        out.raw(",\"term\":")
-                        out.string(m.term)
-                        out.raw(",\"word\":")
-                        out.string(m.word)
-                        out.raw("}")
-                    }
-                    out.raw("]")
-                }
-                if let text = explain.text {
-                    out.raw(",\"text\":")
-                    out.number(text)
-                }
-                out.raw(",\"time\":")
-                out.number(explain.time)
-                out.raw(",\"total\":")
-                out.number(explain.total)
-                out.raw("}")
+        // Borrowed from the array's storage, not copied out: a copy retains and releases every
+        // string of the result.
+        results.withUnsafeBufferPointer { results in
+            for i in results.indices {
+                if i > 0 { out.raw(",") }
+                Self.write(results[i], into: &out)
             }
-            out.raw(",\"gym\":{\"city\":")
-            out.string(r.gym.city)
-            out.raw(",\"country\":")
-            out.string(r.gym.country)
-            out.raw(",\"id\":")
-            out.string(r.gym.id)
-            out.raw(",\"lat\":")
-            out.number(r.gym.lat)
-            out.raw(",\"lng\":")
-            out.number(r.gym.lng)
-            out.raw(",\"name\":")
-            out.string(r.gym.name)
-            out.raw(",\"slug\":")
-            out.string(r.gym.slug)
-            out.raw(",\"suburb\":")
-            out.string(r.gym.suburb)
-            out.raw("},\"score\":")
-            out.number(r.score)
-            out.raw(",\"session_id\":")
-            out.string(r.sessionId)
-            out.raw(",\"spots_left\":")
-            out.integer(r.spotsLeft)
-            out.raw(",\"start_time\":")
-            out.string(r.startTime)
-            out.raw(",\"timezone\":")
-            out.string(r.timezone)
-            out.raw(",\"waitlist_only\":")
-            out.raw(r.waitlistOnly ? "true" : "false")
-            out.raw("}")
         }
         out.raw("],\"took_ms\":")
         out.number(tookMs)
         out.raw("}")
         return out.bytes
+    }
+
+    /// One result's object, read in place.
+    private static func write(_ r: borrowing SearchResult, into out: inout JSONWriter) {
+        out.raw("{\"class\":{\"credits\":")
+        out.integer(r.class.credits)
+        out.raw(",\"difficulty\":")
+        out.string(r.class.difficulty.rawValue)
+        out.raw(",\"id\":")
+        out.string(r.class.id)
+        out.raw(",\"name\":")
+        out.string(r.class.name)
+        out.raw(",\"type\":")
+        out.string(r.class.type.rawValue)
+        out.raw("},\"distance_km\":")
+        out.number(r.distanceKm)
+        out.raw(",\"end_time\":")
+        out.string(r.endTime)
+        if let explain = r.explain {
+            out.raw(",\"explain\":{\"distance\":")
+            out.number(explain.distance)
+            if let matched = explain.matched {
+                out.raw(",\"matched\":[")
+                for (i, m) in matched.enumerated() {
+                    out.raw(i == 0 ? "{\"field\":" : ",{\"field\":")
+                    out.string(m.field)
+                    out.raw(",\"match\":")
+                    out.string(m.match)
+                    out.raw(",\"term\":")
+                    out.string(m.term)
+                    out.raw(",\"word\":")
+                    out.string(m.word)
+                    out.raw("}")
+                }
+                out.raw("]")
+            }
+            if let text = explain.text {
+                out.raw(",\"text\":")
+                out.number(text)
+            }
+            out.raw(",\"time\":")
+            out.number(explain.time)
+            out.raw(",\"total\":")
+            out.number(explain.total)
+            out.raw("}")
+        }
+        out.raw(",\"gym\":{\"city\":")
+        out.string(r.gym.city)
+        out.raw(",\"country\":")
+        out.string(r.gym.country)
+        out.raw(",\"id\":")
+        out.string(r.gym.id)
+        out.raw(",\"lat\":")
+        out.number(r.gym.lat)
+        out.raw(",\"lng\":")
+        out.number(r.gym.lng)
+        out.raw(",\"name\":")
+        out.string(r.gym.name)
+        out.raw(",\"slug\":")
+        out.string(r.gym.slug)
+        out.raw(",\"suburb\":")
+        out.string(r.gym.suburb)
+        out.raw("},\"score\":")
+        out.number(r.score)
+        out.raw(",\"session_id\":")
+        out.string(r.sessionId)
+        out.raw(",\"spots_left\":")
+        out.integer(r.spotsLeft)
+        out.raw(",\"start_time\":")
+        out.string(r.startTime)
+        out.raw(",\"timezone\":")
+        out.string(r.timezone)
+        out.raw(",\"waitlist_only\":")
+        out.raw(r.waitlistOnly ? "true" : "false")
+        out.raw("}")
     }
 }
 
@@ -134,13 +143,12 @@ struct JSONWriter {
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         // Nearly every string needs no escape: then it goes in as one copy.
-        var plain = text
-        let copied = plain.withUTF8 { utf8 -> Bool in
+        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
             bytes.append(contentsOf: utf8)
             return true
         }
-        if copied {
+        if copied == true {
             bytes.append(UInt8(ascii: "\""))
             return
         }

@@ -1,12 +1,16 @@
 public import Hummingbird
+public import Logging
 import Foundation
 
 /// What a request carries through the middleware to its route: its id, and who is asking once
 /// the bearer token has been checked.
 public struct AppContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Echoed in `X-Request-ID` and in every error envelope.
+    /// Echoed in `X-Request-ID`, in every error envelope and in the server's error log lines.
     public var requestId = ""
+
+    /// The request's id as log metadata, for the log lines of a failed request.
+    public var requestMetadata: Logger.Metadata { ["request_id": .string(requestId)] }
     /// The signed-in user, from a valid access token; nil for anonymous requests.
     public var userId: String?
     /// The gym an `X-Tenant-ID` header named, once checked.

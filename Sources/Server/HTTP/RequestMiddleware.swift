@@ -17,7 +17,8 @@ struct RequestMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var context = context
         context.requestId = Self.requestId(from: request.headers[Self.requestIDHeader])
-        context.logger[metadataKey: "request_id"] = .string(context.requestId)
+        // The id goes into the log lines that need it (`requestMetadata`), not into the logger's
+        // metadata: setting that re-renders it per request (2.6 % of a search's samples).
         var response: Response
         do {
             // Hummingbird passes a value it cannot decode through as it is; a search would then
@@ -29,7 +30,7 @@ struct RequestMiddleware: RouterMiddleware {
         } catch {
             let apiError = APIError(from: error)
             if apiError.status.code >= 500 {
-                context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
+                context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))", metadata: context.requestMetadata)
             }
             response = try apiError.response(from: request, context: context)
         }

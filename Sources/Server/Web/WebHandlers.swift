@@ -40,7 +40,7 @@ struct WebHandlers {
         } catch {
             let problem = APIError(from: error)
             let failed = problem.status.code >= 500
-            if failed { context.logger.error("page failed: \(error)") }
+            if failed { context.logger.error("page failed: \(error)", metadata: context.requestMetadata) }
             let words = visit.words
             let message = Message(visitor: visit, title: words(failed ? "Something went wrong" : "That did not work"), text: words.message(problem.message))
             response = try WebRoutes.installed.get().page("message", message, status: problem.status)
