@@ -43,8 +43,8 @@ enum QueryPlanner {
     /// class visits.
     static let tileSetupCost = 1.5
 
-    /// A posting the text side tests against the area (an R-tree tile's gym, its distance
-    /// remembered per gym) without visiting its class, in class visits.
+    /// A posting the text side tests against the area (its gym's verdict, remembered per gym)
+    /// without visiting its class, in class visits.
     static let postingCost = 0.15
 
     /// What the planner knows before any walk, summed over the segments.
@@ -90,13 +90,11 @@ enum QueryPlanner {
             costs.append((.text, text * postingCost + text * areaShare))
         }
         var walk = inputs.windowSessionsInTiles
-        // By credits the walk usually sets up the runs of one or two credits values.
-        var setup = Double(inputs.tiles) * tileSetupCost * (inputs.sort == .credits ? 2 : 1)
         if inputs.sort == .startTime || inputs.sort == .credits {
             walk = min(walk, Double(inputs.limit + 1) / max(inputs.areaShareInTiles * matching, 1e-9))
-        } else {
-            setup = Double(inputs.tiles) * tileSetupCost
         }
+        // By credits the walk usually sets up the runs of one or two credits values.
+        let setup = Double(inputs.tiles) * tileSetupCost * (inputs.sort == .credits ? 2 : 1)
         costs.append((.sessions, setup + walk * sessionStepCost(typeShare: inputs.typeShare, hasWords: inputs.textClasses != nil)))
         return costs
     }
