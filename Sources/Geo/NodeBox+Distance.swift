@@ -61,7 +61,8 @@ extension NodeBox {
     }
 
     /// A longitude difference as an angle in [0, 180] degrees.
-    /// By `rounded`, not `truncatingRemainder`: `fmod` was a tenth of a nearest search.
+    /// By `rounded`, not `truncatingRemainder`: `fmod` took a tenth of a nearest search's
+    /// samples, called even where the difference was under 360°.
     private static func wrapped(_ degrees: Double) -> Double {
         var d = abs(degrees)
         d -= 360 * (d / 360).rounded(.down)

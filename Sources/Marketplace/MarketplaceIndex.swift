@@ -120,17 +120,18 @@ public final class MarketplaceIndex: Sendable {
         let textual: Int? = resolved.words.isEmpty ? nil : searches.reduce(0) { $0 + ($1.textEstimate?.classes ?? 0) }
         let totalClasses = state.segments.reduce(0) { $0 + $1.classes.count }
         let totalSessions = state.segments.reduce(0) { $0 + $1.sessionStarts.count }
-        let tileSessions = searches.map { Double($0.tileSessions) }
+        var inTiles = 0.0, windowInTiles = 0.0
+        for search in searches {
+            let sessions = Double(search.tileSessions)
+            inTiles += sessions
+            windowInTiles += sessions * search.segment.windowShare(from: resolved.from, to: resolved.to)
+        }
+        // The area's classes as sessions, against all the sessions of its tiles.
+        let areaShareInTiles =
+            inTiles > 0 && totalClasses > 0 ? min(1, Double(geographic) * Double(totalSessions) / Double(totalClasses) / inTiles) : 1
         let inputs = QueryPlanner.Inputs(
             geographicClasses: geographic, textClasses: textual, totalClasses: totalClasses,
-            windowSessionsInTiles: zip(searches, tileSessions).reduce(0) {
-                $0 + $1.1 * $1.0.segment.windowShare(from: resolved.from, to: resolved.to)
-            },
-            areaShareInTiles: {
-                let inTiles = tileSessions.reduce(0, +)
-                guard inTiles > 0, totalClasses > 0 else { return 1 }
-                return min(1, Double(geographic) * Double(totalSessions) / Double(totalClasses) / inTiles)
-            }(),
+            windowSessionsInTiles: windowInTiles, areaShareInTiles: areaShareInTiles,
             tiles: searches.reduce(0) { $0 + $1.areaTiles.count },
             typeShare: query.types.isEmpty ? 1 : min(1, Double(query.types.count) / Double(ClassType.allCases.count)),
             limit: query.limit, sort: query.sort

@@ -64,10 +64,12 @@ struct SegmentSearch {
         bestTextScore = wordMatches.isEmpty ? nil : bounds.map(\.best).reduce(0, +) / Double(wordMatches.count)
         fewestWordsOnlyAround = bounds.count { !$0.ownPossible }
             + (query.query.loosened == .wordsOnlyAroundOverstated ? 1 : 0)
-        var canMatch = wordMatches.allSatisfy { !$0.isEmpty }
-            && !Self.contradicts(
-                wordMatches, types: query.query.types, in: segment, ignoringNames: query.query.loosened == .contradictionsIgnoreGymsAndPlaces
-            )
+        // A contradiction: with types asked, some word no class of those types holds and no gym
+        // or place does (which would bring every class of its gyms). Then nothing here matches,
+        // and no walk is needed ("cardio" of type strength).
+        let ignoringNames = query.query.loosened == .contradictionsIgnoreGymsAndPlaces
+        let contradicted = !query.query.types.isEmpty && bounds.contains { !$0.ownPossible && (ignoringNames || !$0.aroundPossible) }
+        var canMatch = wordMatches.allSatisfy { !$0.isEmpty } && !contradicted
         var onlyGym: Int32?
         if let tenant = query.query.tenant {
             onlyGym = segment.gymIndex[tenant] ?? segment.gymBySlug[tenant]
@@ -153,45 +155,33 @@ struct SegmentSearch {
         return Int((Double(gyms) * segment.averageClassesPerGym).rounded(.up))
     }
 
-    /// Whether some word can only be met by classes of other types than the query asks for: no
-    /// class of those types holds it and no gym or place does (which would bring every class
-    /// of its gyms). Then nothing here matches, and no walk is needed ("cardio" of type
-    /// strength).
-    static func contradicts(
-        _ wordMatches: [[Int: MatchKind]], types: Set<ClassType>, in segment: CatalogSegment, ignoringNames: Bool = false
-    ) -> Bool {
-        guard !types.isEmpty else { return false }
-        let wanted = types.reduce(UInt16(0)) { $0 | $1.bit }
-        let postings = segment.text.postings
-        return wordMatches.contains { matches in
-            !matches.keys.contains { term in
-                segment.termClassTypes[term] & wanted != 0
-                    || !ignoringNames && !postings[TextCollection.gyms.rawValue].range(of: term).isEmpty
-                    || !ignoringNames && !postings[TextCollection.places.rawValue].range(of: term).isEmpty
-            }
-        }
-    }
-
     /// Per word, from its terms' postings: whether a class of the asked types (any, without
-    /// types) holds it in its own text, and the best weighted match quality such a class can
-    /// get for it, in its own fields or its gym's and place's names.
+    /// types) holds it in its own text, whether a gym or place name does, and the best weighted
+    /// match quality such a class can get for it, in its own fields or its gym's and place's
+    /// names. One pass serves the contradiction, the tier and the text bound.
     private static func wordBounds(
         _ wordMatches: [[Int: MatchKind]], types: Set<ClassType>, in segment: CatalogSegment
-    ) -> [(ownPossible: Bool, best: Double)] {
+    ) -> [(ownPossible: Bool, aroundPossible: Bool, best: Double)] {
         let wanted = types.isEmpty ? UInt16.max : types.reduce(UInt16(0)) { $0 | $1.bit }
         let postings = segment.text.postings
         let gymWeight = TextCollection.gyms.fieldWeights.max()!, placeWeight = TextCollection.places.fieldWeights.max()!
         return wordMatches.map { matches in
-            var ownPossible = false, best = 0.0
+            var ownPossible = false, aroundPossible = false, best = 0.0
             for (term, kind) in matches {
                 if segment.termClassTypes[term] & wanted != 0 {
                     ownPossible = true
                     best = max(best, kind.quality)
                 }
-                if !postings[TextCollection.gyms.rawValue].range(of: term).isEmpty { best = max(best, kind.quality * gymWeight) }
-                if !postings[TextCollection.places.rawValue].range(of: term).isEmpty { best = max(best, kind.quality * placeWeight) }
+                if !postings[TextCollection.gyms.rawValue].range(of: term).isEmpty {
+                    aroundPossible = true
+                    best = max(best, kind.quality * gymWeight)
+                }
+                if !postings[TextCollection.places.rawValue].range(of: term).isEmpty {
+                    aroundPossible = true
+                    best = max(best, kind.quality * placeWeight)
+                }
             }
-            return (ownPossible, best)
+            return (ownPossible, aroundPossible, best)
         }
     }
 
